@@ -1,0 +1,3 @@
+from ndxp_sim.app import create_app
+
+app = create_app()

@@ -1,0 +1,54 @@
+"""profile-api: records, org tree, accounts and token issuance."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from hoso_shared.auth.tokens import (
+    TokenIssuer,
+    TokenVerifier,
+    generate_signing_key,
+    load_signing_key,
+    public_jwks,
+)
+from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.engine import SessionMaker
+from hoso_shared.web import build_app
+from profile_api.profiles.router import router as profiles_router
+from profile_api.settings import Settings
+from profile_api.tokens.router import jwks_router
+from profile_api.tokens.router import router as tokens_router
+from profile_api.tokens.service import LoginPolicy
+
+DESCRIPTION = """The record of every cadre, civil servant and public employee (CBCCVC) of the province,
+kept per the unified sơ yếu lý lịch, with the organisation tree and accounts.
+Also the token issuer: `POST /api/v1/auth/token` (password or client-credentials grant),
+keys at `/.well-known/jwks.json`. Every error is `application/problem+json` (RFC 9457)."""
+
+
+def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker | None = None) -> FastAPI:
+    settings = settings or Settings()
+    secret = settings.token_signing_key.get_secret_value()
+    if not secret and settings.env == "prod":
+        raise ValueError("HOSO_TOKEN_SIGNING_KEY is required outside dev/test")
+    key = load_signing_key(secret) if secret else generate_signing_key()
+    previous = json.loads(settings.token_previous_public_keys or '{"keys": []}')["keys"]
+
+    jwks = {"keys": public_jwks(key)["keys"] + previous}
+    verifier = None
+    if not settings.auth_jwks and not settings.auth_jwks_url:
+        # The issuer verifies its own tokens with the keys it publishes.
+        verifier = TokenVerifier(issuer=settings.auth_issuer, audience=settings.auth_audience,
+                                 jwks=jwks, leeway=settings.auth_leeway_seconds)
+    app = build_app(settings, title="Hồ sơ Gateway — profile-api", description=DESCRIPTION,
+                    routers=[tokens_router, jwks_router, profiles_router], sessionmaker=sessionmaker,
+                    token_verifier=verifier)
+    app.state.token_issuer = TokenIssuer(key, settings.auth_issuer, settings.token_ttl_seconds)
+    app.state.jwks = jwks
+    app.state.field_cipher = FieldCipher.from_settings(settings)
+    app.state.login_policy = LoginPolicy(settings.max_failed_logins,
+                                         timedelta(minutes=settings.lockout_minutes))
+    return app

@@ -1,0 +1,3 @@
+from profile_api.app import create_app
+
+app = create_app()

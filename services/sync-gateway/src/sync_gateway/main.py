@@ -1,0 +1,3 @@
+from sync_gateway.app import create_app
+
+app = create_app()

@@ -1,0 +1,10 @@
+from hoso_shared.auth.dependencies import AnyPrincipal, authorize
+from hoso_shared.auth.principal import Principal
+from hoso_shared.auth.scopes import CHANGE_PASSWORD, ROLE_SCOPES, Role, scopes_for_roles
+from hoso_shared.auth.subtree import scoped_to_subtree
+from hoso_shared.auth.tokens import TokenInvalid, TokenIssuer, TokenVerifier
+
+__all__ = [
+    "CHANGE_PASSWORD", "ROLE_SCOPES", "AnyPrincipal", "Principal", "Role", "TokenInvalid",
+    "TokenIssuer", "TokenVerifier", "authorize", "scoped_to_subtree", "scopes_for_roles",
+]

@@ -1,0 +1,34 @@
+"""Appended by profile-api in the same transaction as the profile version it announces (the one
+shared write); released by approval-api when DOHA approves the batch; consumed by sync-gateway."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Identity, Index, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hoso_shared.db.base import Base
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"))
+    profile_version: Mapped[int]
+    change_request_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    sync_batch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sync_batches.id"))
+    released_at: Mapped[datetime | None]
+    consumed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    __table_args__ = (
+        # The gateway's hot path: released rows it has not yet taken.
+        Index("ix_outbox_pending", "id", postgresql_where="released_at IS NOT NULL AND consumed_at IS NULL"),
+    )

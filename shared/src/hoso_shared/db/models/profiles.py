@@ -1,0 +1,83 @@
+"""Written by profile-api. The sơ yếu lý lịch: the record, its repeating sections, versions, evidence.
+
+The citizen ID is never stored in clear: `citizen_id_enc` is AES-GCM under key `key_id`, and
+`citizen_id_hmac` is a keyed hash for exact lookup and uniqueness.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hoso_shared.db.base import Base, Timestamps, UUIDKey
+
+
+class Profile(UUIDKey, Timestamps, Base):
+    __tablename__ = "profiles"
+
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    citizen_id_hmac: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    citizen_id_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(Text)
+    full_name: Mapped[str] = mapped_column(Text)
+    birth_date: Mapped[date]
+    sex: Mapped[str] = mapped_column(Text)  # M | F
+    category: Mapped[str] = mapped_column(Text)  # can_bo | cong_chuc | vien_chuc | cap_xa
+    status: Mapped[str] = mapped_column(Text, server_default="active")
+    rank_code: Mapped[str | None] = mapped_column(Text)
+    # The scalar items of the form (1-38) that have no column of their own, by item key.
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    version: Mapped[int] = mapped_column(server_default="1")
+    archived_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("sex IN ('M', 'F')", name="sex"),
+        CheckConstraint("category IN ('can_bo', 'cong_chuc', 'vien_chuc', 'cap_xa')", name="category"),
+        CheckConstraint(
+            "status IN ('active', 'transferred_out', 'retired', 'resigned', 'deceased')", name="status"
+        ),
+        Index("ix_profiles_full_name_prefix", "full_name",
+              postgresql_ops={"full_name": "text_pattern_ops"}),
+    )
+
+
+class ProfileSectionRow(UUIDKey, Base):
+    """One row of a repeating table of the form (training, work history, family, salary …)."""
+
+    __tablename__ = "profile_section_rows"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"), index=True)
+    section: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class ProfileVersion(UUIDKey, Base):
+    __tablename__ = "profile_versions"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"))
+    version: Mapped[int]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    change_request_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
+    created_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    __table_args__ = (UniqueConstraint("profile_id", "version"),)
+
+
+class Attachment(UUIDKey, Base):
+    __tablename__ = "attachments"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"), index=True)
+    filename: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(Text)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(Text)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[uuid.UUID]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -1,0 +1,115 @@
+"""Pure-ASGI cross-cutting middleware: correlation id, access log, body limit, last-resort errors.
+
+Pure ASGI (not BaseHTTPMiddleware) so streaming and exceptions pass through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hoso_shared.logging import correlation_id, get_logger
+from hoso_shared.metrics import route_template
+from hoso_shared.problems import InternalError, PayloadTooLarge, problem_response
+
+HEADER = "x-correlation-id"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+log = get_logger("hoso.access")
+
+
+class CorrelationIdMiddleware:
+    """Takes a sane caller-given id or makes one; echoes it; puts it in every log line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(HEADER.encode(), b"").decode("latin-1")
+        cid = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        token = correlation_id.set(cid)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (HEADER.encode(), cid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            correlation_id.reset(token)
+
+
+class AccessLogAndCatchAllMiddleware:
+    """Logs one line per request; turns any escaped exception into a 500 problem without a trace."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            log.error("unhandled_error", path=scope["path"], exc_info=exc)
+            if status:  # the response had begun; nothing more can be said to the client
+                raise
+            status = 500
+            await problem_response(InternalError())(scope, receive, send)
+        finally:
+            log.info("request", method=scope["method"], route=route_template(scope),
+                     status=status, ms=round((time.perf_counter() - start) * 1000, 2))
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over the limit, by Content-Length up front and by counting while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await problem_response(PayloadTooLarge(f"The limit is {self.max_bytes} bytes."))(
+                scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            await problem_response(PayloadTooLarge(f"The limit is {self.max_bytes} bytes."))(
+                scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

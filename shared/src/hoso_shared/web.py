@@ -1,0 +1,167 @@
+"""The app factory every service is built with: settings in, a complete FastAPI app out.
+
+It owns the cross-cutting parts so no service can forget one: middleware order, problem
+handlers, token verification, the database session, /healthz /readyz /metrics, CORS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from hoso_shared.auth import AnyPrincipal
+from hoso_shared.auth.tokens import TokenVerifier
+from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker
+from hoso_shared.db.migrate import current_revision, head_revision
+from hoso_shared.logging import configure_logging, get_logger
+from hoso_shared.metrics import HttpMetrics, MetricsMiddleware
+from hoso_shared.middleware import (
+    AccessLogAndCatchAllMiddleware,
+    BodyLimitMiddleware,
+    CorrelationIdMiddleware,
+)
+from hoso_shared.problems import MEDIA_TYPE, ServiceUnavailable, install_problem_handlers
+from hoso_shared.settings import CommonSettings
+
+log = get_logger("hoso.web")
+READY_TIMEOUT_SECONDS = 2.0
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of this API is returned."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    correlation_id: str | None = None
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "model": Problem, "content": {MEDIA_TYPE: {}}}
+    for code, text in [(401, "No valid token"), (403, "Not allowed"), (422, "Invalid request")]
+}
+
+
+class Me(BaseModel):
+    subject: str
+    username: str
+    roles: list[str]
+    scopes: list[str]
+    org_unit_id: str
+
+
+def token_verifier_from(settings: CommonSettings) -> TokenVerifier:
+    return TokenVerifier(
+        issuer=settings.auth_issuer, audience=settings.auth_audience,
+        jwks=json.loads(settings.auth_jwks) if settings.auth_jwks else None,
+        jwks_url=settings.auth_jwks_url, leeway=settings.auth_leeway_seconds,
+    )
+
+
+async def database_ready(sessionmaker: SessionMaker, head: str) -> str | None:
+    """None when the database answers and its schema is at `head`; else the reason."""
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS), sessionmaker() as session:
+            conn = await session.connection()
+            revision = await current_revision(conn)
+    except (SQLAlchemyError, OSError, TimeoutError) as exc:
+        return f"database unreachable ({type(exc).__name__})"
+    if revision != head:
+        return f"schema at {revision}, expected {head}"
+    return None
+
+
+def _ops_router(registry: CollectorRegistry) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Liveness: the process answers.")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Readiness: the database answers and its schema is at head.",
+                responses={503: {"model": Problem, "description": "Not ready"}})
+    async def readyz(request: Request) -> dict[str, str]:
+        reason = await database_ready(request.app.state.sessionmaker, request.app.state.schema_head)
+        if reason:
+            raise ServiceUnavailable(f"Not ready: {reason}.")
+        return {"status": "ready"}
+
+    @router.get("/metrics", summary="Prometheus metrics of this service.", include_in_schema=True)
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    @router.get("/api/v1/me", summary="The caller as this service sees them (token verified locally).",
+                tags=["auth"], responses=PROBLEM_RESPONSES)
+    async def read_me(principal: AnyPrincipal) -> Me:
+        return Me(subject=str(principal.subject), username=principal.username,
+                  roles=sorted(principal.roles), scopes=sorted(principal.scopes),
+                  org_unit_id=str(principal.org_unit_id))
+
+    return router
+
+
+def build_app(
+    settings: CommonSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    sessionmaker: SessionMaker | None = None,
+    token_verifier: TokenVerifier | None = None,
+    on_startup: Hook | None = None,
+    on_shutdown: Hook | None = None,
+) -> FastAPI:
+    """`sessionmaker` is for tests, which bind it to a connection rolled back after each test."""
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = None
+        if sessionmaker is None:
+            engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+            app.state.sessionmaker = create_sessionmaker(engine)
+        if on_startup:
+            await on_startup(app)
+        log.info("started", service=settings.service_name)
+        try:
+            yield
+        finally:
+            if on_shutdown:
+                await on_shutdown(app)
+            if engine is not None:
+                await engine.dispose()
+
+    app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.sessionmaker = sessionmaker
+    app.state.schema_head = head_revision()
+    app.state.token_verifier = token_verifier or token_verifier_from(settings)
+    registry = CollectorRegistry()
+    app.state.metrics_registry = registry
+
+    install_problem_handlers(app)
+    app.include_router(_ops_router(registry))
+    for router in routers:
+        app.include_router(router, responses=PROBLEM_RESPONSES)
+
+    # add_middleware wraps: the last added runs first.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(registry, settings.service_name))
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+                           allow_methods=["*"], allow_headers=["*"], expose_headers=["x-correlation-id"])
+    app.add_middleware(AccessLogAndCatchAllMiddleware)
+    app.add_middleware(CorrelationIdMiddleware)
+    return app

@@ -1,0 +1,118 @@
+"""`make run` end to end, as a new user would: it comes up healthy on all four ports with demo
+data, `.data/demo.json` lets a script log in, and Ctrl-C leaves no process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from hoso_shared.devstack.pg import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _port_offset() -> int:
+    for _ in range(50):
+        offset = random.randrange(20000, 40000)
+        if all(_free(p + offset) for p in (8001, 8002, 8003, 8009)):
+            return offset
+    raise RuntimeError("no free ports")
+
+
+def _wait_for(path: Path, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert proc.poll() is None, f"make run exited early with {proc.returncode}"
+        assert time.monotonic() < deadline, "make run did not become ready in time"
+        time.sleep(0.5)
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    return psutil.Process(pid).children(recursive=True)
+
+
+def _alive(p: psutil.Process) -> bool:
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+class TestMakeRun:
+    def test_comes_up_serves_demo_logins_and_stops_clean(self, tmp_path: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the embedded path
+        env |= {"HOSO_DATA_DIR": str(tmp_path / "data"), "HOSO_PORT_OFFSET": str(_port_offset()),
+                "HOSO_PG_PORT": str(free_port())}
+        log = open(tmp_path / "make-run.log", "wb")
+        proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        tracked: list[psutil.Process] = []
+        try:
+            _wait_for(tmp_path / "data" / "demo.json", proc)
+            tracked = _descendants(proc.pid)
+            demo = json.loads((tmp_path / "data" / "demo.json").read_text())
+            self._check_services(demo)
+        finally:
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+            try:
+                proc.wait(60)
+            finally:
+                log.close()
+        output = (tmp_path / "make-run.log").read_text(errors="replace")
+        assert "stopped." in output, output[-3000:]
+        assert tracked, "no child processes were seen"
+        time.sleep(0.5)
+        left = [p for p in tracked if _alive(p)]
+        assert not left, f"left behind: {[(p.pid, p.cmdline()) for p in left]}"
+
+    def _check_services(self, demo: dict[str, object]) -> None:
+        services = demo["services"]
+        assert isinstance(services, dict) and set(services) == {
+            "profile-api", "approval-api", "sync-gateway", "ndxp-sim"}
+        for url in services.values():
+            assert httpx.get(f"{url}/readyz", timeout=5).status_code == 200
+        accounts = demo["accounts"]
+        assert isinstance(accounts, list)
+        roles = {a["role"] for a in accounts}
+        assert {"doha_admin", "agency_admin", "approver", "officer", "hr_system", "service"} <= roles
+        doha = next(a for a in accounts if a["role"] == "doha_admin")
+        api = services["profile-api"]
+        token = httpx.post(f"{api}/api/v1/auth/token", data={
+            "grant_type": "password", "username": doha["username"], "password": doha["password"]},
+            timeout=10).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        total, cursor = 0, None
+        while True:
+            page = httpx.get(f"{api}/api/v1/profiles", headers=auth, timeout=10,
+                             params={"limit": 200, **({"cursor": cursor} if cursor else {})}).json()
+            total += len(page["items"])
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert total >= 200
+        one = httpx.get(f"{api}/api/v1/profiles/{page['items'][0]['id']}", headers=auth, timeout=10)
+        assert one.status_code == 200 and one.json()["full_name"]
+        client = next(a for a in accounts if a["role"] == "hr_system")
+        granted = httpx.post(f"{api}/api/v1/auth/token", data={
+            "grant_type": "client_credentials", "client_id": client["username"],
+            "client_secret": client["password"]}, timeout=10)
+        assert granted.status_code == 200
+        approval = services["approval-api"]
+        me = httpx.get(f"{approval}/api/v1/me", headers=auth, timeout=10)
+        assert me.status_code == 200 and me.json()["roles"] == ["doha_admin"]

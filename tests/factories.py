@@ -1,0 +1,73 @@
+"""Async builders: each adds, flushes and returns a row inside the test's transaction."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared.auth import Principal, TokenIssuer, scopes_for_roles
+from hoso_shared.auth.passwords import hash_secret_sync
+from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.models import Account, OrgUnit, Profile
+from hoso_shared.devstack.demo import citizen_id
+from hoso_shared.settings import CommonSettings
+
+CIPHER = FieldCipher.from_settings(CommonSettings(env="test", lookup_hmac_key="test-lookup-key"))
+_rng = random.Random(7)
+_used: set[str] = set()
+
+
+async def make_unit(session: AsyncSession, *, parent: OrgUnit | None = None, type: str = "department",
+                    name: str | None = None) -> OrgUnit:
+    unit_id = uuid.uuid4()
+    unit = OrgUnit(id=unit_id, code=f"T.{unit_id.hex[:10]}", name=name or f"Đơn vị {unit_id.hex[:6]}",
+                   type=type, parent_id=parent.id if parent else None,
+                   path=(parent.path if parent else "/") + unit_id.hex + "/")
+    session.add(unit)
+    await session.flush()
+    return unit
+
+
+async def make_profile(session: AsyncSession, *, unit: OrgUnit, **overrides: Any) -> Profile:
+    birth, sex = overrides.pop("birth_date", date(1985, 5, 17)), overrides.pop("sex", "F")
+    cid = overrides.pop("citizen_id", None) or citizen_id(_rng, birth, sex, _used)
+    enc, kid = CIPHER.encrypt(cid, field="citizen_id")
+    values: dict[str, Any] = {
+        "org_unit_id": unit.id, "citizen_id_hmac": CIPHER.lookup_hash(cid, field="citizen_id"),
+        "citizen_id_enc": enc, "key_id": kid, "full_name": "Nguyễn Thị Lan", "birth_date": birth,
+        "sex": sex, "category": "cong_chuc", "status": "active", "rank_code": "01.003", "data": {},
+    }
+    profile = Profile(id=uuid.uuid4(), **{**values, **overrides})
+    session.add(profile)
+    await session.flush()
+    return profile
+
+
+async def make_account(session: AsyncSession, *, unit: OrgUnit, role: str = "agency_admin",
+                       password: str = "correct horse battery", kind: str = "person",
+                       must_change: bool = False, profile: Profile | None = None,
+                       scopes: list[str] | None = None, username: str | None = None) -> Account:
+    account = Account(
+        id=uuid.uuid4(), username=username or f"u{uuid.uuid4().hex[:10]}", display_name="Người dùng thử",
+        kind=kind, roles=[role], scopes=scopes or [], org_unit_id=unit.id,
+        profile_id=profile.id if profile else None, secret_hash=hash_secret_sync(password),
+        must_change_password=must_change,
+    )
+    session.add(account)
+    await session.flush()
+    return account
+
+
+def principal_for(account: Account, unit: OrgUnit, *, scopes: set[str] | None = None) -> Principal:
+    return Principal(subject=account.id, username=account.username, roles=frozenset(account.roles),
+                     scopes=frozenset(scopes if scopes is not None else scopes_for_roles(account.roles)),
+                     org_unit_id=unit.id, org_path=unit.path, profile_id=account.profile_id)
+
+
+def bearer(issuer: TokenIssuer, principal: Principal, audience: str = "hoso-api") -> dict[str, str]:
+    token, _ = issuer.mint(principal=principal, audience=audience)
+    return {"Authorization": f"Bearer {token}"}
