@@ -12,7 +12,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hoso_shared.logging import correlation_id, get_logger
-from hoso_shared.metrics import route_template
+from hoso_shared.metrics import HttpMetrics, route_template
 from hoso_shared.problems import InternalError, PayloadTooLarge, problem_response
 
 HEADER = "x-correlation-id"
@@ -45,11 +45,13 @@ class CorrelationIdMiddleware:
             correlation_id.reset(token)
 
 
-class AccessLogAndCatchAllMiddleware:
-    """Logs one line per request; turns any escaped exception into a 500 problem without a trace."""
+class ObserveMiddleware:
+    """One line of log and the RED metrics per request; any escaped exception becomes a 500
+    problem without a trace (the log keeps the trace, under the same correlation id)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,8 +75,11 @@ class AccessLogAndCatchAllMiddleware:
             status = 500
             await problem_response(InternalError())(scope, receive, send)
         finally:
-            log.info("request", method=scope["method"], route=route_template(scope),
-                     status=status, ms=round((time.perf_counter() - start) * 1000, 2))
+            elapsed = time.perf_counter() - start
+            route = route_template(scope)
+            self.metrics.observe(scope["method"], route, status or 500, elapsed)
+            log.info("request", method=scope["method"], route=route, status=status,
+                     ms=round(elapsed * 1000, 2))
 
 
 class BodyLimitMiddleware:

@@ -108,7 +108,8 @@ def _from_http_exception(exc: StarletteHTTPException) -> Problem:
         problem = Problem(str(exc.detail))
         problem.status = exc.status_code  # type: ignore[misc]
         return problem
-    detail = None if exc.detail in (None, cls.title) else str(exc.detail)
+    given = None if exc.detail is None else str(exc.detail)
+    detail = None if given is None or given.lower() == cls.title.lower() else given
     problem = cls(detail)
     problem.headers = {**(problem.headers or {}), **(exc.headers or {})}
     return problem

@@ -23,12 +23,8 @@ from hoso_shared.auth.tokens import TokenVerifier
 from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker
 from hoso_shared.db.migrate import current_revision, head_revision
 from hoso_shared.logging import configure_logging, get_logger
-from hoso_shared.metrics import HttpMetrics, MetricsMiddleware
-from hoso_shared.middleware import (
-    AccessLogAndCatchAllMiddleware,
-    BodyLimitMiddleware,
-    CorrelationIdMiddleware,
-)
+from hoso_shared.metrics import HttpMetrics
+from hoso_shared.middleware import BodyLimitMiddleware, CorrelationIdMiddleware, ObserveMiddleware
 from hoso_shared.problems import MEDIA_TYPE, ServiceUnavailable, install_problem_handlers
 from hoso_shared.settings import CommonSettings
 
@@ -158,10 +154,9 @@ def build_app(
 
     # add_middleware wraps: the last added runs first.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(registry, settings.service_name))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["x-correlation-id"])
-    app.add_middleware(AccessLogAndCatchAllMiddleware)
+    app.add_middleware(ObserveMiddleware, metrics=HttpMetrics(registry, settings.service_name))
     app.add_middleware(CorrelationIdMiddleware)
     return app

@@ -11,22 +11,6 @@ Category = Literal["can_bo", "cong_chuc", "vien_chuc", "cap_xa"]
 Status = Literal["active", "transferred_out", "retired", "resigned", "deceased"]
 
 
-class ProfileRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    org_unit_id: uuid.UUID
-    full_name: str
-    birth_date: date
-    sex: Literal["M", "F"]
-    category: Category
-    status: Status
-    rank_code: str | None
-    citizen_id_masked: str
-    version: int
-    data: dict[str, Any]
-
-
 class ProfileSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -39,6 +23,11 @@ class ProfileSummary(BaseModel):
     status: Status
     rank_code: str | None
     version: int
+
+
+class ProfileRead(ProfileSummary):
+    citizen_id_masked: str
+    data: dict[str, Any]
 
 
 class ProfilePage(BaseModel):
