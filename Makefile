@@ -33,7 +33,7 @@ lint: sync
 	$(RUN) ruff check .
 
 typecheck: sync
-	$(RUN) mypy shared/src services/*/src
+	$(RUN) mypy shared/src services/*/src bench
 
 arch: sync
 	$(RUN) lint-imports

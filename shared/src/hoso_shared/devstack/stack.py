@@ -98,7 +98,8 @@ class Stack:
             self.pg.stop()
 
 
-async def _prepare(url: str, values: dict[str, str]) -> list[demo.DemoAccount] | None:
+async def prepare_database(url: str, values: dict[str, str]) -> list[demo.DemoAccount] | None:
+    """Creates the database if needed, migrates it to head, loads the demo once."""
     await ensure_database(url)
     await asyncio.to_thread(migrate.upgrade, url)
     settings = CommonSettings(env="dev", field_keys=json.loads(values["field_keys"]),
@@ -146,7 +147,7 @@ def run(data_dir: Path, port_offset: int = 0) -> int:
     try:
         url = stack.database_url()
         values = secrets.load_or_create(stack.data_dir)
-        fresh = asyncio.run(_prepare(url, values))
+        fresh = asyncio.run(prepare_database(url, values))
         stack.start_services(secrets.service_env(values, database_url=url))
         stack.wait_ready()
         _announce(stack, _accounts(stack.data_dir, fresh))
