@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -62,3 +64,20 @@ class FieldCipher:
 def mask_citizen_id(citizen_id: str) -> str:
     """What a reader without the sensitive scope sees: the province code and the last two digits."""
     return citizen_id[:3] + "*" * (len(citizen_id) - 5) + citizen_id[-2:]
+
+
+def canonical_json(value: Any) -> bytes:
+    """Deterministic bytes for hashing and sealing (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+def seal_json(cipher: FieldCipher, value: Any, *, field: str) -> tuple[bytes, str]:
+    return cipher.encrypt(canonical_json(value).decode(), field=field)
+
+
+def open_json(cipher: FieldCipher, blob: bytes, key_id: str, *, field: str) -> Any:
+    return json.loads(cipher.decrypt(blob, key_id, field=field))

@@ -17,6 +17,10 @@ from hoso_shared.auth.tokens import (
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker
 from hoso_shared.web import build_app
+from profile_api.accounts.router import router as accounts_router
+from profile_api.attachments.router import router as attachments_router
+from profile_api.bulk.router import router as bulk_router
+from profile_api.org_units.router import router as org_units_router
 from profile_api.profiles.router import router as profiles_router
 from profile_api.settings import Settings
 from profile_api.tokens.router import jwks_router
@@ -44,7 +48,8 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
         verifier = TokenVerifier(issuer=settings.auth_issuer, audience=settings.auth_audience,
                                  jwks=jwks, leeway=settings.auth_leeway_seconds)
     app = build_app(settings, title="Hồ sơ Gateway — profile-api", description=DESCRIPTION,
-                    routers=[tokens_router, jwks_router, profiles_router], sessionmaker=sessionmaker,
+                    routers=[tokens_router, jwks_router, profiles_router, attachments_router, org_units_router,
+                             accounts_router, bulk_router], sessionmaker=sessionmaker,
                     token_verifier=verifier)
     app.state.token_issuer = TokenIssuer(key, settings.auth_issuer, settings.token_ttl_seconds)
     app.state.jwks = jwks

@@ -3,14 +3,21 @@
 from hoso_shared.db.models.accounts import Account
 from hoso_shared.db.models.audit import AuditEntry
 from hoso_shared.db.models.change_requests import ChangeRequest, ChangeRequestState
-from hoso_shared.db.models.org_units import OrgUnit
+from hoso_shared.db.models.org_units import OrgUnit, OrgUnitPeriod
 from hoso_shared.db.models.outbox import OutboxRow
 from hoso_shared.db.models.packets import Delivery, Packet, Receipt, SigningKey
-from hoso_shared.db.models.profiles import Attachment, Profile, ProfileSectionRow, ProfileVersion
+from hoso_shared.db.models.profiles import (
+    Attachment,
+    Profile,
+    ProfileAssignment,
+    ProfileSectionRow,
+    ProfileVersion,
+)
 from hoso_shared.db.models.sync_batches import SyncBatch
 
 __all__ = [
     "Account", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "Delivery",
-    "OrgUnit", "OutboxRow", "Packet", "Profile", "ProfileSectionRow", "ProfileVersion", "Receipt",
+    "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet", "Profile", "ProfileAssignment", "ProfileSectionRow",
+    "ProfileVersion", "Receipt",
     "SigningKey", "SyncBatch",
 ]

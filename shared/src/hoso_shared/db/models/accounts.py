@@ -28,6 +28,7 @@ class Account(UUIDKey, Timestamps, Base):
     failed_logins: Mapped[int] = mapped_column(server_default=text("0"))
     locked_until: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
 
     __table_args__ = (
         CheckConstraint("kind IN ('person', 'agency', 'client')", name="kind"),

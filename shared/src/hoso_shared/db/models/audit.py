@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Identity, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hoso_shared.db.base import Base
@@ -19,6 +21,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(Text)
     entity: Mapped[str] = mapped_column(Text)
     entity_id: Mapped[str] = mapped_column(Text)
+    fields: Mapped[list[Any]] = mapped_column(JSONB, server_default="[]")  # what was read or written
     before_digest: Mapped[str | None] = mapped_column(Text)
     after_digest: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(Text)

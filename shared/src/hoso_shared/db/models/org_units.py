@@ -30,3 +30,20 @@ class OrgUnit(UUIDKey, Timestamps, Base):
     __table_args__ = (
         Index("ix_org_units_path_prefix", "path", postgresql_ops={"path": "text_pattern_ops"}),
     )
+
+
+class OrgUnitPeriod(UUIDKey, Base):
+    """One period of a unit's life: its name, type, parent and path while they held.
+    The tree as of a date is the periods that cover it; nothing here is ever updated but `valid_to`."""
+
+    __tablename__ = "org_unit_periods"
+
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(Text)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"))
+    path: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]  # exclusive; NULL while current
+    event: Mapped[str] = mapped_column(Text)  # created | renamed | moved | merged | split | dissolved
+    event_ref: Mapped[uuid.UUID | None]  # the other unit of a merge or split

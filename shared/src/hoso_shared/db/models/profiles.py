@@ -30,9 +30,14 @@ class Profile(UUIDKey, Timestamps, Base):
     category: Mapped[str] = mapped_column(Text)  # can_bo | cong_chuc | vien_chuc | cap_xa
     status: Mapped[str] = mapped_column(Text, server_default="active")
     rank_code: Mapped[str | None] = mapped_column(Text)
-    # The scalar items of the form (1-38) that have no column of their own, by item key.
+    # The non-sensitive scalar items of the form (1-38) that have no column of their own, by key.
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    # The sensitive items (DOMAIN "decisions"), as AES-GCM sealed JSON under `key_id`.
+    sensitive_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     version: Mapped[int] = mapped_column(server_default="1")
+    # Set when the person came from another province (pulled from the national DB).
+    incoming_on: Mapped[date | None]
+    reviewed_at: Mapped[datetime | None]
     archived_at: Mapped[datetime | None]
 
     __table_args__ = (
@@ -47,22 +52,45 @@ class Profile(UUIDKey, Timestamps, Base):
 
 
 class ProfileSectionRow(UUIDKey, Base):
-    """One row of a repeating table of the form (training, work history, family, salary …)."""
+    """One row of a repeating table of the form (training, work history, family, salary …).
+    Rows of sensitive tables keep `data` empty and their content sealed in `data_enc`."""
 
     __tablename__ = "profile_section_rows"
 
-    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"), index=True)
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"))
     section: Mapped[str] = mapped_column(Text)
     position: Mapped[int]
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    data_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_id: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_profile_section_rows_profile_section", "profile_id", "section", "position"),)
+
+
+class ProfileAssignment(UUIDKey, Base):
+    """Which unit a person belonged to, when: the history behind `profiles.org_unit_id`."""
+
+    __tablename__ = "profile_assignments"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"), index=True)
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]  # exclusive; NULL while current
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class ProfileVersion(UUIDKey, Base):
+    """An immutable, sealed snapshot of the whole record (items + sections) after each change."""
+
     __tablename__ = "profile_versions"
 
     profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"))
     version: Mapped[int]
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    snapshot_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(Text)  # sha256 of the canonical snapshot
+    changed: Mapped[list[Any]] = mapped_column(JSONB, server_default="[]")  # item / section names
+    reason: Mapped[str] = mapped_column(Text, server_default="change")
     change_request_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
