@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field
-from pydantic.json_schema import JsonDict
+from pydantic.config import JsonDict
 
 from hoso_shared.codes.types import EthnicityCode, RankCode, ReligionCode
 from hoso_shared.form.base import FormModel, LongText, Place, Text
