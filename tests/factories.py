@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_shared import records
 from hoso_shared.auth import Principal, TokenIssuer, scopes_for_roles
 from hoso_shared.auth.passwords import hash_secret_sync
 from hoso_shared.crypto import FieldCipher
@@ -32,16 +33,19 @@ async def make_unit(session: AsyncSession, *, parent: OrgUnit | None = None, typ
     return unit
 
 
-async def make_profile(session: AsyncSession, *, unit: OrgUnit, **overrides: Any) -> Profile:
+async def make_profile(session: AsyncSession, *, unit: OrgUnit, items: dict[str, Any] | None = None,
+                       **overrides: Any) -> Profile:
+    """A profile written through the real storage code (columns, JSONB, sealed sensitive part)."""
     birth, sex = overrides.pop("birth_date", date(1985, 5, 17)), overrides.pop("sex", "F")
     cid = overrides.pop("citizen_id", None) or citizen_id(_rng, birth, sex, _used)
-    enc, kid = CIPHER.encrypt(cid, field="citizen_id")
     values: dict[str, Any] = {
-        "org_unit_id": unit.id, "citizen_id_hmac": CIPHER.lookup_hash(cid, field="citizen_id"),
-        "citizen_id_enc": enc, "key_id": kid, "full_name": "Nguyễn Thị Lan", "birth_date": birth,
-        "sex": sex, "category": "cong_chuc", "status": "active", "rank_code": "01.003", "data": {},
+        "full_name": overrides.pop("full_name", "Nguyễn Thị Lan"), "sex": sex, "birth_date": birth.isoformat(),
+        "citizen_id": cid, "rank_code": overrides.pop("rank_code", "01.003"), "ethnicity_code": "01",
+        **(items or {}),
     }
-    profile = Profile(id=uuid.uuid4(), **{**values, **overrides})
+    row: dict[str, Any] = {"category": "cong_chuc", "status": "active", "version": 1, **overrides}
+    profile = Profile(id=uuid.uuid4(), org_unit_id=unit.id, data={}, **row)
+    records.apply_items(profile, values, CIPHER)
     session.add(profile)
     await session.flush()
     return profile

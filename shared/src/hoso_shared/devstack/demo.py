@@ -15,9 +15,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_shared import records
 from hoso_shared.auth.passwords import hash_secret_sync, new_password
+from hoso_shared.codes import scale_of
+from hoso_shared.codes.provinces import REFORM
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db.models import Account, OrgUnit, Profile
+from hoso_shared.db.models import (
+    Account,
+    OrgUnit,
+    OrgUnitPeriod,
+    OutboxRow,
+    Profile,
+    ProfileAssignment,
+    ProfileVersion,
+)
+from hoso_shared.form import ProfileItems
 
 ROOT_CODE = "01"
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
@@ -35,6 +47,8 @@ RANKS = {"cong_chuc": ["01.001", "01.002", "01.003", "01.003", "01.003", "01.004
          "cap_xa": ["01.003", "01.004", "01.005"], "can_bo": ["01.002", "01.003"]}
 # Birth-registration province codes (TT 07/2016 Phụ lục I): mostly Hanoi, some neighbours.
 BIRTH_PROVINCES = ["001"] * 8 + ["034", "036", "037", "030", "027", "040"]
+UNIVERSITIES = ["Học viện Hành chính Quốc gia", "Trường Đại học Luật Hà Nội", "Học viện Tài chính",
+                "Trường Đại học Sư phạm Hà Nội", "Trường Đại học Kinh tế Quốc dân"]
 
 # (code, name, type, parent code, agency key or None)
 UNITS: list[tuple[str, str, str, str | None, str | None]] = [
@@ -73,6 +87,7 @@ class Demo:
     units: dict[str, OrgUnit] = field(default_factory=dict)
     accounts: list[DemoAccount] = field(default_factory=list)
     used_ids: set[str] = field(default_factory=set)
+    periods: list[OrgUnitPeriod] = field(default_factory=list)
 
 
 def citizen_id(rng: random.Random, birth: date, sex: str, used: set[str]) -> str:
@@ -91,29 +106,66 @@ def _unit(demo: Demo, code: str, name: str, type_: str, parent_code: str | None)
     unit_id = uuid.UUID(int=demo.rng.getrandbits(128), version=4)
     path = (parent.path if parent else "/") + unit_id.hex + "/"
     unit = OrgUnit(id=unit_id, code=code, name=name, type=type_, parent_id=parent.id if parent else None,
-                   path=path, valid_from=date(2025, 7, 1))
+                   path=path, valid_from=REFORM)
     demo.units[code] = unit
+    demo.periods.append(OrgUnitPeriod(org_unit_id=unit_id, name=name, type=type_, parent_id=unit.parent_id,
+                                      path=path, valid_from=REFORM, event="created"))
     return unit
 
 
-def _person(demo: Demo, unit: OrgUnit) -> Profile:
+def _items(demo: Demo, unit: OrgUnit, sex: str, birth: date, category: str) -> dict[str, Any]:
+    rng = demo.rng
+    name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}"
+    recruited = date(max(birth.year + 22, 1990), rng.randint(1, 12), 1)
+    rank = rng.choice(RANKS[category])
+    scale = scale_of(rank)
+    step = rng.randint(1, min(6, len(scale.coefficients))) if scale else None
+    items = {
+        "full_name": name, "sex": sex, "birth_date": birth.isoformat(),
+        "citizen_id": citizen_id(rng, birth, sex, demo.used_ids),
+        "ethnicity_code": rng.choice(ETHNICITY), "religion_code": "00",
+        "birth_place": {"province": "Hà Nội"},
+        "home_town": {"province": rng.choice(["Hà Nội", "Nam Định", "Thái Bình"])},
+        "first_recruited_on": recruited.isoformat(), "joined_agency_on": recruited.isoformat(),
+        "general_education": "12/12", "highest_qualification": rng.choice(["Đại học", "Thạc sĩ", "Tiến sĩ"]),
+        "employing_unit": unit.name, "rank_code": rank, "salary_step": step,
+        "salary_coefficient": str(scale.coefficient(step)) if scale and step else None,
+        "phone": f"09{rng.randrange(10**8):08d}",
+    }
+    if rng.random() < 0.6:
+        items["party_joined_on"] = date(max(recruited.year + 2, 1995), rng.randint(1, 12), 1).isoformat()
+    return ProfileItems.model_validate(items).model_dump(mode="json", exclude_none=True)
+
+
+def _sections(demo: Demo, unit: OrgUnit, items: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    start = items["first_recruited_on"]
+    return {
+        "training-professional": [{"from_date": f"{int(start[:4]) - 4}-09-01", "to_date": f"{start[:4]}-06-01",
+                                   "institution": demo.rng.choice(UNIVERSITIES), "award": "Cử nhân"}],
+        "work-history": [{"from_date": start, "unit": unit.name, "title": "Chuyên viên"}],
+    }
+
+
+def _person(demo: Demo, unit: OrgUnit) -> tuple[Profile, list[Any]]:
     rng = demo.rng
     sex = rng.choice("MF")
-    name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}"
     birth = date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 35))
     category = CATEGORY_BY_TYPE.get(unit.type, "vien_chuc" if "Trường" in unit.name else "cong_chuc")
-    cid = citizen_id(rng, birth, sex, demo.used_ids)
-    enc, kid = demo.cipher.encrypt(cid, field="citizen_id")
-    recruited = date(max(birth.year + 22, 1990), rng.randint(1, 12), 1)
-    data: dict[str, Any] = {
-        "ethnicity_code": rng.choice(ETHNICITY), "religion": "Không",
-        "birth_place": "Hà Nội", "recruited_on": recruited.isoformat(),
-        "salary_step": rng.randint(1, 6), "party_member": rng.random() < 0.6,
-    }
-    return Profile(id=uuid.UUID(int=rng.getrandbits(128), version=4), org_unit_id=unit.id,
-                   citizen_id_hmac=demo.cipher.lookup_hash(cid, field="citizen_id"),
-                   citizen_id_enc=enc, key_id=kid, full_name=name, birth_date=birth, sex=sex,
-                   category=category, status="active", rank_code=rng.choice(RANKS[category]), data=data)
+    items = _items(demo, unit, sex, birth, category)
+    profile = Profile(id=uuid.UUID(int=rng.getrandbits(128), version=4), org_unit_id=unit.id, category=category,
+                      status="active", version=1, data={})
+    records.apply_items(profile, items, demo.cipher)
+    rows = records.section_rows(profile.id, _sections(demo, unit, items), demo.cipher)
+    snapshot = records.snapshot(profile, items, records.read_sections(rows, demo.cipher, sensitive=True))
+    sealed, key_id, digest = records.seal_snapshot(snapshot, demo.cipher)
+    since = date.fromisoformat(items["joined_agency_on"])
+    return profile, [
+        *rows, ProfileAssignment(profile_id=profile.id, org_unit_id=unit.id, valid_from=since, reason="created"),
+        ProfileVersion(profile_id=profile.id, version=1, snapshot_enc=sealed, key_id=key_id, digest=digest,
+                       changed=sorted(items), reason="created"),
+        OutboxRow(profile_id=profile.id, profile_version=1, org_unit_id=unit.id,
+                  payload={"kind": "created", "changed": sorted(items), "digest": digest}),
+    ]
 
 
 def _account(demo: Demo, *, role: str, username: str, unit: OrgUnit, kind: str = "person",
@@ -131,8 +183,9 @@ def build(seed: int, cipher: FieldCipher, profiles_per_leaf: int = 24) -> tuple[
     """The rows to insert (in dependency order) and the demo logins."""
     demo = Demo(rng=random.Random(seed), cipher=cipher)
     units = [_unit(demo, code, name, type_, parent) for code, name, type_, parent, _ in UNITS]
-    people = [_person(demo, u) for u in units if u.type != "province"
-              for _ in range(profiles_per_leaf if u.type == "sub_unit" else 8)]
+    made = [_person(demo, u) for u in units if u.type != "province"
+            for _ in range(profiles_per_leaf if u.type == "sub_unit" else 8)]
+    people = [profile for profile, _ in made]
     root, doha = demo.units[ROOT_CODE], demo.units["01.SNV"]
     accounts = [_account(demo, role="doha_admin", username="snv.admin", unit=root),
                 _account(demo, role="approver", username="snv.approver", unit=root)]
@@ -155,7 +208,8 @@ def build(seed: int, cipher: FieldCipher, profiles_per_leaf: int = 24) -> tuple[
     accounts.append(_account(demo, role="service", username="svc.sync-gateway", unit=root, kind="client",
                              scopes=["profiles:read", "change-requests:return"]))
     del doha
-    return [*units, *people, *accounts], demo.accounts
+    dependents = sorted((row for _, rows in made for row in rows), key=lambda row: type(row).__name__)
+    return [*units, *demo.periods, *people, *dependents, *accounts], demo.accounts
 
 
 async def load(session: AsyncSession, cipher: FieldCipher, seed: int = 2026) -> list[DemoAccount] | None:

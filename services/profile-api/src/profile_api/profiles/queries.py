@@ -3,12 +3,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal, scoped_to_subtree
-from hoso_shared.db.models import OrgUnit, Profile
+from hoso_shared.db.models import (
+    ChangeRequest,
+    OrgUnit,
+    OutboxRow,
+    Profile,
+    ProfileAssignment,
+    ProfileSectionRow,
+    ProfileVersion,
+)
 from profile_api.profiles.schemas import ProfileFilter
+
+OPEN_STATES = ("draft", "submitted", "returned", "approved")
 
 
 def _visible(principal: Principal, *, self_only: bool) -> Select[Any]:
@@ -19,8 +29,10 @@ def _visible(principal: Principal, *, self_only: bool) -> Select[Any]:
 
 
 async def visible_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
-                          self_only: bool) -> Profile | None:
+                          self_only: bool, lock: bool = False) -> Profile | None:
     stmt = _visible(principal, self_only=self_only).where(Profile.id == profile_id)
+    if lock:
+        stmt = stmt.with_for_update(of=Profile)
     profile: Profile | None = (await session.execute(stmt)).scalar_one_or_none()
     return profile
 
@@ -35,13 +47,71 @@ async def list_visible_profiles(session: AsyncSession, principal: Principal, flt
     stmt = _visible(principal, self_only=self_only)
     if within_path is not None:
         stmt = stmt.where(OrgUnit.path.startswith(within_path, autoescape=True))
-    if flt.status:
-        stmt = stmt.where(Profile.status == flt.status)
-    if flt.category:
-        stmt = stmt.where(Profile.category == flt.category)
+    if not flt.include_archived:
+        stmt = stmt.where(Profile.archived_at.is_(None))
+    for column, value in ((Profile.status, flt.status), (Profile.category, flt.category),
+                          (Profile.rank_code, flt.rank_code), (Profile.citizen_id_hmac, flt.citizen_id_hmac)):
+        if value is not None:
+            stmt = stmt.where(column == value)
     if flt.name_prefix:
         stmt = stmt.where(Profile.full_name.startswith(flt.name_prefix, autoescape=True))
     if after is not None:
         stmt = stmt.where(Profile.id > after)
     stmt = stmt.order_by(Profile.id).limit(limit)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def citizen_id_taken(session: AsyncSession, citizen_id_hmac: bytes) -> bool:
+    stmt = select(Profile.id).where(Profile.citizen_id_hmac == citizen_id_hmac)
+    return (await session.execute(stmt)).first() is not None
+
+
+async def section_rows(session: AsyncSession, profile_id: uuid.UUID) -> list[ProfileSectionRow]:
+    stmt = select(ProfileSectionRow).where(ProfileSectionRow.profile_id == profile_id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def replace_sections(session: AsyncSession, profile_id: uuid.UUID, rows: list[ProfileSectionRow],
+                           sections: set[str] | None = None) -> None:
+    """Swaps the rows of the given sections (all when None) for `rows`."""
+    stmt = delete(ProfileSectionRow).where(ProfileSectionRow.profile_id == profile_id)
+    if sections is not None:
+        stmt = stmt.where(ProfileSectionRow.section.in_(sections))
+    await session.execute(stmt)
+    session.add_all(rows)
+
+
+async def add_profile(session: AsyncSession, profile: Profile, assignment: ProfileAssignment) -> None:
+    session.add(profile)
+    await session.flush()
+    session.add(assignment)
+
+
+async def add_version(session: AsyncSession, version: ProfileVersion, outbox: OutboxRow) -> None:
+    session.add(version)
+    session.add(outbox)
+    await session.flush()
+
+
+async def version_by_change_request(session: AsyncSession, change_request_id: uuid.UUID) -> ProfileVersion | None:
+    stmt = select(ProfileVersion).where(ProfileVersion.change_request_id == change_request_id)
+    found: ProfileVersion | None = (await session.execute(stmt)).scalar_one_or_none()
+    return found
+
+
+async def versions(session: AsyncSession, profile_id: uuid.UUID) -> list[ProfileVersion]:
+    stmt = select(ProfileVersion).where(ProfileVersion.profile_id == profile_id).order_by(ProfileVersion.version)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def version(session: AsyncSession, profile_id: uuid.UUID, number: int) -> ProfileVersion | None:
+    stmt = select(ProfileVersion).where(ProfileVersion.profile_id == profile_id, ProfileVersion.version == number)
+    found: ProfileVersion | None = (await session.execute(stmt)).scalar_one_or_none()
+    return found
+
+
+async def pending_changes(session: AsyncSession, profile_id: uuid.UUID) -> list[ChangeRequest]:
+    stmt = (select(ChangeRequest).where(ChangeRequest.profile_id == profile_id,
+                                        ChangeRequest.state.in_(OPEN_STATES))
+            .order_by(ChangeRequest.created_at))
     return list((await session.execute(stmt)).scalars())

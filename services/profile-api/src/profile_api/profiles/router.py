@@ -1,37 +1,115 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
-from profile_api.profiles import service
-from profile_api.profiles.errors import InvalidCursor, ProfileNotFound
-from profile_api.profiles.schemas import Category, ProfileFilter, ProfilePage, ProfileRead, Status
+from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, Category, ProfileItems, Status
+from hoso_shared.problems import ValidationFailed
+from profile_api.profiles import service, versions
+from profile_api.profiles.errors import (
+    CitizenIdTaken,
+    InvalidCursor,
+    InvalidSection,
+    OrgUnitNotFound,
+    ProfileNotFound,
+    VersionNotFound,
+)
+from profile_api.profiles.schemas import (
+    ProfileCreate,
+    ProfileFilter,
+    ProfilePage,
+    ProfileRead,
+    VersionDiff,
+    VersionSummary,
+)
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+LISTABLE_FIELDS = frozenset(ProfileItems.model_fields) - SENSITIVE_ITEMS
+
+
+def _fields(fields: str | None) -> list[str] | None:
+    if not fields:
+        return None
+    wanted = [f.strip() for f in fields.split(",") if f.strip()]
+    unknown = sorted(set(wanted) - LISTABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed("Unknown or sensitive fields in `fields=`.", unknown=unknown)
+    return wanted
+
+
+@router.post("", status_code=201, summary="Create a profile (agency HR, DOHA, HR systems) in the caller's subtree.",
+             responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(), **InvalidSection.openapi()})
+async def create_profile(body: ProfileCreate, principal: AnyPrincipal, session: DbSession,
+                         request: Request) -> ProfileRead:
+    cipher = request.app.state.field_cipher
+    profile = await service.create_profile(session, principal, body, cipher, today=datetime.now(VN).date())
+    return await service.get_profile(session, principal, profile.id, cipher)
 
 
 @router.get("", summary="List the profiles the caller may see, a page at a time.",
-            description="Scoped to the caller's org subtree (an officer sees only their own record). "
-                        "Pass `next_cursor` back as `cursor` for the next page.",
+            description="Scoped to the caller's org subtree (an officer sees only their own record). Filters "
+                        "combine; `citizen_id` is matched through its keyed hash. `fields=a,b` adds those "
+                        "(non-sensitive) items to each row. Pass `next_cursor` back as `cursor`.",
             responses=InvalidCursor.openapi())
 async def list_profiles(
-    principal: AnyPrincipal, session: DbSession,
+    principal: AnyPrincipal, session: DbSession, request: Request,
     org_unit_id: Annotated[uuid.UUID | None, Query(description="Only this unit's subtree")] = None,
     status: Status | None = None,
     category: Category | None = None,
+    rank_code: Annotated[str | None, Query(max_length=20)] = None,
     name_prefix: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    citizen_id: Annotated[str | None, Query(pattern=r"^\d{12}$")] = None,
+    include_archived: bool = False,
+    fields: Annotated[str | None, Query(max_length=1000)] = None,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ProfilePage:
-    flt = ProfileFilter(org_unit_id=org_unit_id, status=status, category=category, name_prefix=name_prefix)
-    return await service.list_profiles(session, principal, flt, cursor=cursor, limit=limit)
+    cipher = request.app.state.field_cipher
+    flt = ProfileFilter(org_unit_id=org_unit_id, status=status, category=category, rank_code=rank_code,
+                        name_prefix=name_prefix, include_archived=include_archived,
+                        citizen_id_hmac=cipher.lookup_hash(citizen_id, field="citizen_id") if citizen_id else None)
+    return await service.list_profiles(session, principal, flt, cursor=cursor, limit=limit, fields=_fields(fields))
 
 
-@router.get("/{profile_id}", summary="Read one profile.", responses=ProfileNotFound.openapi())
+@router.get("/sections", summary="The repeating tables of the form: names, form items, row schemas.")
+async def list_sections() -> dict[str, Any]:
+    return {name: {"form_item": item, "sensitive": sensitive, "row_schema": model.model_json_schema()}
+            for name, (item, model, sensitive) in SECTIONS.items()}
+
+
+@router.get("/{profile_id}", summary="Read one profile: items, tables, pending changes.",
+            description="Sensitive items and tables are included for roles that need them (and for the person "
+                        "themself); each such read is written to the audit log.",
+            responses=ProfileNotFound.openapi())
 async def get_profile(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
                       request: Request) -> ProfileRead:
     return await service.get_profile(session, principal, profile_id, request.app.state.field_cipher)
+
+
+@router.get("/{profile_id}/versions", summary="The approved versions of a profile, oldest first.",
+            responses=ProfileNotFound.openapi())
+async def list_versions(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession) -> list[VersionSummary]:
+    profile = await service.load_visible(session, principal, profile_id)
+    return await versions.list_versions(session, profile)
+
+
+@router.get("/{profile_id}/versions/{from_version}/diff/{to_version}",
+            summary="What changed between two versions of a profile.",
+            responses={**ProfileNotFound.openapi(), **VersionNotFound.openapi()})
+async def diff_versions(profile_id: uuid.UUID, from_version: int, to_version: int, principal: AnyPrincipal,
+                        session: DbSession, request: Request) -> VersionDiff:
+    profile = await service.load_visible(session, principal, profile_id)
+    result = await versions.diff_versions(session, profile, from_version, to_version, request.app.state.field_cipher)
+    if not service.sees_sensitive(principal, profile):
+        result.changes.get("items", {}).update(
+            {k: "[sensitive]" for k in list(result.changes.get("items", {})) if k in SENSITIVE_ITEMS})
+        for name in [n for n in result.changes.get("sections", {}) if SECTIONS[n][2]]:
+            result.changes["sections"][name] = "[sensitive]"
+    return result

@@ -2,13 +2,47 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-Category = Literal["can_bo", "cong_chuc", "vien_chuc", "cap_xa"]
-Status = Literal["active", "transferred_out", "retired", "resigned", "deceased"]
+from hoso_shared.form import Category, ProfileItems, Status
+from hoso_shared.form.base import FormModel
+
+Sections = dict[str, list[dict[str, Any]]]
+
+
+class ProfileCreate(FormModel):
+    org_unit_id: uuid.UUID
+    category: Category
+    status: Literal["active"] = "active"
+    items: ProfileItems
+    sections: Sections = Field(default_factory=dict, description="Repeating tables by name (see /profiles/sections)")
+    incoming_on: date | None = Field(None, description="Set for a person transferred in from another province")
+
+
+class PendingChange(BaseModel):
+    id: uuid.UUID
+    state: str
+    base_version: int
+    changed: list[str]
+    created_at: datetime
+
+
+class ProfileRead(BaseModel):
+    id: uuid.UUID
+    org_unit_id: uuid.UUID
+    category: Category
+    status: Status
+    version: int
+    archived: bool
+    incoming_on: date | None
+    citizen_id_masked: str
+    items: dict[str, Any]
+    sections: Sections
+    sensitive_included: bool
+    pending_changes: list[PendingChange]
 
 
 class ProfileSummary(BaseModel):
@@ -23,11 +57,7 @@ class ProfileSummary(BaseModel):
     status: Status
     rank_code: str | None
     version: int
-
-
-class ProfileRead(ProfileSummary):
-    citizen_id_masked: str
-    data: dict[str, Any]
+    fields: dict[str, Any] | None = None  # the `fields=` selection, when asked
 
 
 class ProfilePage(BaseModel):
@@ -35,9 +65,31 @@ class ProfilePage(BaseModel):
     next_cursor: str | None
 
 
+class VersionSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    reason: str
+    changed: list[str]
+    change_request_id: uuid.UUID | None
+    created_by: uuid.UUID | None
+    created_at: datetime
+    digest: str
+
+
+class VersionDiff(BaseModel):
+    profile_id: uuid.UUID
+    from_version: int
+    to_version: int
+    changes: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class ProfileFilter:
     org_unit_id: uuid.UUID | None = None
     status: str | None = None
     category: str | None = None
+    rank_code: str | None = None
     name_prefix: str | None = None
+    citizen_id_hmac: bytes | None = None
+    include_archived: bool = False

@@ -1,25 +1,45 @@
-"""Reading profiles, always through the caller's subtree (or, for an officer, their own record)."""
+"""Creating and reading profiles, always through the caller's subtree (an officer: their own record).
+Sensitive items and tables are decrypted only for roles that need them, and each such read is audited."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import uuid
+from datetime import date
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_shared import records as record
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher, mask_citizen_id
-from hoso_shared.db.models import Profile
+from hoso_shared.db.models import Profile, ProfileAssignment
+from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 from hoso_shared.problems import Forbidden
-from profile_api.profiles import queries
-from profile_api.profiles.errors import InvalidCursor, ProfileNotFound
-from profile_api.profiles.schemas import ProfileFilter, ProfilePage, ProfileRead, ProfileSummary
+from profile_api.audit import service as audit
+from profile_api.profiles import queries, versions
+from profile_api.profiles.errors import (
+    CitizenIdTaken,
+    InvalidCursor,
+    InvalidSection,
+    OrgUnitNotFound,
+    ProfileNotFound,
+)
+from profile_api.profiles.schemas import (
+    PendingChange,
+    ProfileCreate,
+    ProfileFilter,
+    ProfilePage,
+    ProfileRead,
+    ProfileSummary,
+)
 
-READ_ALL, READ_SELF = "profiles:read", "profiles:read:self"
+READ_ALL, READ_SELF, WRITE, SENSITIVE = "profiles:read", "profiles:read:self", "profiles:write", "profiles:sensitive"
 
 
-def _self_only(principal: Principal) -> bool:
+def self_only(principal: Principal) -> bool:
     if principal.has_scopes(READ_ALL):
         return False
     if principal.has_scopes(READ_SELF) and principal.profile_id is not None:
@@ -27,21 +47,84 @@ def _self_only(principal: Principal) -> bool:
     raise Forbidden("The token lacks a scope to read profiles.", missing_scopes=[READ_ALL])
 
 
-async def get_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
-                      cipher: FieldCipher) -> ProfileRead:
-    profile = await queries.visible_profile(session, principal, profile_id,
-                                            self_only=_self_only(principal))
+def sees_sensitive(principal: Principal, profile: Profile) -> bool:
+    return principal.has_scopes(SENSITIVE) or principal.profile_id == profile.id
+
+
+async def load_visible(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
+                       lock: bool = False) -> Profile:
+    profile = await queries.visible_profile(session, principal, profile_id, self_only=self_only(principal), lock=lock)
     if profile is None:
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
-    return to_read(profile, cipher)
+    return profile
 
 
-def to_read(profile: Profile, cipher: FieldCipher) -> ProfileRead:
+async def full_record(session: AsyncSession, profile: Profile, cipher: FieldCipher) -> record.Record:
+    rows = await queries.section_rows(session, profile.id)
+    return record.snapshot(profile, record.read_items(profile, cipher, sensitive=True),
+                           record.read_sections(rows, cipher, sensitive=True))
+
+
+async def get_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
+                      cipher: FieldCipher) -> ProfileRead:
+    profile = await load_visible(session, principal, profile_id)
+    sensitive = sees_sensitive(principal, profile)
+    items = record.read_items(profile, cipher, sensitive=sensitive)
+    rows = await queries.section_rows(session, profile.id)
+    sections = record.read_sections(rows, cipher, sensitive=sensitive)
     citizen_id = cipher.decrypt(profile.citizen_id_enc, profile.key_id, field="citizen_id")
-    return ProfileRead.model_validate({
-        **{k: getattr(profile, k) for k in ProfileRead.model_fields if hasattr(profile, k)},
-        "citizen_id_masked": mask_citizen_id(citizen_id),
-    })
+    if sensitive:
+        read = sorted(k for k in items if k in SENSITIVE_ITEMS) + sorted(s for s in sections if s in SENSITIVE_SECTIONS)
+        await audit.record(session, principal, "read_sensitive", "profile", profile.id, fields=read)
+    pending = [PendingChange(id=c.id, state=c.state, base_version=c.base_version, created_at=c.created_at,
+                             changed=sorted({*c.payload.get("items", {}), *c.payload.get("sections", {})}))
+               for c in await queries.pending_changes(session, profile.id)]
+    return ProfileRead(id=profile.id, org_unit_id=profile.org_unit_id, category=profile.category,
+                       status=profile.status, version=profile.version,
+                       archived=profile.archived_at is not None, incoming_on=profile.incoming_on,
+                       citizen_id_masked=mask_citizen_id(citizen_id), items=items, sections=sections,
+                       sensitive_included=sensitive, pending_changes=pending)
+
+
+def validate_sections(sections: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    clean: dict[str, list[dict[str, Any]]] = {}
+    for name, rows in sections.items():
+        if name not in SECTIONS:
+            raise InvalidSection(f"Unknown table {name!r}.", known=sorted(SECTIONS))
+        model = SECTIONS[name][1]
+        try:
+            clean[name] = [{**({"id": r["id"]} if r.get("id") else {}),
+                            **model.model_validate({k: v for k, v in r.items() if k != "id"})
+                            .model_dump(mode="json", exclude_none=True)} for r in rows]
+        except ValidationError as exc:
+            raise InvalidSection(f"A row of {name!r} is not valid.",
+                                 errors=exc.errors(include_url=False, include_context=False)) from None
+    return clean
+
+
+async def create_profile(session: AsyncSession, principal: Principal, data: ProfileCreate, cipher: FieldCipher, *,
+                         today: date) -> Profile:
+    if not principal.has_scopes(WRITE):
+        raise Forbidden("The token lacks the scope to create profiles.", missing_scopes=[WRITE])
+    path = await queries.unit_path(session, data.org_unit_id)
+    if path is None or not principal.covers(path):
+        raise OrgUnitNotFound()
+    items = data.items.model_dump(mode="json")
+    if await queries.citizen_id_taken(session, cipher.lookup_hash(items["citizen_id"], field="citizen_id")):
+        raise CitizenIdTaken()
+    sections = validate_sections(data.sections)
+    profile = Profile(id=uuid.uuid4(), org_unit_id=data.org_unit_id, category=data.category, status=data.status,
+                      version=1, incoming_on=data.incoming_on, data={})
+    record.apply_items(profile, items, cipher)
+    await queries.add_profile(session, profile, ProfileAssignment(
+        profile_id=profile.id, org_unit_id=data.org_unit_id, valid_from=data.incoming_on or today, reason="created"))
+    rows = record.section_rows(profile.id, sections, cipher)
+    await queries.replace_sections(session, profile.id, rows)
+    snapshot = record.snapshot(profile, items, record.read_sections(rows, cipher, sensitive=True))
+    await versions.write_version(session, profile, snapshot, cipher, reason="created", changed=sorted(items),
+                                 change_request_id=None, actor_id=principal.subject)
+    await audit.record(session, principal, "create", "profile", profile.id, after=snapshot)
+    return profile
 
 
 def encode_cursor(last_id: uuid.UUID) -> str:
@@ -55,17 +138,24 @@ def decode_cursor(cursor: str) -> uuid.UUID:
         raise InvalidCursor() from None
 
 
-async def list_profiles(session: AsyncSession, principal: Principal, flt: ProfileFilter, *,
-                        cursor: str | None, limit: int) -> ProfilePage:
-    self_only = _self_only(principal)
+def _summary(profile: Profile, fields: list[str] | None) -> ProfileSummary:
+    summary = ProfileSummary.model_validate(profile)
+    if fields:
+        summary.fields = {k: profile.data.get(k) for k in fields}
+    return summary
+
+
+async def list_profiles(session: AsyncSession, principal: Principal, flt: ProfileFilter, *, cursor: str | None,
+                        limit: int, fields: list[str] | None = None) -> ProfilePage:
+    only_self = self_only(principal)
     within = None
     if flt.org_unit_id is not None:
         within = await queries.unit_path(session, flt.org_unit_id)
         if within is None or not principal.covers(within):
             return ProfilePage(items=[], next_cursor=None)
     after = decode_cursor(cursor) if cursor else None
-    rows = await queries.list_visible_profiles(session, principal, flt, self_only=self_only,
-                                               after=after, limit=limit + 1, within_path=within)
-    items = [ProfileSummary.model_validate(p) for p in rows[:limit]]
+    rows = await queries.list_visible_profiles(session, principal, flt, self_only=only_self, after=after,
+                                               limit=limit + 1, within_path=within)
+    items = [_summary(p, fields) for p in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return ProfilePage(items=items, next_cursor=next_cursor)

@@ -3,6 +3,7 @@
 from hoso_shared.db.models.accounts import Account
 from hoso_shared.db.models.audit import AuditEntry
 from hoso_shared.db.models.change_requests import ChangeRequest, ChangeRequestState
+from hoso_shared.db.models.imports import ImportJob
 from hoso_shared.db.models.org_units import OrgUnit, OrgUnitPeriod
 from hoso_shared.db.models.outbox import OutboxRow
 from hoso_shared.db.models.packets import Delivery, Packet, Receipt, SigningKey
@@ -16,7 +17,7 @@ from hoso_shared.db.models.profiles import (
 from hoso_shared.db.models.sync_batches import SyncBatch
 
 __all__ = [
-    "Account", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "Delivery",
+    "Account", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "Delivery", "ImportJob",
     "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet", "Profile", "ProfileAssignment", "ProfileSectionRow",
     "ProfileVersion", "Receipt",
     "SigningKey", "SyncBatch",

@@ -1,0 +1,46 @@
+"""Profile versions: each change writes a sealed snapshot and, in the same transaction, the outbox
+row that announces it to the gateway (DESIGN, step 2)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared import records as record
+from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.models import OutboxRow, Profile, ProfileVersion
+from profile_api.profiles import queries
+from profile_api.profiles.errors import VersionNotFound
+from profile_api.profiles.schemas import VersionDiff, VersionSummary
+
+
+async def write_version(session: AsyncSession, profile: Profile, snapshot: record.Record, cipher: FieldCipher, *,
+                        reason: str, changed: list[str], change_request_id: uuid.UUID | None,
+                        actor_id: uuid.UUID | None) -> ProfileVersion:
+    sealed, key_id, digest = record.seal_snapshot(snapshot, cipher)
+    version = ProfileVersion(profile_id=profile.id, version=profile.version, snapshot_enc=sealed, key_id=key_id,
+                             digest=digest, changed=sorted(changed), reason=reason,
+                             change_request_id=change_request_id, created_by=actor_id)
+    # The outbox says what changed, never the personal data itself: the gateway reads the sealed version.
+    outbox = OutboxRow(profile_id=profile.id, profile_version=profile.version, change_request_id=change_request_id,
+                       org_unit_id=profile.org_unit_id,
+                       payload={"kind": reason, "changed": sorted(changed), "digest": digest})
+    await queries.add_version(session, version, outbox)
+    return version
+
+
+async def list_versions(session: AsyncSession, profile: Profile) -> list[VersionSummary]:
+    return [VersionSummary.model_validate(v) for v in await queries.versions(session, profile.id)]
+
+
+async def diff_versions(session: AsyncSession, profile: Profile, a: int, b: int, cipher: FieldCipher) -> VersionDiff:
+    snapshots: list[dict[str, Any]] = []
+    for number in (a, b):
+        found = await queries.version(session, profile.id, number)
+        if found is None:
+            raise VersionNotFound(f"Version {number} does not exist.")
+        snapshots.append(record.open_snapshot(found.snapshot_enc, found.key_id, cipher))
+    return VersionDiff(profile_id=profile.id, from_version=a, to_version=b,
+                       changes=record.diff(snapshots[0], snapshots[1]))
