@@ -144,18 +144,25 @@ def build(service: str, db_url: str, sessionmaker: Any, **overrides: Any) -> Fas
 SERVICES = ["profile-api", "approval-api", "sync-gateway", "ndxp-sim"]
 
 
+class AppClient(AsyncClient):
+    """An httpx client on one app, which the test can still reach (`.app`) to rewire its clients."""
+
+    app: FastAPI
+
+
 @pytest.fixture
 async def client_for(db_url: str, sessionmaker: Any) -> AsyncIterator[Callable[..., Any]]:
     """`await client_for("profile-api")` → an httpx client on that app, lifespan running."""
     managers: list[LifespanManager] = []
     clients: list[AsyncClient] = []
 
-    async def open_client(service: str, **overrides: Any) -> AsyncClient:
+    async def open_client(service: str, **overrides: Any) -> AppClient:
         app = build(service, db_url, sessionmaker, **overrides)
         manager = LifespanManager(app)
         await manager.__aenter__()
         managers.append(manager)
-        client = AsyncClient(transport=ASGITransport(app=manager.app), base_url="http://test")
+        client = AppClient(transport=ASGITransport(app=manager.app), base_url="http://test")
+        client.app = app
         clients.append(client)
         return client
 

@@ -13,7 +13,7 @@ from hoso_shared import records
 from hoso_shared.auth import Principal, TokenIssuer, scopes_for_roles
 from hoso_shared.auth.passwords import hash_secret_sync
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db.models import Account, OrgUnit, Profile
+from hoso_shared.db.models import Account, OrgUnit, Profile, ProfileVersion
 from hoso_shared.devstack.demo import citizen_id
 from hoso_shared.settings import CommonSettings
 
@@ -47,6 +47,10 @@ async def make_profile(session: AsyncSession, *, unit: OrgUnit, items: dict[str,
     profile = Profile(id=uuid.uuid4(), org_unit_id=unit.id, data={}, **row)
     records.apply_items(profile, values, CIPHER)
     session.add(profile)
+    await session.flush()
+    sealed, key_id, digest = records.seal_snapshot(records.snapshot(profile, values, {}), CIPHER)
+    session.add(ProfileVersion(profile_id=profile.id, version=profile.version, snapshot_enc=sealed, key_id=key_id,
+                               digest=digest, changed=sorted(values), reason="created"))
     await session.flush()
     return profile
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import httpx
 from fastapi import FastAPI
 
 from hoso_shared.auth.tokens import (
@@ -20,6 +21,9 @@ from hoso_shared.web import build_app
 from profile_api.accounts.router import router as accounts_router
 from profile_api.attachments.router import router as attachments_router
 from profile_api.bulk.router import router as bulk_router
+from profile_api.changes.clients import ApprovalClient
+from profile_api.changes.router import internal as changes_internal
+from profile_api.changes.router import router as changes_router
 from profile_api.org_units.router import router as org_units_router
 from profile_api.profiles.router import router as profiles_router
 from profile_api.settings import Settings
@@ -47,11 +51,18 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
         # The issuer verifies its own tokens with the keys it publishes.
         verifier = TokenVerifier(issuer=settings.auth_issuer, audience=settings.auth_audience,
                                  jwks=jwks, leeway=settings.auth_leeway_seconds)
+    issuer = TokenIssuer(key, settings.auth_issuer, settings.token_ttl_seconds)
+    http = httpx.AsyncClient(base_url=settings.approval_api_url, timeout=httpx.Timeout(10.0, connect=3.0))
+
+    async def close_clients(app: FastAPI) -> None:
+        await http.aclose()
+
     app = build_app(settings, title="Hồ sơ Gateway — profile-api", description=DESCRIPTION,
-                    routers=[tokens_router, jwks_router, profiles_router, attachments_router, org_units_router,
-                             accounts_router, bulk_router], sessionmaker=sessionmaker,
-                    token_verifier=verifier)
-    app.state.token_issuer = TokenIssuer(key, settings.auth_issuer, settings.token_ttl_seconds)
+                    routers=[tokens_router, jwks_router, profiles_router, attachments_router, changes_router,
+                             changes_internal, org_units_router, accounts_router, bulk_router],
+                    sessionmaker=sessionmaker, token_verifier=verifier, on_shutdown=close_clients)
+    app.state.token_issuer = issuer
+    app.state.approval = ApprovalClient(http, issuer, settings.auth_audience)
     app.state.jwks = jwks
     app.state.field_cipher = FieldCipher.from_settings(settings)
     app.state.login_policy = LoginPolicy(settings.max_failed_logins,

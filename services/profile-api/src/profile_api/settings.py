@@ -4,6 +4,11 @@ from pydantic import SecretStr
 
 from hoso_shared.settings import CommonSettings
 
+# Evidence uploads (POST /api/v1/profiles/{id}/attachments) get their own body limit.
+ATTACHMENT_UPLOADS = r"/api/v1/profiles/[^/]+/attachments"
+# Room for the multipart framing around the file: boundaries and part headers (a long file name).
+MULTIPART_OVERHEAD = 64 * 1024
+
 
 class Settings(CommonSettings):
     service_name: str = "profile-api"
@@ -14,3 +19,11 @@ class Settings(CommonSettings):
     token_ttl_seconds: int = 900
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    approval_api_url: str = "http://127.0.0.1:8002"
+    # The largest scan (one file) an attachment upload accepts; other bodies keep `max_body_bytes`.
+    upload_max_bytes: int = 10 * 1024 * 1024
+
+    @property
+    def body_limit_overrides(self) -> dict[str, int]:
+        """Read by `hoso_shared.web.build_app`: per-path body limits (full-match regex → bytes)."""
+        return {ATTACHMENT_UPLOADS: self.upload_max_bytes + MULTIPART_OVERHEAD}

@@ -148,7 +148,9 @@ def run(data_dir: Path, port_offset: int = 0) -> int:
         url = stack.database_url()
         values = secrets.load_or_create(stack.data_dir)
         fresh = asyncio.run(prepare_database(url, values))
-        stack.start_services(secrets.service_env(values, database_url=url))
+        env = secrets.service_env(values, database_url=url)
+        env["HOSO_APPROVAL_API_URL"] = stack.urls()["approval-api"]
+        stack.start_services(env)
         stack.wait_ready()
         _announce(stack, _accounts(stack.data_dir, fresh))
         while not stopping and all(p.poll() is None for p in (stack.children or {}).values()):

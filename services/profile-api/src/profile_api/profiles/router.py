@@ -113,3 +113,10 @@ async def diff_versions(profile_id: uuid.UUID, from_version: int, to_version: in
         for name in [n for n in result.changes.get("sections", {}) if SECTIONS[n][2]]:
             result.changes["sections"][name] = "[sensitive]"
     return result
+
+
+@router.get("/{profile_id}/{section}", summary="Read one of the record's tables (as approved).",
+            responses={**ProfileNotFound.openapi(), **InvalidSection.openapi()})
+async def list_section_rows(profile_id: uuid.UUID, section: str, principal: AnyPrincipal, session: DbSession,
+                            request: Request) -> list[dict[str, Any]]:
+    return await service.get_section(session, principal, profile_id, section, request.app.state.field_cipher)

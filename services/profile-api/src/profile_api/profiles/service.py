@@ -159,3 +159,17 @@ async def list_profiles(session: AsyncSession, principal: Principal, flt: Profil
     items = [_summary(p, fields) for p in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return ProfilePage(items=items, next_cursor=next_cursor)
+
+
+async def get_section(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, section: str,
+                      cipher: FieldCipher) -> list[dict[str, Any]]:
+    if section not in SECTIONS:
+        raise InvalidSection(f"Unknown table {section!r}.", known=sorted(SECTIONS))
+    profile = await load_visible(session, principal, profile_id)
+    sensitive = section in SENSITIVE_SECTIONS
+    if sensitive and not sees_sensitive(principal, profile):
+        raise Forbidden("This table is sensitive.", missing_scopes=[SENSITIVE])
+    rows = record.read_sections(await queries.section_rows(session, profile.id), cipher, sensitive=True)[section]
+    if sensitive:
+        await audit.record(session, principal, "read_sensitive", "profile", profile.id, fields=[section])
+    return rows

@@ -1,0 +1,99 @@
+"""Applying an approved change request: the new version, its outbox row and the audit entry in one
+transaction, idempotent by change-request id (a retry, a crash after commit, or a second approver
+finds the version already written and gets it back)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared import records
+from hoso_shared.auth import Principal
+from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.models import ChangeRequest, Profile
+from hoso_shared.form import ProfileItems
+from profile_api.audit import service as audit
+from profile_api.changes import queries
+from profile_api.changes.errors import (
+    ChangeRequestNotApproved,
+    ChangeRequestUnknown,
+    InvalidChange,
+    StaleChangeRequest,
+)
+from profile_api.changes.schemas import Applied
+from profile_api.profiles import queries as profile_queries
+from profile_api.profiles import service as profiles
+from profile_api.profiles import versions
+
+ARCHIVED = {"transferred_out", "retired", "resigned", "deceased"}
+
+
+async def apply_change_request(session: AsyncSession, principal: Principal, change_request_id: uuid.UUID,
+                               cipher: FieldCipher) -> Applied:
+    request = await queries.change_request(session, change_request_id)
+    if request is None:
+        raise ChangeRequestUnknown()
+    locked = await queries.lock_profile(session, request.profile_id)
+    if locked is None or not principal.covers(locked[1]):
+        raise ChangeRequestUnknown()
+    profile = locked[0]
+    # Checked after the lock: a concurrent apply of the same request has committed by now.
+    done = await profile_queries.version_by_change_request(session, change_request_id)
+    if done is not None:
+        return Applied(change_request_id=change_request_id, profile_id=profile.id, version=done.version,
+                       already_applied=True)
+    if request.state != "approved":
+        raise ChangeRequestNotApproved(state=request.state)
+    if request.base_version != profile.version:
+        raise StaleChangeRequest(base_version=request.base_version, current_version=profile.version)
+    before = await profiles.full_record(session, profile, cipher)
+    after = await _write(session, profile, before, request, cipher)
+    await versions.write_version(session, profile, after, cipher, reason=request.payload.get("event", "change"),
+                                 changed=_changed(request.payload), change_request_id=request.id,
+                                 actor_id=request.decided_by)
+    await audit.record(session, principal, "apply_change_request", "profile", profile.id, before=before, after=after,
+                       fields=_changed(request.payload))
+    return Applied(change_request_id=change_request_id, profile_id=profile.id, version=profile.version,
+                   already_applied=False)
+
+
+def _changed(payload: dict[str, Any]) -> list[str]:
+    return sorted({*payload.get("items", {}), *payload.get("sections", {}),
+                   *(k for k in ("status", "org_unit_id") if k in payload)})
+
+
+async def _write(session: AsyncSession, profile: Profile, before: records.Record, request: ChangeRequest,
+                 cipher: FieldCipher) -> records.Record:
+    payload = request.payload
+    items = {k: v for k, v in {**before["items"], **payload.get("items", {})}.items() if v is not None}
+    try:
+        items = ProfileItems.model_validate(items).model_dump(mode="json", exclude_none=True)
+    except ValidationError as exc:
+        raise InvalidChange(errors=exc.errors(include_url=False, include_context=False)) from None
+    records.apply_items(profile, items, cipher)
+    sections = {**before["sections"], **payload.get("sections", {})}
+    if payload.get("sections"):
+        rows = records.section_rows(profile.id, payload["sections"], cipher)
+        await profile_queries.replace_sections(session, profile.id, rows, set(payload["sections"]))
+    await _lifecycle(session, profile, payload)
+    profile.version += 1
+    await session.flush()
+    return records.snapshot(profile, items, sections)
+
+
+async def _lifecycle(session: AsyncSession, profile: Profile, payload: dict[str, Any]) -> None:
+    if "status" not in payload:
+        return
+    on = date.fromisoformat(payload["effective_on"])
+    if payload.get("org_unit_id"):
+        profile.org_unit_id = uuid.UUID(payload["org_unit_id"])
+        await queries.reassign(session, profile, profile.org_unit_id, on, "transferred")
+    profile.status = payload["status"]
+    if profile.status in ARCHIVED:
+        profile.archived_at = datetime.now(UTC)
+        await queries.close_assignment(session, profile, on)
+        await queries.disable_accounts(session, profile)  # access revoked; the record is kept

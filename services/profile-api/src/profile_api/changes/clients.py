@@ -1,0 +1,44 @@
+"""The HTTP client profile-api uses to forward proposed changes to approval-api, with a service
+token it mints itself (it is the token issuer) and a short retry for transient failures."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from hoso_shared.auth import Principal, TokenIssuer
+from profile_api.changes.errors import ApprovalUnavailable
+
+SERVICE_ID = uuid.uuid5(uuid.NAMESPACE_URL, "hoso-gateway:profile-api")
+FORWARD_SCOPE = "change-requests:forward"
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, httpx.HTTPStatusError):
+        return exc.response.status_code in (408, 429, 502, 503, 504)
+    return isinstance(exc, httpx.TransportError)
+
+
+class ApprovalClient:
+    def __init__(self, client: httpx.AsyncClient, issuer: TokenIssuer, audience: str, root_path: str = "/") -> None:
+        self.client, self.issuer, self.audience = client, issuer, audience
+        self.service = Principal(subject=SERVICE_ID, username="svc.profile-api", roles=frozenset({"service"}),
+                                 scopes=frozenset({FORWARD_SCOPE}), org_unit_id=SERVICE_ID, org_path=root_path)
+
+    async def forward(self, change: dict[str, Any]) -> dict[str, Any]:
+        """POSTs the change; idempotent by its id, so retrying after a lost answer is safe."""
+        token, _ = self.issuer.mint(principal=self.service, audience=self.audience)
+        try:
+            async for attempt in AsyncRetrying(retry=retry_if_exception(_transient), reraise=True,
+                                               stop=stop_after_attempt(3), wait=wait_random_exponential(0.1, 1)):
+                with attempt:
+                    response = await self.client.post("/api/v1/change-requests", json=change,
+                                                      headers={"Authorization": f"Bearer {token}"})
+                    response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise ApprovalUnavailable(f"approval-api answered: {type(exc).__name__}") from exc
+        body: dict[str, Any] = response.json()
+        return body
