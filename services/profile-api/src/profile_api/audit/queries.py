@@ -28,9 +28,16 @@ async def append(session: AsyncSession, values: dict[str, Any]) -> None:
 
 
 async def entries(session: AsyncSession, *, batch: int = 5000) -> AsyncIterator[AuditEntry]:
-    result = await session.stream(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch))
-    async for row in result.scalars():
-        yield row
+    """Every entry in chain order, fetched in keyset pages (no server-side cursor held open)."""
+    after = 0
+    while True:
+        stmt = select(AuditEntry).where(AuditEntry.id > after).order_by(AuditEntry.id).limit(batch)
+        page = list((await session.execute(stmt)).scalars())
+        for row in page:
+            yield row
+        if len(page) < batch:
+            return
+        after = page[-1].id
 
 
 def stamp(at: datetime) -> str:
