@@ -119,6 +119,8 @@ class ProfileItems(FormModel):
                                   json_schema_extra=SENSITIVE)
     employer_assessment: LongText | None = Field(
         None, description="38. Nhận xét, đánh giá của cơ quan sử dụng", json_schema_extra=SENSITIVE)
+    legacy_notes: dict[str, LongText] | None = Field(
+        None, description="Items of an older form (2C-BNV/2008, 2C/TCTW-98) that TT 06/2023 has no place for")
 
 
 def _sensitive(model: type[FormModel]) -> frozenset[str]:

@@ -25,3 +25,7 @@ class CitizenIdTaken(Conflict):
 
 class InvalidSection(ValidationFailed):
     slug, title = "invalid-section", "A repeating table is unknown or one of its rows is not valid"
+
+
+class LegacyNotMappable(ValidationFailed):
+    slug, title = "legacy-not-mappable", "The legacy record cannot be mapped into the current form"

@@ -16,11 +16,13 @@ from profile_api.profiles.errors import (
     CitizenIdTaken,
     InvalidCursor,
     InvalidSection,
+    LegacyNotMappable,
     OrgUnitNotFound,
     ProfileNotFound,
     VersionNotFound,
 )
 from profile_api.profiles.schemas import (
+    LegacyImport,
     ProfileCreate,
     ProfileFilter,
     ProfilePage,
@@ -50,6 +52,16 @@ async def create_profile(body: ProfileCreate, principal: AnyPrincipal, session: 
                          request: Request) -> ProfileRead:
     cipher = request.app.state.field_cipher
     profile = await service.create_profile(session, principal, body, cipher, today=datetime.now(VN).date())
+    return await service.get_profile(session, principal, profile.id, cipher)
+
+
+@router.post("/legacy", status_code=201, summary="Create a profile from a record on an older form (2C-BNV/2008, "
+             "2C/TCTW-98).", responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(),
+                                       **LegacyNotMappable.openapi()})
+async def import_legacy(body: LegacyImport, principal: AnyPrincipal, session: DbSession,
+                        request: Request) -> ProfileRead:
+    cipher = request.app.state.field_cipher
+    profile = await service.import_legacy(session, principal, body, cipher, today=datetime.now(VN).date())
     return await service.get_profile(session, principal, profile.id, cipher)
 
 

@@ -22,6 +22,14 @@ class ProfileCreate(FormModel):
     incoming_on: date | None = Field(None, description="Set for a person transferred in from another province")
 
 
+class LegacyImport(FormModel):
+    form: Literal["2c-bnv-2008", "2c-tctw-98"]
+    org_unit_id: uuid.UUID
+    category: Category
+    citizen_id: str = Field(pattern=r"^\d{12}$", description="The 12-digit personal ID (old forms carry a CMND)")
+    record: dict[str, Any] = Field(description="The old form's items, keyed by their item numbers")
+
+
 class PendingChange(BaseModel):
     id: uuid.UUID
     state: str

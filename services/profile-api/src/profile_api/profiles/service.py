@@ -17,6 +17,7 @@ from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher, mask_citizen_id
 from hoso_shared.db.models import Profile, ProfileAssignment
 from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, SENSITIVE_SECTIONS
+from hoso_shared.form.legacy import LegacyRecordError, from_legacy
 from hoso_shared.problems import Forbidden
 from profile_api.audit import service as audit
 from profile_api.profiles import queries, versions
@@ -24,10 +25,12 @@ from profile_api.profiles.errors import (
     CitizenIdTaken,
     InvalidCursor,
     InvalidSection,
+    LegacyNotMappable,
     OrgUnitNotFound,
     ProfileNotFound,
 )
 from profile_api.profiles.schemas import (
+    LegacyImport,
     PendingChange,
     ProfileCreate,
     ProfileFilter,
@@ -173,3 +176,15 @@ async def get_section(session: AsyncSession, principal: Principal, profile_id: u
     if sensitive:
         await audit.record(session, principal, "read_sensitive", "profile", profile.id, fields=[section])
     return rows
+
+
+async def import_legacy(session: AsyncSession, principal: Principal, body: LegacyImport, cipher: FieldCipher, *,
+                        today: date) -> Profile:
+    try:
+        items, sections = from_legacy(body.form, body.record, citizen_id=body.citizen_id)
+        data = ProfileCreate.model_validate({"org_unit_id": body.org_unit_id, "category": body.category,
+                                             "items": items, "sections": sections})
+    except (LegacyRecordError, ValidationError) as exc:
+        errors = exc.errors(include_url=False, include_context=False) if isinstance(exc, ValidationError) else []
+        raise LegacyNotMappable(str(exc) if not errors else None, errors=errors) from None
+    return await create_profile(session, principal, data, cipher, today=today)
