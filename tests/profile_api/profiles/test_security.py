@@ -150,3 +150,21 @@ class TestVerifyCommand:
                                         capture_output=True, text=True, check=False)
         assert usage.returncode == 2
         json.dumps(ok.stdout)
+
+
+class TestIncoming:
+    async def test_gateway_hands_over_a_pulled_record(
+        self, session: AsyncSession, profile_api: AsyncClient, token_issuer: TokenIssuer
+    ) -> None:
+        unit = await make_unit(session)
+        gateway = await make_account(session, unit=unit, role="service", kind="client")
+        auth = bearer(token_issuer, principal_for(gateway, unit, scopes={"profiles:incoming", "profiles:read"}))
+        body = {**new_profile(str(unit.id)), "incoming_on": "2026-11-02"}
+        without_date = await profile_api.post("/api/v1/profiles/incoming", headers=auth, json=new_profile(str(unit.id)))
+        assert without_date.status_code == 422
+        created = await profile_api.post("/api/v1/profiles/incoming", headers=auth, json=body)
+        assert created.status_code == 201, created.text
+        assert created.json()["incoming_on"] == "2026-11-02"
+        plain = await profile_api.post("/api/v1/profiles", headers=auth,
+                                       json={**new_profile(str(unit.id), citizen_id="001185077777")})
+        assert plain.status_code == 403

@@ -206,7 +206,7 @@ def build(seed: int, cipher: FieldCipher, profiles_per_leaf: int = 24) -> tuple[
     accounts.append(_account(demo, role="service", username="svc.approval-api", unit=root, kind="client",
                              scopes=["profiles:apply"]))
     accounts.append(_account(demo, role="service", username="svc.sync-gateway", unit=root, kind="client",
-                             scopes=["profiles:read", "change-requests:return"]))
+                             scopes=["profiles:read", "profiles:incoming", "change-requests:return"]))
     del doha
     dependents = sorted((row for _, rows in made for row in rows), key=lambda row: type(row).__name__)
     return [*units, *demo.periods, *people, *dependents, *accounts], demo.accounts

@@ -55,6 +55,17 @@ async def create_profile(body: ProfileCreate, principal: AnyPrincipal, session: 
     return await service.get_profile(session, principal, profile.id, cipher)
 
 
+@router.post("/incoming", status_code=201, summary="Create the record of a person transferred in from another "
+             "province, from the record pulled from the national database (sync-gateway hands it over).",
+             description="`incoming_on` is required: from that date an account is due within 10 working days.",
+             responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi()})
+async def create_incoming(body: ProfileCreate, principal: AnyPrincipal, session: DbSession,
+                          request: Request) -> ProfileRead:
+    if body.incoming_on is None:
+        raise ValidationFailed("`incoming_on` is required for an incoming person.")
+    return await create_profile(body, principal, session, request)
+
+
 @router.post("/legacy", status_code=201, summary="Create a profile from a record on an older form (2C-BNV/2008, "
              "2C/TCTW-98).", responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(),
                                        **LegacyNotMappable.openapi()})
