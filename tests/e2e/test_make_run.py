@@ -9,6 +9,7 @@ import random
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -57,8 +58,9 @@ def _alive(p: psutil.Process) -> bool:
 class TestMakeRun:
     def test_comes_up_serves_demo_logins_and_stops_clean(self, tmp_path: Path) -> None:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the embedded path
+        pg_port = free_port()
         env |= {"HOSO_DATA_DIR": str(tmp_path / "data"), "HOSO_PORT_OFFSET": str(_port_offset()),
-                "HOSO_PG_PORT": str(free_port())}
+                "HOSO_PG_PORT": str(pg_port)}
         log = open(tmp_path / "make-run.log", "wb")
         proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -68,6 +70,7 @@ class TestMakeRun:
             tracked = _descendants(proc.pid)
             demo = json.loads((tmp_path / "data" / "demo.json").read_text())
             self._check_services(demo)
+            self._check_audit_sealed(f"postgresql+asyncpg://postgres@127.0.0.1:{pg_port}/hoso", env)
         finally:
             os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
             try:
@@ -80,6 +83,18 @@ class TestMakeRun:
         time.sleep(0.5)
         left = [p for p in tracked if _alive(p)]
         assert not left, f"left behind: {[(p.pid, p.cmdline()) for p in left]}"
+
+    def _check_audit_sealed(self, url: str, env: dict[str, str]) -> None:
+        """The sensitive reads above were audited, and the services' sealer chained them."""
+        deadline = time.monotonic() + 15
+        while True:
+            result = subprocess.run([sys.executable, "-m", "profile_api.audit", "verify"],
+                                    env={**env, "DATABASE_URL": url}, capture_output=True, text=True, check=False)
+            assert result.returncode == 0, result.stdout + result.stderr
+            if "0 awaiting sealing" in result.stdout and " 0 sealed" not in result.stdout:
+                return
+            assert time.monotonic() < deadline, result.stdout
+            time.sleep(0.5)
 
     def _check_services(self, demo: dict[str, object]) -> None:
         services = demo["services"]
@@ -107,7 +122,8 @@ class TestMakeRun:
                 break
         assert total >= 200
         one = httpx.get(f"{api}/api/v1/profiles/{page['items'][0]['id']}", headers=auth, timeout=10)
-        assert one.status_code == 200 and one.json()["full_name"]
+        assert one.status_code == 200 and one.json()["items"]["full_name"]
+        assert len(one.json()["items"]["citizen_id"]) == 12  # DOHA sees sensitive items: an audited read
         client = next(a for a in accounts if a["role"] == "hr_system")
         granted = httpx.post(f"{api}/api/v1/auth/token", data={
             "grant_type": "client_credentials", "client_id": client["username"],

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.crypto import new_key
 from hoso_shared.db.models import AuditEntry
-from profile_api.audit.service import verify_chain
+from profile_api.audit.service import seal_pending, verify_chain
 from tests.factories import bearer, make_account, make_unit, principal_for
 
 CITIZEN_ID = "001185012345"
@@ -115,7 +115,9 @@ class TestAudit:
         assert actions[0] == "create"
         assert actions.count("read_sensitive") == (reads_before or 0) + 1
         assert "citizen_id" in entries[-1].fields and "family" in entries[-1].fields
-        assert (await verify_chain(session)).intact
+        assert await seal_pending(session) >= 2
+        report = await verify_chain(session)
+        assert report.intact and report.unsealed == 0
 
     async def test_tampering_is_detected(
         self, session: AsyncSession, profile_api: AsyncClient, token_issuer: TokenIssuer
@@ -124,12 +126,19 @@ class TestAudit:
         for i in range(3):
             await profile_api.post("/api/v1/profiles", headers=auth,
                                    json=new_profile(str(unit.id), citizen_id=f"00118501234{i}"))
+        unsealed = (await session.execute(select(AuditEntry.id).where(AuditEntry.seq.is_(None)))).scalars().all()
+        assert len(unsealed) == 6  # each creation, and the sensitive read its response makes
+        assert await seal_pending(session) == 6
         assert (await verify_chain(session)).intact
-        victim = (await session.execute(select(AuditEntry.id).order_by(AuditEntry.id.desc()).offset(1)
+        victim = (await session.execute(select(AuditEntry.id).order_by(AuditEntry.seq.desc()).offset(1)
                                         .limit(1))).scalar_one()
         blocked = await session.begin_nested()
         with pytest.raises(DBAPIError, match="append-only"):
             await session.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE id = :id"), {"id": victim})
+        await blocked.rollback()
+        blocked = await session.begin_nested()
+        with pytest.raises(DBAPIError, match="append-only"):
+            await session.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": victim})
         await blocked.rollback()
         # A database owner can still disable the trigger; the chain is what catches it then.
         await session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))

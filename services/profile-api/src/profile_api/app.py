@@ -20,6 +20,7 @@ from hoso_shared.db.engine import SessionMaker
 from hoso_shared.web import build_app
 from profile_api.accounts.router import router as accounts_router
 from profile_api.attachments.router import router as attachments_router
+from profile_api.audit import sealer
 from profile_api.bulk.router import router as bulk_router
 from profile_api.changes.clients import ApprovalClient
 from profile_api.changes.router import internal as changes_internal
@@ -54,13 +55,19 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
     issuer = TokenIssuer(key, settings.auth_issuer, settings.token_ttl_seconds)
     http = httpx.AsyncClient(base_url=settings.approval_api_url, timeout=httpx.Timeout(10.0, connect=3.0))
 
-    async def close_clients(app: FastAPI) -> None:
+    async def start_tasks(app: FastAPI) -> None:
+        if settings.audit_seal_interval_seconds > 0:
+            app.state.sealer = sealer.start(app.state.sessionmaker, settings.audit_seal_interval_seconds)
+
+    async def stop_tasks(app: FastAPI) -> None:
+        if getattr(app.state, "sealer", None) is not None:
+            await sealer.stop(app.state.sealer)
         await http.aclose()
 
     app = build_app(settings, title="Hồ sơ Gateway — profile-api", description=DESCRIPTION,
                     routers=[tokens_router, jwks_router, profiles_router, attachments_router, changes_router,
                              changes_internal, org_units_router, accounts_router, bulk_router],
-                    sessionmaker=sessionmaker, token_verifier=verifier, on_shutdown=close_clients)
+                    sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     app.state.token_issuer = issuer
     app.state.approval = ApprovalClient(http, issuer, settings.auth_audience)
     app.state.jwks = jwks

@@ -20,6 +20,7 @@ class Settings(CommonSettings):
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     approval_api_url: str = "http://127.0.0.1:8002"
+    audit_seal_interval_seconds: float = 1.0  # how long an audit entry may wait unsealed; 0 = no sealer
     # The largest scan (one file) an attachment upload accepts; other bodies keep `max_body_bytes`.
     upload_max_bytes: int = 10 * 1024 * 1024
 

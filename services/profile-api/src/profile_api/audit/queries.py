@@ -4,40 +4,55 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import AuditEntry
 
-# One arbitrary constant: the advisory lock that serialises appends, so the chain has no forks.
+# One arbitrary constant: the advisory lock that lets one sealer at a time extend the chain.
 CHAIN_LOCK = 0x686F736F  # "hoso"
 
 
-async def lock_chain(session: AsyncSession) -> None:
-    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
+async def try_lock_chain(session: AsyncSession) -> bool:
+    return bool((await session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})).scalar())
 
 
-async def last_hash(session: AsyncSession) -> str | None:
-    stmt = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-    value: str | None = (await session.execute(stmt)).scalar()
-    return value
+async def chain_head(session: AsyncSession) -> tuple[int, str] | None:
+    stmt = select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq.is_not(None)).order_by(
+        AuditEntry.seq.desc()).limit(1)
+    row = (await session.execute(stmt)).first()
+    return (int(row[0] or 0), str(row[1])) if row else None
 
 
 async def append(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(insert(AuditEntry).values(**values))
 
 
-async def entries(session: AsyncSession, *, batch: int = 5000) -> AsyncIterator[AuditEntry]:
-    """Every entry in chain order, fetched in keyset pages (no server-side cursor held open)."""
+async def unsealed(session: AsyncSession, limit: int) -> list[AuditEntry]:
+    stmt = select(AuditEntry).where(AuditEntry.seq.is_(None)).order_by(AuditEntry.id).limit(limit)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def seal(session: AsyncSession, entry_id: int, seq: int, prev_hash: str, hash_: str) -> None:
+    await session.execute(update(AuditEntry).where(AuditEntry.id == entry_id)
+                          .values(seq=seq, prev_hash=prev_hash, hash=hash_))
+
+
+async def count_unsealed(session: AsyncSession) -> int:
+    return int((await session.execute(select(func.count()).where(AuditEntry.seq.is_(None)))).scalar_one())
+
+
+async def sealed_entries(session: AsyncSession, *, batch: int = 5000) -> AsyncIterator[AuditEntry]:
+    """Every sealed entry in chain order, fetched in keyset pages (no server-side cursor held open)."""
     after = 0
     while True:
-        stmt = select(AuditEntry).where(AuditEntry.id > after).order_by(AuditEntry.id).limit(batch)
+        stmt = (select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch))
         page = list((await session.execute(stmt)).scalars())
         for row in page:
             yield row
         if len(page) < batch:
             return
-        after = page[-1].id
+        after = int(page[-1].seq or 0)
 
 
 def stamp(at: datetime) -> str:

@@ -1,8 +1,11 @@
 """The append-only, hash-chained audit log: every write, and every read of sensitive fields.
 
-Each entry's hash covers its content and the previous entry's hash, so changing, removing or
-reordering any row breaks the chain from that row on; `verify_chain` finds the first break.
-"""
+Appending is one INSERT in the acting request's transaction (it commits or rolls back with the act,
+and never makes requests wait on each other). A sealer — a background task of every profile-api
+replica, one at a time through an advisory lock — then numbers the committed entries (`seq`) and
+chains them: each hash covers the entry's content, its number and the previous hash, so changing,
+removing or reordering a sealed entry breaks the chain from there; `verify_chain` finds the first
+break. The database refuses any UPDATE but sealing and any DELETE (a trigger)."""
 
 from __future__ import annotations
 
@@ -20,18 +23,13 @@ from hoso_shared.db.models import AuditEntry
 from profile_api.audit import queries
 
 GENESIS = "0" * 64
+HASHED = ("id", "at", "actor", "action", "entity", "entity_id", "fields", "before_digest", "after_digest")
 
 
-def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode() + canonical_json(fields)).hexdigest()
-
-
-HASHED = ("at", "actor", "action", "entity", "entity_id", "fields", "before_digest", "after_digest")
-
-
-def _content(entry: AuditEntry | dict[str, Any]) -> dict[str, Any]:
-    values = entry if isinstance(entry, dict) else {k: getattr(entry, k) for k in HASHED}
-    return {**{k: values[k] for k in HASHED}, "at": queries.stamp(values["at"]), "fields": list(values["fields"])}
+def entry_hash(prev_hash: str, seq: int, entry: AuditEntry) -> str:
+    content = {k: getattr(entry, k) for k in HASHED} | {"at": queries.stamp(entry.at), "seq": seq,
+                                                         "fields": list(entry.fields)}
+    return hashlib.sha256(prev_hash.encode() + canonical_json(content)).hexdigest()
 
 
 def actor_of(principal: Principal | None) -> str:
@@ -41,37 +39,54 @@ def actor_of(principal: Principal | None) -> str:
 async def record(session: AsyncSession, principal: Principal | None, action: str, entity: str,
                  entity_id: uuid.UUID | str, *, before: Any = None, after: Any = None,
                  fields: list[str] | None = None) -> None:
-    """Append one entry in the caller's transaction (so it commits or rolls back with the act)."""
-    await queries.lock_chain(session)
-    prev = await queries.last_hash(session) or GENESIS
-    values: dict[str, Any] = {
+    """Append one entry in the caller's transaction."""
+    await queries.append(session, {
         "at": datetime.now(UTC), "actor": actor_of(principal), "action": action, "entity": entity,
         "entity_id": str(entity_id), "fields": sorted(fields or []),
         "before_digest": None if before is None else digest(before),
         "after_digest": None if after is None else digest(after),
-    }
-    values["prev_hash"] = prev
-    values["hash"] = entry_hash(prev, _content(values))
-    await queries.append(session, values)
+    })
+
+
+async def seal_pending(session: AsyncSession, *, limit: int = 10_000) -> int:
+    """Chains up to `limit` committed, unsealed entries; returns how many. Another sealer holding the
+    lock means there is nothing to do here now."""
+    if not await queries.try_lock_chain(session):
+        return 0
+    head = await queries.chain_head(session)
+    seq, prev = head if head else (0, GENESIS)
+    pending = await queries.unsealed(session, limit)
+    for entry in pending:
+        seq += 1
+        current = entry_hash(prev, seq, entry)
+        await queries.seal(session, entry.id, seq, prev, current)
+        prev = current
+    return len(pending)
 
 
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
+    unsealed: int
+    first_bad_seq: int | None
     first_bad_id: int | None
     reason: str | None
 
     @property
     def intact(self) -> bool:
-        return self.first_bad_id is None
+        return self.first_bad_seq is None
 
 
 async def verify_chain(session: AsyncSession) -> ChainReport:
-    prev, checked = GENESIS, 0
-    async for entry in queries.entries(session):
-        if entry.prev_hash != prev:
-            return ChainReport(checked, entry.id, "does not follow the previous entry (removed or reordered)")
-        if entry_hash(prev, _content(entry)) != entry.hash:
-            return ChainReport(checked, entry.id, "its content does not match its hash (altered)")
-        prev, checked = entry.hash, checked + 1
-    return ChainReport(checked, None, None)
+    prev, expected = GENESIS, 1
+    async for entry in queries.sealed_entries(session):
+        seq = int(entry.seq or 0)
+        problem = None
+        if seq != expected or entry.prev_hash != prev:
+            problem = "does not follow the previous entry (removed or reordered)"
+        elif entry_hash(prev, seq, entry) != entry.hash:
+            problem = "its content does not match its hash (altered)"
+        if problem:
+            return ChainReport(expected - 1, await queries.count_unsealed(session), seq, entry.id, problem)
+        prev, expected = str(entry.hash), expected + 1
+    return ChainReport(expected - 1, await queries.count_unsealed(session), None, None, None)

@@ -1,4 +1,7 @@
-"""Written by profile-api. Append-only, hash-chained record of every write and sensitive read."""
+"""Written by profile-api. Append-only, hash-chained record of every write and sensitive read.
+
+Entries are inserted unsealed (no `seq`, no hash) by the request that acts, so appending costs one
+INSERT and never serialises requests; a sealer then numbers them (`seq`) and chains their hashes."""
 
 from __future__ import annotations
 
@@ -24,5 +27,6 @@ class AuditEntry(Base):
     fields: Mapped[list[Any]] = mapped_column(JSONB, server_default="[]")  # what was read or written
     before_digest: Mapped[str | None] = mapped_column(Text)
     after_digest: Mapped[str | None] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(Text)
-    hash: Mapped[str] = mapped_column(Text, unique=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)  # chain order, set when sealed
+    prev_hash: Mapped[str | None] = mapped_column(Text)
+    hash: Mapped[str | None] = mapped_column(Text, unique=True)
