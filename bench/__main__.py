@@ -1,8 +1,16 @@
-"""`make bench`: GET /api/v1/profiles/{id} through profile-api vs. the raw FastAPI + asyncpg floor.
+"""`make bench`: profile reads through profile-api vs. the raw FastAPI + asyncpg floor.
 
-Both servers run single-worker on the same database with the demo data; a separate load
-process drives each in turn (raw, api, raw, api, …) with the same id sequence. Nothing is
-asserted: the figures are printed and written to bench/results/<UTC timestamp>.json.
+Three comparisons, each profile-api target against the floor doing the same reads:
+- get (doha): `GET /api/v1/profiles/{id}` as snv.admin (doha_admin, has profiles:sensitive: every read
+  decrypts the sensitive items and tables and writes an audit entry);
+- get (hr system): the same as hr.hanoi (client-credentials client, profiles:read only: no decryption
+  of the sensitive part, no audit);
+- list (doha): `GET /api/v1/profiles?limit=50&cursor=…` as snv.admin, from random cursors.
+
+Both servers run single-worker on the same database with the demo data; a separate load process
+drives each target in turn (raw get, api get doha, api get hr, raw list, api list doha; repeated per
+round) with the same id / cursor sequence. Nothing is asserted: the figures are printed and written
+to bench/results/<UTC timestamp>.json.
 
 Env: BENCH_SECONDS (measured window per round, 8), BENCH_WARMUP (2), BENCH_CONCURRENCY (16),
 BENCH_ROUNDS (rounds per target, 2), DATABASE_URL (else a throwaway embedded PostgreSQL).
@@ -22,18 +30,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from bench import report, servers
-from bench.db import Database, open_database, prepare
+from bench import cases, report, servers
+from bench.cases import Caller, Pair, Target
+from bench.db import Database, open_database, org_path, prepare
 from bench.driver import Round, measure, tree_cpu_seconds
 from bench.load import Spec
-from hoso_shared.devstack import secrets
+from hoso_shared.devstack import demo, secrets
 
-ADMIN = "snv.admin"  # doha_admin at the root unit: sees every profile
-PATH = "/api/v1/profiles/{id}"
+ADMIN = "snv.admin"  # doha_admin at the root unit: sees every profile, sensitive part included
+HR_SYSTEM = "hr.hanoi"  # the provincial HR system: a client with profiles:read at the root unit
 SEED = 2026
-RAW, API = "raw", "profile-api"
 
 
 @dataclass(frozen=True)
@@ -51,50 +57,23 @@ class Config:
                    rounds=int(os.environ.get("BENCH_ROUNDS", "2")))
 
 
-def login(api: servers.Server, password: str) -> dict[str, str]:
-    response = httpx.post(f"{api.base_url}/api/v1/auth/token", timeout=30, data={
-        "grant_type": "password", "username": ADMIN, "password": password})
-    response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-def profile_ids(api: servers.Server, headers: dict[str, str]) -> list[str]:
-    ids: list[str] = []
-    params: dict[str, str | int] = {"limit": 200}
-    with httpx.Client(base_url=api.base_url, headers=headers, timeout=30) as client:
-        while True:
-            page = client.get("/api/v1/profiles", params=params).raise_for_status().json()
-            ids += [item["id"] for item in page["items"]]
-            if not page["next_cursor"]:
-                return ids
-            params["cursor"] = page["next_cursor"]
-
-
-def check_same_row(raw: servers.Server, api: servers.Server, headers: dict[str, str],
-                   profile_id: str) -> None:
-    """Both targets must answer 200 with the same record, or the comparison means nothing."""
-    path = PATH.format(id=profile_id)
-    a = httpx.get(api.base_url + path, headers=headers).raise_for_status().json()
-    r = httpx.get(raw.base_url + path).raise_for_status().json()
-    fields = ("id", "org_unit_id", "full_name", "birth_date", "version", "data")
-    if any(a[f] != r[f] for f in fields) or "citizen_id_masked" not in a:
-        raise RuntimeError(f"raw and profile-api disagree on {profile_id}:\n{a}\n{r}")
-
-
-def run_rounds(config: Config, raw: servers.Server, api: servers.Server, password: str,
-               ids: list[str], db: Database) -> list[Round]:
+def run_rounds(config: Config, measured: list[Target], db: Database) -> list[Round]:
     pg = db.pg.process if db.pg is not None else None
     db_cpu = (lambda: tree_cpu_seconds(pg.pid)) if pg is not None else None
     rounds: list[Round] = []
     for n in range(1, config.rounds + 1):
-        for target, server in ((RAW, raw), (API, api)):
-            headers = login(api, password) if target == API else {}
-            spec = Spec(base_url=server.base_url, path=PATH, ids=ids, seed=SEED,
+        for target in measured:
+            headers = target.caller.headers(target.server) if target.caller is not None else {}
+            spec = Spec(base_url=target.server.base_url, path=target.path, ids=target.ids, seed=SEED,
                         concurrency=config.concurrency, warmup_s=config.warmup_s,
                         seconds=config.seconds, headers=headers)
-            print(f"round {n}/{config.rounds}: {target} …", flush=True)
-            rounds.append(measure(target, server, spec, db_cpu))
+            print(f"round {n}/{config.rounds}: {target.name} …", flush=True)
+            rounds.append(measure(target.name, target.server, spec, db_cpu))
     return rounds
+
+
+def _login(logins: list[demo.DemoAccount], username: str) -> demo.DemoAccount:
+    return next(a for a in logins if a.username == username)
 
 
 def bench(config: Config, run_dir: Path, started: datetime) -> None:
@@ -105,36 +84,51 @@ def bench(config: Config, run_dir: Path, started: datetime) -> None:
         db = open_database(run_dir)
         values = secrets.load_or_create(run_dir)
         logins = asyncio.run(prepare(db.url, values))
-        password = next(a.password for a in logins if a.username == ADMIN)
+        admin, hr_system = _login(logins, ADMIN), _login(logins, HR_SYSTEM)
+        doha = Caller(ADMIN, admin.password, client=False, sensitive=True)
+        hr = Caller(HR_SYSTEM, hr_system.password, client=True, sensitive=False)
+        scope = asyncio.run(org_path(db.url, admin.org_unit_id))
         env = {**secrets.service_env(values, database_url=db.url), "HOSO_LOG_LEVEL": "WARNING"}
-        running.append(servers.start(API, "profile_api.main:app", ready_path="/readyz", env=env,
+        running.append(servers.start("profile-api", "profile_api.main:app", ready_path="/readyz", env=env,
                                      logs=run_dir / "logs"))
-        running.append(servers.start(RAW, "bench.raw_app:create_app", ready_path="/healthz",
-                                     env={"DATABASE_URL": db.url}, logs=run_dir / "logs",
-                                     factory=True))
+        running.append(servers.start("raw", "bench.raw_app:create_app", ready_path="/healthz",
+                                     env={"DATABASE_URL": db.url}, logs=run_dir / "logs", factory=True))
         api, raw = running
         servers.wait_ready(running)
-        ids = profile_ids(api, login(api, password))
-        check_same_row(raw, api, login(api, password), ids[0])
-        print(f"{len(ids)} profiles; {config.rounds} round(s) per target of {config.warmup_s:g} s"
-              f" warm-up + {config.seconds:g} s measured, concurrency {config.concurrency}",
-              flush=True)
-        rounds = run_rounds(config, raw, api, password, ids, db)
-        stats = [report.summarise(RAW, rounds), report.summarise(API, rounds)]
-        ratio = report.ratios(api=stats[1], raw=stats[0])
-        report.print_table(stats, ratio)
-        path = report.write(_describe(config, db, len(ids)), stats, ratio, rounds, started)
-        print(f"\nwritten: {os.path.relpath(path)}")
+        ids = cases.profile_ids(api, doha.headers(api))
+        for caller in (doha, hr):
+            cases.check_get(raw, api, caller, ids[0])
+        measured, pairs = cases.targets(raw, api, ids, scope, doha, hr)
+        cases.check_list(raw, api, doha, scope, measured[-1].ids[0])
+        print(f"{len(ids)} profiles, {len(measured[-1].ids)} list cursors; {config.rounds} round(s) per target"
+              f" of {config.warmup_s:g} s warm-up + {config.seconds:g} s measured, concurrency"
+              f" {config.concurrency}", flush=True)
+        rounds = run_rounds(config, measured, db)
+        finish(config, db, measured, pairs, rounds, started, profiles=len(ids))
     finally:
         servers.stop(running)
         if db is not None:
             db.close()
 
 
+def finish(config: Config, db: Database, measured: list[Target], pairs: list[Pair], rounds: list[Round],
+           started: datetime, *, profiles: int) -> None:
+    stats = {t.name: report.summarise(t.name, rounds) for t in measured}
+    ratios = {p.name: report.ratios(api=stats[p.api], raw=stats[p.raw]) for p in pairs}
+    report.print_table(list(stats.values()))
+    report.print_ratios(pairs, ratios)
+    described = {**_describe(config, db, profiles),
+                 "targets": {t.name: {"path": t.path, "caller": t.caller.name if t.caller else None,
+                                      "ids": len(t.ids)} for t in measured},
+                 "pairs": {p.name: {"api": p.api, "raw": p.raw} for p in pairs}}
+    path = report.write(described, list(stats.values()), ratios, rounds, started)
+    print(f"\nwritten: {os.path.relpath(path)}")
+
+
 def _describe(config: Config, db: Database, profiles: int) -> dict[str, Any]:
     return {"seconds": config.seconds, "warmup_s": config.warmup_s,
             "concurrency": config.concurrency, "rounds": config.rounds, "profiles": profiles,
-            "seed": SEED, "database": db.kind, "cpus": os.cpu_count(),
+            "page_size": cases.PAGE, "seed": SEED, "database": db.kind, "cpus": os.cpu_count(),
             "python": platform.python_version(), "platform": platform.platform()}
 
 

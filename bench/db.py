@@ -6,6 +6,7 @@ Either way it starts empty, gets the migrations and the demo data, and is gone a
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,18 @@ def open_database(run_dir: Path) -> Database:
     database = Database(with_database(url, NAME), None)
     asyncio.run(_drop(database.url))  # left over by a killed run: start from nothing
     return database
+
+
+async def org_path(url: str, org_unit_id: str) -> str:
+    """The unit's materialised path: the prefix profile-api scopes a caller's reads to."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            path = (await conn.execute(text("SELECT path FROM org_units WHERE id = :id"),
+                                       {"id": uuid.UUID(org_unit_id)})).scalar_one()
+    finally:
+        await engine.dispose()
+    return str(path)
 
 
 async def prepare(url: str, values: dict[str, Any]) -> list[demo.DemoAccount]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.cases import Pair
 from bench.driver import Round
 
 RESULTS = Path(__file__).parent / "results"
@@ -94,17 +95,17 @@ def _pct(share: float | None) -> str:
     return "-" if share is None else f"{share:.0%}"
 
 
-COLUMNS = [("target", 12), ("req/s", 9), ("p50 ms", 8), ("p99 ms", 8), ("errors", 7),
+COLUMNS = [("target", 14), ("req/s", 9), ("p50 ms", 8), ("p99 ms", 8), ("errors", 7),
            ("CPU ms/req", 11), ("server CPU", 11), ("load CPU", 9), ("pg CPU", 7),
            ("other CPU", 10)]
 
 
-def _row(cells: list[str]) -> str:
-    return " ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                    for i, (c, (_, w)) in enumerate(zip(cells, COLUMNS, strict=True)))
+def _row(cells: list[str], columns: list[tuple[str, int]] = COLUMNS, text_columns: int = 1) -> str:
+    return " ".join(c.ljust(w) if i < text_columns else c.rjust(w)
+                    for i, (c, (_, w)) in enumerate(zip(cells, columns, strict=True)))
 
 
-def print_table(stats: list[Stats], ratio: dict[str, float]) -> None:
+def print_table(stats: list[Stats]) -> None:
     print("\n" + _row([name for name, _ in COLUMNS]) + "   req/s per round")
     for s in stats:
         print(_row([s.target, f"{s.rps:.1f}", f"{s.p50_ms:.2f}", f"{s.p99_ms:.2f}",
@@ -112,27 +113,34 @@ def print_table(stats: list[Stats], ratio: dict[str, float]) -> None:
                     _pct(s.server_cpu), _pct(s.load_cpu), _pct(s.db_cpu), _pct(s.other_cpu)])
               + "   " + ", ".join(f"{x:.0f}" for x in s.rounds_rps))
         if s.errors:
-            print(f"{'':<12} errors by status: {s.errors}")
+            print(f"{'':<14} errors by status: {s.errors}")
     print("(CPU ms/req: the server process's CPU per 200 response. CPU %: share of one core over"
           " the measured windows;\n `other` is the rest of the machine, a PostgreSQL on"
           " $DATABASE_URL's host included: high means a noisy run.)")
-    print("\nprofile-api / raw (1.0 = as cheap as the floor):")
-    rps = ratio["rps_api_over_raw"]
-    print(f"  {'throughput, req/s api/raw':<34} {rps:6.3f}   {rps:.0%} of raw's req/s")
-    for label, key, worse in [("p50 latency, raw/api", "p50_raw_over_api", "slower"),
-                              ("p99 latency, raw/api", "p99_raw_over_api", "slower"),
-                              ("server CPU per request, raw/api", "cpu_per_req_raw_over_api",
-                               "the CPU")]:
-        value = ratio[key]
-        print(f"  {label:<34} {value:6.3f}   api {_over(1, value):.2f}× {worse}")
 
 
-def write(config: dict[str, Any], stats: list[Stats], ratio: dict[str, float],
+RATIO_COLUMNS = [("pair", 16), ("api vs raw", 26), ("req/s api/raw", 14), ("p50 raw/api", 12),
+                 ("p99 raw/api", 12), ("CPU/req raw/api", 16), ("api × CPU/req", 14)]
+
+
+def print_ratios(pairs: list[Pair], ratios: dict[str, dict[str, float]]) -> None:
+    """Each profile-api target against its floor: 1.0 would be free, lower costs more."""
+    print("\nprofile-api / raw floor (1.0 = as cheap as the floor; lower = profile-api costs more):")
+    print(_row([name for name, _ in RATIO_COLUMNS], RATIO_COLUMNS, 2))
+    for pair in pairs:
+        r = ratios[pair.name]
+        cpu = r["cpu_per_req_raw_over_api"]
+        print(_row([pair.name, f"{pair.api} / {pair.raw}", f"{r['rps_api_over_raw']:.3f}",
+                    f"{r['p50_raw_over_api']:.3f}", f"{r['p99_raw_over_api']:.3f}", f"{cpu:.3f}",
+                    f"{_over(1, cpu):.2f}×"], RATIO_COLUMNS, 2))
+
+
+def write(config: dict[str, Any], stats: list[Stats], ratios: dict[str, dict[str, float]],
           rounds: list[Round], started: datetime) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     document = {"started_at": started.isoformat(), "finished_at": datetime.now(UTC).isoformat(),
-                "config": config, "targets": {s.target: asdict(s) for s in stats}, "ratios": ratio,
+                "config": config, "targets": {s.target: asdict(s) for s in stats}, "ratios": ratios,
                 "rounds": per_round(rounds)}
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -67,13 +67,17 @@ def token_verifier_from(settings: CommonSettings) -> TokenVerifier:
 
 
 async def database_ready(sessionmaker: SessionMaker, head: str) -> str | None:
-    """None when the database answers and its schema is at `head`; else the reason."""
-    try:
-        async with asyncio.timeout(READY_TIMEOUT_SECONDS), sessionmaker() as session:
-            conn = await session.connection()
-            revision = await current_revision(conn)
-    except (SQLAlchemyError, OSError, TimeoutError) as exc:
-        return f"database unreachable ({type(exc).__name__})"
+    """None when the database answers and its schema is at `head`; else the reason. A second try
+    gets a fresh connection when the first one was a stale leftover of a database restart."""
+    for attempt in range(2):
+        try:
+            async with asyncio.timeout(READY_TIMEOUT_SECONDS), sessionmaker() as session:
+                conn = await session.connection()
+                revision = await current_revision(conn)
+            break
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            if attempt == 1:
+                return f"database unreachable ({type(exc).__name__})"
     if revision != head:
         return f"schema at {revision}, expected {head}"
     return None
@@ -106,6 +110,13 @@ def _ops_router(registry: CollectorRegistry) -> APIRouter:
                   org_unit_id=str(principal.org_unit_id))
 
     return router
+
+
+def body_limit_overrides(settings: CommonSettings) -> list[tuple[str, int]]:
+    """A service's settings may give some paths their own body limit with a `body_limit_overrides`
+    mapping (full-match path regex → bytes), e.g. profile-api's evidence uploads."""
+    overrides: Mapping[str, int] = getattr(settings, "body_limit_overrides", {})
+    return list(overrides.items())
 
 
 def build_app(
@@ -153,7 +164,8 @@ def build_app(
         app.include_router(router, responses=PROBLEM_RESPONSES)
 
     # add_middleware wraps: the last added runs first.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       overrides=body_limit_overrides(settings))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["x-correlation-id"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,12 +71,17 @@ class TokenVerifier:
     every `refetch_seconds`, so a key rotation at the issuer needs no restart here.
     """
 
+    CACHE_SIZE = 4096
+
     def __init__(self, *, issuer: str, audience: str, jwks: dict[str, Any] | None = None,
                  jwks_url: str = "", leeway: int = 30, refetch_seconds: float = 30.0) -> None:
         self.issuer, self.audience, self.leeway = issuer, audience, leeway
         self.jwks_url, self.refetch_seconds = jwks_url, refetch_seconds
         self._keys = KeySet.import_key_set(jwks) if jwks else None  # type: ignore[arg-type]
         self._fetched_at = 0.0
+        # A token verified once is the same token until it expires: keep the result, not re-verify
+        # the signature on every request (a client sends the same token hundreds of times).
+        self._verified: OrderedDict[str, tuple[int, Principal]] = OrderedDict()
 
     async def _keyset(self, kid: str | None) -> KeySet:
         known = self._keys is not None and any(k.kid == kid for k in self._keys)
@@ -95,6 +101,20 @@ class TokenVerifier:
         return self._keys
 
     async def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None:
+            expires, principal = cached
+            if time.time() < expires + self.leeway:
+                self._verified.move_to_end(token)
+                return principal
+            del self._verified[token]
+        principal, expires = await self._verify(token)
+        self._verified[token] = (expires, principal)
+        if len(self._verified) > self.CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, int]:
         try:
             kid = extract_compact(token.encode()).headers().get("kid")
         except (JoseError, ValueError) as exc:
@@ -111,7 +131,7 @@ class TokenVerifier:
             registry.validate(decoded.claims)
         except JoseError as exc:
             raise TokenInvalid(_reason(exc)) from exc
-        return _principal(decoded.claims)
+        return _principal(decoded.claims), int(decoded.claims["exp"])
 
 
 def _reason(exc: JoseError) -> str:

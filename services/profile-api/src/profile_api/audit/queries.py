@@ -33,9 +33,10 @@ async def unsealed(session: AsyncSession, limit: int) -> list[AuditEntry]:
     return list((await session.execute(stmt)).scalars())
 
 
-async def seal(session: AsyncSession, entry_id: int, seq: int, prev_hash: str, hash_: str) -> None:
-    await session.execute(update(AuditEntry).where(AuditEntry.id == entry_id)
-                          .values(seq=seq, prev_hash=prev_hash, hash=hash_))
+async def seal(session: AsyncSession, seals: list[dict[str, Any]]) -> None:
+    """One executemany: [{id, seq, prev_hash, hash}, …] (ORM bulk UPDATE by primary key)."""
+    if seals:
+        await session.execute(update(AuditEntry), seals)
 
 
 async def count_unsealed(session: AsyncSession) -> int:

@@ -12,14 +12,19 @@ from profile_api.audit.service import seal_pending
 log = get_logger("profile_api.audit")
 
 
+BATCH = 10_000
+
+
 async def run_sealer(sessionmaker: SessionMaker, interval: float) -> None:
+    """Seals what has accumulated once per interval: one short transaction however busy it is."""
     while True:
         try:
             async with session_scope(sessionmaker) as session:
-                sealed = await seal_pending(session)
+                sealed = await seal_pending(session, limit=BATCH)
             if sealed:
                 log.debug("audit_sealed", entries=sealed)
-                continue  # there may be more right away
+            if sealed == BATCH:
+                continue  # a backlog: keep going
         except Exception as exc:
             log.warning("audit_seal_failed", error=type(exc).__name__)
         await asyncio.sleep(interval)

@@ -56,11 +56,13 @@ async def seal_pending(session: AsyncSession, *, limit: int = 10_000) -> int:
     head = await queries.chain_head(session)
     seq, prev = head if head else (0, GENESIS)
     pending = await queries.unsealed(session, limit)
+    seals = []
     for entry in pending:
         seq += 1
         current = entry_hash(prev, seq, entry)
-        await queries.seal(session, entry.id, seq, prev, current)
+        seals.append({"id": entry.id, "seq": seq, "prev_hash": prev, "hash": current})
         prev = current
+    await queries.seal(session, seals)
     return len(pending)
 
 

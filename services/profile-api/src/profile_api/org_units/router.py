@@ -1,5 +1,105 @@
+"""The organisation tree with its history: read as of any date; restructure with history kept."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from hoso_shared.db import DbSession
+from profile_api.org_units import restructuring, service
+from profile_api.org_units.auth import OrgUnitsRead, OrgUnitsWrite
+from profile_api.org_units.errors import (
+    ERRORS,
+    DistrictAbolished,
+    OrgCycle,
+    OrgUnitCodeTaken,
+    OrgUnitNotEmpty,
+    OrgUnitNotFound,
+    OutsideSubtree,
+)
+from profile_api.org_units.schemas import (
+    OrgUnitCreate,
+    OrgUnitDissolve,
+    OrgUnitMerge,
+    OrgUnitMove,
+    OrgUnitPeople,
+    OrgUnitRead,
+    OrgUnitRename,
+    OrgUnitSplit,
+    OrgUnitTree,
+    Restructuring,
+    today_local,
+)
 
 router = APIRouter(prefix="/api/v1/org-units", tags=["org_units"])
+
+AsOf = Annotated[date | None, Query(description="YYYY-MM-DD; defaults to today in Asia/Ho_Chi_Minh")]
+ON_DATE = ("Units are as they stood on `as_of`, within the caller's subtree (the current path of the caller's "
+           "unit). `valid_to` is exclusive.")
+
+
+@router.get("", summary="The org tree as of a date, as a flat list ordered by path.", description=ON_DATE,
+            responses=OrgUnitNotFound.openapi())
+async def list_org_units(principal: OrgUnitsRead, session: DbSession, as_of: AsOf = None,
+                         root_id: Annotated[uuid.UUID | None, Query(description="Only this unit's subtree")] = None,
+                         ) -> OrgUnitTree:
+    return await service.list_tree(session, principal, as_of=as_of or today_local(), root_id=root_id)
+
+
+@router.post("", status_code=201, summary="Create a unit under a parent in the caller's subtree.",
+             responses={**ERRORS, **OrgUnitCodeTaken.openapi(), **DistrictAbolished.openapi()})
+async def create_org_unit(principal: OrgUnitsWrite, session: DbSession, body: OrgUnitCreate) -> OrgUnitRead:
+    return await service.create_unit(session, principal, body)
+
+
+@router.get("/{org_unit_id}", summary="One unit as of a date.", description=ON_DATE,
+            responses=OrgUnitNotFound.openapi())
+async def get_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsRead, session: DbSession,
+                       as_of: AsOf = None) -> OrgUnitRead:
+    return await service.get_unit(session, principal, org_unit_id, as_of=as_of or today_local())
+
+
+@router.get("/{org_unit_id}/people", summary="The people assigned to a unit on a date.",
+            description="From the assignment history, so a past date reads back who was there then.",
+            responses=OrgUnitNotFound.openapi())
+async def list_org_unit_people(org_unit_id: uuid.UUID, principal: OrgUnitsRead, session: DbSession,
+                               as_of: AsOf = None) -> OrgUnitPeople:
+    return await service.list_people(session, principal, org_unit_id, as_of=as_of or today_local())
+
+
+@router.post("/{org_unit_id}/rename", summary="Rename a unit from a date on.", responses=ERRORS)
+async def rename_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+                          body: OrgUnitRename) -> OrgUnitRead:
+    return await service.rename_unit(session, principal, org_unit_id, body)
+
+
+@router.post("/{org_unit_id}/move", summary="Move a unit (and its subtree) under another parent from a date on.",
+             responses={**ERRORS, **OrgCycle.openapi()})
+async def move_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+                        body: OrgUnitMove) -> OrgUnitRead:
+    return await service.move_unit(session, principal, org_unit_id, body)
+
+
+@router.post("/{org_unit_id}/merge", summary="Merge a unit into another: its people, accounts and child units "
+                                             "move to the target, and the unit closes.", responses=ERRORS)
+async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+                         body: OrgUnitMerge) -> Restructuring:
+    return await restructuring.merge_unit(session, principal, org_unit_id, body)
+
+
+@router.post("/{org_unit_id}/split", summary="Split new sibling units off a unit, moving the listed people "
+                                             "and accounts; optionally close the unit.",
+             responses={**ERRORS, **OrgUnitNotEmpty.openapi(), **OutsideSubtree.openapi()})
+async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+                         body: OrgUnitSplit) -> Restructuring:
+    return await restructuring.split_unit(session, principal, org_unit_id, body)
+
+
+@router.post("/{org_unit_id}/dissolve", summary="Dissolve a unit, moving whatever remains to another unit.",
+             responses={**ERRORS, **OrgUnitNotEmpty.openapi()})
+async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+                            body: OrgUnitDissolve) -> Restructuring:
+    return await restructuring.dissolve_unit(session, principal, org_unit_id, body)

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# Nghị quyết 202/2025/QH15, QĐ 19/2025/QĐ-TTg: no district level from this day on (DOMAIN §4.3).
+DISTRICTS_ABOLISHED_ON = date(2025, 7, 1)
+
+UnitType = Literal["province", "doha", "department", "agency", "ward", "commune", "special_zone",
+                   "district", "sub_unit"]
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Name = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def today_local() -> date:
+    """Today at the edge of the system: the calendar day in Việt Nam."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+EffectiveOn = Annotated[date, Field(default_factory=today_local,
+                                    description="YYYY-MM-DD; defaults to today in Asia/Ho_Chi_Minh")]
+
+
+class Input(BaseModel):
+    """Strict input: unknown keys refused, strings trimmed, NUL bytes refused (asyncpg would 500)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL characters are not allowed")
+        return value
+
+
+class OrgUnitCreate(Input):
+    code: Code
+    name: Name
+    type: UnitType
+    parent_id: uuid.UUID
+    effective_on: EffectiveOn
+
+
+class OrgUnitRename(Input):
+    name: Name
+    effective_on: EffectiveOn
+
+
+class OrgUnitMove(Input):
+    parent_id: uuid.UUID
+    effective_on: EffectiveOn
+
+
+class OrgUnitMerge(Input):
+    into_id: uuid.UUID
+    effective_on: EffectiveOn
+
+
+class SplitPart(Input):
+    code: Code
+    name: Name
+    type: UnitType
+    profile_ids: list[uuid.UUID] = Field(default_factory=list, max_length=10_000)
+    account_ids: list[uuid.UUID] = Field(default_factory=list, max_length=10_000)
+
+
+class OrgUnitSplit(Input):
+    effective_on: EffectiveOn
+    parts: list[SplitPart] = Field(min_length=1, max_length=50)
+    close_source: bool = False
+
+
+class OrgUnitDissolve(Input):
+    effective_on: EffectiveOn
+    move_to_id: uuid.UUID | None = Field(
+        default=None, description="Where remaining people, accounts and child units go; required if any remain")
+
+
+class OrgUnitRead(BaseModel):
+    """A unit as it stood on a date. `valid_from`/`valid_to` (exclusive; null while current) bound the
+    period in which this name, type, parent and path held."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    type: str
+    parent_id: uuid.UUID | None
+    path: str
+    valid_from: date
+    valid_to: date | None
+
+
+class OrgUnitTree(BaseModel):
+    as_of: date
+    items: list[OrgUnitRead]
+
+
+class PersonAssignment(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    profile_id: uuid.UUID
+    full_name: str
+    valid_from: date
+    valid_to: date | None
+
+
+class OrgUnitPeople(BaseModel):
+    org_unit_id: uuid.UUID
+    as_of: date
+    items: list[PersonAssignment]
+
+
+class Restructuring(BaseModel):
+    """What a merge, split or dissolution did. `unit` is the source's latest state (closed when it ended)."""
+
+    unit: OrgUnitRead
+    effective_on: date
+    target: OrgUnitRead | None
+    parts: list[OrgUnitRead]
+    moved_profile_ids: list[uuid.UUID]
+    moved_account_ids: list[uuid.UUID]
+    moved_unit_ids: list[uuid.UUID]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit's current row, locked for a write, with the start of its open period (None when closed)."""
+
+    id: uuid.UUID
+    code: str
+    name: str
+    type: str
+    parent_id: uuid.UUID | None
+    path: str
+    valid_from: date
+    valid_to: date | None
+    since: date | None
+
+    @property
+    def closed(self) -> bool:
+        return self.valid_to is not None
+
+
+@dataclass(frozen=True)
+class Moved:
+    """Who a restructuring moved out of a unit."""
+
+    profile_ids: list[uuid.UUID]
+    account_ids: list[uuid.UUID]
+    unit_ids: list[uuid.UUID]

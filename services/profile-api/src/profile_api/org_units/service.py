@@ -1,0 +1,208 @@
+"""The org tree as of any date, and the edits of one unit (create, rename, move).
+
+History is never rewritten: a change closes the open period at `effective_on` (exclusive) and opens
+a new one from that day; the unit's own row carries its latest state. Everything is confined to the
+caller's subtree, taken from the *current* path of the caller's unit (a token may predate a move).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared.auth import Principal
+from profile_api.audit import service as audit
+from profile_api.org_units import queries
+from profile_api.org_units.errors import (
+    DistrictAbolished,
+    EffectiveDateTooEarly,
+    InvalidRestructuring,
+    OrgCycle,
+    OrgUnitClosed,
+    OrgUnitCodeTaken,
+    OrgUnitNotFound,
+)
+from profile_api.org_units.schemas import (
+    DISTRICTS_ABOLISHED_ON,
+    OrgUnitCreate,
+    OrgUnitMove,
+    OrgUnitPeople,
+    OrgUnitRead,
+    OrgUnitRename,
+    OrgUnitTree,
+    PersonAssignment,
+    Unit,
+)
+
+ENTITY = "org_unit"
+
+
+async def scope_of(session: AsyncSession, principal: Principal) -> str:
+    """The caller's subtree: their unit's current path."""
+    return await queries.unit_path(session, principal.org_unit_id) or principal.org_path
+
+
+async def list_tree(session: AsyncSession, principal: Principal, *, as_of: date,
+                    root_id: uuid.UUID | None) -> OrgUnitTree:
+    scope = await scope_of(session, principal)
+    within = None
+    if root_id is not None:
+        within = (await _visible(session, scope, root_id, as_of)).path
+    rows = await queries.tree_as_of(session, as_of, scope, within=within)
+    return OrgUnitTree(as_of=as_of, items=[OrgUnitRead.model_validate(dict(row)) for row in rows])
+
+
+async def get_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID, *, as_of: date) -> OrgUnitRead:
+    return await _visible(session, await scope_of(session, principal), unit_id, as_of)
+
+
+async def list_people(session: AsyncSession, principal: Principal, unit_id: uuid.UUID, *,
+                      as_of: date) -> OrgUnitPeople:
+    """Who belonged to the unit on `as_of`, from the assignment history."""
+    await get_unit(session, principal, unit_id, as_of=as_of)
+    rows = await queries.people_as_of(session, unit_id, as_of)
+    return OrgUnitPeople(org_unit_id=unit_id, as_of=as_of,
+                         items=[PersonAssignment.model_validate(dict(row)) for row in rows])
+
+
+async def _visible(session: AsyncSession, scope: str, unit_id: uuid.UUID, as_of: date) -> OrgUnitRead:
+    row = await queries.unit_as_of(session, unit_id, as_of, scope)
+    if row is None:
+        raise OrgUnitNotFound(f"No unit {unit_id} in your subtree on {as_of}.")  # 404, never 403: no leak
+    return OrgUnitRead.model_validate(dict(row))
+
+
+async def latest(session: AsyncSession, unit_id: uuid.UUID) -> OrgUnitRead:
+    return OrgUnitRead.model_validate(dict(await queries.latest_state(session, unit_id)))
+
+
+# --- guards shared by every write ----------------------------------------------------------------
+
+
+async def lock_for_write(session: AsyncSession, scope: str, *ids: uuid.UUID) -> dict[uuid.UUID, Unit]:
+    """Locks the units a write involves: 404 for any missing or outside the caller's subtree, then
+    409 for any already closed (in that order, so a closed unit elsewhere stays unseen)."""
+    units = await queries.lock_units(session, ids)
+    for unit_id in ids:
+        if unit_id not in units or not units[unit_id].path.startswith(scope):
+            raise OrgUnitNotFound(f"No unit {unit_id} in your subtree.")
+    for unit in units.values():
+        if unit.closed:
+            raise OrgUnitClosed(f"Unit {unit.code} was closed on {unit.valid_to}.", org_unit_id=str(unit.id))
+    return units
+
+
+def check_effective(on: date, *units: Unit) -> None:
+    for unit in units:
+        if unit.since is not None and on < unit.since:
+            raise EffectiveDateTooEarly(f"Unit {unit.code} is in its current state since {unit.since}; a change "
+                                        f"cannot take effect before that.", org_unit_id=str(unit.id),
+                                        current_since=unit.since.isoformat())
+
+
+def check_type(type_: str, on: date) -> None:
+    if type_ == "district" and on >= DISTRICTS_ABOLISHED_ON:
+        raise DistrictAbolished("Local government has two levels from 2025-07-01: use ward, commune or "
+                                "special_zone, or an effective date before then for a legacy district.")
+
+
+async def check_codes_free(session: AsyncSession, codes: list[str]) -> None:
+    if len(set(codes)) != len(codes):
+        raise InvalidRestructuring("The same code is given twice.")
+    taken = await queries.taken_codes(session, codes)
+    if taken:
+        raise OrgUnitCodeTaken(f"Code(s) already used: {', '.join(sorted(taken))}.", codes=sorted(taken))
+
+
+def period(unit: Unit, on: date, event: str, *, ref: uuid.UUID | None = None, **changes: Any) -> dict[str, Any]:
+    """A new period row for `unit` from `on`: its current state with `changes` applied."""
+    row = {"org_unit_id": unit.id, "name": unit.name, "type": unit.type, "parent_id": unit.parent_id,
+           "path": unit.path, "valid_from": on, "valid_to": None, "event": event, "event_ref": ref}
+    return {**row, **changes}
+
+
+async def record(session: AsyncSession, principal: Principal, action: str, unit: Unit,
+                 after: dict[str, Any]) -> None:
+    await audit.record(session, principal, f"org_unit.{action}", ENTITY, unit.id,
+                       before=asdict(unit), after=after, fields=sorted(after))
+
+
+# --- single-unit edits --------------------------------------------------------------------------
+
+
+async def add_unit(session: AsyncSession, *, code: str, name: str, type_: str, parent: Unit, on: date,
+                   event: str, ref: uuid.UUID | None) -> OrgUnitRead:
+    unit_id = uuid.uuid4()
+    path = f"{parent.path}{unit_id.hex}/"
+    await queries.add_unit(session, {"id": unit_id, "code": code, "name": name, "type": type_,
+                                     "parent_id": parent.id, "path": path, "valid_from": on})
+    await queries.add_periods(session, [{"org_unit_id": unit_id, "name": name, "type": type_, "parent_id": parent.id,
+                                         "path": path, "valid_from": on, "valid_to": None, "event": event,
+                                         "event_ref": ref}])
+    return OrgUnitRead(id=unit_id, code=code, name=name, type=type_, parent_id=parent.id, path=path,
+                       valid_from=on, valid_to=None)
+
+
+async def create_unit(session: AsyncSession, principal: Principal, data: OrgUnitCreate) -> OrgUnitRead:
+    check_type(data.type, data.effective_on)
+    scope = await scope_of(session, principal)
+    parent = (await lock_for_write(session, scope, data.parent_id))[data.parent_id]
+    check_effective(data.effective_on, parent)
+    await check_codes_free(session, [data.code])
+    created = await add_unit(session, code=data.code, name=data.name, type_=data.type, parent=parent,
+                             on=data.effective_on, event="created", ref=None)
+    await audit.record(session, principal, "org_unit.create", ENTITY, created.id,
+                       after=created.model_dump(mode="json"), fields=sorted(OrgUnitCreate.model_fields))
+    return created
+
+
+async def rename_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID,
+                      data: OrgUnitRename) -> OrgUnitRead:
+    on = data.effective_on
+    unit = (await lock_for_write(session, await scope_of(session, principal), unit_id))[unit_id]
+    check_effective(on, unit)
+    if data.name == unit.name:
+        raise InvalidRestructuring("The unit already has this name.")
+    await queries.close_periods(session, [unit.id], on)
+    await queries.add_periods(session, [period(unit, on, "renamed", name=data.name)])
+    await queries.update_unit(session, unit.id, name=data.name)
+    await record(session, principal, "rename", unit, {"name": data.name, "effective_on": on.isoformat()})
+    return await latest(session, unit.id)
+
+
+async def move_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID,
+                    data: OrgUnitMove) -> OrgUnitRead:
+    on = data.effective_on
+    units = await lock_for_write(session, await scope_of(session, principal), unit_id, data.parent_id)
+    unit, parent = units[unit_id], units[data.parent_id]
+    if parent.path.startswith(unit.path):
+        raise OrgCycle(f"{parent.code} is {unit.code} itself or lies under it.")
+    if unit.parent_id == parent.id:
+        raise InvalidRestructuring(f"{unit.code} is already under {parent.code}.")
+    check_effective(on, unit, parent)
+    moved = await reparent(session, unit, parent, on)
+    await record(session, principal, "move", unit, {"parent_id": str(parent.id), "effective_on": on.isoformat(),
+                                                    "repathed_unit_ids": [str(i) for i in moved]})
+    return await latest(session, unit.id)
+
+
+async def reparent(session: AsyncSession, unit: Unit, parent: Unit, on: date) -> list[uuid.UUID]:
+    """Puts `unit` under `parent` from `on`. Every open unit of its subtree gets its open period closed and
+    a new one with the new path (event "moved"; event_ref is the new parent for `unit`, `unit` for the
+    units below it). Returns the ids re-pathed, `unit` first."""
+    subtree = await queries.lock_subtree(session, unit.path)
+    check_effective(on, *subtree)
+    new_path = f"{parent.path}{unit.id.hex}/"
+    rows = [period(u, on, "moved", ref=unit.id, path=new_path + u.path[len(unit.path):]) for u in subtree
+            if u.id != unit.id]
+    rows.insert(0, period(unit, on, "moved", ref=parent.id, parent_id=parent.id, path=new_path))
+    ids = [row["org_unit_id"] for row in rows]
+    await queries.close_periods(session, ids, on)
+    await queries.add_periods(session, rows)
+    await queries.update_unit(session, unit.id, parent_id=parent.id)
+    await queries.repath_units(session, ids, unit.path, new_path)
+    return ids
