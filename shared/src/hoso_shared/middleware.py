@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -83,37 +84,69 @@ class ObserveMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses bodies over the limit, by Content-Length up front and by counting while streaming."""
+    """Refuses bodies over the limit, by Content-Length up front and by counting while streaming.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `overrides` give some paths their own limit: (regex matched against the whole path, bytes),
+    first match wins; e.g. `[(r"/api/v1/profiles/[^/]+/attachments", 10 << 20)]` for scans.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, overrides: Sequence[tuple[str, int]] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.overrides = [(re.compile(pattern), limit) for pattern, limit in overrides]
+
+    def limit_for(self, path: str) -> int:
+        return next((limit for pattern, limit in self.overrides if pattern.fullmatch(path)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await problem_response(PayloadTooLarge(f"The limit is {self.max_bytes} bytes."))(
-                scope, receive, send)
+        limit = self.limit_for(scope["path"])
+        if _declared_length(scope) > limit:
+            await _refuse(limit, scope, receive, send)
             return
-        seen = 0
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
-
+        counted = _CountedBody(receive, send, limit)
         try:
-            await self.app(scope, limited_receive, send)
+            await self.app(scope, counted.receive, counted.send)
         except _TooLarge:
-            await problem_response(PayloadTooLarge(f"The limit is {self.max_bytes} bytes."))(
-                scope, receive, send)
+            if counted.started:
+                raise
+        if counted.exceeded and not counted.started:
+            await _refuse(limit, scope, receive, send)
+
+
+class _CountedBody:
+    """One request's body, counted as the app reads it. Past the limit, reading raises, and the
+    app's own answer to the cut-off body (FastAPI makes it a 400) is held back for the 413."""
+
+    def __init__(self, receive: Receive, send: Send, limit: int) -> None:
+        self._receive, self._send, self.limit = receive, send, limit
+        self.seen, self.exceeded, self.started = 0, False, False
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.seen += len(message.get("body", b""))
+            if self.seen > self.limit:
+                self.exceeded = True
+                raise _TooLarge
+        return message
+
+    async def send(self, message: Message) -> None:
+        if self.exceeded and not self.started:
+            return
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
+
+
+def _declared_length(scope: Scope) -> int:
+    length = dict(scope["headers"]).get(b"content-length", b"")
+    return int(length) if length.isdigit() else 0
+
+
+async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+    await problem_response(PayloadTooLarge(f"The limit is {limit} bytes."))(scope, receive, send)
 
 
 class _TooLarge(Exception):
