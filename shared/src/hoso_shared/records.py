@@ -65,16 +65,25 @@ def section_rows(profile_id: uuid.UUID, sections: dict[str, list[dict[str, Any]]
 
 def read_sections(rows: list[ProfileSectionRow], cipher: FieldCipher, *,
                   sensitive: bool) -> dict[str, list[dict[str, Any]]]:
+    return read_section_values([(r.id, r.section, r.position, r.data, r.data_enc, r.key_id) for r in rows],
+                               cipher, sensitive=sensitive)
+
+
+SectionValues = tuple[Any, str, int, dict[str, Any] | None, bytes | None, str | None]  # id, section, position, …
+
+
+def read_section_values(rows: list[SectionValues], cipher: FieldCipher, *,
+                        sensitive: bool) -> dict[str, list[dict[str, Any]]]:
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS
                                                  if sensitive or name not in SENSITIVE_SECTIONS}
-    for row in sorted(rows, key=lambda r: (r.section, r.position)):
-        if row.section not in sections:
+    for row_id, section, _, data, data_enc, key_id in sorted(rows, key=lambda r: (r[1], r[2])):
+        if section not in sections:
             continue
-        if row.data_enc is not None and row.key_id is not None:
-            content = open_json(cipher, row.data_enc, row.key_id, field=f"section:{row.section}")
+        if data_enc is not None and key_id is not None:
+            content = open_json(cipher, data_enc, key_id, field=f"section:{section}")
         else:
-            content = row.data or {}
-        sections[row.section].append({"id": str(row.id), **content})
+            content = data or {}
+        sections[section].append({"id": str(row_id), **content})
     return sections
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, func, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal, scoped_to_subtree
@@ -35,6 +36,33 @@ async def visible_profile(session: AsyncSession, principal: Principal, profile_i
         stmt = stmt.with_for_update(of=Profile)
     profile: Profile | None = (await session.execute(stmt)).scalar_one_or_none()
     return profile
+
+
+def _sections_json() -> Any:
+    row = ProfileSectionRow
+    obj = func.json_build_object("id", row.id, "section", row.section, "position", row.position, "data", row.data,
+                                 "enc", func.encode(row.data_enc, "base64"), "key_id", row.key_id)
+    agg = func.json_agg(aggregate_order_by(obj, row.section, row.position))
+    empty: Any = literal_column("'[]'::json")
+    return select(func.coalesce(agg, empty)).where(row.profile_id == Profile.id).scalar_subquery()
+
+
+def _pending_json() -> Any:
+    cr = ChangeRequest
+    obj = func.json_build_object("id", cr.id, "state", cr.state, "base_version", cr.base_version,
+                                 "created_at", cr.created_at, "payload", cr.payload)
+    agg = func.json_agg(aggregate_order_by(obj, cr.created_at))
+    return (select(func.coalesce(agg, literal_column("'[]'::json")))
+            .where(cr.profile_id == Profile.id, cr.state.in_(OPEN_STATES)).scalar_subquery())
+
+
+async def visible_profile_bundle(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
+                                 self_only: bool) -> tuple[Profile, list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The profile, its table rows and its open change requests, in one round trip."""
+    stmt = (_visible(principal, self_only=self_only).add_columns(_sections_json(), _pending_json())
+            .where(Profile.id == profile_id))
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1], row[2]) if row else None
 
 
 async def unit_path(session: AsyncSession, org_unit_id: uuid.UUID) -> str | None:

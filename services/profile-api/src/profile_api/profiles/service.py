@@ -71,18 +71,22 @@ async def full_record(session: AsyncSession, profile: Profile, cipher: FieldCiph
 
 async def get_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
                       cipher: FieldCipher) -> ProfileRead:
-    profile = await load_visible(session, principal, profile_id)
+    bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=self_only(principal))
+    if bundle is None:
+        raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
+    profile, rows, open_changes = bundle
     sensitive = sees_sensitive(principal, profile)
     items = record.read_items(profile, cipher, sensitive=sensitive)
-    rows = await queries.section_rows(session, profile.id)
-    sections = record.read_sections(rows, cipher, sensitive=sensitive)
-    citizen_id = cipher.decrypt(profile.citizen_id_enc, profile.key_id, field="citizen_id")
+    sections = record.read_section_values(
+        [(r["id"], r["section"], r["position"], r["data"], base64.b64decode(r["enc"]) if r["enc"] else None,
+          r["key_id"]) for r in rows], cipher, sensitive=sensitive)
+    citizen_id = items.get("citizen_id") or cipher.decrypt(profile.citizen_id_enc, profile.key_id, field="citizen_id")
     if sensitive:
         read = sorted(k for k in items if k in SENSITIVE_ITEMS) + sorted(s for s in sections if s in SENSITIVE_SECTIONS)
         await audit.record(session, principal, "read_sensitive", "profile", profile.id, fields=read)
-    pending = [PendingChange(id=c.id, state=c.state, base_version=c.base_version, created_at=c.created_at,
-                             changed=sorted({*c.payload.get("items", {}), *c.payload.get("sections", {})}))
-               for c in await queries.pending_changes(session, profile.id)]
+    pending = [PendingChange(id=c["id"], state=c["state"], base_version=c["base_version"], created_at=c["created_at"],
+                             changed=sorted({*c["payload"].get("items", {}), *c["payload"].get("sections", {})}))
+               for c in open_changes]
     return ProfileRead(id=profile.id, org_unit_id=profile.org_unit_id, category=profile.category,
                        status=profile.status, version=profile.version,
                        archived=profile.archived_at is not None, incoming_on=profile.incoming_on,
