@@ -1,10 +1,11 @@
 from hoso_shared.auth.dependencies import AnyPrincipal, authorize
 from hoso_shared.auth.principal import Principal
 from hoso_shared.auth.scopes import CHANGE_PASSWORD, ROLE_SCOPES, Role, scopes_for_roles
-from hoso_shared.auth.subtree import scoped_to_subtree
+from hoso_shared.auth.subtree import scoped_to_subtree, scoped_to_subtree_param, subtree_params
 from hoso_shared.auth.tokens import TokenInvalid, TokenIssuer, TokenVerifier
 
 __all__ = [
     "CHANGE_PASSWORD", "ROLE_SCOPES", "AnyPrincipal", "Principal", "Role", "TokenInvalid",
-    "TokenIssuer", "TokenVerifier", "authorize", "scoped_to_subtree", "scopes_for_roles",
+    "TokenIssuer", "TokenVerifier", "authorize", "scoped_to_subtree", "scoped_to_subtree_param", "scopes_for_roles",
+    "subtree_params",
 ]

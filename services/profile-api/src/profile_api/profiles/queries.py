@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, delete, func, literal_column, select
+from sqlalchemy import Select, bindparam, delete, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared.auth import Principal, scoped_to_subtree
+from hoso_shared.auth import Principal, scoped_to_subtree, scoped_to_subtree_param, subtree_params
 from hoso_shared.db.models import (
     ChangeRequest,
     OrgUnit,
@@ -56,12 +57,22 @@ def _pending_json() -> Any:
             .where(cr.profile_id == Profile.id, cr.state.in_(OPEN_STATES)).scalar_subquery())
 
 
+@functools.cache
+def _bundle_statement(self_only: bool) -> Select[Any]:
+    """Built once: constructing this statement costs more than running it."""
+    stmt = (select(Profile, _sections_json(), _pending_json()).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+            .where(Profile.id == bindparam("profile_id")))
+    if self_only:
+        return stmt.where(Profile.id == bindparam("own_profile_id"))
+    return scoped_to_subtree_param(stmt, OrgUnit.path)
+
+
 async def visible_profile_bundle(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
                                  self_only: bool) -> tuple[Profile, list[dict[str, Any]], list[dict[str, Any]]] | None:
     """The profile, its table rows and its open change requests, in one round trip."""
-    stmt = (_visible(principal, self_only=self_only).add_columns(_sections_json(), _pending_json())
-            .where(Profile.id == profile_id))
-    row = (await session.execute(stmt)).first()
+    params: dict[str, Any] = {"profile_id": profile_id}
+    params |= {"own_profile_id": principal.profile_id} if self_only else subtree_params(principal)
+    row = (await session.execute(_bundle_statement(self_only), params)).first()
     return (row[0], row[1], row[2]) if row else None
 
 
