@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
         await http.aclose()
 
     app = build_app(settings, title="Hồ sơ Gateway — profile-api", description=DESCRIPTION,
-                    routers=[tokens_router, jwks_router, profiles_router, attachments_router, changes_router,
+                    routers=[tokens_router, jwks_router, attachments_router, profiles_router, changes_router,
                              changes_internal, org_units_router, accounts_router, bulk_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     app.state.token_issuer = issuer

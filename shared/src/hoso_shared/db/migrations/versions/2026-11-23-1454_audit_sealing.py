@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = '776d4f4eb6c8'
 down_revision: str | None = '5cd345e3dad4'
 branch_labels: str | Sequence[str] | None = None

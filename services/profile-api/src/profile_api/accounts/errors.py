@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from hoso_shared.problems import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+class AccountNotFound(NotFound):
+    slug, title = "account-not-found", "No such account in your subtree"
+
+
+class OrgUnitNotFound(NotFound):
+    slug, title = "org-unit-not-found", "No such unit in your subtree"
+
+
+class LinkedProfileNotFound(NotFound):
+    slug, title = "profile-not-found", "No such profile in your subtree"
+
+
+class UsernameTaken(Conflict):
+    slug, title = "username-taken", "The username is already in use"
+
+
+class ProfileAlreadyLinked(Conflict):
+    slug, title = "profile-already-linked", "The profile already has an account"
+
+
+class RoleNotGrantable(Forbidden):
+    slug, title = "role-not-grantable", "You may not create or manage an account with these roles"
+
+
+class OwnAccount(Forbidden):
+    slug, title = "own-account", "You may not do this to your own account"
+
+
+class AccountShapeInvalid(ValidationFailed):
+    slug, title = "account-shape-invalid", "The kind, roles, scopes and profile do not fit together"

@@ -1,0 +1,79 @@
+"""Who may create, and then manage, which accounts: pure rules that the service applies.
+
+- doha_admin creates agency accounts (agency_admin, approver, doha_admin), personal accounts of
+  any person role, and the system clients (hr_system, service) with explicitly listed scopes from
+  a narrow list per client role.
+- agency_admin creates personal accounts only: officer or approver.
+- Nobody else holds `accounts:write`, so nobody else creates anything.
+
+Managing an existing account (disable, enable, reset its password, move it) takes the same right
+as creating it: otherwise an agency admin could reset a fellow admin's password and log in as them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from hoso_shared.auth import ROLE_SCOPES, Role
+
+CLIENT_ROLES = frozenset({Role.hr_system.value, Role.service.value})
+PERSON_ROLES = frozenset({Role.officer.value, Role.approver.value, Role.agency_admin.value,
+                          Role.doha_admin.value})
+
+GRANTABLE: dict[str, dict[str, frozenset[str]]] = {
+    Role.doha_admin.value: {
+        "agency": frozenset({Role.agency_admin.value, Role.approver.value, Role.doha_admin.value}),
+        "person": PERSON_ROLES,
+        "client": CLIENT_ROLES,
+    },
+    Role.agency_admin.value: {
+        "person": frozenset({Role.officer.value, Role.approver.value}),
+    },
+}
+
+# The most a client of each role may be given; each client lists the subset it needs.
+CLIENT_SCOPES: dict[str, frozenset[str]] = {
+    Role.hr_system.value: ROLE_SCOPES[Role.hr_system],
+    Role.service.value: frozenset({"profiles:read", "profiles:apply", "org-units:read", "change-requests:read",
+                                   "change-requests:return"}),
+}
+
+
+def grantable_roles(granter_roles: Iterable[str], kind: str) -> frozenset[str]:
+    found: set[str] = set()
+    for role in granter_roles:
+        found |= GRANTABLE.get(role, {}).get(kind, frozenset())
+    return frozenset(found)
+
+
+def may_grant(granter_roles: Iterable[str], kind: str, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    return bool(wanted) and wanted <= grantable_roles(granter_roles, kind)
+
+
+def shape_problem(kind: str, roles: Sequence[str], scopes: Sequence[str], *, has_profile: bool) -> str | None:
+    """Why kind, roles, scopes and profile link do not fit together; None when they do."""
+    if kind == "client":
+        return _client_problem(roles, scopes, has_profile=has_profile)
+    if set(roles) & CLIENT_ROLES:
+        return "hr_system and service are roles of clients (kind client)."
+    if scopes:
+        return "People and agencies get their roles' scopes; list none."
+    if Role.officer.value in roles and kind != "person":
+        return "An officer's account is a personal one (kind person)."
+    if has_profile and kind != "person":
+        return "Only a personal account is linked to a profile."
+    return None
+
+
+def _client_problem(roles: Sequence[str], scopes: Sequence[str], *, has_profile: bool) -> str | None:
+    if len(roles) != 1 or roles[0] not in CLIENT_ROLES:
+        return "A client has exactly one role: hr_system or service."
+    if not scopes:
+        return "A client gets exactly the scopes listed for it; list at least one."
+    refused = set(scopes) - CLIENT_SCOPES[roles[0]]
+    if refused:
+        return f"Not for a {roles[0]} client: {', '.join(sorted(refused))}."
+    if has_profile:
+        return "A client is not linked to a profile."
+    return None

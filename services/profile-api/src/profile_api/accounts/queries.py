@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared.auth import Principal, scoped_to_subtree
+from hoso_shared.db.models import Account, OrgUnit, Profile
+from profile_api.accounts.schemas import AccountFilter
+
+
+def _visible(principal: Principal) -> Select[Any]:
+    stmt = select(Account).join(OrgUnit, OrgUnit.id == Account.org_unit_id)
+    return scoped_to_subtree(stmt, principal, OrgUnit.path)
+
+
+async def visible_account(session: AsyncSession, principal: Principal, account_id: uuid.UUID, *,
+                          lock: bool = False) -> Account | None:
+    stmt = _visible(principal).where(Account.id == account_id)
+    if lock:
+        stmt = stmt.with_for_update(of=Account)
+    account: Account | None = (await session.execute(stmt)).scalar_one_or_none()
+    return account
+
+
+async def list_visible_accounts(session: AsyncSession, principal: Principal, flt: AccountFilter, *,
+                                after: uuid.UUID | None, limit: int) -> list[Account]:
+    stmt = _visible(principal)
+    if flt.role is not None:
+        stmt = stmt.where(Account.roles.contains([flt.role]))
+    if flt.disabled is not None:
+        stmt = stmt.where(Account.disabled_at.is_not(None) if flt.disabled else Account.disabled_at.is_(None))
+    if after is not None:
+        stmt = stmt.where(Account.id > after)
+    return list((await session.execute(stmt.order_by(Account.id).limit(limit))).scalars())
+
+
+async def unit_path(session: AsyncSession, org_unit_id: uuid.UUID) -> str | None:
+    return (await session.execute(select(OrgUnit.path).where(OrgUnit.id == org_unit_id))).scalar()
+
+
+async def lock_profile(session: AsyncSession, profile_id: uuid.UUID) -> str | None:
+    """The profile's unit path, with the profile row locked so two links cannot race; None if absent."""
+    stmt = (select(OrgUnit.path).select_from(Profile).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+            .where(Profile.id == profile_id).with_for_update(of=Profile))
+    return (await session.execute(stmt)).scalar()
+
+
+async def profile_has_account(session: AsyncSession, profile_id: uuid.UUID) -> bool:
+    return bool((await session.execute(select(exists().where(Account.profile_id == profile_id)))).scalar())
+
+
+async def username_exists(session: AsyncSession, username: str) -> bool:
+    return bool((await session.execute(select(exists().where(Account.username == username)))).scalar())
+
+
+async def insert_account(session: AsyncSession, values: dict[str, Any]) -> Account:
+    account: Account = (await session.execute(insert(Account).values(**values).returning(Account))).scalar_one()
+    return account
+
+
+async def update_account(session: AsyncSession, account_id: uuid.UUID, values: dict[str, Any]) -> Account:
+    stmt = (update(Account).where(Account.id == account_id).values(**values).returning(Account)
+            .execution_options(populate_existing=True))
+    account: Account = (await session.execute(stmt)).scalar_one()
+    return account
+
+
+async def overdue_incoming(session: AsyncSession, principal: Principal, *, arrived_by: date,
+                           after: uuid.UUID | None, limit: int) -> list[tuple[uuid.UUID, str, uuid.UUID, date]]:
+    """Active profiles in the subtree that arrived on or before `arrived_by` and have no account yet."""
+    stmt: Select[*tuple[Any, ...]] = (select(Profile.id, Profile.full_name, Profile.org_unit_id, Profile.incoming_on)
+            .join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+            .where(Profile.incoming_on.is_not(None), Profile.incoming_on <= arrived_by,
+                   Profile.status == "active", ~exists().where(Account.profile_id == Profile.id)))
+    stmt = scoped_to_subtree(stmt, principal, OrgUnit.path)
+    if after is not None:
+        stmt = stmt.where(Profile.id > after)
+    rows = (await session.execute(stmt.order_by(Profile.id).limit(limit))).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
