@@ -1,0 +1,254 @@
+"""The IDOR matrix: every role × every profile-api route that names a resource × a target in the
+caller's own subtree and one outside it. Every cell outside the caller's reach is 403 or 404 and
+never carries the target's data; every cell inside it is allowed exactly for the roles that should
+be. A route added without a row here fails `test_every_route_is_in_the_matrix`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from httpx import AsyncClient, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared.auth import TokenIssuer
+from hoso_shared.db.models import Attachment, ChangeRequest, ImportJob, OrgUnit, Profile, ProfileSectionRow
+from tests.conftest import AppClient
+from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
+
+TODAY = str(datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date())
+ROLES = ["doha_admin", "agency_admin", "approver", "officer", "hr_system", "service"]
+READERS = {"doha_admin", "agency_admin", "approver", "officer", "hr_system"}
+WRITERS = {"doha_admin", "agency_admin", "hr_system", "officer"}  # officers: their own record only
+STAFF_WRITERS = {"doha_admin", "agency_admin", "hr_system"}
+UNIT_READERS = {"doha_admin", "agency_admin", "approver", "hr_system"}
+ACCOUNT_ADMINS = {"doha_admin", "agency_admin"}
+
+
+@dataclass
+class Side:
+    """The resources of one side of the matrix (the caller's own reach, or beyond it)."""
+
+    unit: OrgUnit
+    profile: Profile
+    row: ProfileSectionRow
+    attachment: Attachment
+    change_request: ChangeRequest
+    account_id: uuid.UUID
+    job: ImportJob
+    elsewhere: uuid.UUID | None = None  # a unit of the same reach the side's unit may move under
+
+
+async def _side(session: AsyncSession, unit: OrgUnit, creator: uuid.UUID, *, name: str) -> Side:
+    profile = await make_profile(session, unit=unit, full_name=name)
+    row = ProfileSectionRow(profile_id=profile.id, section="awards", position=0, data={"year": 2020, "award": name})
+    attachment = Attachment(profile_id=profile.id, filename="scan.pdf", content_type="application/pdf", size=8,
+                            sha256="0" * 64, content=b"%PDF-1.7", uploaded_by=creator)
+    change = ChangeRequest(profile_id=profile.id, org_unit_id=unit.id, base_version=1, state="approved",
+                           payload={"items": {"other_names": "X"}}, requested_by=creator)
+    officer = await make_account(session, unit=unit, role="officer")
+    job = ImportJob(org_unit_id=unit.id, created_by=creator, filename="x.csv", file_format="csv",
+                    mode="valid_only", dry_run=True, state="done")
+    session.add_all([row, attachment, change, job])
+    await session.flush()
+    return Side(unit, profile, row, attachment, change, officer.id, job)
+
+
+@dataclass
+class World:
+    auth: dict[str, dict[str, str]]
+    own: dict[str, Side]
+    other: dict[str, Side]
+
+
+async def build_world(session: AsyncSession, issuer: TokenIssuer) -> World:
+    p = await make_unit(session, type="province", name="Tỉnh P")
+    q = await make_unit(session, type="province", name="Tỉnh Q")
+    a = await make_unit(session, parent=p, name="Sở A")
+    a1 = await make_unit(session, parent=a, type="sub_unit", name="Phòng A1")
+    b = await make_unit(session, parent=p, name="Sở B")
+    c = await make_unit(session, parent=q, name="Sở C")
+    doha = await make_account(session, unit=p, role="doha_admin")
+    side_a = await _side(session, a1, doha.id, name="Người Trong A")
+    side_b = await _side(session, b, doha.id, name="Người Ngoài B")
+    side_c = await _side(session, c, doha.id, name="Người Ngoài Q")
+    me = await make_profile(session, unit=a1, full_name="Chính Tôi")
+    side_me = await _side(session, a1, doha.id, name="Đồng Nghiệp")
+    side_me.profile = me
+    side_a.elsewhere = side_me.elsewhere = p.id
+    side_b.elsewhere, side_c.elsewhere = a.id, q.id
+    for model in (side_me.row, side_me.attachment, side_me.change_request):
+        model.profile_id = me.id
+    await session.flush()
+    accounts = {
+        "doha_admin": (doha, p, None),
+        "agency_admin": (await make_account(session, unit=a, role="agency_admin"), a, None),
+        "approver": (await make_account(session, unit=a, role="approver"), a, None),
+        "officer": (await make_account(session, unit=a1, role="officer", profile=me), a1, None),
+        "hr_system": (await make_account(session, unit=a, role="hr_system", kind="client"), a,
+                      {"profiles:read", "profiles:write", "org-units:read", "change-requests:write"}),
+        "service": (await make_account(session, unit=p, role="service", kind="client"), p,
+                    {"profiles:apply", "profiles:incoming"}),
+    }
+    auth = {role: bearer(issuer, principal_for(acc, unit, scopes=scopes)) for role, (acc, unit, scopes) in
+            accounts.items()}
+    own = {role: side_me if role == "officer" else side_a for role in ROLES}
+    other = {role: side_c if role in ("doha_admin", "service") else side_b for role in ROLES}
+    return World(auth, own, other)
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    route: str  # the OpenAPI path template, for the coverage check
+    path: Callable[[Side], str]
+    allowed: frozenset[str]
+    body: Callable[[Side], Any] | None = None
+    files: bool = False
+
+
+def _p(s: Side) -> str:
+    return f"/api/v1/profiles/{s.profile.id}"
+
+
+CASES = [
+    Case("GET", "/api/v1/profiles/{profile_id}", _p, frozenset(READERS)),
+    Case("GET", "/api/v1/profiles/{profile_id}/versions", lambda s: f"{_p(s)}/versions", frozenset(READERS)),
+    Case("GET", "/api/v1/profiles/{profile_id}/versions/{from_version}/diff/{to_version}",
+         lambda s: f"{_p(s)}/versions/1/diff/1", frozenset(READERS)),
+    Case("GET", "/api/v1/profiles/{profile_id}/{section}", lambda s: f"{_p(s)}/awards", frozenset(READERS)),
+    Case("PATCH", "/api/v1/profiles/{profile_id}", _p, frozenset(WRITERS),
+         lambda s: {"items": {"other_names": "Tên khác"}}),
+    Case("POST", "/api/v1/profiles/{profile_id}/{section}", lambda s: f"{_p(s)}/awards", frozenset(WRITERS),
+         lambda s: {"row": {"year": 2024, "award": "Bằng khen"}}),
+    Case("PUT", "/api/v1/profiles/{profile_id}/{section}/{row_id}", lambda s: f"{_p(s)}/awards/{s.row.id}",
+         frozenset(WRITERS), lambda s: {"row": {"year": 2021, "award": "Giấy khen"}}),
+    Case("DELETE", "/api/v1/profiles/{profile_id}/{section}/{row_id}", lambda s: f"{_p(s)}/awards/{s.row.id}",
+         frozenset(WRITERS)),
+    Case("POST", "/api/v1/profiles/{profile_id}/lifecycle", lambda s: f"{_p(s)}/lifecycle", frozenset(STAFF_WRITERS),
+         lambda s: {"event": "retire", "effective_on": "2026-12-31"}),
+    Case("GET", "/api/v1/profiles/{profile_id}/attachments", lambda s: f"{_p(s)}/attachments", frozenset(READERS)),
+    Case("POST", "/api/v1/profiles/{profile_id}/attachments", lambda s: f"{_p(s)}/attachments",
+         frozenset(WRITERS), files=True),
+    Case("GET", "/api/v1/profiles/{profile_id}/attachments/{attachment_id}",
+         lambda s: f"{_p(s)}/attachments/{s.attachment.id}", frozenset(READERS)),
+    Case("POST", "/internal/v1/change-requests/{change_request_id}/apply",
+         lambda s: f"/internal/v1/change-requests/{s.change_request.id}/apply", frozenset({"service"})),
+    Case("GET", "/api/v1/org-units/{org_unit_id}", lambda s: f"/api/v1/org-units/{s.unit.id}",
+         frozenset(UNIT_READERS)),
+    Case("GET", "/api/v1/org-units/{org_unit_id}/people", lambda s: f"/api/v1/org-units/{s.unit.id}/people",
+         frozenset(UNIT_READERS)),
+    Case("POST", "/api/v1/org-units", lambda s: "/api/v1/org-units", frozenset({"doha_admin"}),
+         lambda s: {"code": f"X.{uuid.uuid4().hex[:8]}", "name": "Phòng mới", "type": "sub_unit",
+                    "parent_id": str(s.unit.id), "effective_on": TODAY}),
+    Case("POST", "/api/v1/org-units/{org_unit_id}/rename", lambda s: f"/api/v1/org-units/{s.unit.id}/rename",
+         frozenset({"doha_admin"}), lambda s: {"name": "Tên mới", "effective_on": TODAY}),
+    Case("POST", "/api/v1/org-units/{org_unit_id}/move", lambda s: f"/api/v1/org-units/{s.unit.id}/move",
+         frozenset({"doha_admin"}), lambda s: {"parent_id": str(s.elsewhere), "effective_on": TODAY}),
+    Case("POST", "/api/v1/org-units/{org_unit_id}/merge", lambda s: f"/api/v1/org-units/{s.unit.id}/merge",
+         frozenset({"doha_admin"}), lambda s: {"into_id": str(s.unit.parent_id), "effective_on": TODAY}),
+    Case("POST", "/api/v1/org-units/{org_unit_id}/split", lambda s: f"/api/v1/org-units/{s.unit.id}/split",
+         frozenset({"doha_admin"}), lambda s: {"effective_on": TODAY, "close_source": False, "parts": [
+             {"code": f"S.{uuid.uuid4().hex[:8]}", "name": "Phần tách", "type": "sub_unit",
+              "profile_ids": [str(s.profile.id)], "account_ids": []}]}),
+    Case("POST", "/api/v1/org-units/{org_unit_id}/dissolve", lambda s: f"/api/v1/org-units/{s.unit.id}/dissolve",
+         frozenset({"doha_admin"}), lambda s: {"effective_on": TODAY, "move_to_id": str(s.unit.parent_id)}),
+    Case("POST", "/api/v1/accounts", lambda s: "/api/v1/accounts", frozenset(ACCOUNT_ADMINS),
+         lambda s: {"username": f"u{uuid.uuid4().hex[:10]}", "display_name": "Cán bộ mới", "kind": "person",
+                    "roles": ["officer"], "org_unit_id": str(s.unit.id)}),
+    Case("GET", "/api/v1/accounts/{account_id}", lambda s: f"/api/v1/accounts/{s.account_id}",
+         frozenset(ACCOUNT_ADMINS)),
+    *(Case("POST", f"/api/v1/accounts/{{account_id}}/{action}",
+           (lambda a: lambda s: f"/api/v1/accounts/{s.account_id}/{a}")(action), frozenset(ACCOUNT_ADMINS))
+      for action in ("disable", "enable", "reset-password")),
+    Case("POST", "/api/v1/accounts/{account_id}/move", lambda s: f"/api/v1/accounts/{s.account_id}/move",
+         frozenset(ACCOUNT_ADMINS), lambda s: {"org_unit_id": str(s.unit.id)}),
+    Case("GET", "/api/v1/bulk/imports/{job_id}", lambda s: f"/api/v1/bulk/imports/{s.job.id}",
+         frozenset({"doha_admin", "agency_admin", "hr_system"})),
+]
+# Routes that name no resource of a subtree: checked by their own tests (lists are filtered by subtree
+# below; token and health routes have no target).
+NOT_RESOURCE_ROUTES = {
+    "/healthz", "/readyz", "/metrics", "/api/v1/me", "/api/v1/auth/token", "/api/v1/auth/password",
+    "/.well-known/jwks.json", "/api/v1/profiles", "/api/v1/profiles/incoming", "/api/v1/profiles/legacy",
+    "/api/v1/profiles/sections", "/api/v1/org-units", "/api/v1/accounts", "/api/v1/accounts/overdue-incoming",
+    "/api/v1/bulk/template.xlsx", "/api/v1/bulk/template.csv", "/api/v1/bulk/imports", "/api/v1/bulk/export",
+}
+
+
+@pytest.fixture
+async def apis(client_for: Any) -> AppClient:
+    profile_api: AppClient = await client_for("profile-api")
+    profile_api.app.state.approval.client = await client_for("approval-api")
+    return profile_api
+
+
+async def call(api: AsyncClient, case: Case, side: Side, headers: dict[str, str]) -> Response:
+    files = {"file": ("scan.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n", "application/pdf")}
+    return await api.request(case.method, case.path(side), headers=headers,
+                             json=case.body(side) if case.body else None, files=files if case.files else None)
+
+
+def assert_refused(response: Response, side: Side, where: str) -> None:
+    assert response.status_code in (403, 404), f"{where}: {response.status_code} {response.text[:300]}"
+    assert side.profile.full_name not in response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+CELLS = [(case, role) for case in CASES for role in ROLES]
+
+
+@pytest.mark.parametrize(("case", "role"), CELLS, ids=[f"{c.method} {c.route} as {r}" for c, r in CELLS])
+async def test_cell(case: Case, role: str, session: AsyncSession, apis: AppClient, token_issuer: TokenIssuer) -> None:
+    world = await build_world(session, token_issuer)
+    headers = world.auth[role]
+    beyond = await call(apis, case, world.other[role], headers)
+    assert_refused(beyond, world.other[role], f"{role} beyond its reach")
+    mine = await call(apis, case, world.own[role], headers)
+    if role in case.allowed:
+        assert mine.status_code < 300, f"{role} within its reach: {mine.status_code} {mine.text[:300]}"
+    else:
+        assert_refused(mine, world.own[role], f"{role} without the right")
+
+
+async def test_officer_cannot_reach_a_colleague(session: AsyncSession, apis: AppClient,
+                                                token_issuer: TokenIssuer) -> None:
+    world = await build_world(session, token_issuer)
+    colleague = world.own["agency_admin"]  # same unit as the officer, another person
+    for case in CASES:
+        if "officer" in case.allowed and "/profiles/" in case.route:
+            assert_refused(await call(apis, case, colleague, world.auth["officer"]), colleague, case.route)
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_lists_never_show_the_other_subtree(role: str, session: AsyncSession, apis: AppClient,
+                                                  token_issuer: TokenIssuer) -> None:
+    world = await build_world(session, token_issuer)
+    other, headers = world.other[role], world.auth[role]
+    for path in ("/api/v1/profiles?limit=200&include_archived=true", f"/api/v1/profiles?org_unit_id={other.unit.id}",
+                 "/api/v1/org-units", "/api/v1/accounts?limit=200", "/api/v1/accounts/overdue-incoming",
+                 f"/api/v1/bulk/export?format=json&org_unit_id={other.unit.id}", "/api/v1/bulk/export?format=csv"):
+        response = await apis.get(path, headers=headers)
+        assert response.status_code in (200, 403, 404), f"{path}: {response.status_code}"
+        assert str(other.profile.id) not in response.text and other.profile.full_name not in response.text, path
+        assert str(other.unit.id) not in response.text or "org_unit_id=" in path, path
+
+
+def test_every_route_is_in_the_matrix(apis_spec: dict[str, Any]) -> None:
+    covered = {(c.method, c.route) for c in CASES}
+    missing = [(m.upper(), path) for path, ops in apis_spec["paths"].items() for m in ops
+               if path not in NOT_RESOURCE_ROUTES and (m.upper(), path) not in covered]
+    assert not missing, f"add these routes to the IDOR matrix: {missing}"
+
+
+@pytest.fixture
+def apis_spec(db_url: str) -> dict[str, Any]:
+    from tests.conftest import build
+
+    spec: dict[str, Any] = build("profile-api", db_url, None).openapi()
+    return spec
