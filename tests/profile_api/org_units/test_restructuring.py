@@ -7,9 +7,11 @@ from datetime import date
 from typing import Any
 
 from httpx import AsyncClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
+from hoso_shared.db.models import OutboxRow, ProfileVersion
 from tests.factories import make_account, make_profile, make_unit
 from tests.profile_api.org_units.helpers import (
     Api,
@@ -77,6 +79,15 @@ class TestMergeOrgUnit:
         assert after[str(t["a_leaf"].id)]["path"] == f"{t['b'].path}{t['a_sub'].id.hex}/{t['a_leaf'].id.hex}/"
         assert await api.people(t["b"].id, MERGE_ON) == ["Lê Thị Bình", "Trần Văn An", "Vũ Thị Anh"]
         assert await api.people(t["a_sub"].id, MERGE_ON) == ["Đỗ Minh Chi"]
+        # Each moved person has a new version naming the new unit, announced in the outbox for the sync.
+        for moved in ("an", "anh"):
+            versions = (await session.execute(select(ProfileVersion.version, ProfileVersion.reason)
+                                              .where(ProfileVersion.profile_id == t[moved].id)
+                                              .order_by(ProfileVersion.version))).all()
+            assert versions[-1] == (2, "unit_merge")
+            outbox = (await session.execute(select(OutboxRow.org_unit_id).where(
+                OutboxRow.profile_id == t[moved].id, OutboxRow.profile_version == 2))).scalar_one()
+            assert outbox == t["b"].id
         assert (await api.one(t["a"].id, MERGE_ON)).status_code == 404
         assert (await api.one(t["a"].id, DAY_BEFORE)).json()["name"] == "Sở A"
         # The rows themselves.

@@ -6,6 +6,7 @@ from hoso_shared.settings import CommonSettings
 
 # Evidence uploads (POST /api/v1/profiles/{id}/attachments) get their own body limit.
 ATTACHMENT_UPLOADS = r"/api/v1/profiles/[^/]+/attachments"
+BULK_IMPORTS = r"/api/v1/bulk/imports"
 # Room for the multipart framing around the file: boundaries and part headers (a long file name).
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -23,8 +24,11 @@ class Settings(CommonSettings):
     audit_seal_interval_seconds: float = 1.0  # how long an audit entry may wait unsealed; 0 = no sealer
     # The largest scan (one file) an attachment upload accepts; other bodies keep `max_body_bytes`.
     upload_max_bytes: int = 10 * 1024 * 1024
+    # The largest spreadsheet a bulk import accepts (a 10,000-row workbook is 1–2 MB).
+    import_max_bytes: int = 20 * 1024 * 1024
 
     @property
     def body_limit_overrides(self) -> dict[str, int]:
         """Read by `hoso_shared.web.build_app`: per-path body limits (full-match regex → bytes)."""
-        return {ATTACHMENT_UPLOADS: self.upload_max_bytes + MULTIPART_OVERHEAD}
+        return {ATTACHMENT_UPLOADS: self.upload_max_bytes + MULTIPART_OVERHEAD,
+                BULK_IMPORTS: self.import_max_bytes + MULTIPART_OVERHEAD}

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
+from hoso_shared.crypto import FieldCipher
 from profile_api.org_units import queries
 from profile_api.org_units.errors import (
     EffectiveDateTooEarly,
@@ -43,6 +44,7 @@ from profile_api.org_units.service import (
     reparent,
     scope_of,
 )
+from profile_api.profiles import service as profiles
 
 NOTHING = Moved(profile_ids=[], account_ids=[], unit_ids=[])
 
@@ -80,8 +82,10 @@ async def close_unit(session: AsyncSession, unit: Unit, on: date, event: str, re
 
 
 async def _result(session: AsyncSession, principal: Principal, action: str, source: Unit, on: date, moved: Moved,
-                  *, target: Unit | None = None, parts: list[OrgUnitRead] | None = None) -> Restructuring:
+                  cipher: FieldCipher, *, target: Unit | None = None,
+                  parts: list[OrgUnitRead] | None = None) -> Restructuring:
     parts = parts or []
+    await profiles.record_reassignment(session, principal, moved.profile_ids, cipher, reason=f"unit_{action}")
     await record(session, principal, action, source, {
         "effective_on": on.isoformat(), "target_id": str(target.id) if target else None,
         "part_ids": [str(p.id) for p in parts], "moved_profile_ids": [str(i) for i in moved.profile_ids],
@@ -92,17 +96,17 @@ async def _result(session: AsyncSession, principal: Principal, action: str, sour
                          moved_unit_ids=moved.unit_ids)
 
 
-async def merge_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID,
+async def merge_unit(session: AsyncSession, principal: Principal, cipher: FieldCipher, unit_id: uuid.UUID,
                      data: OrgUnitMerge) -> Restructuring:
     on = data.effective_on
     units = await lock_for_write(session, await scope_of(session, principal), unit_id, data.into_id)
     source, target = units[unit_id], units[data.into_id]
     moved = await absorb(session, source, target, on, "merged")
     await close_unit(session, source, on, "merged", target.id)
-    return await _result(session, principal, "merge", source, on, moved, target=target)
+    return await _result(session, principal, "merge", source, on, moved, cipher, target=target)
 
 
-async def dissolve_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID,
+async def dissolve_unit(session: AsyncSession, principal: Principal, cipher: FieldCipher, unit_id: uuid.UUID,
                         data: OrgUnitDissolve) -> Restructuring:
     on, to_id = data.effective_on, data.move_to_id
     units = await lock_for_write(session, await scope_of(session, principal), unit_id, *([to_id] if to_id else []))
@@ -114,7 +118,7 @@ async def dissolve_unit(session: AsyncSession, principal: Principal, unit_id: uu
         await _check_empty(session, source)
         moved = NOTHING
     await close_unit(session, source, on, "dissolved", target.id if target else None)
-    return await _result(session, principal, "dissolve", source, on, moved, target=target)
+    return await _result(session, principal, "dissolve", source, on, moved, cipher, target=target)
 
 
 async def _check_empty(session: AsyncSession, unit: Unit) -> None:
@@ -127,7 +131,7 @@ async def _check_empty(session: AsyncSession, unit: Unit) -> None:
                               accounts=len(accounts), child_units=len(children))
 
 
-async def split_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID,
+async def split_unit(session: AsyncSession, principal: Principal, cipher: FieldCipher, unit_id: uuid.UUID,
                      data: OrgUnitSplit) -> Restructuring:
     """New sibling units under the source's parent take the listed people and accounts; with
     `close_source`, everyone must be listed and the source ends."""
@@ -148,7 +152,7 @@ async def split_unit(session: AsyncSession, principal: Principal, unit_id: uuid.
         parts.append(made)
     if data.close_source:
         await close_unit(session, source, on, "split", None)
-    return await _result(session, principal, "split", source, on, moved, parts=parts)
+    return await _result(session, principal, "split", source, on, moved, cipher, parts=parts)
 
 
 def _check_parts(data: OrgUnitSplit) -> None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from hoso_shared.db import DbSession
 from profile_api.org_units import restructuring, service
@@ -85,21 +85,21 @@ async def move_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessio
 
 @router.post("/{org_unit_id}/merge", summary="Merge a unit into another: its people, accounts and child units "
                                              "move to the target, and the unit closes.", responses=ERRORS)
-async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, request: Request,
                          body: OrgUnitMerge) -> Restructuring:
-    return await restructuring.merge_unit(session, principal, org_unit_id, body)
+    return await restructuring.merge_unit(session, principal, request.app.state.field_cipher, org_unit_id, body)
 
 
 @router.post("/{org_unit_id}/split", summary="Split new sibling units off a unit, moving the listed people "
                                              "and accounts; optionally close the unit.",
              responses={**ERRORS, **OrgUnitNotEmpty.openapi(), **OutsideSubtree.openapi()})
-async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, request: Request,
                          body: OrgUnitSplit) -> Restructuring:
-    return await restructuring.split_unit(session, principal, org_unit_id, body)
+    return await restructuring.split_unit(session, principal, request.app.state.field_cipher, org_unit_id, body)
 
 
 @router.post("/{org_unit_id}/dissolve", summary="Dissolve a unit, moving whatever remains to another unit.",
              responses={**ERRORS, **OrgUnitNotEmpty.openapi()})
-async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, request: Request,
                             body: OrgUnitDissolve) -> Restructuring:
-    return await restructuring.dissolve_unit(session, principal, org_unit_id, body)
+    return await restructuring.dissolve_unit(session, principal, request.app.state.field_cipher, org_unit_id, body)

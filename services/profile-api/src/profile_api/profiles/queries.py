@@ -154,3 +154,9 @@ async def pending_changes(session: AsyncSession, profile_id: uuid.UUID) -> list[
                                         ChangeRequest.state.in_(OPEN_STATES))
             .order_by(ChangeRequest.created_at))
     return list((await session.execute(stmt)).scalars())
+
+
+async def lock_profiles(session: AsyncSession, profile_ids: list[uuid.UUID]) -> list[Profile]:
+    stmt = (select(Profile).where(Profile.id.in_(profile_ids)).order_by(Profile.id)
+            .with_for_update().execution_options(populate_existing=True))
+    return list((await session.execute(stmt)).scalars())

@@ -194,3 +194,14 @@ async def import_legacy(session: AsyncSession, principal: Principal, body: Legac
         errors = exc.errors(include_url=False, include_context=False) if isinstance(exc, ValidationError) else []
         raise LegacyNotMappable(str(exc) if not errors else None, errors=errors) from None
     return await create_profile(session, principal, data, cipher, today=today)
+
+
+async def record_reassignment(session: AsyncSession, principal: Principal, profile_ids: list[uuid.UUID],
+                              cipher: FieldCipher, *, reason: str) -> None:
+    """People moved by a restructuring get a new version each (their unit is part of the record), and
+    so an outbox row: the national side learns of the move with the next sync like of any change."""
+    for profile in await queries.lock_profiles(session, profile_ids):
+        snapshot = await full_record(session, profile, cipher)
+        profile.version += 1
+        await versions.write_version(session, profile, snapshot, cipher, reason=reason, changed=["org_unit_id"],
+                                     change_request_id=None, actor_id=principal.subject)

@@ -1,0 +1,173 @@
+"""The flat layout of a bulk file: one row per person, one column per scalar item of the form.
+
+`org_unit_code` and `category` come first, then every `ProfileItems` key in form order, with the
+`Place` items flattened (`birth_place.province`, …). The repeating tables (training, work history,
+family …) have no place in a flat row and are not part of bulk import or export.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, get_args
+
+from hoso_shared.form import SENSITIVE_ITEMS, ProfileItems
+from hoso_shared.form.base import Place
+
+UNIT_COLUMN, CATEGORY_COLUMN = "org_unit_code", "category"
+CATEGORIES = ("can_bo", "cong_chuc", "vien_chuc", "cap_xa")
+# Identifiers Excel would silently corrupt if typed as numbers (leading zeros dropped).
+TEXT_ONLY = frozenset({"citizen_id", "phone", "social_insurance_no", "health_insurance_no"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_CODE_HINTS = {
+    "ethnicity_code": "code of the ethnicity list (QĐ 121-TCTK), e.g. 01 = Kinh",
+    "religion_code": "code of the religion list, e.g. 00 = none",
+    "rank_code": "rank / professional title code (mã ngạch), e.g. 01.003",
+    "citizen_id": "12 digits, written as text",
+    "general_education": "e.g. 12/12 or 10/10, written as text",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # the header cell, e.g. "birth_place.province"
+    item: str  # the ProfileItems field, e.g. "birth_place" (or org_unit_code / category)
+    part: str | None  # the Place field, e.g. "province"
+    label: str  # Vietnamese, from the field description
+    hint: str
+    required: bool
+    sensitive: bool
+    kind: str  # text | date | integer | number | enum
+
+    @property
+    def is_date(self) -> bool:
+        return self.kind == "date"
+
+
+def _branch(schema: dict[str, Any]) -> dict[str, Any]:
+    """The non-null branch of an optional field's JSON schema."""
+    branches = [b for b in schema.get("anyOf", [schema]) if b.get("type") != "null"]
+    return branches[0] if branches else schema
+
+
+def _hint(key: str, schema: dict[str, Any]) -> str:
+    if key in _CODE_HINTS:
+        return _CODE_HINTS[key]
+    branch = _branch(schema)
+    if "enum" in branch:
+        return "one of: " + ", ".join(branch["enum"])
+    if branch.get("format") == "date":
+        return "date: YYYY-MM-DD or DD/MM/YYYY"
+    if branch.get("type") in ("integer", "number"):
+        bounds = [f"≥ {branch['minimum']:g}" if "minimum" in branch else "",
+                  f"≤ {branch['maximum']:g}" if "maximum" in branch else ""]
+        kind = "whole number" if branch["type"] == "integer" else "number (e.g. 2.34)"
+        return " ".join([kind, *[b for b in bounds if b]])
+    if "pattern" in branch:
+        return f"text matching {branch['pattern']}"
+    return f"text (at most {branch.get('maxLength', 500)} characters)"
+
+
+def _kind(schema: dict[str, Any]) -> str:
+    branch = _branch(schema)
+    if "enum" in branch:
+        return "enum"
+    if branch.get("format") == "date":
+        return "date"
+    return branch["type"] if branch.get("type") in ("integer", "number") else "text"
+
+
+def _columns() -> tuple[Column, ...]:
+    schema = ProfileItems.model_json_schema()["properties"]
+    place_schema = Place.model_json_schema()["properties"]
+    columns = [
+        Column(UNIT_COLUMN, UNIT_COLUMN, None, "Mã đơn vị (cơ quan, đơn vị sử dụng)",
+               "code of an org unit in your subtree", True, False, "text"),
+        Column(CATEGORY_COLUMN, CATEGORY_COLUMN, None, "Đối tượng (cán bộ, công chức, viên chức, cấp xã)",
+               "one of: " + ", ".join(CATEGORIES), True, False, "enum"),
+    ]
+    for name, field in ProfileItems.model_fields.items():
+        label, sensitive = field.description or name, name in SENSITIVE_ITEMS
+        if Place in get_args(field.annotation):
+            columns += [Column(f"{name}.{part}", name, part, f"{label}: {sub.description}",
+                               _hint(part, place_schema[part]), False, sensitive, "text")
+                        for part, sub in Place.model_fields.items()]
+            continue
+        columns.append(Column(name, name, None, label, _hint(name, schema[name]), field.is_required(),
+                              sensitive, _kind(schema[name])))
+    return tuple(columns)
+
+
+COLUMNS = _columns()
+BY_KEY = {c.key: c for c in COLUMNS}
+REQUIRED = tuple(c.key for c in COLUMNS if c.required)
+
+
+def visible_columns(*, sensitive: bool) -> tuple[Column, ...]:
+    return COLUMNS if sensitive else tuple(c for c in COLUMNS if not c.sensitive)
+
+
+def flatten(unit_code: str, category: str, items: dict[str, Any],
+            columns: tuple[Column, ...]) -> dict[str, Any]:
+    """One export row from a stored record's items (JSON-mode values)."""
+    row: dict[str, Any] = {}
+    for col in columns:
+        if col.key == UNIT_COLUMN:
+            row[col.key] = unit_code
+        elif col.key == CATEGORY_COLUMN:
+            row[col.key] = category
+        elif col.part is not None:
+            row[col.key] = (items.get(col.item) or {}).get(col.part)
+        else:
+            row[col.key] = items.get(col.item)
+    return row
+
+
+def typed(column: Column, value: Any) -> Any:
+    """An export value as a spreadsheet cell wants it: real dates and numbers, text otherwise."""
+    if value is None or column.key in TEXT_ONLY:
+        return value
+    if column.is_date:
+        return date.fromisoformat(value)
+    if column.kind == "number" and isinstance(value, str):
+        return Decimal(value)
+    return value
+
+
+def cell_text(column: Column, value: Any) -> tuple[str | None, str | None]:
+    """(text for validation, reason it can't be used) from one cell as the parser gave it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if column.is_date:
+        return _date_text(column, value)
+    if isinstance(value, datetime | date):
+        return None, f"{column.key}: the cell holds a date; write the value as text"
+    if isinstance(value, bool):
+        return None, f"{column.key}: the cell holds TRUE/FALSE"
+    if isinstance(value, int | float | Decimal):
+        if column.key in TEXT_ONLY:
+            return None, f"{column.key}: the cell holds a number; write it as text so leading zeros are kept"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value)), None
+        return str(value), None
+    return str(value).strip(), None
+
+
+def _date_text(column: Column, value: Any) -> tuple[str | None, str | None]:
+    """Dates as real date cells, YYYY-MM-DD or DD/MM/YYYY; never a bare number (which the validator
+    would take for a Unix timestamp)."""
+    if isinstance(value, datetime):
+        return value.date().isoformat(), None
+    if isinstance(value, date):
+        return value.isoformat(), None
+    text = str(value).strip()
+    if _ISO_DATE.fullmatch(text):
+        return text, None
+    if match := _VN_DATE.fullmatch(text):
+        day, month, year = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}", None
+    return None, f"{column.key}: not a date (write YYYY-MM-DD or DD/MM/YYYY)"

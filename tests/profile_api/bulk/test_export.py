@@ -1,0 +1,118 @@
+"""GET /bulk/template.* and /bulk/export: the template's layout, exports in three formats that hide
+sensitive columns without the scope, are audited, and round-trip through the import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from itertools import zip_longest
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared.auth import TokenIssuer
+from hoso_shared.db.models import AuditEntry
+from hoso_shared.form import SENSITIVE_ITEMS, ProfileItems
+from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
+from tests.profile_api.bulk.helpers import XLSX, People, read_xlsx, run, xlsx_bytes
+
+TAKEN = "citizen_id: a profile with this citizen ID already exists"
+
+class TestTemplate:
+    async def test_xlsx_lists_every_item_and_explains_it(self, session: AsyncSession, profile_api: AsyncClient,
+                                                         token_issuer: TokenIssuer) -> None:
+        unit = await make_unit(session)
+        auth = bearer(token_issuer, principal_for(await make_account(session, unit=unit), unit))
+        response = await profile_api.get("/api/v1/bulk/template.xlsx", headers=auth)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == XLSX
+        assert response.headers["content-disposition"] == 'attachment; filename="hoso-import-template.xlsx"'
+        header = list(read_xlsx(response.content)[0])
+        assert header[:2] == ["org_unit_code", "category"]
+        places = {"birth_place", "home_town", "residence"}
+        assert [k for k in header[2:] if "." not in k] == [k for k in ProfileItems.model_fields if k not in places]
+        assert {"birth_place.province", "birth_place.commune", "home_town.district", "residence.detail"} <= set(header)
+        help_rows = {row[0]: row for row in read_xlsx(response.content, sheet=1) if row and row[0]}
+        assert help_rows["birth_date"][1:4] == ("3. Sinh ngày", "date: YYYY-MM-DD or DD/MM/YYYY", "yes")
+        assert help_rows["birth_place.province"][1] == "4. Nơi sinh: tỉnh, thành phố"
+        assert help_rows["citizen_id"][4] == "yes"
+        assert "repeating tables" in help_rows["note"][1]
+
+        as_csv = await profile_api.get("/api/v1/bulk/template.csv", headers=auth)
+        assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
+        assert as_csv.content.startswith(b"\xef\xbb\xbf")
+        assert as_csv.content.decode("utf-8-sig").strip().split(",") == header
+
+async def setup(session: AsyncSession, token_issuer: TokenIssuer, role: str = "agency_admin") -> dict[str, Any]:
+    root = await make_unit(session, type="province")
+    unit = await make_unit(session, parent=root)
+    sub = await make_unit(session, parent=unit, type="sub_unit")
+    other = await make_unit(session, parent=root)
+    people = [await make_profile(session, unit=u, items={"phone": "0912345678", "home_town": {"province": "Huế"},
+                                                         "salary_coefficient": "2.67", "main_duties": "=1+2"},
+                                 full_name=name)
+              for u, name in ((unit, "Lê Văn Tám"), (sub, "Phạm Thị Hoa"), (other, "Ngô Văn Lạ"))]
+    admin = await make_account(session, unit=unit, role=role)
+    return {"unit": unit, "sub": sub, "other": other, "people": people,
+            "auth": bearer(token_issuer, principal_for(admin, unit))}
+
+class TestExport:
+    async def test_round_trip_into_a_fresh_unit_finds_only_duplicates(
+            self, session: AsyncSession, profile_api: AsyncClient, token_issuer: TokenIssuer) -> None:
+        t = await setup(session, token_issuer)
+        job = await run(profile_api, t["auth"], xlsx_bytes(People(21).people(t["sub"].code, 20)))
+        assert job["created_count"] == 20
+        exported = await profile_api.get("/api/v1/bulk/export?format=xlsx", headers=t["auth"])
+        assert exported.status_code == 200
+        assert exported.headers["content-disposition"].startswith(f'attachment; filename="hoso-{t["unit"].code}-')
+        header, *rows = read_xlsx(exported.content)
+        assert len(rows) == 22 and "citizen_id" in header
+        fresh = await make_unit(session, parent=t["unit"])
+        moved = [dict(zip_longest(header, row), org_unit_code=fresh.code) for row in rows]
+        job = await run(profile_api, t["auth"], xlsx_bytes(moved, columns=list(header)), dry_run=True)
+        assert job["state"] == "done"
+        assert {e["row"] for e in job["errors"]} == set(range(2, 24))
+        assert all(e["reasons"] == [TAKEN] for e in job["errors"]), job["errors"][:3]
+
+    async def test_formats_and_subtree(self, session: AsyncSession, profile_api: AsyncClient,
+                                       token_issuer: TokenIssuer) -> None:
+        t = await setup(session, token_issuer)
+        as_json = await profile_api.get("/api/v1/bulk/export?format=json", headers=t["auth"])
+        assert as_json.headers["content-type"] == "application/json"
+        rows = json.loads(as_json.content)
+        assert {r["full_name"] for r in rows} == {"Lê Văn Tám", "Phạm Thị Hoa"}
+        assert rows[0]["home_town.province"] == "Huế" and rows[0]["salary_coefficient"] == "2.67"
+        as_csv = await profile_api.get(f"/api/v1/bulk/export?format=csv&org_unit_id={t['sub'].id}",
+                                       headers=t["auth"])
+        assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
+        table = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+        assert [(r["org_unit_code"], r["full_name"]) for r in table] == [(t["sub"].code, "Phạm Thị Hoa")]
+        foreign = await profile_api.get(f"/api/v1/bulk/export?org_unit_id={t['other'].id}", headers=t["auth"])
+        assert foreign.status_code == 404
+
+    async def test_text_is_never_a_formula(self, session: AsyncSession, profile_api: AsyncClient,
+                                           token_issuer: TokenIssuer) -> None:
+        t = await setup(session, token_issuer)
+        header, *rows = read_xlsx((await profile_api.get("/api/v1/bulk/export", headers=t["auth"])).content)
+        assert {row[header.index("main_duties")] for row in rows} == {"=1+2"}
+
+    @pytest.mark.parametrize(("role", "sees"), [("agency_admin", True), ("hr_system", False)])
+    async def test_sensitive_columns_need_the_scope_and_are_audited(
+            self, session: AsyncSession, profile_api: AsyncClient, token_issuer: TokenIssuer, role: str,
+            sees: bool) -> None:
+        t = await setup(session, token_issuer, role=role)
+        response = await profile_api.get("/api/v1/bulk/export?format=csv", headers=t["auth"])
+        header = response.content.decode("utf-8-sig").splitlines()[0].split(",")
+        shown = sorted({h.split(".")[0] for h in header} & SENSITIVE_ITEMS)
+        assert shown == (sorted(k for k in ProfileItems.model_fields if k in SENSITIVE_ITEMS) if sees else [])
+        assert ("0912345678" in response.text) is sees
+        entry = (await session.execute(select(AuditEntry).where(
+            AuditEntry.action == "export", AuditEntry.entity_id == str(t["unit"].id)))).scalar_one()
+        assert entry.fields == shown
+
+    async def test_needs_a_token(self, profile_api: AsyncClient) -> None:
+        assert (await profile_api.get("/api/v1/bulk/export")).status_code == 401

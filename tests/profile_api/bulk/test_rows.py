@@ -1,0 +1,85 @@
+"""Row checks and file reading on their own (pure functions, no database)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from profile_api.bulk import files
+from profile_api.bulk.rows import check_row
+from tests.factories import CIPHER
+from tests.profile_api.bulk.helpers import People, csv_bytes, xlsx_bytes
+
+TODAY = date(2026, 11, 23)
+
+
+def good() -> dict[str, object]:
+    return {**People(31).person("U.1"), "party_joined_on": None}
+
+
+class TestCheckRow:
+    def test_a_good_row_gives_the_full_item_set(self) -> None:
+        row = check_row(7, good(), today=TODAY, cipher=CIPHER)
+        assert row.reasons == [] and row.number == 7 and row.unit_code == "U.1"
+        assert row.items is not None and row.items["home_town"] == {
+            "commune": "Xã Giao Thủy", "district": None, "province": "Ninh Bình", "detail": None}
+        assert row.citizen_id_hmac == CIPHER.lookup_hash(row.items["citizen_id"], field="citizen_id")
+
+    def test_vietnamese_dates_and_date_cells(self) -> None:
+        cells = {**good(), "birth_date": "05/03/1990", "citizen_id": "001090000123", "sex": "M",
+                 "first_recruited_on": datetime(2015, 4, 1)}  # noqa: DTZ001 - as openpyxl reads a date cell
+        row = check_row(2, cells, today=TODAY, cipher=CIPHER)
+        assert row.reasons == []
+        assert row.items is not None
+        assert (row.items["birth_date"], row.items["first_recruited_on"]) == ("1990-03-05", "2015-04-01")
+
+    def test_every_reason_is_collected(self) -> None:
+        cells = {**good(), "org_unit_code": None, "category": "x", "full_name": " ", "sex": "M",
+                 "birth_date": 19850517, "citizen_id": 1085012345, "phone": "abc",
+                 "general_education": date(2012, 12, 1), "salary_coefficient": "2.345",
+                 "first_recruited_on": "2027-01-01"}
+        row = check_row(9, cells, today=TODAY, cipher=CIPHER)
+        assert row.items is None
+        assert row.reasons == [
+            "birth_date: not a date (write YYYY-MM-DD or DD/MM/YYYY)",
+            "citizen_id: the cell holds a number; write it as text so leading zeros are kept",
+            "general_education: the cell holds a date; write the value as text",
+            "org_unit_code: required",
+            "category: must be one of can_bo, cong_chuc, vien_chuc, cap_xa",
+            "full_name: required",
+            "phone: String should match pattern '^\\+?[\\d .-]{8,20}$'",
+            "salary_coefficient: Decimal input should have no more than 2 decimal places",
+            "first_recruited_on: is in the future",
+        ]
+
+    @pytest.mark.parametrize(("citizen_id", "reason"), [
+        ("000085012345", "citizen_id: digits 1–3 are not a birth-registration province code"),
+        ("001185012345", "citizen_id: digit 4 is for sex F, but sex is M"),
+        ("001086012345", "citizen_id: digits 4–6 say born in 1986, but birth_date is in 1985"),
+        ("001285012345", "citizen_id: digits 4–6 say born in 2085, but birth_date is in 1985"),
+    ])
+    def test_citizen_id_structure(self, citizen_id: str, reason: str) -> None:
+        cells = {**good(), "citizen_id": citizen_id, "sex": "M", "birth_date": date(1985, 5, 17)}
+        assert check_row(2, cells, today=TODAY, cipher=CIPHER).reasons == [reason]
+
+
+class TestFiles:
+    def test_sniff(self) -> None:
+        assert files.sniff(xlsx_bytes([])) == "xlsx"
+        assert files.sniff(csv_bytes([])) == files.sniff(csv_bytes([], bom=False)) == "csv"
+        assert files.sniff("tên".encode("cp1258")) is None
+        assert files.sniff(b"PK\x03\x04junk") is None
+
+    @pytest.mark.parametrize("make", [xlsx_bytes, csv_bytes])
+    def test_blank_rows_are_skipped_but_keep_their_numbers(self, make: object) -> None:
+        people = People(32).people("U.1", 3)
+        content = make([people[0], {}, {}, people[1], people[2]])  # type: ignore[operator]
+        header, rows = files.read_rows(content, files.sniff(content) or "csv")
+        assert header[:3] == ["org_unit_code", "category", "full_name"]
+        assert [number for number, _ in rows] == [2, 5, 6]
+
+    def test_too_many_rows(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(files, "MAX_ROWS", 2)
+        with pytest.raises(files.FileRefused, match="more than 2 rows"):
+            files.read_rows(csv_bytes(People(33).people("U.1", 3)), "csv")
