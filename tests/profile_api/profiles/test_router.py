@@ -107,3 +107,19 @@ class TestAtRest:
         await make_profile(session, unit=unit, citizen_id="001185012345")
         rows = (await session.execute(select(Profile.citizen_id_enc, Profile.citizen_id_hmac))).all()
         assert all(b"001185012345" not in enc and b"001185012345" not in mac for enc, mac in rows)
+
+
+class TestFieldSelection:
+    async def test_fields_adds_the_named_items(self, session: AsyncSession, profile_api: AsyncClient,
+                                               token_issuer: TokenIssuer) -> None:
+        unit = await make_unit(session)
+        await make_profile(session, unit=unit, items={"ethnicity_code": "06", "other_names": "Bé"})
+        admin = await make_account(session, unit=unit)
+        auth = bearer(token_issuer, principal_for(admin, unit))
+        page = (await profile_api.get("/api/v1/profiles?fields=ethnicity_code,other_names,full_name",
+                                      headers=auth)).json()
+        wanted = {"ethnicity_code": "06", "other_names": "Bé", "full_name": "Nguyễn Thị Lan"}
+        assert page["items"][0]["fields"] == wanted
+        assert (await profile_api.get("/api/v1/profiles", headers=auth)).json()["items"][0]["fields"] is None
+        sensitive = await profile_api.get("/api/v1/profiles?fields=citizen_id", headers=auth)
+        assert sensitive.status_code == 422 and sensitive.json()["unknown"] == ["citizen_id"]

@@ -23,8 +23,12 @@ from profile_api.profiles.schemas import ProfileFilter
 OPEN_STATES = ("draft", "submitted", "returned", "approved")
 
 
-def _visible(principal: Principal, *, self_only: bool) -> Select[Any]:
-    stmt = select(Profile).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+SUMMARY_COLUMNS = (Profile.id, Profile.org_unit_id, Profile.full_name, Profile.birth_date, Profile.sex,
+                   Profile.category, Profile.status, Profile.rank_code, Profile.version)
+
+
+def _visible(principal: Principal, *, self_only: bool, columns: tuple[Any, ...] = (Profile,)) -> Select[Any]:
+    stmt = select(*columns).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
     if self_only:
         return stmt.where(Profile.id == principal.profile_id)
     return scoped_to_subtree(stmt, principal, OrgUnit.path)
@@ -81,9 +85,11 @@ async def unit_path(session: AsyncSession, org_unit_id: uuid.UUID) -> str | None
 
 
 async def list_visible_profiles(session: AsyncSession, principal: Principal, flt: ProfileFilter, *,
-                                self_only: bool, after: uuid.UUID | None, limit: int,
-                                within_path: str | None) -> list[Profile]:
-    stmt = _visible(principal, self_only=self_only)
+                                self_only: bool, after: uuid.UUID | None, limit: int, within_path: str | None,
+                                with_data: bool) -> list[dict[str, Any]]:
+    """Summary columns only (plus the item JSON when asked): a page of rows, not of ORM objects."""
+    columns = (*SUMMARY_COLUMNS, Profile.data) if with_data else SUMMARY_COLUMNS
+    stmt = _visible(principal, self_only=self_only, columns=columns)
     if within_path is not None:
         stmt = stmt.where(OrgUnit.path.startswith(within_path, autoescape=True))
     if not flt.include_archived:
@@ -97,7 +103,7 @@ async def list_visible_profiles(session: AsyncSession, principal: Principal, flt
     if after is not None:
         stmt = stmt.where(Profile.id > after)
     stmt = stmt.order_by(Profile.id).limit(limit)
-    return list((await session.execute(stmt)).scalars())
+    return [dict(row._mapping) for row in await session.execute(stmt)]
 
 
 async def citizen_id_taken(session: AsyncSession, citizen_id_hmac: bytes) -> bool:

@@ -147,11 +147,11 @@ def decode_cursor(cursor: str) -> uuid.UUID:
         raise InvalidCursor() from None
 
 
-def _summary(profile: Profile, fields: list[str] | None) -> ProfileSummary:
-    summary = ProfileSummary.model_validate(profile)
-    if fields:
-        summary.fields = {k: profile.data.get(k) for k in fields}
-    return summary
+def _summary(row: dict[str, Any], fields: list[str] | None) -> ProfileSummary:
+    """Rows come straight from our own typed columns: constructed, not re-validated."""
+    data = row.pop("data", None)
+    selected = {k: row[k] if k in row else (data or {}).get(k) for k in fields} if fields else None
+    return ProfileSummary.model_construct(**row, fields=selected)
 
 
 async def list_profiles(session: AsyncSession, principal: Principal, flt: ProfileFilter, *, cursor: str | None,
@@ -164,9 +164,9 @@ async def list_profiles(session: AsyncSession, principal: Principal, flt: Profil
             return ProfilePage(items=[], next_cursor=None)
     after = decode_cursor(cursor) if cursor else None
     rows = await queries.list_visible_profiles(session, principal, flt, self_only=only_self, after=after,
-                                               limit=limit + 1, within_path=within)
-    items = [_summary(p, fields) for p in rows[:limit]]
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+                                               limit=limit + 1, within_path=within, with_data=bool(fields))
+    items = [_summary(row, fields) for row in rows[:limit]]
+    next_cursor = encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
     return ProfilePage(items=items, next_cursor=next_cursor)
 
 
