@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Profile
+from profile_api.profiles.schemas import ProfilePage
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 
 
@@ -80,6 +81,7 @@ class TestPagination:
         while True:
             params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
             page = (await profile_api.get("/api/v1/profiles", params=params, headers=auth)).json()
+            ProfilePage.model_validate(page)  # the hot path skips validation: it must still fit the model
             seen += [p["id"] for p in page["items"]]
             cursor = page["next_cursor"]
             if cursor is None:

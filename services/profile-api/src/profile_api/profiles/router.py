@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
@@ -106,7 +107,7 @@ async def list_profiles(
                         name_prefix=name_prefix, include_archived=include_archived,
                         citizen_id_hmac=cipher.lookup_hash(citizen_id, field="citizen_id") if citizen_id else None)
     page = await service.list_profiles(session, principal, flt, cursor=cursor, limit=limit, fields=_fields(fields))
-    return as_json(page)
+    return Response(to_json(page), media_type="application/json")
 
 
 @router.get("/sections", summary="The repeating tables of the form: names, form items, row schemas.")

@@ -34,9 +34,7 @@ from profile_api.profiles.schemas import (
     PendingChange,
     ProfileCreate,
     ProfileFilter,
-    ProfilePage,
     ProfileRead,
-    ProfileSummary,
 )
 
 READ_ALL, READ_SELF, WRITE, SENSITIVE = "profiles:read", "profiles:read:self", "profiles:write", "profiles:sensitive"
@@ -147,27 +145,28 @@ def decode_cursor(cursor: str) -> uuid.UUID:
         raise InvalidCursor() from None
 
 
-def _summary(row: dict[str, Any], fields: list[str] | None) -> ProfileSummary:
-    """Rows come straight from our own typed columns: constructed, not re-validated."""
+def _summary(row: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
+    """Rows come straight from our own typed columns (the ProfileSummary shape): no re-validation."""
     data = row.pop("data", None)
-    selected = {k: row[k] if k in row else (data or {}).get(k) for k in fields} if fields else None
-    return ProfileSummary.model_construct(**row, fields=selected)
+    row["fields"] = {k: row[k] if k in row else (data or {}).get(k) for k in fields} if fields else None
+    return row
 
 
 async def list_profiles(session: AsyncSession, principal: Principal, flt: ProfileFilter, *, cursor: str | None,
-                        limit: int, fields: list[str] | None = None) -> ProfilePage:
+                        limit: int, fields: list[str] | None = None) -> dict[str, Any]:
+    """A page in the ProfilePage shape, as plain data (the hot path: built once, dumped once)."""
     only_self = self_only(principal)
     within = None
     if flt.org_unit_id is not None:
         within = await queries.unit_path(session, flt.org_unit_id)
         if within is None or not principal.covers(within):
-            return ProfilePage(items=[], next_cursor=None)
+            return {"items": [], "next_cursor": None}
     after = decode_cursor(cursor) if cursor else None
     rows = await queries.list_visible_profiles(session, principal, flt, self_only=only_self, after=after,
                                                limit=limit + 1, within_path=within, with_data=bool(fields))
     items = [_summary(row, fields) for row in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
-    return ProfilePage(items=items, next_cursor=next_cursor)
+    return {"items": items, "next_cursor": next_cursor}
 
 
 async def get_section(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, section: str,
