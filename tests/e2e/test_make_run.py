@@ -132,3 +132,20 @@ class TestMakeRun:
         approval = services["approval-api"]
         me = httpx.get(f"{approval}/api/v1/me", headers=auth, timeout=10)
         assert me.status_code == 200 and me.json()["roles"] == ["doha_admin"]
+        self._check_change_flow(api, approval, accounts)
+
+    def _check_change_flow(self, api: str, approval: str, accounts: list[dict[str, str]]) -> None:
+        """An officer's edit crosses to approval-api (a service token profile-api mints) and waits there."""
+        officer = next(a for a in accounts if a["role"] == "officer" and a["username"] != "bd.canbo2")
+        token = httpx.post(f"{api}/api/v1/auth/token", data={
+            "grant_type": "password", "username": officer["username"], "password": officer["password"]},
+            timeout=10).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        mine = httpx.get(f"{api}/api/v1/profiles", headers=auth, timeout=10).json()["items"]
+        assert len(mine) == 1
+        proposed = httpx.patch(f"{api}/api/v1/profiles/{mine[0]['id']}", headers=auth, timeout=10,
+                               json={"items": {"other_names": "Tên gọi khác"}})
+        assert proposed.status_code == 202, proposed.text
+        stored = httpx.get(f"{approval}/api/v1/change-requests/{proposed.json()['change_request_id']}",
+                           headers=auth, timeout=10)
+        assert stored.status_code == 200 and stored.json()["state"] == "submitted"
