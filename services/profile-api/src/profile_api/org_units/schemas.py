@@ -3,10 +3,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from hoso_shared.form.base import FormModel
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Nghị quyết 202/2025/QH15, QĐ 19/2025/QĐ-TTg: no district level from this day on (DOMAIN §4.3).
@@ -27,17 +29,7 @@ EffectiveOn = Annotated[date, Field(default_factory=today_local,
                                     description="YYYY-MM-DD; defaults to today in Asia/Ho_Chi_Minh")]
 
 
-class Input(BaseModel):
-    """Strict input: unknown keys refused, strings trimmed, NUL bytes refused (asyncpg would 500)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL characters are not allowed")
-        return value
+Input = FormModel  # strict input: unknown keys refused, strings trimmed, NUL bytes refused
 
 
 class OrgUnitCreate(Input):
