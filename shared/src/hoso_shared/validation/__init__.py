@@ -1,1 +1,15 @@
-"""The Đúng – Đủ – Sạch – Sống rule engine (pure: no I/O, no web or database imports)."""
+"""The Đúng – Đủ – Sạch – Sống rule engine: pure (no I/O, no web or database imports).
+
+Importing the package registers every rule module; `RULES` is the one table of them."""
+
+from hoso_shared.validation import rules  # noqa: F401  (registers the rules)
+from hoso_shared.validation.context import ChangeFact, CitizenCheck, Context, DuplicateCandidate
+from hoso_shared.validation.engine import Report, judge
+from hoso_shared.validation.model import Criterion, Finding, Fix, Hit, Rule, Severity
+from hoso_shared.validation.policies import DEFAULT_POLICY, POLICIES, Policy
+from hoso_shared.validation.registry import RULES, rule
+
+__all__ = [
+    "DEFAULT_POLICY", "POLICIES", "RULES", "ChangeFact", "CitizenCheck", "Context", "Criterion",
+    "DuplicateCandidate", "Finding", "Fix", "Hit", "Policy", "Report", "Rule", "Severity", "judge", "rule",
+]

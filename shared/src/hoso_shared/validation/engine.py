@@ -1,0 +1,34 @@
+"""Judging a record: run the registered rules, collect findings, summarise per criterion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hoso_shared.validation.context import Context
+from hoso_shared.validation.model import Criterion, Finding, Record, Rule, Severity
+from hoso_shared.validation.registry import RULES
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+
+    @property
+    def blocking(self) -> bool:
+        """An error keeps the record out of the sync."""
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    def passes(self, criterion: Criterion) -> bool:
+        """A record passes a criterion when no error or warning of that criterion was found."""
+        return not any(f.criterion is criterion and f.severity is not Severity.INFO for f in self.findings)
+
+    def codes(self) -> set[str]:
+        return {f.code for f in self.findings}
+
+
+def judge(record: Record, context: Context, rules: Iterable[Rule] | None = None) -> Report:
+    findings: list[Finding] = []
+    for rule in RULES.values() if rules is None else rules:
+        findings.extend(rule.finding(hit) for hit in rule.check(record, context))
+    return Report(tuple(findings))
