@@ -39,6 +39,7 @@ arch: sync
 	$(RUN) lint-imports
 
 bench: sync
+	$(RUN) python -m bench.rules
 	$(RUN) python -m bench
 
 migrate: sync
