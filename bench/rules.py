@@ -9,7 +9,7 @@ import gc
 import os
 import random
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hoso_shared.devstack.demo import FAMILY, GIVEN, MIDDLE, citizen_id
@@ -55,7 +55,8 @@ def timed(label: str, fn: Any, records: list[dict[str, Any]]) -> float:
 def main() -> None:
     n = int(os.environ.get("BENCH_RECORDS", "20000"))
     records = make_records(n)
-    context = Context(today=TODAY, citizen_check=CitizenCheck(date(2026, 10, 1), "match"))
+    context = Context(today=TODAY, citizen_check=CitizenCheck(date(2026, 10, 1), "match"),
+                      reviewed_at=datetime(2026, 9, 1, tzinfo=UTC))
     print(f"rule engine: {len(RULES)} rules, {n:,} records, one core (this process)")
     floor = timed("pydantic ProfileItems validation alone", lambda r: ProfileItems.model_validate(r["items"]), records)
     engine = timed("judge(): every rule", lambda r: judge(r, context), records)

@@ -126,6 +126,7 @@ def build(service: str, db_url: str, sessionmaker: Any, **overrides: Any) -> Fas
         values.setdefault("token_signing_key", json.dumps(SIGNING_KEY.as_dict(private=True)))
         # The sealer would share the test's one connection concurrently; tests seal explicitly.
         values.setdefault("audit_seal_interval_seconds", 0)
+        values.setdefault("quality_interval_seconds", 0)
         return profile_app(ProfileSettings(**values), sessionmaker=sessionmaker)
     if service == "approval-api":
         from approval_api.app import create_app as approval_app

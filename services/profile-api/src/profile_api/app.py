@@ -17,6 +17,7 @@ from hoso_shared.auth.tokens import (
 )
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker
+from hoso_shared.validation import POLICIES
 from hoso_shared.web import build_app
 from profile_api.accounts.router import router as accounts_router
 from profile_api.attachments.router import router as attachments_router
@@ -27,6 +28,10 @@ from profile_api.changes.router import internal as changes_internal
 from profile_api.changes.router import router as changes_router
 from profile_api.org_units.router import router as org_units_router
 from profile_api.profiles.router import router as profiles_router
+from profile_api.quality import tasks as quality_tasks
+from profile_api.quality.metrics import QualityGauges
+from profile_api.quality.router import profile_router as quality_profile_router
+from profile_api.quality.router import router as quality_router
 from profile_api.settings import Settings
 from profile_api.tokens.router import jwks_router
 from profile_api.tokens.router import router as tokens_router
@@ -58,20 +63,29 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
     async def start_tasks(app: FastAPI) -> None:
         if settings.audit_seal_interval_seconds > 0:
             app.state.sealer = sealer.start(app.state.sessionmaker, settings.audit_seal_interval_seconds)
+        quality = quality_tasks.Quality(app.state.sessionmaker, app.state.field_cipher,
+                                        POLICIES[settings.quality_policy], app.state.quality_gauges)
+        app.state.quality = quality
+        app.state.quality_task = await quality_tasks.start(quality, settings.quality_interval_seconds)
 
     async def stop_tasks(app: FastAPI) -> None:
         if getattr(app.state, "sealer", None) is not None:
             await sealer.stop(app.state.sealer)
+        await quality_tasks.stop(getattr(app.state, "quality_task", None))
         await http.aclose()
 
     app = build_app(settings, title="Hồ sơ Gateway — profile-api", description=DESCRIPTION,
-                    routers=[tokens_router, jwks_router, attachments_router, profiles_router, changes_router,
-                             changes_internal, org_units_router, accounts_router, bulk_router],
+                    # The quality router's /profiles/{id}/quality goes before the profiles router, whose
+                    # /profiles/{id}/{section} would answer it.
+                    routers=[tokens_router, jwks_router, attachments_router, quality_profile_router, profiles_router,
+                             changes_router, changes_internal, org_units_router, accounts_router, bulk_router,
+                             quality_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     app.state.token_issuer = issuer
     app.state.approval = ApprovalClient(http, issuer, settings.auth_audience)
     app.state.jwks = jwks
     app.state.field_cipher = FieldCipher.from_settings(settings)
+    app.state.quality_gauges = QualityGauges(app.state.metrics_registry)
     app.state.login_policy = LoginPolicy(settings.max_failed_logins,
                                          timedelta(minutes=settings.lockout_minutes))
     return app

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hoso_shared.validation.context import Context
-from hoso_shared.validation.model import Criterion, Finding, Record, Rule, Severity
+from hoso_shared.validation.model import Criterion, Finding, Record, RecordView, Rule, Severity
 from hoso_shared.validation.registry import RULES
 
 
@@ -28,7 +28,9 @@ class Report:
 
 
 def judge(record: Record, context: Context, rules: Iterable[Rule] | None = None) -> Report:
+    view = RecordView(record)
     findings: list[Finding] = []
     for rule in RULES.values() if rules is None else rules:
-        findings.extend(rule.finding(hit) for hit in rule.check(record, context))
+        for hit in rule.check(view, context):
+            findings.append(rule.finding(hit))
     return Report(tuple(findings))

@@ -59,6 +59,27 @@ class Finding:
 Record = dict[str, Any]  # the snapshot shape of hoso_shared.records: items, sections, category, status, …
 
 
+class RecordView(dict[str, Any]):
+    """The record as `judge` hands it to the rules: the same dict, plus a memo where rules that read
+    the same derived data (every free-text value, say) compute it once per record, not once per rule."""
+
+    memo: dict[str, Any]
+
+    def __init__(self, record: Record) -> None:
+        super().__init__(record)
+        self.memo = {}
+
+
+def memoised(record: Record, key: str, compute: Callable[[Record], Any]) -> Any:
+    """`compute(record)`, once per judged record (plain dicts, outside `judge`, just compute)."""
+    memo = getattr(record, "memo", None)
+    if memo is None:
+        return compute(record)
+    if key not in memo:
+        memo[key] = compute(record)
+    return memo[key]
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str  # e.g. DUNG-CCCD-003: criterion, subject, number — never reused

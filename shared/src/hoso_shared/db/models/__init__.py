@@ -14,11 +14,12 @@ from hoso_shared.db.models.profiles import (
     ProfileSectionRow,
     ProfileVersion,
 )
+from hoso_shared.db.models.quality import QualitySnapshot
 from hoso_shared.db.models.sync_batches import SyncBatch
 
 __all__ = [
     "Account", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "Delivery", "ImportJob",
     "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet", "Profile", "ProfileAssignment", "ProfileSectionRow",
-    "ProfileVersion", "Receipt",
+    "ProfileVersion", "QualitySnapshot", "Receipt",
     "SigningKey", "SyncBatch",
 ]

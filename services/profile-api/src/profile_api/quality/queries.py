@@ -1,0 +1,180 @@
+"""Every database statement of the quality reports. Every read of people is bounded: a page of
+profiles, and per page a bounded number of change requests and duplicate candidates per record."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, cast, delete, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import JSONPATH, distinct_on, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared.auth import Principal, scoped_to_subtree
+from hoso_shared.db.models import ChangeRequest, OrgUnit, OutboxRow, Profile, ProfileSectionRow, QualitySnapshot
+from hoso_shared.records import SectionValues
+from profile_api.quality.facts import CandidateRow, ChangeRow
+
+PAGE = 500  # profiles judged per round trip
+CHANGES_PER_RECORD = 50  # the latest change requests a record is judged with
+CANDIDATES_PER_RECORD = 100  # possible duplicates passed to the rules per record
+CANDIDATES_PER_BIRTH_DATE = 100  # records born the same day read per page and birth date
+ProfileRow = tuple[Profile, str, str]  # the profile, its unit's code and path
+# A constant key for pg_try_advisory_xact_lock: one replica takes the daily snapshot.
+SNAPSHOT_LOCK = 0x686F736F5F7131  # "hoso_q1"
+INSERT_CHUNK = 1000  # snapshot rows per INSERT (asyncpg allows 32,767 parameters a statement)
+
+
+def _with_unit() -> Select[Any]:
+    columns: tuple[Any, ...] = (Profile, OrgUnit.code, OrgUnit.path)
+    return select(*columns).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+
+
+async def visible_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
+                          self_only: bool) -> ProfileRow | None:
+    stmt = _with_unit().where(Profile.id == profile_id)
+    stmt = stmt.where(Profile.id == principal.profile_id) if self_only else scoped_to_subtree(
+        stmt, principal, OrgUnit.path)
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+async def unit(session: AsyncSession, unit_id: uuid.UUID) -> OrgUnit | None:
+    return await session.get(OrgUnit, unit_id)
+
+
+async def unit_id_by_code(session: AsyncSession, code: str) -> uuid.UUID | None:
+    found: uuid.UUID | None = (await session.execute(select(OrgUnit.id).where(OrgUnit.code == code))).scalar()
+    return found
+
+
+async def profile_page(session: AsyncSession, *, within: str, principal: Principal | None,
+                       after: uuid.UUID | None, limit: int = PAGE) -> list[ProfileRow]:
+    """The next page (by id) of the kept (not archived) records under `within`, inside the caller's
+    subtree when there is a caller (a snapshot has none: it covers every unit)."""
+    stmt = (_with_unit().where(OrgUnit.path.startswith(within, autoescape=True), Profile.archived_at.is_(None))
+            .order_by(Profile.id).limit(limit))
+    if principal is not None:
+        stmt = scoped_to_subtree(stmt, principal, OrgUnit.path)
+    if after is not None:
+        stmt = stmt.where(Profile.id > after)
+    return [(p, code, path) for p, code, path in await session.execute(stmt)]
+
+
+def forget(session: AsyncSession, profiles: Sequence[Profile]) -> None:
+    """Pages are judged once: keep them out of the session's identity map so memory stays flat."""
+    for profile in profiles:
+        session.expunge(profile)
+
+
+async def section_values(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[SectionValues]]:
+    r = ProfileSectionRow
+    stmt = select(r.profile_id, r.id, r.section, r.position, r.data, r.data_enc, r.key_id).where(r.profile_id.in_(ids))
+    found: dict[uuid.UUID, list[SectionValues]] = defaultdict(list)
+    for profile_id, *values in await session.execute(stmt):
+        found[profile_id].append((values[0], values[1], values[2], values[3], values[4], values[5]))
+    return found
+
+
+def _keys(path: str) -> Any:
+    return func.jsonb_path_query_array(ChangeRequest.payload, cast(path, JSONPATH))
+
+
+async def change_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ChangeRow]]:
+    """The latest CHANGES_PER_RECORD change requests of each record: which keys they touch, never
+    the values (a change may carry whole sensitive tables)."""
+    cr = ChangeRequest
+    ranked = (select(cr.profile_id, cr.state, cr.created_at, cr.decided_at,
+                     cr.payload["occurred_on"].astext.label("occurred_on"),
+                     _keys("$.keyvalue().key").label("top"), _keys("$.items.keyvalue().key").label("items"),
+                     _keys("$.sections.keyvalue().key").label("sections"),
+                     (func.jsonb_array_length(cr.attachment_ids) > 0).label("evidence"),
+                     func.row_number().over(partition_by=cr.profile_id, order_by=cr.created_at.desc()).label("n"))
+              .where(cr.profile_id.in_(ids)).subquery())
+    stmt = select(ranked).where(ranked.c.n <= CHANGES_PER_RECORD).order_by(ranked.c.profile_id, ranked.c.created_at)
+    found: dict[uuid.UUID, list[ChangeRow]] = defaultdict(list)
+    for row in await session.execute(stmt):
+        touched = [k for k in row.top if k not in ("items", "sections")] + [*row.items, *row.sections]
+        found[row.profile_id].append(ChangeRow(row.profile_id, row.state, row.created_at, row.decided_at,
+                                               row.occurred_on, touched, bool(row.evidence)))
+    return found
+
+
+async def candidate_rows(session: AsyncSession, profiles: Sequence[Profile]) -> list[CandidateRow]:
+    """Kept records anywhere in the province that may be the same person as one of the page's: born
+    the same day (the rules compare names loosely: word order, case, spacing), or with the same
+    citizen ID (which the unique key makes impossible today; the check stays should that key go).
+    At most CANDIDATES_PER_BIRTH_DATE per day, those bearing a page record's exact name first."""
+    if not profiles:
+        return []
+    p = Profile
+    namesake = p.full_name.in_({x.full_name for x in profiles})
+    ranked = (select(p.id, p.full_name, p.birth_date, p.data["birth_place"].label("birth_place"), p.citizen_id_hmac,
+                     func.row_number().over(partition_by=p.birth_date, order_by=(namesake.desc(), p.id)).label("n"))
+              .where(p.archived_at.is_(None), or_(p.birth_date.in_({x.birth_date for x in profiles}),
+                                                  p.citizen_id_hmac.in_([x.citizen_id_hmac for x in profiles])))
+              .subquery())
+    stmt = select(ranked).where(ranked.c.n <= CANDIDATES_PER_BIRTH_DATE)
+    return [CandidateRow(r.id, r.full_name, r.birth_date, r.birth_place, r.citizen_id_hmac)
+            for r in await session.execute(stmt)]
+
+
+async def releases(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, datetime]:
+    """When each record's latest version was released for sync (its batch approved by DOHA)."""
+    stmt = (select(OutboxRow.profile_id, func.max(OutboxRow.released_at))
+            .where(OutboxRow.profile_id.in_(ids), OutboxRow.released_at.is_not(None))
+            .group_by(OutboxRow.profile_id))
+    return {profile_id: at for profile_id, at in await session.execute(stmt) if at is not None}
+
+
+def _open_on(day: date) -> Any:
+    return and_(OrgUnit.valid_from <= day, or_(OrgUnit.valid_to.is_(None), OrgUnit.valid_to > day))
+
+
+async def open_units(session: AsyncSession, *, within: str, day: date) -> list[tuple[uuid.UUID, str]]:
+    """(id, path) of the units under `within` that exist on `day`."""
+    stmt = select(OrgUnit.id, OrgUnit.path).where(OrgUnit.path.startswith(within, autoescape=True), _open_on(day))
+    return [(unit_id, path) for unit_id, path in await session.execute(stmt)]
+
+
+async def try_snapshot_lock(session: AsyncSession) -> bool:
+    """Held until the transaction ends; False when another replica holds it."""
+    return bool((await session.execute(select(func.pg_try_advisory_xact_lock(SNAPSHOT_LOCK)))).scalar())
+
+
+async def snapshot_missing(session: AsyncSession, day: date) -> bool:
+    """True when some root unit open on `day` has no snapshot for it."""
+    taken = exists().where(QualitySnapshot.org_unit_id == OrgUnit.id, QualitySnapshot.day == day)
+    stmt = select(OrgUnit.id).where(OrgUnit.parent_id.is_(None), _open_on(day), ~taken).limit(1)
+    return (await session.execute(stmt)).first() is not None
+
+
+async def save_snapshots(session: AsyncSession, day: date, rows: list[dict[str, Any]],
+                         replaced: Sequence[uuid.UUID]) -> None:
+    """Writes the day's rows, replacing what an earlier run wrote that day for the units in `replaced`."""
+    await session.execute(delete(QualitySnapshot).where(QualitySnapshot.day == day,
+                                                        QualitySnapshot.org_unit_id.in_(replaced)))
+    for start in range(0, len(rows), INSERT_CHUNK):
+        stmt = insert(QualitySnapshot).values(rows[start:start + INSERT_CHUNK])
+        columns = {c: stmt.excluded[c] for c in rows[0] if c not in ("org_unit_id", "day")}
+        # A concurrent run of the same day (the CLI beside the daily task): the later one wins.
+        await session.execute(stmt.on_conflict_do_update(index_elements=["org_unit_id", "day"],
+                                                         set_={**columns, "taken_at": func.now()}))
+
+
+async def history(session: AsyncSession, unit_id: uuid.UUID, start: date, end: date) -> list[QualitySnapshot]:
+    stmt = (select(QualitySnapshot).where(QualitySnapshot.org_unit_id == unit_id, QualitySnapshot.day >= start,
+                                          QualitySnapshot.day <= end).order_by(QualitySnapshot.day))
+    return list((await session.execute(stmt)).scalars())
+
+
+async def latest_snapshots(session: AsyncSession, today: date) -> list[tuple[str, QualitySnapshot]]:
+    """Each open unit's latest snapshot, with the unit's code: what the gauges show."""
+    stmt = (select(OrgUnit.code, QualitySnapshot).join(OrgUnit, OrgUnit.id == QualitySnapshot.org_unit_id)
+            .where(or_(OrgUnit.valid_to.is_(None), OrgUnit.valid_to > today))
+            .order_by(QualitySnapshot.org_unit_id, QualitySnapshot.day.desc())
+            .ext(distinct_on(QualitySnapshot.org_unit_id)))
+    return [(code, snapshot) for code, snapshot in await session.execute(stmt)]

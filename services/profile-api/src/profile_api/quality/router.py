@@ -1,0 +1,68 @@
+"""Quality reports. `profile_router` serves under /api/v1/profiles and must be mounted before the
+profiles router, whose `/{profile_id}/{section}` would otherwise answer `/{profile_id}/quality`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from hoso_shared.auth import AnyPrincipal
+from hoso_shared.db import DbSession
+from profile_api.quality import export, service
+from profile_api.quality.auth import QualityRead
+from profile_api.quality.errors import InvalidPeriod, OrgUnitNotFound, ProfileNotFound
+from profile_api.quality.facts import VN
+from profile_api.quality.schemas import ProfileQuality, ReportFormat, Scorecard, ScorecardHistory
+from profile_api.quality.scoring import Basis
+
+profile_router = APIRouter(prefix="/api/v1/profiles", tags=["quality"])
+router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
+JUDGED = ("Judged now, as of today in Asia/Ho_Chi_Minh, under the deadline policy the service is configured "
+          "with, against the whole record (sensitive parts included), its change requests and possible "
+          "duplicates. Rules and their codes: docs/rules.md.")
+
+
+def _basis(request: Request) -> Basis:
+    return service.basis(request.app.state.settings.quality_policy, request.app.state.field_cipher,
+                         today=datetime.now(VN).date())
+
+
+@profile_router.get("/{profile_id}/quality", summary="The data-quality findings of one record (Đúng, Đủ, Sạch, "
+                    "Sống): rule codes, severities, messages, suggested fixes, and which criteria it passes.",
+                    description=JUDGED + " Visible to whoever may read the record (an officer: their own). A "
+                    "suggested value for a sensitive item shows as \"[sensitive]\" to callers who may not see it.",
+                    responses=ProfileNotFound.openapi(), response_model=ProfileQuality)
+async def get_profile_quality(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
+                              request: Request) -> Response:
+    report = await service.get_profile_quality(session, principal, profile_id, _basis(request))
+    return Response(report.model_dump_json(), media_type="application/json")
+
+
+@router.get("/scorecards/{org_unit_id}", summary="A unit's data-quality scorecard over its whole subtree: records, "
+            "share passing each criterion, findings per rule, the worst records.",
+            description=JUDGED + " Archived records are left out. " + export.DESCRIPTION,
+            response_model=Scorecard, responses={200: {"content": {"text/csv": {}}}, **OrgUnitNotFound.openapi()})
+async def get_scorecard(org_unit_id: uuid.UUID, principal: QualityRead, session: DbSession, request: Request,
+                        worst: Annotated[int, Query(ge=0, le=100, description="How many worst records")] = 10,
+                        file_format: Annotated[ReportFormat, Query(alias="format")] = "json") -> Response:
+    card = await service.get_scorecard(session, principal, org_unit_id, _basis(request), worst=worst)
+    if file_format == "csv":
+        return Response(export.scorecard_csv(card), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{export.filename(card)}"'})
+    return Response(card.model_dump_json(), media_type="application/json")
+
+
+@router.get("/scorecards/{org_unit_id}/history", summary="A unit's daily quality snapshots over a period, for "
+            "trends.", description="From the daily snapshots (`python -m profile_api.quality snapshot`, and the "
+            "service's own daily task). Default period: the 90 days up to today; at most 731 days.",
+            responses={**OrgUnitNotFound.openapi(), **InvalidPeriod.openapi()})
+async def get_scorecard_history(
+    org_unit_id: uuid.UUID, principal: QualityRead, session: DbSession,
+    start: Annotated[date | None, Query(alias="from", description="First day (inclusive)")] = None,
+    end: Annotated[date | None, Query(alias="to", description="Last day (inclusive); default today")] = None,
+) -> ScorecardHistory:
+    return await service.get_history(session, principal, org_unit_id, start=start, end=end,
+                                     today=datetime.now(VN).date())

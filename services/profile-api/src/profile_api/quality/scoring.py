@@ -1,0 +1,169 @@
+"""Judging records in pages: load a page and what the rules may know about it in a few bounded
+queries, then decrypt and judge off the event loop. Also the tallies a scorecard or a snapshot is
+summed from, so both count the same way."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared import records
+from hoso_shared.auth import Principal
+from hoso_shared.crypto import FieldCipher
+from hoso_shared.records import SectionValues
+from hoso_shared.validation import Criterion, Policy, Report, Severity, judge
+from profile_api.quality import facts, queries
+from profile_api.quality.facts import CandidateRow, ChangeRow
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What every record of one run is judged against."""
+
+    today: date
+    policy: Policy
+    cipher: FieldCipher
+
+
+@dataclass(frozen=True)
+class Judged:
+    profile_id: uuid.UUID
+    full_name: str
+    org_unit_code: str
+    unit_path: str
+    report: Report
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A page and everything the rules may know about it, read before judging."""
+
+    rows: list[queries.ProfileRow]
+    sections: dict[uuid.UUID, list[SectionValues]]
+    changes: dict[uuid.UUID, list[ChangeRow]]
+    candidates: list[CandidateRow]
+    released: dict[uuid.UUID, datetime]
+
+
+async def load(session: AsyncSession, rows: list[queries.ProfileRow]) -> Loaded:
+    ids = [profile.id for profile, _, _ in rows]
+    profiles = [profile for profile, _, _ in rows]
+    loaded = Loaded(rows, await queries.section_values(session, ids), await queries.change_rows(session, ids),
+                    await queries.candidate_rows(session, profiles), await queries.releases(session, ids))
+    queries.forget(session, profiles)
+    return loaded
+
+
+def judge_loaded(loaded: Loaded, basis: Basis) -> list[Judged]:
+    """CPU only (decrypting, judging): run it off the event loop."""
+    by_name: dict[tuple[str, date], list[CandidateRow]] = defaultdict(list)
+    by_hmac: dict[bytes, list[CandidateRow]] = defaultdict(list)
+    by_day: dict[date, list[CandidateRow]] = defaultdict(list)
+    for candidate in loaded.candidates:
+        by_name[(candidate.full_name, candidate.birth_date)].append(candidate)
+        by_hmac[candidate.citizen_id_hmac].append(candidate)
+        by_day[candidate.birth_date].append(candidate)
+    judged = []
+    for profile, code, path in loaded.rows:
+        items = records.read_items(profile, basis.cipher, sensitive=True)
+        sections = records.read_section_values(loaded.sections.get(profile.id, []), basis.cipher, sensitive=True)
+        # The likeliest first (same ID, same name), then the rest born that day; each once.
+        near = {c.profile_id: c for c in [*by_hmac[profile.citizen_id_hmac],
+                                          *by_name[(profile.full_name, profile.birth_date)],
+                                          *by_day[profile.birth_date]]}
+        context = facts.context(
+            today=basis.today, policy=basis.policy, reviewed_at=profile.reviewed_at,
+            approved_at=loaded.released.get(profile.id), changes=loaded.changes.get(profile.id, []),
+            found=facts.candidates(profile.id, profile.citizen_id_hmac, list(near.values()),
+                                   queries.CANDIDATES_PER_RECORD))
+        report = judge(records.snapshot(profile, items, sections), context)
+        judged.append(Judged(profile.id, profile.full_name, code, path, report))
+    return judged
+
+
+async def judge_rows(session: AsyncSession, rows: list[queries.ProfileRow], basis: Basis) -> list[Judged]:
+    loaded = await load(session, rows)
+    return await asyncio.to_thread(judge_loaded, loaded, basis)
+
+
+async def judge_subtree(session: AsyncSession, basis: Basis, *, within: str,
+                        principal: Principal | None = None) -> AsyncIterator[list[Judged]]:
+    """Every kept record under `within`, a page at a time."""
+    after = None
+    while True:
+        rows = await queries.profile_page(session, within=within, principal=principal, after=after)
+        if not rows:
+            return
+        after = rows[-1][0].id
+        yield await judge_rows(session, rows, basis)
+        if len(rows) < queries.PAGE:
+            return
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One record's report, reduced to what the tallies sum."""
+
+    blocking: bool
+    passes: frozenset[Criterion]
+    findings: Counter[str]
+    errors: int
+    warnings: int
+
+    @classmethod
+    def of(cls, report: Report) -> Verdict:
+        severities = Counter(f.severity for f in report.findings)
+        return cls(report.blocking, frozenset(c for c in Criterion if report.passes(c)),
+                   Counter(f.code for f in report.findings), severities[Severity.ERROR], severities[Severity.WARNING])
+
+
+@dataclass
+class Tally:
+    records: int = 0
+    blocking: int = 0
+    passing: Counter[Criterion] = field(default_factory=Counter)
+    findings: Counter[str] = field(default_factory=Counter)  # per rule code
+    affected: Counter[str] = field(default_factory=Counter)  # records with a finding, per rule code
+
+    def add(self, verdict: Verdict) -> None:
+        self.records += 1
+        self.blocking += verdict.blocking
+        self.passing.update(verdict.passes)
+        self.findings.update(verdict.findings)
+        self.affected.update(verdict.findings.keys())
+
+    def rule_counts(self) -> dict[str, dict[str, int]]:
+        return {code: {"records": self.affected[code], "findings": self.findings[code]}
+                for code in sorted(self.findings)}
+
+
+class Worst:
+    """The N records with the most errors, then warnings (ties: lowest id first), among those with any."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._heap: list[tuple[int, int, str, Judged]] = []
+
+    def offer(self, judged: Judged, verdict: Verdict) -> None:
+        if self.size == 0 or verdict.errors + verdict.warnings == 0:
+            return
+        # A min-heap of the best kept so far: the largest id loses a tie, so it ranks as the "least bad".
+        key = (verdict.errors, verdict.warnings, _inverted(judged.profile_id), judged)
+        if len(self._heap) < self.size:
+            heapq.heappush(self._heap, key)
+        elif key[:3] > self._heap[0][:3]:
+            heapq.heapreplace(self._heap, key)
+
+    def ranked(self) -> list[Judged]:
+        return [entry[3] for entry in sorted(self._heap, key=lambda e: e[:3], reverse=True)]
+
+
+def _inverted(profile_id: uuid.UUID) -> str:
+    return (uuid.UUID(int=(1 << 128) - 1 - profile_id.int)).hex

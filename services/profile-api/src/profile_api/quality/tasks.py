@@ -1,0 +1,73 @@
+"""The background task of every profile-api replica: take today's snapshot when it is missing (one
+replica does, under a lock), then reload the gauges from the latest snapshots, so a snapshot taken
+anywhere (another replica, the CLI) reaches every replica's /metrics within one interval."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.engine import SessionMaker, session_scope
+from hoso_shared.logging import get_logger
+from hoso_shared.validation import Policy
+from profile_api.quality import snapshots
+from profile_api.quality.facts import VN
+from profile_api.quality.metrics import QualityGauges
+
+log = get_logger("profile_api.quality")
+
+
+@dataclass(frozen=True)
+class Quality:
+    sessionmaker: SessionMaker
+    cipher: FieldCipher
+    policy: Policy
+    gauges: QualityGauges
+
+
+async def refresh(quality: Quality) -> None:
+    today = datetime.now(VN).date()
+    async with session_scope(quality.sessionmaker) as session:
+        latest = await snapshots.latest(session, today)
+    quality.gauges.publish(latest)
+
+
+async def tick(quality: Quality) -> snapshots.Taken | None:
+    today = datetime.now(VN).date()
+    async with session_scope(quality.sessionmaker) as session:
+        taken = await snapshots.take_if_missing(session, quality.cipher, policy=quality.policy, day=today)
+    if taken is not None:
+        log.info("quality_snapshot_taken", day=str(taken.day), units=taken.units, records=taken.records)
+    await refresh(quality)
+    return taken
+
+
+async def run(quality: Quality, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await tick(quality)
+        except Exception as exc:
+            log.warning("quality_tick_failed", error=type(exc).__name__)
+
+
+async def start(quality: Quality, interval: float) -> asyncio.Task[None] | None:
+    """Gauges from the snapshots at startup (a database problem only delays them); the loop after."""
+    try:
+        await refresh(quality)
+    except Exception as exc:
+        log.warning("quality_gauges_not_loaded", error=type(exc).__name__)
+    if interval <= 0:
+        return None
+    return asyncio.create_task(run(quality, interval), name="quality-snapshots")
+
+
+async def stop(task: asyncio.Task[None] | None) -> None:
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
