@@ -183,6 +183,7 @@ NOT_RESOURCE_ROUTES = {
     "/healthz", "/readyz", "/metrics", "/api/v1/me", "/api/v1/auth/token", "/api/v1/auth/password",
     "/.well-known/jwks.json", "/api/v1/profiles", "/api/v1/profiles/incoming", "/api/v1/profiles/legacy",
     "/api/v1/profiles/sections", "/api/v1/org-units", "/api/v1/accounts", "/api/v1/accounts/overdue-incoming",
+    "/api/v1/calendar/overrides", "/api/v1/calendar/overrides/{day}",  # province-wide, DOHA only: tests/…/calendar
     "/api/v1/bulk/template.xlsx", "/api/v1/bulk/template.csv", "/api/v1/bulk/imports", "/api/v1/bulk/export",
 }
 

@@ -23,6 +23,7 @@ from profile_api.accounts.router import router as accounts_router
 from profile_api.attachments.router import router as attachments_router
 from profile_api.audit import sealer
 from profile_api.bulk.router import router as bulk_router
+from profile_api.calendar.router import router as calendar_router
 from profile_api.changes.clients import ApprovalClient
 from profile_api.changes.router import internal as changes_internal
 from profile_api.changes.router import router as changes_router
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                     # /profiles/{id}/{section} would answer it.
                     routers=[tokens_router, jwks_router, attachments_router, quality_profile_router, profiles_router,
                              changes_router, changes_internal, org_units_router, accounts_router, bulk_router,
-                             quality_router],
+                             quality_router, calendar_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     app.state.token_issuer = issuer
     app.state.approval = ApprovalClient(http, issuer, settings.auth_audience)

@@ -68,8 +68,10 @@ def candidates(own_id: uuid.UUID, own_hmac: bytes, rows: list[CandidateRow], lim
 
 
 def context(*, today: date, policy: Policy, reviewed_at: datetime | None, approved_at: datetime | None,
-            changes: list[ChangeRow], found: tuple[DuplicateCandidate, ...]) -> Context:
+            changes: list[ChangeRow], found: tuple[DuplicateCandidate, ...],
+            holidays: frozenset[date] = frozenset(), working_days: frozenset[date] = frozenset()) -> Context:
     """No population-DB check and no acknowledgement yet: sync-gateway records neither so far, so both
     stay unknown (None) rather than guessed; a record released for sync is "sent, not acknowledged"."""
     return Context(today=today, policy=policy, changes=tuple(change_fact(c) for c in changes),
+                   extra_holidays=holidays, extra_working_days=working_days,
                    reviewed_at=reviewed_at, approved_at=approved_at, acknowledged_at=None, candidates=found)

@@ -5,6 +5,7 @@ summed from, so both count the same way."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import heapq
 import uuid
 from collections import Counter, defaultdict
@@ -19,6 +20,7 @@ from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.records import SectionValues
 from hoso_shared.validation import Criterion, Policy, Report, Severity, judge
+from profile_api.calendar import service as calendar
 from profile_api.quality import facts, queries
 from profile_api.quality.facts import CandidateRow, ChangeRow
 
@@ -30,6 +32,8 @@ class Basis:
     today: date
     policy: Policy
     cipher: FieldCipher
+    holidays: frozenset[date] = frozenset()  # the editable calendar's overrides
+    working_days: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,8 @@ def judge_loaded(loaded: Loaded, basis: Basis) -> list[Judged]:
                                           *by_name[(profile.full_name, profile.birth_date)],
                                           *by_day[profile.birth_date]]}
         context = facts.context(
-            today=basis.today, policy=basis.policy, reviewed_at=profile.reviewed_at,
+            today=basis.today, policy=basis.policy, holidays=basis.holidays, working_days=basis.working_days,
+            reviewed_at=profile.reviewed_at,
             approved_at=loaded.released.get(profile.id), changes=loaded.changes.get(profile.id, []),
             found=facts.candidates(profile.id, profile.citizen_id_hmac, list(near.values()),
                                    queries.CANDIDATES_PER_RECORD))
@@ -88,7 +93,13 @@ def judge_loaded(loaded: Loaded, basis: Basis) -> list[Judged]:
     return judged
 
 
+async def with_calendar(session: AsyncSession, basis: Basis) -> Basis:
+    holidays, working_days = await calendar.calendar_sets(session)
+    return dataclasses.replace(basis, holidays=holidays, working_days=working_days)
+
+
 async def judge_rows(session: AsyncSession, rows: list[queries.ProfileRow], basis: Basis) -> list[Judged]:
+    basis = await with_calendar(session, basis)
     loaded = await load(session, rows)
     return await asyncio.to_thread(judge_loaded, loaded, basis)
 

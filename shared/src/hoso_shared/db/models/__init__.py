@@ -2,6 +2,7 @@
 
 from hoso_shared.db.models.accounts import Account
 from hoso_shared.db.models.audit import AuditEntry
+from hoso_shared.db.models.calendar import WorkingDayOverride
 from hoso_shared.db.models.change_requests import ChangeRequest, ChangeRequestState
 from hoso_shared.db.models.imports import ImportJob
 from hoso_shared.db.models.org_units import OrgUnit, OrgUnitPeriod
@@ -21,5 +22,5 @@ __all__ = [
     "Account", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "Delivery", "ImportJob",
     "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet", "Profile", "ProfileAssignment", "ProfileSectionRow",
     "ProfileVersion", "QualitySnapshot", "Receipt",
-    "SigningKey", "SyncBatch",
+    "SigningKey", "SyncBatch", "WorkingDayOverride",
 ]
