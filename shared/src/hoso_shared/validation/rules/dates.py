@@ -18,7 +18,7 @@ from typing import Any
 from hoso_shared.form.base import Period
 from hoso_shared.form.sections import SECTIONS
 from hoso_shared.validation.context import Context
-from hoso_shared.validation.model import Criterion, Fix, Hit, Record, Severity
+from hoso_shared.validation.model import Criterion, Fix, Hit, Record, Severity, memoised
 from hoso_shared.validation.registry import rule
 
 OPEN = "9999-12-31"  # where an ongoing period ("đến nay") ends
@@ -146,34 +146,36 @@ def _starts(record: Record) -> list[tuple[str, int, Any]]:
     return found
 
 
-# The two scans below are the hot path of DUNG-NGAY-001/002: they compare raw JSON strings (ISO text
-# order is date order) and answer whether any date may be out of bounds; only then are the dates
-# parsed and checked one by one. Anything that is not a string is "maybe" and goes the slow way.
+# The scans below are the hot path of DUNG-NGAY-001/002: every date the two rules read, gathered once
+# per judged record; while all are strings, ISO text order is date order, so one max/min answers
+# whether any date may be out of bounds. Only then are the dates parsed and checked one by one.
+
+def date_texts(record: Record) -> tuple[bool, str | None, str | None, str | None]:
+    """(all strings?, latest of all, earliest date item, earliest table start), once per record."""
+    result: tuple[bool, str | None, str | None, str | None] = memoised(record, "date_texts", _date_texts)
+    return result
+
+
+def _date_texts(record: Record) -> tuple[bool, str | None, str | None, str | None]:
+    values = [v for v in map((record.get("items") or {}).get, DATE_KEYS) if v is not None]
+    starts = [v for _, _, v in _starts(record)]
+    if any(v.__class__ is not str for v in values) or any(v.__class__ is not str for v in starts):
+        return False, None, None, None
+    everything = values + starts
+    return True, max(everything, default=None), min(values, default=None), min(starts, default=None)
+
 
 def _any_after(record: Record, text: str) -> bool:
-    for value in map((record.get("items") or {}).get, DATE_KEYS):
-        if value is not None and (value.__class__ is not str or value > text):
-            return True
-    for section, table in (record.get("sections") or {}).items():
-        if table.__class__ is list and section in PERIODS:
-            for row in table:
-                value = row.get("from_date") if row.__class__ is dict else None
-                if value is not None and (value.__class__ is not str or value > text):
-                    return True
-    return False
+    strings, latest, _, _ = date_texts(record)
+    return not strings or (latest is not None and latest > text)
 
 
 def _any_before(record: Record, text: str, month: str) -> bool:
-    for value in map((record.get("items") or {}).get, DATE_KEYS):
-        if value is not None and (value.__class__ is not str or value < text):
-            return True
-    for section, table in (record.get("sections") or {}).items():
-        if table.__class__ is list and section in PERIODS:
-            for row in table:
-                value = row.get("from_date") if row.__class__ is dict else None
-                if value is not None and (value.__class__ is not str or value < month):
-                    return True
-    return False
+    strings, _, earliest_item, earliest_start = date_texts(record)
+    if not strings:
+        return True
+    return (earliest_item is not None and earliest_item < text) or (
+        earliest_start is not None and earliest_start < month)
 
 
 def _dated(field: str, labels: tuple[str, str], day: date, more: dict[str, str]) -> Hit:
