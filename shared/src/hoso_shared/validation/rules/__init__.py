@@ -9,6 +9,7 @@ from hoso_shared.validation.rules import (  # noqa: F401
     duplicates,
     evidence,
     liveness,
+    places,
     population,
     salary,
 )

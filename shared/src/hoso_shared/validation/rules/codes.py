@@ -1,6 +1,6 @@
 """Đúng: values that must come from a code list (DOMAIN §4.1 dân tộc, §4.2 tôn giáo, §5.2 ngạch).
 
-Province names in the places (birth place, home town, residence) are free text and not checked here.
+Province names in the places (birth place, home town, residence) are free text: see places.py.
 When a value is a name or an unpadded number that maps to exactly one code ("Kinh", "Tày", "1"), the
 finding carries that code as a `Fix`. Names match case-, accent-, space- and hyphen-insensitively
 (DOMAIN §4.1: "Ba na"/"Ba-na", "Gié Triêng"/"Giẻ-Triêng", "H'Mông"/"Mông")."""
