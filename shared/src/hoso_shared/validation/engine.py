@@ -27,10 +27,24 @@ class Report:
         return {f.code for f in self.findings}
 
 
+_last: tuple[Context, list[Rule]] | None = None
+
+
+def active_rules(context: Context) -> list[Rule]:
+    """The rules with something to say under `context` (their `needs` facts present). A run judges many
+    records under one context, so the last answer is kept."""
+    global _last
+    if _last is not None and _last[0] is context:
+        return _last[1]
+    active = [r for r in RULES.values() if all(getattr(context, need) for need in r.needs)]
+    _last = (context, active)
+    return active
+
+
 def judge(record: Record, context: Context, rules: Iterable[Rule] | None = None) -> Report:
     view = RecordView(record)
     findings: list[Finding] = []
-    for rule in RULES.values() if rules is None else rules:
+    for rule in active_rules(context) if rules is None else rules:
         for hit in rule.check(view, context):
             findings.append(rule.finding(hit))
     return Report(tuple(findings))

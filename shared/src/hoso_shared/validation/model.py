@@ -89,6 +89,8 @@ class Rule:
     message_en: str
     reads: tuple[str, ...]
     check: Callable[[Record, Any], Iterable[Hit]]  # (record, Context) -> hits
+    # Context facts without which the rule has nothing to say (empty or None): the engine skips it then.
+    needs: tuple[str, ...] = ()
 
     def finding(self, hit: Hit) -> Finding:
         return Finding(self.code, self.criterion, self.severity, hit.field,

@@ -17,14 +17,14 @@ Check = Callable[[Record, Any], Iterable[Hit]]
 
 
 def rule(code: str, criterion: Criterion, severity: Severity, *, vi: str, en: str,
-         reads: Iterable[str]) -> Callable[[Check], Check]:
+         reads: Iterable[str], needs: Iterable[str] = ()) -> Callable[[Check], Check]:
     if not CODE.match(code) or not code.startswith(PREFIX[criterion] + "-"):
         raise ValueError(f"rule code {code!r} does not follow CRITERION-SUBJECT-NNN")
     if code in RULES:
         raise ValueError(f"rule code {code!r} is registered twice")
 
     def register(check: Check) -> Check:
-        RULES[code] = Rule(code, criterion, severity, vi, en, tuple(reads), check)
+        RULES[code] = Rule(code, criterion, severity, vi, en, tuple(reads), check, tuple(needs))
         return check
 
     return register

@@ -29,7 +29,7 @@ NAME_THRESHOLD = 90
 PLACE_THRESHOLD = 90
 
 
-@rule("SACH-DUP-001", Criterion.SACH, Severity.ERROR, reads=["citizen_id", "context.candidates"],
+@rule("SACH-DUP-001", Criterion.SACH, Severity.ERROR, needs=["candidates"], reads=["citizen_id", "context.candidates"],
       vi="Số định danh cá nhân này đã có trong hồ sơ {profile_id}: mỗi người chỉ có một hồ sơ.",
       en="This personal ID is already in profile {profile_id}: one person has one dossier.")
 def _same_citizen_id(_: Record, context: Context) -> Iterator[Hit]:
@@ -68,7 +68,7 @@ def _suspect(items: dict[str, object], candidate: DuplicateCandidate) -> int | N
 
 
 @rule("SACH-DUP-002", Criterion.SACH, Severity.WARNING,
-      reads=["full_name", "birth_date", "birth_place", "context.candidates"],
+      needs=["candidates"], reads=["full_name", "birth_date", "birth_place", "context.candidates"],
       vi="Có thể trùng với hồ sơ {profile_id}: cùng ngày sinh, nơi sinh trùng hoặc chưa rõ, họ tên giống {score}%.",
       en="Possibly the same person as profile {profile_id}: same birth date, birth place alike or unknown, "
          "names {score}% alike.")

@@ -53,7 +53,7 @@ def needs_evidence(changed: Iterable[str]) -> bool:
     return any(name.split("[", 1)[0].split(".", 1)[0] in EVIDENCE for name in changed)
 
 
-@rule("DU-MINHCHUNG-001", Criterion.DU, Severity.ERROR, reads=["context.changes"],
+@rule("DU-MINHCHUNG-001", Criterion.DU, Severity.ERROR, needs=["changes"], reads=["context.changes"],
       vi="Thay đổi ngày {occurred_vi} ({state_vi}) cần văn bản minh chứng (bản số hóa của quyết định, văn bằng, "
          "giấy tờ gốc) nhưng chưa đính kèm.",
       en="The change of {occurred} ({state}) needs a supporting document (a digitised decision, diploma or "

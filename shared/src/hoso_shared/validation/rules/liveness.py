@@ -58,7 +58,7 @@ def _live(record: Record) -> bool:
     return record.get("status") in LIVE_STATUSES
 
 
-@rule("SONG-CHANGE-001", Criterion.SONG, Severity.WARNING, reads=["context.changes"],
+@rule("SONG-CHANGE-001", Criterion.SONG, Severity.WARNING, needs=["changes"], reads=["context.changes"],
       vi="Thay đổi ngày {occurred:%d/%m/%Y} được nhập ngày {entered:%d/%m/%Y}, trễ {late} ngày làm việc so với "
          "hạn {deadline:%d/%m/%Y} ({limit} ngày làm việc theo {policy}).",
       en="The change of {occurred:%Y-%m-%d} was entered on {entered:%Y-%m-%d}, {late} working day(s) after its "
@@ -76,7 +76,7 @@ def _entered_late(_: Record, context: Context) -> Iterator[Hit]:
                              "late": late, "limit": limit, "policy": context.policy.name})
 
 
-@rule("SONG-APPROVE-001", Criterion.SONG, Severity.WARNING, reads=["context.changes"],
+@rule("SONG-APPROVE-001", Criterion.SONG, Severity.WARNING, needs=["changes"], reads=["context.changes"],
       vi="Thay đổi gửi ngày {entered:%d/%m/%Y} vẫn chờ phê duyệt: kỳ phê duyệt cuối tháng "
          "({start:%d/%m}–{end:%d/%m/%Y}) đã qua {overdue} ngày.",
       en="The change submitted on {entered:%Y-%m-%d} still awaits approval: the month-end approval window "
@@ -94,7 +94,7 @@ def _window_passed(_: Record, context: Context) -> Iterator[Hit]:
                              "overdue": (context.today - end).days})
 
 
-@rule("SONG-APPROVE-002", Criterion.SONG, Severity.WARNING, reads=["context.changes"],
+@rule("SONG-APPROVE-002", Criterion.SONG, Severity.WARNING, needs=["changes"], reads=["context.changes"],
       vi="Thay đổi gửi ngày {entered:%d/%m/%Y} chưa được cơ quan cập nhật trong {limit} ngày làm việc "
          "(hạn {due:%d/%m/%Y}, đã trễ {late} ngày làm việc).",
       en="The change submitted on {entered:%Y-%m-%d} was not taken up by the agency within {limit} working days "
@@ -155,7 +155,8 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@rule("SONG-SYNC-001", Criterion.SONG, Severity.WARNING, reads=["context.approved_at", "context.acknowledged_at"],
+@rule("SONG-SYNC-001", Criterion.SONG, Severity.WARNING, needs=["approved_at"],
+      reads=["context.approved_at", "context.acknowledged_at"],
       vi="Phiên bản duyệt ngày {approved:%d/%m/%Y} đã gửi đồng bộ nhưng sau {days} ngày CSDL quốc gia "
          "vẫn chưa xác nhận đã nhận.",
       en="The version approved on {approved:%Y-%m-%d} was sent for sync, but the national database has not "

@@ -6,6 +6,7 @@ is not loaded as data yet."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +21,7 @@ PLACES = {"birth_place": ("nơi sinh", "birth place"), "home_town": ("quê quán
 _PREFIX = re.compile(r"^\s*(tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few province spellings recur in every record
 def _key(name: str) -> str:
     return fold(_PREFIX.sub("", name))
 

@@ -21,7 +21,7 @@ IDENTITY: dict[str, tuple[str, str]] = {
 READS = ["context.citizen_check", *IDENTITY]
 
 
-@rule("DUNG-DANCU-001", Criterion.DUNG, Severity.ERROR, reads=READS,
+@rule("DUNG-DANCU-001", Criterion.DUNG, Severity.ERROR, needs=["citizen_check"], reads=READS,
       vi="Thông tin {label_vi} không khớp với Cơ sở dữ liệu quốc gia về dân cư (đối chiếu ngày {checked_on_vi}).",
       en="The {label_en} does not match the national population database (checked on {checked_on}).")
 def _mismatch(_: Record, context: Context) -> Iterator[Hit]:
@@ -34,7 +34,7 @@ def _mismatch(_: Record, context: Context) -> Iterator[Hit]:
         yield Hit(field or None, {"label_vi": vi, "label_en": en, **on})
 
 
-@rule("DUNG-DANCU-002", Criterion.DUNG, Severity.ERROR, reads=READS,
+@rule("DUNG-DANCU-002", Criterion.DUNG, Severity.ERROR, needs=["citizen_check"], reads=READS,
       vi="Không tìm thấy số định danh cá nhân này trong Cơ sở dữ liệu quốc gia về dân cư (đối chiếu ngày "
          "{checked_on_vi}).",
       en="The personal ID was not found in the national population database (checked on {checked_on}).")
