@@ -133,6 +133,15 @@ class TestMakeRun:
         me = httpx.get(f"{approval}/api/v1/me", headers=auth, timeout=10)
         assert me.status_code == 200 and me.json()["roles"] == ["doha_admin"]
         self._check_change_flow(api, approval, accounts)
+        self._check_quality_gauges(api)
+
+    def _check_quality_gauges(self, api: str) -> None:
+        """The replica takes the day's quality snapshot at start: the gauges show the demo's 200 records."""
+        deadline = time.monotonic() + 30
+        while "hoso_quality_records{" not in (text := httpx.get(f"{api}/metrics", timeout=10).text):
+            assert time.monotonic() < deadline, "no quality gauges in /metrics"
+            time.sleep(0.5)
+        assert 'hoso_quality_records{org_unit="01"} 200.0' in text
 
     def _check_change_flow(self, api: str, approval: str, accounts: list[dict[str, str]]) -> None:
         """An officer's edit crosses to approval-api (a service token profile-api mints) and waits there."""

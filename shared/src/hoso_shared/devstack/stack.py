@@ -127,7 +127,7 @@ def _announce(stack: Stack, accounts: list[dict[str, str]]) -> None:
     print("\nHồ sơ Gateway is running:")
     for name, url in stack.urls().items():
         print(f"  {name:<13} {url}   (docs: {url}/docs)")
-    print("\nDemo logins (also in .data/demo.json):")
+    print(f"\nDemo logins (also in {stack.data_dir / 'demo.json'}):")
     for a in accounts:
         print(f"  {a['role']:<13} {a['username']:<18} {a['password']}")
     print("\nCtrl-C stops everything.", flush=True)

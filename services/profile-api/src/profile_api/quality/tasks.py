@@ -46,12 +46,14 @@ async def tick(quality: Quality) -> snapshots.Taken | None:
 
 
 async def run(quality: Quality, interval: float) -> None:
+    """A tick at once (a fresh installation has its first snapshot and gauges within seconds), then
+    one per interval."""
     while True:
-        await asyncio.sleep(interval)
         try:
             await tick(quality)
         except Exception as exc:
             log.warning("quality_tick_failed", error=type(exc).__name__)
+        await asyncio.sleep(interval)
 
 
 async def start(quality: Quality, interval: float) -> asyncio.Task[None] | None:
