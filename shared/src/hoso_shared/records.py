@@ -3,11 +3,12 @@ for the rest, AES-GCM for the sensitive part. Versions are sealed snapshots of t
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date
 from typing import Any
 
-from hoso_shared.crypto import FieldCipher, digest, open_json, seal_json
+from hoso_shared.crypto import FieldCipher, canonical_json, open_json, seal_json
 from hoso_shared.db.models import Profile, ProfileSectionRow
 from hoso_shared.form import COLUMN_ITEMS, SECTIONS, SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 
@@ -93,8 +94,10 @@ def snapshot(profile: Profile, items: dict[str, Any], sections: dict[str, list[d
 
 
 def seal_snapshot(record: Record, cipher: FieldCipher) -> tuple[bytes, str, str]:
-    sealed, key_id = seal_json(cipher, record, field="profile_version")
-    return sealed, key_id, digest(record)
+    """(sealed bytes, key id, sha256 digest), from one canonical serialisation of the snapshot."""
+    canonical = canonical_json(record)
+    sealed, key_id = cipher.encrypt(canonical.decode(), field="profile_version")
+    return sealed, key_id, hashlib.sha256(canonical).hexdigest()
 
 
 def open_snapshot(blob: bytes, key_id: str, cipher: FieldCipher) -> Record:

@@ -99,21 +99,25 @@ async def with_calendar(session: AsyncSession, basis: Basis) -> Basis:
 
 
 async def judge_rows(session: AsyncSession, rows: list[queries.ProfileRow], basis: Basis) -> list[Judged]:
-    basis = await with_calendar(session, basis)
+    return await _judge_page(session, rows, await with_calendar(session, basis))
+
+
+async def _judge_page(session: AsyncSession, rows: list[queries.ProfileRow], basis: Basis) -> list[Judged]:
     loaded = await load(session, rows)
     return await asyncio.to_thread(judge_loaded, loaded, basis)
 
 
 async def judge_subtree(session: AsyncSession, basis: Basis, *, within: str,
                         principal: Principal | None = None) -> AsyncIterator[list[Judged]]:
-    """Every kept record under `within`, a page at a time."""
+    """Every kept record under `within`, a page at a time (the calendar read once for them all)."""
+    basis = await with_calendar(session, basis)
     after = None
     while True:
         rows = await queries.profile_page(session, within=within, principal=principal, after=after)
         if not rows:
             return
         after = rows[-1][0].id
-        yield await judge_rows(session, rows, basis)
+        yield await _judge_page(session, rows, basis)
         if len(rows) < queries.PAGE:
             return
 

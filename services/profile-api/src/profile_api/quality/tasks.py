@@ -57,14 +57,15 @@ async def run(quality: Quality, interval: float) -> None:
 
 
 async def start(quality: Quality, interval: float) -> asyncio.Task[None] | None:
-    """Gauges from the snapshots at startup (a database problem only delays them); the loop after."""
+    """With a loop, its first tick publishes the gauges at once; without one, load them from the
+    snapshots here (a database problem only delays them)."""
+    if interval > 0:
+        return asyncio.create_task(run(quality, interval), name="quality-snapshots")
     try:
         await refresh(quality)
     except Exception as exc:
         log.warning("quality_gauges_not_loaded", error=type(exc).__name__)
-    if interval <= 0:
-        return None
-    return asyncio.create_task(run(quality, interval), name="quality-snapshots")
+    return None
 
 
 async def stop(task: asyncio.Task[None] | None) -> None:
