@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, repeat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from hoso_shared.validation.model import Criterion, Fix, Hit, Record, Severity, memoised
@@ -30,7 +30,7 @@ from hoso_shared.validation.normalise import (
     normalise_text,
 )
 from hoso_shared.validation.registry import rule
-from hoso_shared.validation.rules.dates import DATE_ITEMS, PERIOD_SECTIONS
+from hoso_shared.validation.rules.dates import DATE_ITEMS, PERIOD_SECTIONS, any_on_or_before
 
 TEXT_ITEMS = (
     "managing_agency", "employing_unit", "file_number", "legacy_identifier", "full_name", "other_names",
@@ -67,8 +67,8 @@ JUNK_MAX_LENGTH = 16
 # Dates no one is born, recruited or admitted on: the 1900-01-01 default, Excel's day 0 (1899-12-30,
 # 1899-12-31 in the 1900 system) and the minimum date of many libraries.
 PLACEHOLDER_DATES = frozenset({"1900-01-01", "1899-12-30", "1899-12-31", "0001-01-01"})
+LATEST_PLACEHOLDER = max(PLACEHOLDER_DATES)  # no date after it can be one: the fast path's bound
 DATE_KEYS = tuple(DATE_ITEMS)
-FROM, TO = "from_date", "to_date"
 PERIODS = frozenset(PERIOD_SECTIONS)
 MOBILE = re.compile(r"^0[35789][0-9]{8}$")  # 10 digits since the 2018 renumbering
 LANDLINE = re.compile(r"^02[0-9]{9}$")  # 11 digits: 02 + area code + subscriber
@@ -77,10 +77,28 @@ LANDLINE = re.compile(r"^02[0-9]{9}$")  # 11 digits: 02 + area code + subscriber
 Suspect = Callable[[str, bool], bool]  # (value, multiline) → worth a closer look?
 
 
-def gather(record: Record) -> tuple[list[Any], list[Any]]:
-    """(one-line, multi-line) free-text values of the record, collected once per judged record."""
-    result: tuple[list[Any], list[Any]] = memoised(record, "free_text", _gather)
+@dataclass(frozen=True, slots=True)
+class FreeText:
+    """The record's free text, looked at once per judged record by the Sạch rules' fast paths."""
+
+    short: list[Any]  # one-line values
+    long: list[Any]  # multi-line values
+    blob: str | None  # the one-line values joined by "|"; None when one is not text
+    tidy: bool  # every one-line value already in normal form (False: look closer)
+
+
+def gather(record: Record) -> FreeText:
+    result: FreeText = memoised(record, "free_text", _free_text)
     return result
+
+
+def _free_text(record: Record) -> FreeText:
+    short, long = _gather(record)
+    try:
+        blob: str | None = "|".join(short)
+    except TypeError:  # a value that is not text: the slow path skips it
+        blob = None
+    return FreeText(short, long, blob, blob is not None and (not blob or tidy_blob(blob)))
 
 
 def _gather(record: Record) -> tuple[list[Any], list[Any]]:
@@ -142,13 +160,9 @@ def tidy_blob(blob: str) -> bool:
     return tidy(blob) and " |" not in blob and "| " not in blob
 
 
-def all_tidy(short: list[Any], long: list[Any]) -> bool:
+def all_tidy(text: FreeText) -> bool:
     """Every value in normal form, the one-line values judged all at once."""
-    try:
-        blob = "|".join(short)
-    except TypeError:  # a value that is not text: the slow path skips it
-        return False
-    return (not blob or tidy_blob(blob)) and all(isinstance(v, str) and normalise_multiline(v) == v for v in long)
+    return text.tidy and all(isinstance(v, str) and normalise_multiline(v) == v for v in text.long)
 
 
 def names(record: Record) -> Iterator[tuple[str, str]]:
@@ -189,7 +203,7 @@ TEXT_READS = ["free-text items", "birth_place", "home_town", "residence", "text 
 @rule("SACH-TEXT-001", Criterion.SACH, Severity.WARNING, reads=TEXT_READS,
       vi="Văn bản chưa ở dạng chuẩn: {problem_vi}.", en="The text is not in normal form: {problem_en}.")
 def _normal_text(record: Record, _: Any) -> Iterator[Hit]:
-    if all_tidy(*gather(record)):
+    if all_tidy(gather(record)):
         return
     for field, value, multiline in texts(record, _untidy):
         clean = _clean(value, multiline)
@@ -250,20 +264,20 @@ def _placeholder(value: str, _: bool) -> bool:
     return value.casefold() in JUNK or (not tidy(value) and normalise_text(value).casefold() in JUNK)
 
 
-def _any_placeholder(short: list[Any], long: list[Any]) -> bool:
-    """Cheaply: might a value be a placeholder? Only short values can be; they are checked all at once."""
-    try:
-        blob = "|".join([v for v in chain(short, long) if len(v) <= JUNK_MAX_LENGTH])
-    except TypeError:
+def _any_placeholder(text: FreeText) -> bool:
+    """Cheaply: might a value be a placeholder? The one-line values are split back out of their joined,
+    case-folded form (a "|" inside a value only splits it further: a false alarm at worst); multi-line
+    values are few, and only short ones can be placeholders."""
+    if not text.tidy or not JUNK.isdisjoint(text.blob.casefold().split("|") if text.blob else ()):
         return True
-    return bool(blob) and (not tidy_blob(blob) or not JUNK.isdisjoint(blob.casefold().split("|")))
+    return any(not isinstance(v, str) or (len(v) <= JUNK_MAX_LENGTH and _placeholder(v, True)) for v in text.long)
 
 
 @rule("SACH-JUNK-001", Criterion.SACH, Severity.ERROR, reads=TEXT_READS,
       vi="Giá trị “{value}” là ký tự giữ chỗ, không phải dữ liệu: hãy để trống hoặc nhập giá trị thật.",
       en="“{value}” is a placeholder, not data: leave the item empty or enter the real value.")
 def _junk_text(record: Record, _: Any) -> Iterator[Hit]:
-    if not _any_placeholder(*gather(record)):
+    if not _any_placeholder(gather(record)):
         return
     for field, value, _multiline in texts(record, _placeholder):
         shown = normalise_text(value)
@@ -275,24 +289,14 @@ def _junk_text(record: Record, _: Any) -> Iterator[Hit]:
       vi="Ngày {value} là ngày giữ chỗ (mặc định của phần mềm), không phải ngày thật.",
       en="{value} is a placeholder date (a software default), not a real date.")
 def _junk_date(record: Record, _: Any) -> Iterator[Hit]:
+    if not any_on_or_before(record, LATEST_PLACEHOLDER):
+        return
     items = record.get("items", {})
-    if not _none_of(PLACEHOLDER_DATES, map(items.get, DATE_KEYS)):
-        for key in DATE_KEYS:
-            if isinstance(value := items.get(key), str) and value in PLACEHOLDER_DATES:
-                yield Hit(key, {"value": value})
+    for key in DATE_KEYS:
+        if isinstance(value := items.get(key), str) and value in PLACEHOLDER_DATES:
+            yield Hit(key, {"value": value})
     for table, rows in record.get("sections", {}).items():
-        if not rows or table not in PERIODS or (_none_of(PLACEHOLDER_DATES, map(dict.get, rows, repeat(FROM)))
-                                                and _none_of(PLACEHOLDER_DATES, map(dict.get, rows, repeat(TO)))):
-            continue
-        for i, row in enumerate(rows):
+        for i, row in enumerate(rows) if table in PERIODS and isinstance(rows, list) else ():
             for column in ("from_date", "to_date") if isinstance(row, dict) else ():
                 if isinstance(value := row.get(column), str) and value in PLACEHOLDER_DATES:
                     yield Hit(f"{table}[{i}].{column}", {"value": value})
-
-
-def _none_of(values: frozenset[str], candidates: Iterable[Any]) -> bool:
-    """No candidate is one of `values`; False when unsure (an odd, unhashable value or row)."""
-    try:
-        return values.isdisjoint(candidates)
-    except TypeError:
-        return False

@@ -12,7 +12,9 @@ confirmed by parsing before it is reported. Also the date helpers the other rule
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain, repeat
 from typing import Any
 
 from hoso_shared.form.base import Period
@@ -146,36 +148,65 @@ def _starts(record: Record) -> list[tuple[str, int, Any]]:
     return found
 
 
-# The scans below are the hot path of DUNG-NGAY-001/002: every date the two rules read, gathered once
-# per judged record; while all are strings, ISO text order is date order, so one max/min answers
+# The scan below is the hot path of DUNG-NGAY-001/002 and SACH-JUNK-002: every date they read, gathered
+# once per judged record; while all are strings, ISO text order is date order, so one max/min answers
 # whether any date may be out of bounds. Only then are the dates parsed and checked one by one.
 
-def date_texts(record: Record) -> tuple[bool, str | None, str | None, str | None]:
-    """(all strings?, latest of all, earliest date item, earliest table start), once per record."""
-    result: tuple[bool, str | None, str | None, str | None] = memoised(record, "date_texts", _date_texts)
+@dataclass(frozen=True, slots=True)
+class DateTexts:
+    strings: bool  # every date a string? (if not, the bounds below are None: look closer)
+    latest: str | None  # of the date items and the table starts
+    earliest_item: str | None
+    earliest_start: str | None  # of the table rows' "từ"
+    earliest_end: str | None  # of the table rows' "đến"
+
+
+UNSURE = DateTexts(False, None, None, None, None)
+
+
+def date_texts(record: Record) -> DateTexts:
+    result: DateTexts = memoised(record, "date_texts", _date_texts)
     return result
 
 
-def _date_texts(record: Record) -> tuple[bool, str | None, str | None, str | None]:
-    values = [v for v in map((record.get("items") or {}).get, DATE_KEYS) if v is not None]
-    starts = [v for _, _, v in _starts(record)]
-    if any(v.__class__ is not str for v in values) or any(v.__class__ is not str for v in starts):
-        return False, None, None, None
-    everything = values + starts
-    return True, max(everything, default=None), min(values, default=None), min(starts, default=None)
+def _date_texts(record: Record) -> DateTexts:
+    values = list(filter(None, map((record.get("items") or {}).get, DATE_KEYS)))
+    starts: list[Any] = []
+    ends: list[Any] = []
+    for section, table in (record.get("sections") or {}).items():
+        if section in PERIODS and table.__class__ is list:
+            try:
+                starts += filter(None, map(dict.get, table, repeat("from_date")))
+                ends += filter(None, map(dict.get, table, repeat("to_date")))
+            except TypeError:  # a row that is not a dict
+                return UNSURE
+    try:
+        "".join(chain(values, starts, ends))  # raises at the first value that is not a string, in C
+    except TypeError:
+        return UNSURE
+    earliest_item, earliest_start = (min(values) if values else None), (min(starts) if starts else None)
+    latest = max(values + starts) if values or starts else None
+    return DateTexts(True, latest, earliest_item, earliest_start, min(ends) if ends else None)
 
 
 def _any_after(record: Record, text: str) -> bool:
-    strings, latest, _, _ = date_texts(record)
-    return not strings or (latest is not None and latest > text)
+    texts = date_texts(record)
+    return not texts.strings or (texts.latest is not None and texts.latest > text)
 
 
 def _any_before(record: Record, text: str, month: str) -> bool:
-    strings, _, earliest_item, earliest_start = date_texts(record)
-    if not strings:
+    texts = date_texts(record)
+    if not texts.strings:
         return True
-    return (earliest_item is not None and earliest_item < text) or (
-        earliest_start is not None and earliest_start < month)
+    return (texts.earliest_item is not None and texts.earliest_item < text) or (
+        texts.earliest_start is not None and texts.earliest_start < month)
+
+
+def any_on_or_before(record: Record, text: str) -> bool:
+    """Might any date the record holds (items, table starts and ends) fall on or before `text`?"""
+    texts = date_texts(record)
+    return not texts.strings or any(
+        d is not None and d <= text for d in (texts.earliest_item, texts.earliest_start, texts.earliest_end))
 
 
 def _dated(field: str, labels: tuple[str, str], day: date, more: dict[str, str]) -> Hit:
