@@ -132,6 +132,7 @@ def build(service: str, db_url: str, sessionmaker: Any, **overrides: Any) -> Fas
         from approval_api.app import create_app as approval_app
         from approval_api.settings import Settings as ApprovalSettings
 
+        values.setdefault("reconcile_interval_seconds", 0)  # the same one-connection reason; tests tick by hand
         return approval_app(ApprovalSettings(**values), sessionmaker=sessionmaker)
     if service == "sync-gateway":
         from sync_gateway.app import create_app as gateway_app

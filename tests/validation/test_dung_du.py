@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hoso_shared.form import SECTIONS, Category, ProfileItems, Status
 from hoso_shared.form.base import Period
 from hoso_shared.validation import RULES, ChangeFact, CitizenCheck, Context, Finding, judge
-from hoso_shared.validation.rules import codes, completeness, dates, evidence, population, salary
+from hoso_shared.validation.rules import codes, completeness, date_scan, dates, evidence, population, salary
 
 TODAY = date(2026, 11, 23)
 CONTEXT = Context(today=TODAY, citizen_check=CitizenCheck(date(2026, 9, 1), "match"))
@@ -75,7 +75,7 @@ class TestTablesStayInStep:
 
     def test_date_labels_cover_exactly_the_date_items_of_the_form(self) -> None:
         date_fields = {name for name, f in ProfileItems.model_fields.items() if f.annotation in (date, date | None)}
-        assert set(dates.DATE_ITEMS) == date_fields
+        assert set(dates.DATE_ITEMS) == date_fields == set(date_scan.DATE_KEYS)
 
     def test_section_labels_cover_exactly_the_period_tables(self) -> None:
         periods = {name for name, (_, model, _) in SECTIONS.items() if issubclass(model, Period)}

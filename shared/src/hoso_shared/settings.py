@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hoso_shared.validation.policies import DEFAULT_POLICY, POLICIES
 
 PLACEHOLDER = "change-me"
 
@@ -32,9 +34,20 @@ class CommonSettings(BaseSettings):
     auth_jwks_url: str = ""  # profile-api's /.well-known/jwks.json
     auth_leeway_seconds: int = 30
 
+    # The deadline policy (DOMAIN "decisions"): `hanoi-2024` or `nd27-2026`. It sets the approval window,
+    # the deadlines the quality rules judge and when requests are overdue, for every service alike.
+    policy: str = DEFAULT_POLICY
+
     # Field encryption at rest: key ids to 32-byte keys (base64url); the first is current.
     field_keys: dict[str, SecretStr] = {}
     lookup_hmac_key: SecretStr = SecretStr(PLACEHOLDER)
+
+    @field_validator("policy")
+    @classmethod
+    def _known_policy(cls, value: str) -> str:
+        if value not in POLICIES:
+            raise ValueError(f"unknown policy {value!r}; known: {', '.join(sorted(POLICIES))}")
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> CommonSettings:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
-from hoso_shared.db.models import Account, ChangeRequest, OutboxRow, Profile, ProfileVersion
+from hoso_shared.db.models import Account, Attachment, ChangeRequest, OutboxRow, Profile, ProfileVersion
 from tests.conftest import AppClient
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 
@@ -32,7 +32,11 @@ async def setup(session: AsyncSession, token_issuer: TokenIssuer) -> dict[str, A
     admin = await make_account(session, unit=agency, role="agency_admin")
     doha = await make_account(session, unit=root, role="doha_admin")
     svc = await make_account(session, unit=root, role="service", kind="client")
-    return {
+    scan = Attachment(profile_id=person.id, filename="quyet-dinh.pdf", content_type="application/pdf", size=8,
+                      sha256="0" * 64, content=b"%PDF-1.7", uploaded_by=admin.id)
+    session.add(scan)
+    await session.flush()
+    return {"evidence": [str(scan.id)],
         "root": root, "agency": agency, "other": other, "person": person, "officer": officer,
         "as_officer": bearer(token_issuer, principal_for(officer, agency)),
         "as_admin": bearer(token_issuer, principal_for(admin, agency)),
@@ -140,7 +144,8 @@ class TestSections:
         t = await setup(session, token_issuer)
         pid, base = t["person"].id, f"/api/v1/profiles/{t['person'].id}"
         award = {"year": 2024, "award": "Bằng khen của Chủ tịch UBND thành phố"}
-        added = await profile_api.post(f"{base}/awards", headers=t["as_admin"], json={"row": award})
+        added = await profile_api.post(f"{base}/awards", headers=t["as_admin"],
+                                       json={"row": award, "attachment_ids": t["evidence"]})
         assert added.status_code == 202
         await approve(session, added.json()["change_request_id"])
         await profile_api.post(f"/internal/v1/change-requests/{added.json()['change_request_id']}/apply",
@@ -149,14 +154,15 @@ class TestSections:
         assert [r["award"] for r in rows] == [award["award"]]
 
         replaced = await profile_api.put(f"{base}/awards/{rows[0]['id']}", headers=t["as_admin"],
-                                         json={"row": {**award, "year": 2025}})
+                                         json={"row": {**award, "year": 2025}, "attachment_ids": t["evidence"]})
         await approve(session, replaced.json()["change_request_id"])
         await profile_api.post(f"/internal/v1/change-requests/{replaced.json()['change_request_id']}/apply",
                                headers=t["as_service"])
         rows = (await profile_api.get(f"{base}/awards", headers=t["as_admin"])).json()
         assert [(r["id"], r["year"]) for r in rows] == [(rows[0]["id"], 2025)]
 
-        removed = await profile_api.delete(f"{base}/awards/{rows[0]['id']}", headers=t["as_admin"])
+        removed = await profile_api.request("DELETE", f"{base}/awards/{rows[0]['id']}", headers=t["as_admin"],
+                                            json={"attachment_ids": t["evidence"]})
         await approve(session, removed.json()["change_request_id"])
         await profile_api.post(f"/internal/v1/change-requests/{removed.json()['change_request_id']}/apply",
                                headers=t["as_service"])

@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
         if settings.audit_seal_interval_seconds > 0:
             app.state.sealer = sealer.start(app.state.sessionmaker, settings.audit_seal_interval_seconds)
         quality = quality_tasks.Quality(app.state.sessionmaker, app.state.field_cipher,
-                                        POLICIES[settings.quality_policy], app.state.quality_gauges)
+                                        POLICIES[settings.policy], app.state.quality_gauges)
         app.state.quality = quality
         app.state.quality_task = await quality_tasks.start(quality, settings.quality_interval_seconds)
 

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr
 
 from hoso_shared.settings import CommonSettings
-from hoso_shared.validation import DEFAULT_POLICY, POLICIES
 
 # Evidence uploads (POST /api/v1/profiles/{id}/attachments) get their own body limit.
 ATTACHMENT_UPLOADS = r"/api/v1/profiles/[^/]+/attachments"
@@ -27,18 +26,9 @@ class Settings(CommonSettings):
     upload_max_bytes: int = 10 * 1024 * 1024
     # The largest spreadsheet a bulk import accepts (a 10,000-row workbook is 1–2 MB).
     import_max_bytes: int = 20 * 1024 * 1024
-    # The deadline policy records are judged under (quality reports, snapshots): a name of POLICIES.
-    quality_policy: str = DEFAULT_POLICY
     # How often each replica reloads the quality gauges from the latest snapshots and takes today's
     # snapshot when none exists yet (one replica does, under a lock); 0 = only at startup, no snapshots.
     quality_interval_seconds: float = 300.0
-
-    @field_validator("quality_policy")
-    @classmethod
-    def _known_policy(cls, value: str) -> str:
-        if value not in POLICIES:
-            raise ValueError(f"unknown quality policy {value!r}; known: {', '.join(sorted(POLICIES))}")
-        return value
 
     @property
     def body_limit_overrides(self) -> dict[str, int]:

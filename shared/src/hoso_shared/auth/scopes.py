@@ -22,6 +22,7 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
         "profiles:read", "profiles:write", "profiles:sensitive", "org-units:read", "org-units:write",
         "accounts:read", "accounts:write", "change-requests:read", "change-requests:decide",
         "sync-batches:read", "sync-batches:decide", "sync:operate", "reports:read", "quality:read",
+        "approval-windows:write",
     }),
     Role.agency_admin: frozenset({
         "profiles:read", "profiles:write", "profiles:sensitive", "org-units:read", "accounts:read",

@@ -1,21 +1,88 @@
-"""Change requests as they arrive. (The decision workflow builds on these rows.)"""
+"""Change requests: taking them from profile-api, moving them through the workflow (who, when, with
+what evidence), applying approved ones, listing them and summarising the backlog."""
 
 from __future__ import annotations
 
+import base64
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from approval_api.applying.apply import apply_approved
+from approval_api.applying.client import ProfileClient, Refused
 from approval_api.change_requests import queries
-from approval_api.change_requests.errors import ChangeRequestIdReused, ChangeRequestNotFound
-from approval_api.change_requests.schemas import ChangeRequestRead, ForwardedChange
+from approval_api.change_requests.errors import (
+    ChangeRequestIdReused,
+    ChangeRequestNotFound,
+    CommentRequired,
+    EvidenceRequired,
+    OwnRequest,
+    RoleNotAllowed,
+    StaleRequest,
+    TransitionNotAllowed,
+    WindowClosed,
+)
+from approval_api.change_requests.schemas import (
+    Backlog,
+    BacklogRow,
+    BulkAction,
+    BulkItem,
+    BulkResult,
+    ChangeRequestDetail,
+    ChangeRequestPage,
+    ChangeRequestRead,
+    DecisionRead,
+    ForwardedChange,
+    NationalRejection,
+)
+from approval_api.change_requests.workflow import DECISIONS, Action, Caller, Refusal, refusal, target
+from approval_api.metrics import ApprovalMetrics
+from approval_api.windows.policy import local_day, overdue
+from approval_api.windows.service import window_open
 from hoso_shared.auth import Principal
+from hoso_shared.auth.scopes import scopes_for_roles
+from hoso_shared.db.engine import SessionMaker, session_scope
+from hoso_shared.db.models import Account, ChangeRequest, WorkingDayOverride
+from hoso_shared.problems import Forbidden, Problem, ValidationFailed
+from hoso_shared.validation import Policy
+from hoso_shared.validation.rules.evidence import needs_evidence
+
+DECIDE, READ, WRITE, RETURN = ("change-requests:decide", "change-requests:read", "change-requests:write",
+                               "change-requests:return")
+REFUSALS: dict[Refusal, type[Problem]] = {
+    Refusal.NOT_VISIBLE: ChangeRequestNotFound, Refusal.WRONG_ROLE: RoleNotAllowed, Refusal.OWN_REQUEST: OwnRequest,
+    Refusal.STATE: TransitionNotAllowed, Refusal.COMMENT: CommentRequired, Refusal.EVIDENCE: EvidenceRequired,
+}
 
 
-async def accept_forwarded(session: AsyncSession, change: ForwardedChange) -> tuple[ChangeRequestRead, bool]:
-    """Stores the change once; a retry with the same id and content returns the stored one."""
-    now = datetime.now(UTC)
+@dataclass(frozen=True)
+class Env:
+    """What the workflow needs from the running service."""
+
+    sessionmaker: SessionMaker
+    policy: Policy
+    profiles: ProfileClient
+    metrics: ApprovalMetrics
+
+
+def changed_fields(payload: dict[str, Any]) -> list[str]:
+    return sorted({*payload.get("items", {}), *payload.get("sections", {})})
+
+
+def _evidence_missing(payload: dict[str, Any], attachment_ids: list[Any]) -> bool:
+    return needs_evidence(changed_fields(payload)) and not attachment_ids
+
+
+async def accept_forwarded(session: AsyncSession, change: ForwardedChange, now: datetime) -> tuple[
+        ChangeRequestRead, bool]:
+    """Stores the change once; a retry with the same id and content returns the stored one. A change
+    that needs evidence is not taken for submission without it."""
+    if change.submit and _evidence_missing(change.payload, change.attachment_ids):
+        raise EvidenceRequired(fields=[f for f in changed_fields(change.payload) if needs_evidence([f])])
     values = {**change.model_dump(exclude={"submit", "attachment_ids"}),
               "attachment_ids": [str(a) for a in change.attachment_ids],
               "state": "submitted" if change.submit else "draft", "submitted_at": now if change.submit else None}
@@ -25,16 +92,211 @@ async def accept_forwarded(session: AsyncSession, change: ForwardedChange) -> tu
     stored = found[0]
     if not created and (stored.profile_id, stored.payload) != (change.profile_id, change.payload):
         raise ChangeRequestIdReused()
+    if created:
+        queries.add_decision(session, stored.id, "create", "none", stored.state, actor_id=change.requested_by,
+                             actor_name=await _name(session, change.requested_by))
     return ChangeRequestRead.model_validate(stored), created
 
 
-async def get_change_request(session: AsyncSession, principal: Principal,
-                             change_request_id: uuid.UUID) -> ChangeRequestRead:
+async def _name(session: AsyncSession, account_id: uuid.UUID) -> str:
+    name = (await session.execute(select(Account.username).where(Account.id == account_id))).scalar_one_or_none()
+    return name or str(account_id)
+
+
+def _may_see(principal: Principal, request: ChangeRequest, path: str) -> bool:
+    return (request.requested_by == principal.subject or principal.profile_id == request.profile_id
+            or (principal.covers(path) and (principal.has_scopes(READ) or principal.has_scopes(DECIDE))))
+
+
+async def get_detail(session: AsyncSession, principal: Principal, change_request_id: uuid.UUID) -> ChangeRequestDetail:
     found = await queries.by_id(session, change_request_id)
-    if found is None:
+    if found is None or not _may_see(principal, *found):
         raise ChangeRequestNotFound()
-    request, path = found
-    mine = request.requested_by == principal.subject
-    if not mine and not (principal.has_scopes("change-requests:read") and principal.covers(path)):
-        raise ChangeRequestNotFound()
-    return ChangeRequestRead.model_validate(request)
+    trail = [DecisionRead.model_validate(d) for d in await queries.decisions(session, change_request_id)]
+    return ChangeRequestDetail(**ChangeRequestRead.model_validate(found[0]).model_dump(), decisions=trail)
+
+
+async def _delegator(session: AsyncSession, principal: Principal, request: ChangeRequest, path: str,
+                     now: datetime) -> Account | None:
+    """The person the caller decides for today (ủy quyền): they could decide this request themselves."""
+    for account, account_path in await queries.delegators_for(session, principal.subject, local_day(now)):
+        if (path.startswith(account_path) and DECIDE in scopes_for_roles(account.roles)
+                and account.id != request.requested_by and account.profile_id != request.profile_id):
+            return account
+    return None
+
+
+async def act(env: Env, principal: Principal, change_request_id: uuid.UUID, action: Action, comment: str | None,
+              now: datetime) -> ChangeRequestRead:
+    """One transition in its own transaction; an approval then asks profile-api to apply it."""
+    stale: tuple[int, int | None] | None = None
+    async with session_scope(env.sessionmaker) as session:
+        found = await queries.by_id(session, change_request_id, lock=True)
+        if found is None:
+            raise ChangeRequestNotFound()
+        request, path = found
+        covers = principal.covers(path)
+        decides = covers and principal.has_scopes(DECIDE)
+        delegator = None
+        if action in DECISIONS and not decides:
+            delegator = await _delegator(session, principal, request, path, now)
+        caller = Caller(is_requester=request.requested_by == principal.subject,
+                        is_subject=principal.profile_id == request.profile_id,
+                        writes_unit=covers and principal.has_scopes(WRITE), decides_unit=decides or bool(delegator),
+                        reads_unit=covers and principal.has_scopes(READ))
+        why = refusal(action, request.state, caller, comment=comment,
+                      evidence_missing=_evidence_missing(request.payload, request.attachment_ids))
+        if why is not None:
+            raise REFUSALS[why]()
+        if action is Action.APPROVE:
+            if not await window_open(session, env.policy, path, now):
+                env.metrics.window_breaches.labels("approve").inc()
+                raise WindowClosed(policy=env.policy.name)
+            current = await queries.profile_version(session, request.profile_id)
+            if current != request.base_version:
+                stale = (request.base_version, current)
+        before = request.state
+        if stale is not None:
+            request.state = "returned"
+            queries.add_decision(session, request.id, "return", before, "returned", actor_id=None,
+                                 actor_name="approval-api", comment=_stale_comment(*stale))
+        else:
+            _move(request, action, principal, delegator, now, env.metrics)
+            queries.add_decision(session, request.id, action.value, before, request.state,
+                                 actor_id=principal.subject, actor_name=principal.username, on_behalf_of=delegator,
+                                 comment=comment)
+        read = ChangeRequestRead.model_validate(request)
+    if stale is not None:
+        raise StaleRequest(_stale_comment(*stale), base_version=stale[0], current_version=stale[1])
+    if action is Action.APPROVE:
+        return await _apply(env, change_request_id, now, read)
+    return read
+
+
+def _stale_comment(base: int, current: int | None) -> str:
+    return (f"Hồ sơ đã thay đổi (phiên bản {base} → {current}) sau khi yêu cầu được lập; hãy lập lại trên phiên bản "
+            f"hiện tại. The record changed (version {base} → {current}); propose again on the current version.")
+
+
+def _move(request: ChangeRequest, action: Action, principal: Principal, delegator: Account | None, now: datetime,
+          metrics: ApprovalMetrics) -> None:
+    request.state = target(action)
+    if action is Action.SUBMIT:
+        request.submitted_at = now
+    elif action in DECISIONS:
+        request.decided_by, request.decided_at = principal.subject, now
+        request.decided_on_behalf_of = delegator.id if delegator else None
+        if request.submitted_at is not None:
+            metrics.decision_latency.labels(action.value).observe((now - request.submitted_at).total_seconds())
+
+
+async def _apply(env: Env, change_request_id: uuid.UUID, now: datetime, approved: ChangeRequestRead) -> (
+        ChangeRequestRead):
+    result = await apply_approved(env.sessionmaker, env.profiles, change_request_id, now, env.metrics)
+    if isinstance(result, Refused):
+        if result.stale:
+            raise StaleRequest(str(result.problem.get("detail") or ""), **{
+                k: v for k, v in result.problem.items() if k in ("base_version", "current_version")})
+        raise TransitionNotAllowed(f"profile-api refused to apply it: {result.problem.get('title', result.status)}",
+                                   upstream=result.problem)
+    async with session_scope(env.sessionmaker) as session:
+        found = await queries.by_id(session, change_request_id)
+        return ChangeRequestRead.model_validate(found[0]) if found else approved
+
+
+async def bulk(env: Env, principal: Principal, body: BulkAction, now: datetime) -> BulkResult:
+    """Each item in its own transaction: one refusal does not undo the others."""
+    results = []
+    for change_request_id in dict.fromkeys(body.ids):
+        try:
+            read = await act(env, principal, change_request_id, Action(body.action), body.comment, now)
+        except Problem as problem:
+            results.append(BulkItem(id=change_request_id, ok=False, problem=problem.body()))
+        else:
+            results.append(BulkItem(id=change_request_id, ok=True, state=read.state))
+    ok = sum(item.ok for item in results)
+    return BulkResult(succeeded=ok, failed=len(results) - ok, results=results)
+
+
+async def national_return(env: Env, principal: Principal, change_request_id: uuid.UUID, body: NationalRejection,
+                          now: datetime) -> ChangeRequestRead:
+    """The national side rejected an applied change: it goes back to its requester with that reason.
+    Repeating the same rejection is a no-op (receipts can arrive twice)."""
+    if not principal.has_scopes(RETURN):
+        raise Forbidden("Only the sync gateway returns requests for the national side.", missing_scopes=[RETURN])
+    async with session_scope(env.sessionmaker) as session:
+        found = await queries.by_id(session, change_request_id, lock=True)
+        if found is None:
+            raise ChangeRequestNotFound()
+        request = found[0]
+        if request.state == "returned" and request.national_reason == body.reason:
+            return ChangeRequestRead.model_validate(request)
+        if request.state != "applied":
+            raise TransitionNotAllowed(f"Only an applied request can be rejected nationally (it is {request.state}).")
+        request.state, request.national_reason = "returned", body.reason
+        queries.add_decision(session, request.id, "national_return", "applied", "returned",
+                             actor_id=None, actor_name=principal.username, comment=body.reason)
+        return ChangeRequestRead.model_validate(request)
+
+
+def _cursor(request: ChangeRequest) -> str:
+    return base64.urlsafe_b64encode(f"{request.created_at.isoformat()}|{request.id}".encode()).decode()
+
+
+def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    if not cursor:
+        return None
+    try:
+        moment, ident = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(moment), uuid.UUID(ident)
+    except ValueError:
+        raise ValidationFailed("The cursor is not one this API gave out.") from None
+
+
+async def _subtree(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None) -> str | None:
+    if org_unit_id is None:
+        return None
+    path = await queries.unit_path(session, org_unit_id)
+    if path is None or not principal.covers(path):
+        raise ChangeRequestNotFound("No such unit in your subtree.")
+    return path
+
+
+async def list_page(session: AsyncSession, principal: Principal, *, states: list[str], org_unit_id: uuid.UUID | None,
+                    older_than_days: int | None, cursor: str | None, limit: int, now: datetime) -> ChangeRequestPage:
+    path = await _subtree(session, principal, org_unit_id)
+    before = now - timedelta(days=older_than_days) if older_than_days is not None else None
+    rows = await queries.page(session, principal, states=states, unit_path=path, submitted_before=before,
+                              after=_after(cursor), limit=limit + 1)
+    items = [ChangeRequestRead.model_validate(r) for r, _ in rows[:limit]]
+    return ChangeRequestPage(items=items, next_cursor=_cursor(rows[limit - 1][0]) if len(rows) > limit else None)
+
+
+async def days_off(session: AsyncSession) -> tuple[frozenset[Any], frozenset[Any]]:
+    """The working-day overrides DOHA keeps (profile-api's table): extra holidays, extra working days."""
+    rows = (await session.execute(select(WorkingDayOverride.day, WorkingDayOverride.kind))).all()
+    return (frozenset(d for d, k in rows if k == "holiday"), frozenset(d for d, k in rows if k == "working_day"))
+
+
+async def backlog(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, policy: Policy,
+                  now: datetime) -> Backlog:
+    if not (principal.has_scopes(READ) or principal.has_scopes(DECIDE)):
+        raise Forbidden("Reading the backlog needs change-requests:read.", missing_scopes=[READ])
+    path = await _subtree(session, principal, org_unit_id) or principal.org_path
+    late = await overdue_by_unit(session, path, policy, now)
+    rows = [BacklogRow(org_unit_id=unit_id, org_unit_code=code, org_unit_name=name, state=state, count=count,
+                       oldest_since=oldest, overdue=late.get(unit_id, 0) if state == "submitted" else 0)
+            for unit_id, code, name, state, count, oldest in await queries.backlog(session, path, OPEN)]
+    return Backlog(policy=policy.name, rows=rows)
+
+
+OPEN = ("draft", "submitted", "returned", "approved")
+
+
+async def overdue_by_unit(session: AsyncSession, path: str, policy: Policy, now: datetime) -> dict[uuid.UUID, int]:
+    holidays, working = await days_off(session)
+    late: dict[uuid.UUID, int] = {}
+    for unit_id, submitted_at in await queries.submitted_since(session, path):
+        if overdue(policy, submitted_at, now, extra_holidays=holidays, extra_working_days=working):
+            late[unit_id] = late.get(unit_id, 0) + 1
+    return late

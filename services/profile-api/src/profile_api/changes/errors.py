@@ -33,3 +33,7 @@ class ChangeRequestUnknown(NotFound):
 
 class ProfileArchived(Problem):
     status, slug, title = 409, "profile-archived", "The record is archived; it can be read but not changed"
+
+
+class EvidenceRequired(ValidationFailed):
+    slug, title = "evidence-required", "This change needs its supporting document attached before submission"

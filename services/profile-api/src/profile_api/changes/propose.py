@@ -15,9 +15,10 @@ from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import Profile
 from hoso_shared.form import SECTIONS, ProfileItems
 from hoso_shared.problems import Forbidden
+from hoso_shared.validation.rules.evidence import needs_evidence
 from profile_api.changes import queries
 from profile_api.changes.clients import ApprovalClient
-from profile_api.changes.errors import InvalidChange, ProfileArchived, RowNotFound, UnknownAttachment
+from profile_api.changes.errors import EvidenceRequired, InvalidChange, ProfileArchived, RowNotFound, UnknownAttachment
 from profile_api.changes.schemas import ChangeAccepted, ItemsChange, LifecycleChange, RowChange, RowRemoval
 from profile_api.profiles import service as profiles
 from profile_api.profiles.errors import InvalidSection, OrgUnitNotFound
@@ -40,6 +41,10 @@ async def _editable(session: AsyncSession, principal: Principal, profile_id: uui
 
 async def _forward(session: AsyncSession, principal: Principal, profile: Profile, payload: dict[str, Any],
                    attachments: list[uuid.UUID], comment: str | None, client: ApprovalClient) -> ChangeAccepted:
+    changed = sorted({*payload.get("items", {}), *payload.get("sections", {})})
+    if needs_evidence(changed) and not attachments:
+        raise EvidenceRequired("Attach the document that proves this change (upload it first, then pass its id).",
+                               fields=[f for f in changed if needs_evidence([f])])
     unknown = set(attachments) - await queries.attachment_ids(session, profile.id)
     if unknown:
         raise UnknownAttachment(unknown=sorted(str(a) for a in unknown))

@@ -1,5 +1,5 @@
 """`python -m profile_api.quality snapshot [--day YYYY-MM-DD] [--unit CODE]` against $DATABASE_URL, with
-profile-api's settings (HOSO_FIELD_KEYS to read the records, HOSO_QUALITY_POLICY).
+profile-api's settings (HOSO_FIELD_KEYS to read the records, HOSO_POLICY).
 
 Snapshots every unit (or one unit's subtree) for the day, default today in Asia/Ho_Chi_Minh;
 running it again for the same day replaces that day's rows. Exit 0 on success, 2 on usage."""
@@ -38,7 +38,7 @@ async def _snapshot(settings: Settings, day: date, unit_code: str | None) -> sna
                 if root is None:
                     return None
             return await snapshots.take_snapshot(session, FieldCipher.from_settings(settings),
-                                                 policy=POLICIES[settings.quality_policy], day=day, root_id=root)
+                                                 policy=POLICIES[settings.policy], day=day, root_id=root)
     finally:
         await engine.dispose()
 

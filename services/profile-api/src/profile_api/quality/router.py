@@ -26,7 +26,7 @@ JUDGED = ("Judged now, as of today in Asia/Ho_Chi_Minh, under the deadline polic
 
 
 def _basis(request: Request) -> Basis:
-    return service.basis(request.app.state.settings.quality_policy, request.app.state.field_cipher,
+    return service.basis(request.app.state.settings.policy, request.app.state.field_cipher,
                          today=datetime.now(VN).date())
 
 

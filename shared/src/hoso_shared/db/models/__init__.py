@@ -3,7 +3,13 @@
 from hoso_shared.db.models.accounts import Account
 from hoso_shared.db.models.audit import AuditEntry
 from hoso_shared.db.models.calendar import WorkingDayOverride
-from hoso_shared.db.models.change_requests import ChangeRequest, ChangeRequestState
+from hoso_shared.db.models.change_requests import (
+    ApprovalWindow,
+    ChangeRequest,
+    ChangeRequestState,
+    Decision,
+    Delegation,
+)
 from hoso_shared.db.models.imports import ImportJob
 from hoso_shared.db.models.org_units import OrgUnit, OrgUnitPeriod
 from hoso_shared.db.models.outbox import OutboxRow
@@ -19,7 +25,8 @@ from hoso_shared.db.models.quality import QualitySnapshot
 from hoso_shared.db.models.sync_batches import SyncBatch
 
 __all__ = [
-    "Account", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "Delivery", "ImportJob",
+    "Account", "ApprovalWindow", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "Decision",
+    "Delegation", "Delivery", "ImportJob",
     "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet", "Profile", "ProfileAssignment", "ProfileSectionRow",
     "ProfileVersion", "QualitySnapshot", "Receipt",
     "SigningKey", "SyncBatch", "WorkingDayOverride",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +39,9 @@ class ChangeRequest(UUIDKey, Timestamps, Base):
     decided_at: Mapped[datetime | None]
     comment: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None]
+    applied_version: Mapped[int | None]  # the profile version profile-api wrote for it
+    applied_at: Mapped[datetime | None]
+    national_reason: Mapped[str | None] = mapped_column(Text)  # why the national side rejected it
 
     __table_args__ = (
         CheckConstraint(
@@ -46,3 +49,57 @@ class ChangeRequest(UUIDKey, Timestamps, Base):
         ),
         Index("ix_change_requests_state_org", "state", "org_unit_id"),
     )
+
+
+class Decision(Base):
+    """One transition of a change request, by whom (and for whom, under a delegation) and why.
+    Appended only: the request's trail."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    change_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("change_requests.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)  # submit | approve | reject | return | withdraw | apply | national_return
+    from_state: Mapped[str] = mapped_column(Text)
+    to_state: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))  # None: a service or the system
+    actor_name: Mapped[str] = mapped_column(Text)
+    on_behalf_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    on_behalf_of_name: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Delegation(UUIDKey, Base):
+    """Ủy quyền: `delegate_id` decides for `delegator_id` (in the delegator's subtree) from `starts_on`
+    to `ends_on` inclusive, unless revoked."""
+
+    __tablename__ = "delegations"
+
+    delegator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    delegate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    revoked_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("starts_on <= ends_on", name="ordered"),
+        CheckConstraint("delegator_id <> delegate_id", name="not_self"),
+    )
+
+
+class ApprovalWindow(UUIDKey, Base):
+    """An extraordinary window DOHA opens for a unit subtree, outside the policy's monthly one."""
+
+    __tablename__ = "approval_windows"
+
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    opened_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    __table_args__ = (CheckConstraint("opens_at < closes_at", name="ordered"),)

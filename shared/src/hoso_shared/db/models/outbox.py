@@ -31,4 +31,7 @@ class OutboxRow(Base):
     __table_args__ = (
         # The gateway's hot path: released rows it has not yet taken.
         Index("ix_outbox_pending", "id", postgresql_where="released_at IS NOT NULL AND consumed_at IS NULL"),
+        # A sync batch's lookups: rows not yet in a batch, and a batch's rows.
+        Index("ix_outbox_unbatched", "org_unit_id", postgresql_where="sync_batch_id IS NULL"),
+        Index("ix_outbox_sync_batch_id", "sync_batch_id"),
     )

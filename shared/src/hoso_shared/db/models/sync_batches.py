@@ -21,6 +21,7 @@ class SyncBatch(UUIDKey, Timestamps, Base):
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     decided_at: Mapped[datetime | None]
     comment: Mapped[str | None] = mapped_column(Text)
+    record_count: Mapped[int] = mapped_column(server_default="0")
 
     __table_args__ = (
         CheckConstraint("state IN ('submitted', 'approved', 'returned')", name="state"),

@@ -30,7 +30,8 @@ from hoso_shared.validation.normalise import (
     normalise_text,
 )
 from hoso_shared.validation.registry import rule
-from hoso_shared.validation.rules.dates import DATE_ITEMS, PERIOD_SECTIONS, any_on_or_before
+from hoso_shared.validation.rules.date_scan import any_on_or_before
+from hoso_shared.validation.rules.dates import DATE_ITEMS, PERIOD_SECTIONS
 
 TEXT_ITEMS = (
     "managing_agency", "employing_unit", "file_number", "legacy_identifier", "full_name", "other_names",

@@ -12,16 +12,15 @@ confirmed by parsing before it is reported. Also the date helpers the other rule
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain, repeat
 from typing import Any
 
 from hoso_shared.form.base import Period
 from hoso_shared.form.sections import SECTIONS
 from hoso_shared.validation.context import Context
-from hoso_shared.validation.model import Criterion, Fix, Hit, Record, Severity, memoised
+from hoso_shared.validation.model import Criterion, Fix, Hit, Record, Severity
 from hoso_shared.validation.registry import rule
+from hoso_shared.validation.rules.date_scan import any_after, any_before
 
 OPEN = "9999-12-31"  # where an ongoing period ("đến nay") ends
 MIN_AGE, MAX_AGE = 18, 65  # working age at first recruitment: from 18, below 65
@@ -148,67 +147,6 @@ def _starts(record: Record) -> list[tuple[str, int, Any]]:
     return found
 
 
-# The scan below is the hot path of DUNG-NGAY-001/002 and SACH-JUNK-002: every date they read, gathered
-# once per judged record; while all are strings, ISO text order is date order, so one max/min answers
-# whether any date may be out of bounds. Only then are the dates parsed and checked one by one.
-
-@dataclass(frozen=True, slots=True)
-class DateTexts:
-    strings: bool  # every date a string? (if not, the bounds below are None: look closer)
-    latest: str | None  # of the date items and the table starts
-    earliest_item: str | None
-    earliest_start: str | None  # of the table rows' "từ"
-    earliest_end: str | None  # of the table rows' "đến"
-
-
-UNSURE = DateTexts(False, None, None, None, None)
-
-
-def date_texts(record: Record) -> DateTexts:
-    result: DateTexts = memoised(record, "date_texts", _date_texts)
-    return result
-
-
-def _date_texts(record: Record) -> DateTexts:
-    values = list(filter(None, map((record.get("items") or {}).get, DATE_KEYS)))
-    starts: list[Any] = []
-    ends: list[Any] = []
-    for section, table in (record.get("sections") or {}).items():
-        if section in PERIODS and table.__class__ is list:
-            try:
-                starts += filter(None, map(dict.get, table, repeat("from_date")))
-                ends += filter(None, map(dict.get, table, repeat("to_date")))
-            except TypeError:  # a row that is not a dict
-                return UNSURE
-    try:
-        "".join(chain(values, starts, ends))  # raises at the first value that is not a string, in C
-    except TypeError:
-        return UNSURE
-    earliest_item, earliest_start = (min(values) if values else None), (min(starts) if starts else None)
-    latest = max(values + starts) if values or starts else None
-    return DateTexts(True, latest, earliest_item, earliest_start, min(ends) if ends else None)
-
-
-def _any_after(record: Record, text: str) -> bool:
-    texts = date_texts(record)
-    return not texts.strings or (texts.latest is not None and texts.latest > text)
-
-
-def _any_before(record: Record, text: str, month: str) -> bool:
-    texts = date_texts(record)
-    if not texts.strings:
-        return True
-    return (texts.earliest_item is not None and texts.earliest_item < text) or (
-        texts.earliest_start is not None and texts.earliest_start < month)
-
-
-def any_on_or_before(record: Record, text: str) -> bool:
-    """Might any date the record holds (items, table starts and ends) fall on or before `text`?"""
-    texts = date_texts(record)
-    return not texts.strings or any(
-        d is not None and d <= text for d in (texts.earliest_item, texts.earliest_start, texts.earliest_end))
-
-
 def _dated(field: str, labels: tuple[str, str], day: date, more: dict[str, str]) -> Hit:
     return Hit(field, {"label_vi": labels[0], "label_en": labels[1], "value_vi": vn(day), "value": day.isoformat(),
                        **more})
@@ -224,7 +162,7 @@ def _row_field(section: str, i: int) -> tuple[str, tuple[str, str]]:
       en="Date in the future: the {label_en} is {value}, after today ({today}).")
 def _future(record: Record, context: Context) -> list[Hit]:
     today, text = context.today, context.today.isoformat()
-    if not _any_after(record, text):
+    if not any_after(record, text):
         return []
     more, items = {"today_vi": vn(today), "today": text}, record.get("items") or {}
     hits = [_dated(key, DATE_ITEMS[key], day, more) for key in DATE_KEYS
@@ -242,7 +180,7 @@ def _future(record: Record, context: Context) -> list[Hit]:
 def _before_birth(record: Record, _: Context) -> list[Hit]:
     items = record.get("items") or {}
     text = iso(items.get("birth_date"))
-    if text is None or not _any_before(record, text, text[:8] + "01"):  # table cells are months
+    if text is None or not any_before(record, text, text[:8] + "01"):  # table cells are months
         return []
     born = as_date(text)
     if born is None:

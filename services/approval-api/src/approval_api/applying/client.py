@@ -1,0 +1,79 @@
+"""The call that applies an approved request: profile-api writes the version and the outbox row in
+one transaction, idempotent by request id (DESIGN, step 2). Transient failures are retried briefly
+here; what is still unapplied after that is the reconciler's."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from hoso_shared.oauth import TokenSource
+
+STALE = "urn:hoso:problem:stale-change-request"
+
+
+@dataclass(frozen=True)
+class Applied:
+    version: int
+    already_applied: bool
+
+
+@dataclass(frozen=True)
+class Refused:
+    """profile-api will never apply it as it stands (stale base, invalid result): a final answer."""
+
+    status: int
+    problem: dict[str, Any]
+
+    @property
+    def stale(self) -> bool:
+        return self.problem.get("type") == STALE
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    reason: str
+
+
+ApplyResult = Applied | Refused | Unreachable
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, httpx.HTTPStatusError):
+        return exc.response.status_code in (408, 429, 500, 502, 503, 504)
+    return isinstance(exc, httpx.TransportError)
+
+
+class ProfileClient:
+    def __init__(self, http: httpx.AsyncClient, token: TokenSource, *, attempts: int = 3) -> None:
+        self.http, self.token, self.attempts = http, token, attempts
+
+    async def apply(self, change_request_id: uuid.UUID) -> ApplyResult:
+        path = f"/internal/v1/change-requests/{change_request_id}/apply"
+        try:
+            async for attempt in AsyncRetrying(retry=retry_if_exception(_transient), reraise=True,
+                                               stop=stop_after_attempt(self.attempts),
+                                               wait=wait_random_exponential(0.05, 1)):
+                with attempt:
+                    response = await self.http.post(path, headers={"Authorization": f"Bearer {await self.token()}"})
+                    if response.status_code >= 500 or response.status_code in (408, 429):
+                        response.raise_for_status()
+        except httpx.HTTPError as exc:
+            return Unreachable(f"{type(exc).__name__}: {exc}"[:300])
+        if response.status_code == 200:
+            body = response.json()
+            return Applied(int(body["version"]), bool(body["already_applied"]))
+        if response.status_code in (401, 403):
+            return Unreachable(f"profile-api refused our credentials ({response.status_code})")
+        try:
+            problem = response.json()
+        except ValueError:
+            problem = {"status": response.status_code}
+        return Refused(response.status_code, problem)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

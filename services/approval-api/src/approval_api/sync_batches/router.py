@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from approval_api.sync_batches import service
+from approval_api.sync_batches.schemas import BatchDecision, BatchPage, BatchRead, BatchSubmit
+from hoso_shared.auth import AnyPrincipal
+from hoso_shared.db import DbSession
+
+router = APIRouter(prefix="/api/v1/sync-batches", tags=["sync-batches"])
+DECIDE_ERRORS = {**service.BatchNotFound.openapi(), **service.BatchDecided.openapi()}
+
+
+@router.post("", status_code=201,
+             responses={**service.NothingToSync.openapi(), **service.BatchOpen.openapi(),
+                        **service.BatchWindowClosed.openapi()},
+             summary="Submit the unit's monthly batch: its approved changes not yet synced (agency account).",
+             description="Sub-units with their own agency account submit their own; a parent's batch carries the "
+                         "rest of its subtree. Under `hanoi-2024` only in the last 5 days of the month, unless DOHA "
+                         "opened an extraordinary window.")
+async def submit_batch(principal: AnyPrincipal, session: DbSession, request: Request,
+                       body: BatchSubmit | None = None) -> BatchRead:
+    env = request.app.state.env
+    return await service.submit(session, principal, body or BatchSubmit(), env.policy, request.app.state.clock(),
+                                env.metrics)
+
+
+@router.get("", summary="Sync batches of your subtree, newest first, with counts per state.")
+async def list_batches(principal: AnyPrincipal, session: DbSession, org_unit_id: uuid.UUID | None = None,
+                       state: Annotated[list[Literal["submitted", "approved", "returned"]], Query()] = [],  # noqa: B006
+                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> BatchPage:
+    return await service.listing(session, principal, org_unit_id, list(state), limit)
+
+
+@router.get("/{batch_id}", responses=service.BatchNotFound.openapi(), summary="Read one sync batch.")
+async def get_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSession) -> BatchRead:
+    return await service.get(session, principal, batch_id)
+
+
+@router.post("/{batch_id}/approve", responses=DECIDE_ERRORS,
+             summary="Approve a batch (DOHA): its outbox rows are released to sync-gateway.")
+async def approve_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, request: Request,
+                        body: BatchDecision | None = None) -> BatchRead:
+    return await service.approve(session, principal, batch_id, body, request.app.state.clock())
+
+
+@router.post("/{batch_id}/return", responses=DECIDE_ERRORS,
+             summary="Return a batch (DOHA, with a comment): its changes wait for the next batch.")
+async def return_batch(batch_id: uuid.UUID, body: BatchDecision, principal: AnyPrincipal, session: DbSession,
+                       request: Request) -> BatchRead:
+    return await service.return_(session, principal, batch_id, body, request.app.state.clock())

@@ -1,0 +1,125 @@
+"""The monthly sync batch (DESIGN step 3): an agency — or the parent unit, for sub-units without their
+own agency account — submits its approved changes not yet synced; DOHA approves it, which releases
+its outbox rows to sync-gateway, or returns it, which frees them for the next batch."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from approval_api.metrics import ApprovalMetrics
+from approval_api.sync_batches import queries
+from approval_api.sync_batches.schemas import BatchDecision, BatchPage, BatchRead, BatchSubmit
+from approval_api.windows.policy import local_day
+from approval_api.windows.service import window_open
+from hoso_shared.auth import Principal
+from hoso_shared.db.models import OrgUnit, SyncBatch
+from hoso_shared.problems import Conflict, Forbidden, NotFound, ValidationFailed
+from hoso_shared.validation import Policy
+
+SUBMIT, DECIDE, READ = "sync-batches:submit", "sync-batches:decide", "sync-batches:read"
+
+
+class BatchNotFound(NotFound):
+    slug, title = "sync-batch-not-found", "No such sync batch in your subtree"
+
+
+class NothingToSync(Conflict):
+    slug, title = "nothing-to-sync", "No approved change awaits a sync batch for this unit"
+
+
+class BatchOpen(Conflict):
+    slug, title = "sync-batch-open", "The unit already has a batch awaiting DOHA's decision"
+
+
+class BatchWindowClosed(Conflict):
+    slug, title = "approval-window-closed", "Outside the sync window, and no extraordinary window is open"
+
+
+class BatchDecided(Conflict):
+    slug, title = "sync-batch-decided", "The batch has been decided already"
+
+
+def _read(batch: SyncBatch, consumed: int = 0) -> BatchRead:
+    return BatchRead.model_validate(batch).model_copy(update={"consumed": consumed})
+
+
+async def submit(session: AsyncSession, principal: Principal, body: BatchSubmit, policy: Policy, now: datetime,
+                 metrics: ApprovalMetrics) -> BatchRead:
+    if not principal.has_scopes(SUBMIT):
+        raise Forbidden("Submitting a sync batch needs an agency account.", missing_scopes=[SUBMIT])
+    unit_id = body.org_unit_id or principal.org_unit_id
+    path = (await session.execute(select(OrgUnit.path).where(OrgUnit.id == unit_id))).scalar_one_or_none()
+    if path is None or not principal.covers(path):
+        raise NotFound("No such unit in your subtree.")
+    if not await window_open(session, policy, path, now):
+        metrics.window_breaches.labels("sync_batch").inc()
+        raise BatchWindowClosed(policy=policy.name)
+    if await queries.open_batch(session, unit_id) is not None:
+        raise BatchOpen()
+    batch = SyncBatch(id=uuid.uuid4(), org_unit_id=unit_id, period=local_day(now).strftime("%Y-%m"),
+                      submitted_by=principal.subject)
+    session.add(batch)
+    await session.flush()
+    batch.record_count = await queries.take_rows(session, batch.id, unit_id, path)
+    if batch.record_count == 0:
+        raise NothingToSync()  # the batch row goes with the rolled-back transaction
+    await session.flush()
+    await session.refresh(batch)
+    return _read(batch)
+
+
+async def _decidable(session: AsyncSession, principal: Principal, batch_id: uuid.UUID) -> SyncBatch:
+    if not principal.has_scopes(DECIDE):
+        raise Forbidden("Only DOHA decides sync batches.", missing_scopes=[DECIDE])
+    found = await queries.by_id(session, batch_id, lock=True)
+    if found is None or not principal.covers(found[1]):
+        raise BatchNotFound()
+    if found[0].state != "submitted":
+        raise BatchDecided(state=found[0].state)
+    return found[0]
+
+
+async def approve(session: AsyncSession, principal: Principal, batch_id: uuid.UUID, body: BatchDecision | None,
+                  now: datetime) -> BatchRead:
+    batch = await _decidable(session, principal, batch_id)
+    batch.state, batch.decided_by, batch.decided_at = "approved", principal.subject, now
+    batch.comment = body.comment if body else None
+    await queries.release(session, batch.id, now)
+    await session.flush()
+    return _read(batch)
+
+
+async def return_(session: AsyncSession, principal: Principal, batch_id: uuid.UUID, body: BatchDecision,
+                  now: datetime) -> BatchRead:
+    if not (body.comment or "").strip():
+        raise ValidationFailed("Say why the batch is returned.")
+    batch = await _decidable(session, principal, batch_id)
+    batch.state, batch.decided_by, batch.decided_at, batch.comment = "returned", principal.subject, now, body.comment
+    await queries.detach(session, batch.id)
+    await session.flush()
+    return _read(batch)
+
+
+async def get(session: AsyncSession, principal: Principal, batch_id: uuid.UUID) -> BatchRead:
+    found = await queries.by_id(session, batch_id)
+    if found is None or not principal.covers(found[1]) or not principal.has_scopes(READ):
+        raise BatchNotFound()
+    return _read(found[0], await queries.consumed(session, batch_id))
+
+
+async def listing(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, states: list[str],
+                  limit: int) -> BatchPage:
+    if not principal.has_scopes(READ):
+        raise Forbidden("Listing sync batches needs sync-batches:read.", missing_scopes=[READ])
+    prefix = principal.org_path
+    if org_unit_id is not None:
+        path = (await session.execute(select(OrgUnit.path).where(OrgUnit.id == org_unit_id))).scalar_one_or_none()
+        if path is None or not principal.covers(path):
+            raise NotFound("No such unit in your subtree.")
+        prefix = path
+    items = [_read(b, n) for b, n in await queries.listing(session, prefix, states, limit)]
+    return BatchPage(items=items, counts=await queries.counts(session, prefix, states))

@@ -1,0 +1,56 @@
+"""The background loop of each replica: apply approved requests left unapplied (profile-api was down,
+the process died after approving) and refresh the backlog gauges."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import datetime
+
+import structlog
+
+from approval_api.applying.apply import reconcile_once
+from approval_api.change_requests import queries
+from approval_api.change_requests.service import OPEN, Env, overdue_by_unit
+from hoso_shared.db.engine import session_scope
+
+log = structlog.get_logger()
+EVERYWHERE = "/"
+
+
+async def refresh_gauges(env: Env, now: datetime) -> None:
+    async with session_scope(env.sessionmaker) as session:
+        rows = await queries.backlog(session, EVERYWHERE, OPEN)
+        late = await overdue_by_unit(session, EVERYWHERE, env.policy, now)
+    codes = {unit_id: code for unit_id, code, *_ in rows}
+    env.metrics.publish_backlog(
+        [(code, state, count, max(0.0, (now - oldest).total_seconds())) for _, code, _, state, count, oldest in rows],
+        [(codes[unit_id], n) for unit_id, n in late.items() if unit_id in codes])
+
+
+async def tick(env: Env, clock: Callable[[], datetime]) -> None:
+    applied = await reconcile_once(env.sessionmaker, env.profiles, clock(), env.metrics)
+    if applied:
+        log.info("reconciled", applied=applied)
+    await refresh_gauges(env, clock())
+
+
+async def _loop(env: Env, clock: Callable[[], datetime], interval: float) -> None:
+    while True:
+        try:
+            await tick(env, clock)
+        except Exception:  # a bad tick must not end the loop; the next one retries
+            log.exception("approval_tick_failed")
+        await asyncio.sleep(interval)
+
+
+def start(env: Env, clock: Callable[[], datetime], interval: float) -> asyncio.Task[None] | None:
+    return asyncio.create_task(_loop(env, clock, interval)) if interval > 0 else None
+
+
+async def stop(task: asyncio.Task[None] | None) -> None:
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

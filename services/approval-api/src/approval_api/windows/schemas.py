@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class WindowOpen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    org_unit_id: uuid.UUID = Field(description="The window covers this unit's whole subtree")
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class WindowRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    org_unit_id: uuid.UUID
+    opens_at: datetime
+    closes_at: datetime
+    reason: str
+    opened_by: uuid.UUID
+
+
+class WindowStatus(BaseModel):
+    policy: str
+    open: bool = Field(description="May approvals and batch submissions happen now for this unit?")
+    monthly_window: tuple[date, date] | None = Field(description="This month's policy window (null: none)")
+    extraordinary: list[WindowRead] = Field(description="Extraordinary windows covering the unit, open or to come")

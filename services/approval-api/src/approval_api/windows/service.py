@@ -1,0 +1,64 @@
+"""Is a unit's approval window open now: the policy's monthly window, or an extraordinary one DOHA
+opened for a subtree that holds the unit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import exists, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from approval_api.windows.policy import in_monthly_window, local_day, monthly_window
+from approval_api.windows.schemas import WindowOpen, WindowRead, WindowStatus
+from hoso_shared.auth import Principal
+from hoso_shared.db.models import ApprovalWindow, OrgUnit
+from hoso_shared.problems import NotFound, ValidationFailed
+from hoso_shared.validation import Policy
+
+LONGEST_DAYS = 31
+
+
+class UnitNotFound(NotFound):
+    slug, title = "org-unit-not-found", "No such unit in your subtree"
+
+
+async def extraordinary_open(session: AsyncSession, unit_path: str, now: datetime) -> bool:
+    covering = literal(unit_path).like(OrgUnit.path + "%")
+    stmt = select(exists().where(ApprovalWindow.org_unit_id == OrgUnit.id, covering,
+                                 ApprovalWindow.opens_at <= now, ApprovalWindow.closes_at > now))
+    return bool((await session.execute(stmt)).scalar())
+
+
+async def window_open(session: AsyncSession, policy: Policy, unit_path: str, now: datetime) -> bool:
+    return in_monthly_window(policy, now) or await extraordinary_open(session, unit_path, now)
+
+
+async def _path(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID) -> str:
+    path = (await session.execute(select(OrgUnit.path).where(OrgUnit.id == org_unit_id))).scalar_one_or_none()
+    if path is None or not principal.covers(path):
+        raise UnitNotFound()
+    return path
+
+
+async def open_window(session: AsyncSession, principal: Principal, body: WindowOpen, now: datetime) -> WindowRead:
+    if not body.opens_at < body.closes_at or body.closes_at <= now:
+        raise ValidationFailed("The window must close after it opens, and in the future.")
+    if (body.closes_at - body.opens_at).days > LONGEST_DAYS:
+        raise ValidationFailed(f"An extraordinary window lasts at most {LONGEST_DAYS} days.")
+    await _path(session, principal, body.org_unit_id)
+    window = ApprovalWindow(**body.model_dump(), opened_by=principal.subject)
+    session.add(window)
+    await session.flush()
+    return WindowRead.model_validate(window)
+
+
+async def status(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, policy: Policy,
+                 now: datetime) -> WindowStatus:
+    path = await _path(session, principal, org_unit_id) if org_unit_id else principal.org_path
+    stmt = (select(ApprovalWindow, OrgUnit.path).join(OrgUnit, OrgUnit.id == ApprovalWindow.org_unit_id)
+            .where(ApprovalWindow.closes_at > now).order_by(ApprovalWindow.opens_at))
+    covering = [window for window, unit_path in (await session.execute(stmt)).all() if path.startswith(unit_path)]
+    open_now = in_monthly_window(policy, now) or any(w.opens_at <= now < w.closes_at for w in covering)
+    return WindowStatus(policy=policy.name, open=open_now, monthly_window=monthly_window(policy, local_day(now)),
+                        extraordinary=[WindowRead.model_validate(w) for w in covering])
