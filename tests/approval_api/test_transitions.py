@@ -27,8 +27,8 @@ ROLES: dict[str, tuple[set[str], int]] = {
     "approver": ({"approve", "reject", "return"}, 403),
     "approver_elsewhere": (set(), 404),  # decides, but another unit: the request is invisible
     "doha_admin": ({"approve", "reject", "return"}, 403),
-    # A delegation lends the power to decide, nothing else: for other actions the request stays invisible.
-    "delegate": ({"approve", "reject", "return"}, 404),
+    # A delegation lends the power to decide (and the sight of what it covers), nothing else.
+    "delegate": ({"approve", "reject", "return"}, 403),
 }
 
 def expected(role: str, action: str, state: str) -> tuple[int, str]:

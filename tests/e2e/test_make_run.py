@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -132,7 +133,7 @@ class TestMakeRun:
         approval = services["approval-api"]
         me = httpx.get(f"{approval}/api/v1/me", headers=auth, timeout=10)
         assert me.status_code == 200 and me.json()["roles"] == ["doha_admin"]
-        self._check_change_flow(api, approval, accounts)
+        self._check_change_flow(api, approval, accounts, auth)
         self._check_quality_gauges(api)
 
     def _check_quality_gauges(self, api: str) -> None:
@@ -143,8 +144,11 @@ class TestMakeRun:
             time.sleep(0.5)
         assert 'hoso_quality_records{org_unit="01"} 200.0' in text
 
-    def _check_change_flow(self, api: str, approval: str, accounts: list[dict[str, str]]) -> None:
-        """An officer's edit crosses to approval-api (a service token profile-api mints) and waits there."""
+    def _check_change_flow(self, api: str, approval: str, accounts: list[dict[str, str]],
+                           doha: dict[str, str]) -> None:
+        """An officer's edit crosses to approval-api (a service token profile-api mints); the agency's approver
+        approves it in a window DOHA opens, approval-api applies it through profile-api with its own client
+        credentials, the agency submits its batch and DOHA's approval releases it to the gateway."""
         officer = next(a for a in accounts if a["role"] == "officer" and a["username"] != "bd.canbo2")
         token = httpx.post(f"{api}/api/v1/auth/token", data={
             "grant_type": "password", "username": officer["username"], "password": officer["password"]},
@@ -158,3 +162,28 @@ class TestMakeRun:
         stored = httpx.get(f"{approval}/api/v1/change-requests/{proposed.json()['change_request_id']}",
                            headers=auth, timeout=10)
         assert stored.status_code == 200 and stored.json()["state"] == "submitted"
+        key, unit = officer["username"].split(".")[0], stored.json()["org_unit_id"]
+        now = datetime.now(UTC)
+        window = httpx.post(f"{approval}/api/v1/approval-windows", headers=doha, timeout=10, json={
+            "org_unit_id": unit, "opens_at": (now - timedelta(minutes=1)).isoformat(),
+            "closes_at": (now + timedelta(hours=1)).isoformat(), "reason": "e2e"})
+        assert window.status_code == 201, window.text
+        approved = httpx.post(f"{approval}/api/v1/change-requests/{stored.json()['id']}/approve", timeout=30,
+                              headers=_login(api, accounts, f"{key}.approver"))
+        assert approved.status_code == 200 and approved.json()["state"] == "applied", approved.text
+        assert httpx.get(f"{api}/api/v1/profiles/{mine[0]['id']}", headers=auth,
+                         timeout=10).json()["items"]["other_names"] == "Tên gọi khác"
+        batch = httpx.post(f"{approval}/api/v1/sync-batches", headers=_login(api, accounts, f"{key}.admin"),
+                           timeout=10, json={})
+        assert batch.status_code == 201 and batch.json()["record_count"] >= 1, batch.text
+        released = httpx.post(f"{approval}/api/v1/sync-batches/{batch.json()['id']}/approve", headers=doha,
+                              timeout=10)
+        assert released.status_code == 200 and released.json()["state"] == "approved", released.text
+
+
+def _login(api: str, accounts: list[dict[str, str]], username: str) -> dict[str, str]:
+    account = next(a for a in accounts if a["username"] == username)
+    token = httpx.post(f"{api}/api/v1/auth/token", data={
+        "grant_type": "password", "username": username, "password": account["password"]}, timeout=10)
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}

@@ -148,11 +148,18 @@ def run(data_dir: Path, port_offset: int = 0) -> int:
         url = stack.database_url()
         values = secrets.load_or_create(stack.data_dir)
         fresh = asyncio.run(prepare_database(url, values))
+        accounts = _accounts(stack.data_dir, fresh)
         env = secrets.service_env(values, database_url=url)
         env["HOSO_APPROVAL_API_URL"] = stack.urls()["approval-api"]
+        env["HOSO_PROFILE_API_URL"] = stack.urls()["profile-api"]
+        # approval-api applies approved changes as the demo's service client (client credentials).
+        client = next((a for a in accounts if a["username"] == "svc.approval-api"), None)
+        if client is not None:
+            env["HOSO_PROFILE_API_CLIENT_ID"], env["HOSO_PROFILE_API_CLIENT_SECRET"] = client["username"], client[
+                "password"]
         stack.start_services(env)
         stack.wait_ready()
-        _announce(stack, _accounts(stack.data_dir, fresh))
+        _announce(stack, accounts)
         while not stopping and all(p.poll() is None for p in (stack.children or {}).values()):
             time.sleep(0.2)
         return 0 if stopping else 1

@@ -60,19 +60,24 @@ async def decisions(session: AsyncSession, change_request_id: uuid.UUID) -> list
     return list((await session.scalars(stmt)).all())
 
 
-def visible(principal: Principal) -> ColumnElement[bool]:
-    """Requests the caller made, plus — with change-requests:read or :decide — those of their subtree."""
-    mine = ChangeRequest.requested_by == principal.subject
+def visible(principal: Principal, lent_paths: list[str]) -> ColumnElement[bool]:
+    """Requests the caller made or that are about them, plus — with change-requests:read or :decide —
+    those of their subtree, plus those of the subtrees a delegation in force lends them."""
+    seen = [ChangeRequest.requested_by == principal.subject]
+    if principal.profile_id is not None:
+        seen.append(ChangeRequest.profile_id == principal.profile_id)
+    paths = list(lent_paths)
     if principal.has_scopes("change-requests:read") or principal.has_scopes("change-requests:decide"):
-        return or_(mine, OrgUnit.path.like(escape_like(principal.org_path) + "%", escape="\\"))
-    return mine
+        paths.append(principal.org_path)
+    seen += [OrgUnit.path.like(escape_like(p) + "%", escape="\\") for p in paths]
+    return or_(*seen)
 
 
 async def page(session: AsyncSession, principal: Principal, *, states: list[str], unit_path: str | None,
                submitted_before: datetime | None, after: tuple[datetime, uuid.UUID] | None,
-               limit: int) -> list[tuple[ChangeRequest, str]]:
+               limit: int, lent_paths: list[str]) -> list[tuple[ChangeRequest, str]]:
     stmt = (select(ChangeRequest, OrgUnit.path).join(OrgUnit, OrgUnit.id == ChangeRequest.org_unit_id)
-            .where(visible(principal)))
+            .where(visible(principal, lent_paths)))
     if states:
         stmt = stmt.where(ChangeRequest.state.in_(states))
     if unit_path is not None:

@@ -87,9 +87,9 @@ async def bulk_decide(body: BulkAction, principal: AnyPrincipal, request: Reques
 
 @router.get("/{change_request_id}", summary="Read one change request with its decision trail.",
             responses=ChangeRequestNotFound.openapi())
-async def get_change_request(change_request_id: uuid.UUID, principal: AnyPrincipal,
-                             session: DbSession) -> ChangeRequestDetail:
-    return await service.get_detail(session, principal, change_request_id)
+async def get_change_request(change_request_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
+                             request: Request) -> ChangeRequestDetail:
+    return await service.get_detail(session, principal, change_request_id, now(request))
 
 
 async def _act(change_request_id: uuid.UUID, action: Action, principal: Principal, request: Request,

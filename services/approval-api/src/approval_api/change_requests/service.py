@@ -108,9 +108,11 @@ def _may_see(principal: Principal, request: ChangeRequest, path: str) -> bool:
             or (principal.covers(path) and (principal.has_scopes(READ) or principal.has_scopes(DECIDE))))
 
 
-async def get_detail(session: AsyncSession, principal: Principal, change_request_id: uuid.UUID) -> ChangeRequestDetail:
+async def get_detail(session: AsyncSession, principal: Principal, change_request_id: uuid.UUID,
+                     now: datetime) -> ChangeRequestDetail:
+    """Its requester, its subject, readers of its subtree, and whoever may decide it under a delegation."""
     found = await queries.by_id(session, change_request_id)
-    if found is None or not _may_see(principal, *found):
+    if found is None or not (_may_see(principal, *found) or await _delegator(session, principal, *found, now)):
         raise ChangeRequestNotFound()
     trail = [DecisionRead.model_validate(d) for d in await queries.decisions(session, change_request_id)]
     return ChangeRequestDetail(**ChangeRequestRead.model_validate(found[0]).model_dump(), decisions=trail)
@@ -137,9 +139,8 @@ async def act(env: Env, principal: Principal, change_request_id: uuid.UUID, acti
         request, path = found
         covers = principal.covers(path)
         decides = covers and principal.has_scopes(DECIDE)
-        delegator = None
-        if action in DECISIONS and not decides:
-            delegator = await _delegator(session, principal, request, path, now)
+        # A delegation lends the delegator's power to decide (and so the sight of what it covers).
+        delegator = None if decides else await _delegator(session, principal, request, path, now)
         caller = Caller(is_requester=request.requested_by == principal.subject,
                         is_subject=principal.profile_id == request.profile_id,
                         writes_unit=covers and principal.has_scopes(WRITE), decides_unit=decides or bool(delegator),
@@ -266,8 +267,10 @@ async def list_page(session: AsyncSession, principal: Principal, *, states: list
                     older_than_days: int | None, cursor: str | None, limit: int, now: datetime) -> ChangeRequestPage:
     path = await _subtree(session, principal, org_unit_id)
     before = now - timedelta(days=older_than_days) if older_than_days is not None else None
+    lent = [p for a, p in await queries.delegators_for(session, principal.subject, local_day(now))
+            if DECIDE in scopes_for_roles(a.roles)]
     rows = await queries.page(session, principal, states=states, unit_path=path, submitted_before=before,
-                              after=_after(cursor), limit=limit + 1)
+                              after=_after(cursor), limit=limit + 1, lent_paths=lent)
     items = [ChangeRequestRead.model_validate(r) for r, _ in rows[:limit]]
     return ChangeRequestPage(items=items, next_cursor=_cursor(rows[limit - 1][0]) if len(rows) > limit else None)
 

@@ -4,7 +4,7 @@ opened for a subtree that holds the unit."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,7 +44,7 @@ async def _path(session: AsyncSession, principal: Principal, org_unit_id: uuid.U
 async def open_window(session: AsyncSession, principal: Principal, body: WindowOpen, now: datetime) -> WindowRead:
     if not body.opens_at < body.closes_at or body.closes_at <= now:
         raise ValidationFailed("The window must close after it opens, and in the future.")
-    if (body.closes_at - body.opens_at).days > LONGEST_DAYS:
+    if body.closes_at - body.opens_at > timedelta(days=LONGEST_DAYS):
         raise ValidationFailed(f"An extraordinary window lasts at most {LONGEST_DAYS} days.")
     await _path(session, principal, body.org_unit_id)
     window = ApprovalWindow(**body.model_dump(), opened_by=principal.subject)
