@@ -128,7 +128,8 @@ class TestListing:
         submitted = [await world.request(session) for _ in range(3)]
         draft = await world.request(session, state="draft")
         applied = await world.request(session, state="applied")
-        colleagues = await world.request(session, by="colleague")
+        colleague_record = await session.get(Profile, world.accounts["colleague"].profile_id)
+        colleagues = await world.request(session, by="colleague", profile=colleague_record)
         everything = {str(x.id) for x in (*submitted, draft, applied, colleagues)}
 
         r = await apis.approval.get(REQUESTS, headers=world.auth["approver"], params={"state": "submitted"})
@@ -145,8 +146,13 @@ class TestListing:
         assert await listed(apis, world.auth["approver"], limit=1, state="submitted") == [
             i for i in pages if i in {str(x.id) for x in (*submitted, colleagues)}]
 
+        # An officer sees what they asked for, and nothing of a colleague's own request.
         mine = await listed(apis, world.auth["officer"], limit=2)
         assert set(mine) == everything - {str(colleagues.id)}
+        assert await listed(apis, world.auth["colleague"]) == [str(colleagues.id)]
+        # …and what HR proposed about their own record (they are its subject).
+        about_me = await world.request(session, by="agency_admin")
+        assert set(await listed(apis, world.auth["officer"], limit=2)) == set(mine) | {str(about_me.id)}
         assert await listed(apis, world.auth["colleague"]) == [str(colleagues.id)]
         # Another unit's approver sees none of them.
         assert await listed(apis, world.auth["approver_elsewhere"]) == []

@@ -229,6 +229,18 @@ class TestParentRule:
         assert await reread(session, [row]) == [(uuid.UUID(r.json()["id"]), None)]
 
 
+    async def test_a_unit_without_an_agency_account_is_submitted_by_its_parent_only(
+            self, session: AsyncSession, apis: Apis, world: World) -> None:
+        plain = await make_unit(session, parent=world.agency)
+        staff = await make_account(session, unit=plain, role="agency_admin")  # HR staff, a person account
+        row = await outbox_row(session, plain)
+        r = await apis.approval.post(BATCHES, headers=bearer(world.issuer, principal_for(staff, plain)))
+        assert_problem(r, 409, "synced-by-parent")
+        assert await reread(session, [row]) == [(None, None)]
+        r = await apis.approval.post(BATCHES, headers=world.auth["agency_admin"])
+        assert r.status_code == 201 and r.json()["record_count"] == 1, r.text
+
+
 class TestAuthorisation:
     async def test_only_an_agency_account_submits(self, session: AsyncSession, apis: Apis, world: World) -> None:
         rows = await outbox_of(session, await applied_changes(session, apis, world, 1))

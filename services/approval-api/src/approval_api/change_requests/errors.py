@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hoso_shared.problems import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
+from hoso_shared.problems import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 class ChangeRequestNotFound(NotFound):
@@ -39,7 +39,3 @@ class StaleRequest(Conflict):
     slug, title = "stale-change-request", ("The record changed since this request was made; it was returned "
                                            "to be rebased on the current version")
 
-
-class ApplyPending(ServiceUnavailable):
-    slug, title = "apply-pending", ("Approved, but the record service did not confirm; the reconciler will "
-                                    "apply it")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth.subtree import escape_like
-from hoso_shared.db.models import OrgUnit, OutboxRow, SyncBatch
+from hoso_shared.db.models import Account, OrgUnit, OutboxRow, SyncBatch
 
 # The approved changes of a unit's subtree not yet in a batch — except those of sub-units that have
 # their own agency account (they submit their own batches; a parent submits only for those without).
@@ -19,7 +19,7 @@ WHERE id IN (
     WHERE o.sync_batch_id IS NULL AND o.released_at IS NULL AND u.path LIKE :prefix ESCAPE '\\'
       AND NOT EXISTS (
           SELECT 1 FROM accounts a JOIN org_units au ON au.id = a.org_unit_id
-          WHERE a.kind = 'agency' AND a.disabled_at IS NULL AND au.id <> :unit
+          WHERE a.kind = 'agency' AND 'agency_admin' = ANY(a.roles) AND a.disabled_at IS NULL AND au.id <> :unit
             AND au.path LIKE :prefix ESCAPE '\\' AND starts_with(u.path, au.path))
     FOR UPDATE OF o SKIP LOCKED)
 """)
@@ -28,6 +28,13 @@ WHERE id IN (
 async def take_rows(session: AsyncSession, batch_id: uuid.UUID, unit_id: uuid.UUID, path: str) -> int:
     result = await session.execute(_TAKE, {"batch": batch_id, "unit": unit_id, "prefix": escape_like(path) + "%"})
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def has_agency_account(session: AsyncSession, unit_id: uuid.UUID) -> bool:
+    """Does the unit sync for itself (an enabled agency account of an agency admin sits there)?"""
+    stmt = select(Account.id).where(Account.org_unit_id == unit_id, Account.kind == "agency",
+                                    Account.roles.contains(["agency_admin"]), Account.disabled_at.is_(None)).limit(1)
+    return (await session.execute(stmt)).first() is not None
 
 
 async def open_batch(session: AsyncSession, unit_id: uuid.UUID) -> uuid.UUID | None:
@@ -66,7 +73,8 @@ def _filtered(stmt: Any, prefix: str, states: list[str]) -> Any:
 async def listing(session: AsyncSession, prefix: str, states: list[str], limit: int) -> list[tuple[SyncBatch, int]]:
     consumed = (select(func.count()).where(OutboxRow.sync_batch_id == SyncBatch.id, OutboxRow.consumed_at.is_not(None))
                 .correlate(SyncBatch).scalar_subquery())
-    stmt = _filtered(select(SyncBatch, consumed), prefix, states).order_by(SyncBatch.created_at.desc()).limit(limit)
+    stmt = (_filtered(select(SyncBatch, consumed), prefix, states)
+            .order_by(SyncBatch.created_at.desc(), SyncBatch.id).limit(limit))
     return [(row[0], int(row[1])) for row in await session.execute(stmt)]
 
 

@@ -16,7 +16,7 @@ DECIDE_ERRORS = {**service.BatchNotFound.openapi(), **service.BatchDecided.opena
 
 @router.post("", status_code=201,
              responses={**service.NothingToSync.openapi(), **service.BatchOpen.openapi(),
-                        **service.BatchWindowClosed.openapi()},
+                        **service.BatchWindowClosed.openapi(), **service.SyncedByParent.openapi()},
              summary="Submit the unit's monthly batch: its approved changes not yet synced (agency account).",
              description="Sub-units with their own agency account submit their own; a parent's batch carries the "
                          "rest of its subtree. Under `hanoi-2024` only in the last 5 days of the month, unless DOHA "

@@ -39,6 +39,10 @@ class BatchWindowClosed(Conflict):
     slug, title = "approval-window-closed", "Outside the sync window, and no extraordinary window is open"
 
 
+class SyncedByParent(Conflict):
+    slug, title = "synced-by-parent", "This unit has no agency account: its parent unit submits its changes"
+
+
 class BatchDecided(Conflict):
     slug, title = "sync-batch-decided", "The batch has been decided already"
 
@@ -55,6 +59,8 @@ async def submit(session: AsyncSession, principal: Principal, body: BatchSubmit,
     path = (await session.execute(select(OrgUnit.path).where(OrgUnit.id == unit_id))).scalar_one_or_none()
     if path is None or not principal.covers(path):
         raise NotFound("No such unit in your subtree.")
+    if not await queries.has_agency_account(session, unit_id):
+        raise SyncedByParent()
     if not await window_open(session, policy, path, now):
         metrics.window_breaches.labels("sync_batch").inc()
         raise BatchWindowClosed(policy=policy.name)
