@@ -138,6 +138,7 @@ def build(service: str, db_url: str, sessionmaker: Any, **overrides: Any) -> Fas
         from sync_gateway.app import create_app as gateway_app
         from sync_gateway.settings import Settings as GatewaySettings
 
+        values.setdefault("poll_interval_seconds", 0)  # no background loops on the test's one connection
         return gateway_app(GatewaySettings(**values), sessionmaker=sessionmaker)
     from ndxp_sim.app import create_app as sim_app
     from ndxp_sim.settings import Settings as SimSettings

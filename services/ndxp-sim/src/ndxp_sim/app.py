@@ -2,18 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 from fastapi import FastAPI
 
 from hoso_shared.db.engine import SessionMaker
 from hoso_shared.web import build_app
+from ndxp_sim.admin.router import router as admin_router
+from ndxp_sim.errors import install_error_handlers
+from ndxp_sim.faults.transport import DropConnectionMiddleware
+from ndxp_sim.keys.router import router as keys_router
+from ndxp_sim.national_db.router import router as national_router
+from ndxp_sim.packets.router import router as packets_router
+from ndxp_sim.population_db.router import router as population_router
 from ndxp_sim.settings import Settings
+from ndxp_sim.state import build_sim
+from ndxp_sim.tokens.router import router as tokens_router
 
 DESCRIPTION = """A stand-in for NDXP, the national CBCCVC database and the population database,
-for development and tests. Not for production.
-Every error is `application/problem+json` (RFC 9457)."""
+for development and tests. Not for production. It implements the national side of `docs/ndxp.md`:
+tokens, signed packets in, signed receipts back to the gateway, identity checks, profile pulls,
+and faults to inject on demand (`PUT /admin/faults`). State is in memory.
+The national routes answer errors as the national side does, `{"error": "<code>"}`; the admin routes
+answer `application/problem+json` (RFC 9457)."""
 
 
 def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker | None = None) -> FastAPI:
     settings = settings or Settings()
-    return build_app(settings, title="Hồ sơ Gateway — ndxp-sim", description=DESCRIPTION,
-                     sessionmaker=sessionmaker)
+
+    async def fetch_jwks(url: str) -> dict[str, Any]:
+        response = await app.state.jwks_client.get(url)
+        response.raise_for_status()
+        jwks: dict[str, Any] = response.json()
+        return jwks
+
+    async def start(app: FastAPI) -> None:
+        # Tests swap `app.state.callback_client` for one on an ASGI transport after start; the
+        # simulator reads the attribute at each post, so the swap takes effect at once.
+        app.state.own_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+        app.state.callback_client = app.state.own_http
+        app.state.jwks_client = app.state.own_http
+
+    async def stop(app: FastAPI) -> None:
+        await sim.deliveries.cancel_all()
+        await app.state.own_http.aclose()
+
+    app = build_app(settings, title="Hồ sơ Gateway — ndxp-sim", description=DESCRIPTION,
+                    routers=[tokens_router, packets_router, population_router, national_router, keys_router,
+                             admin_router],
+                    sessionmaker=sessionmaker, on_startup=start, on_shutdown=stop)
+    install_error_handlers(app)
+    app.add_middleware(DropConnectionMiddleware)  # outermost, so it cuts whatever the stack answered
+    sim = build_sim(settings, fetch_jwks)
+    sim.callback_client = lambda: app.state.callback_client
+    app.state.sim = sim
+    return app

@@ -1,7 +1,48 @@
+"""The simulator's settings: env `HOSO_SIM_*` (the common prefix `HOSO_` plus the `sim_` field names)."""
+
 from __future__ import annotations
+
+from pydantic import Field, SecretStr
 
 from hoso_shared.settings import CommonSettings
 
 
 class Settings(CommonSettings):
     service_name: str = "ndxp-sim"
+
+    # The client the token endpoint accepts (sync-gateway's `ndxp_client_id` / `ndxp_client_secret`).
+    sim_client_id: str = "hoso-gateway"
+    sim_client_secret: SecretStr = SecretStr("dev-secret")
+    sim_token_ttl_seconds: int = 300
+    # Where the bearer token travels: `authorization` (as `Bearer <token>`) or another header, e.g.
+    # `lgspaccesstoken`, that carries the token raw, as some LGSPs do (DOMAIN §6.2).
+    sim_token_header: str = "authorization"  # noqa: S105 - a header name
+
+    # The gateway's public keys, to verify packets; the inline JWKS wins when set (tests use it).
+    sim_gateway_jwks_url: str = "http://127.0.0.1:8003/.well-known/jwks.json"
+    sim_gateway_jwks: str = ""
+    # Where receipts go, after how long, and the first retry pause (it doubles up to the max).
+    sim_callback_url: str = "http://127.0.0.1:8003/callbacks/ndxp/receipts"
+    sim_receipt_delay_ms: int = 200
+    sim_callback_backoff_ms: int = 200
+    sim_callback_backoff_max_ms: int = 5000
+    # The national side's own key (a private EC P-256 JWK, JSON); a fresh one per start when empty.
+    sim_signing_key: SecretStr = SecretStr("")
+
+    # The seeded population register: who exists is a function of the seed, so runs are repeatable.
+    sim_seed: int = 2026
+    sim_population_size: int = 1000
+
+    # Admin routes need `X-Admin-Token` when this is set.
+    sim_admin_token: SecretStr = SecretStr("")
+
+    # Fault defaults (changed at run time by PUT /admin/faults): all off.
+    sim_latency_ms: int = Field(0, ge=0)
+    sim_error_rate: float = Field(0.0, ge=0, le=1)
+    sim_timeout_rate: float = Field(0.0, ge=0, le=1)
+    sim_timeout_seconds: float = Field(30.0, ge=0)
+    sim_drop_rate: float = Field(0.0, ge=0, le=1)
+    sim_duplicate_receipt_rate: float = Field(0.0, ge=0, le=1)
+    sim_out_of_order_receipts: bool = False
+    sim_reject_rate: float = Field(0.0, ge=0, le=1)
+    sim_callback_attempts: int = Field(8, ge=1)

@@ -1,7 +1,46 @@
 from __future__ import annotations
 
+from pydantic import Field, SecretStr
+
 from hoso_shared.settings import CommonSettings
 
 
 class Settings(CommonSettings):
     service_name: str = "sync-gateway"
+    province_code: str = "01"  # Hà Nội
+    # The ministry-issued signing key: a private EC P-256 JWK, inline or in a file (the file wins).
+    signing_key: SecretStr = SecretStr("")
+    signing_key_file: str = ""
+    packet_size: int = 500  # records per packet at most
+
+    # NDXP / LGSP: where, and how we authenticate (docs/ndxp.md). The token header and the routing
+    # headers are configuration, so an LGSP that wants `lgspaccesstoken` needs no code change.
+    ndxp_url: str = "http://127.0.0.1:8009"
+    ndxp_packets_path: str = "/ndxp/v1/packets"
+    ndxp_token_url: str = "http://127.0.0.1:8009/oauth/token"  # noqa: S105 - a URL
+    ndxp_client_id: str = "hoso-gateway"
+    ndxp_client_secret: SecretStr = SecretStr("")
+    # "authorization" (Bearer), or e.g. "lgspaccesstoken": the raw token in that header
+    ndxp_token_header: str = "authorization"  # noqa: S105 - a header name
+    # Routing headers sent with every call, e.g. {"SENDER_CODE": "...", "TRAN_CODE": "...", "RECEIVER_CODE": "..."}
+    ndxp_headers: dict[str, str] = Field(default_factory=dict)
+    ndxp_timeout_seconds: float = 10.0
+    ndxp_jwks: str = ""  # the national side's public keys (inline JWKS) — wins over the URL
+    ndxp_jwks_url: str = "http://127.0.0.1:8009/.well-known/jwks.json"
+    receipt_max_age_seconds: int = 300
+
+    # Delivery: attempts in all (then a dead letter), the backoff (full jitter) and the breaker.
+    delivery_workers: int = 2  # per process; 0 = this process delivers nothing
+    delivery_max_attempts: int = 8
+    delivery_backoff_base_seconds: float = 0.5
+    delivery_backoff_max_seconds: float = 60.0
+    breaker_failures: int = 5  # consecutive failures that open the breaker
+    breaker_cooldown_seconds: float = 10.0
+    poll_interval_seconds: float = 2.0  # the fallback when no NOTIFY arrives; 0 = no background work
+
+    # Our own services: profile-api issues our token and takes pulled profiles; approval-api takes back
+    # records that are blocked by a rule or rejected nationally.
+    profile_api_url: str = "http://127.0.0.1:8001"
+    approval_api_url: str = "http://127.0.0.1:8002"
+    service_client_id: str = "svc.sync-gateway"
+    service_client_secret: SecretStr = SecretStr("")

@@ -9,13 +9,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet
 from joserfc.jws import extract_compact
 
 from hoso_shared.auth.principal import Principal
+from hoso_shared.jwks import KeysUnavailable, RemoteKeySet
 
 ALGORITHMS = ["ES256"]
 
@@ -77,28 +77,16 @@ class TokenVerifier:
                  jwks_url: str = "", leeway: int = 30, refetch_seconds: float = 30.0) -> None:
         self.issuer, self.audience, self.leeway = issuer, audience, leeway
         self.jwks_url, self.refetch_seconds = jwks_url, refetch_seconds
-        self._keys = KeySet.import_key_set(jwks) if jwks else None  # type: ignore[arg-type]
-        self._fetched_at = 0.0
+        self._keyring = RemoteKeySet(jwks, jwks_url, refetch_seconds)
         # A token verified once is the same token until it expires: keep the result, not re-verify
         # the signature on every request (a client sends the same token hundreds of times).
         self._verified: OrderedDict[str, tuple[int, Principal]] = OrderedDict()
 
     async def _keyset(self, kid: str | None) -> KeySet:
-        known = self._keys is not None and any(k.kid == kid for k in self._keys)
-        stale = time.monotonic() - self._fetched_at > self.refetch_seconds
-        if self.jwks_url and not known and stale:
-            self._fetched_at = time.monotonic()
-            try:
-                async with httpx.AsyncClient(timeout=5) as client:
-                    response = await client.get(self.jwks_url)
-                    response.raise_for_status()
-                self._keys = KeySet.import_key_set(response.json())
-            except (httpx.HTTPError, ValueError, JoseError) as exc:
-                if self._keys is None:
-                    raise TokenInvalid("the token issuer's keys are unavailable") from exc
-        if self._keys is None:
-            raise TokenInvalid("no verification keys are configured")
-        return self._keys
+        try:
+            return await self._keyring.get(kid)
+        except KeysUnavailable as exc:
+            raise TokenInvalid("the token issuer's keys are unavailable") from exc
 
     async def verify(self, token: str) -> Principal:
         cached = self._verified.get(token)

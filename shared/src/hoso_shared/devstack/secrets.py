@@ -12,22 +12,34 @@ from hoso_shared.auth.tokens import generate_signing_key, public_jwks
 from hoso_shared.crypto import new_key
 
 
-def load_or_create(data_dir: Path) -> dict[str, Any]:
-    path = data_dir / "secrets.json"
-    if path.exists():
-        loaded: dict[str, Any] = json.loads(path.read_text())
-        return loaded
-    key = generate_signing_key()
-    values = {
-        "token_signing_key": json.dumps(key.as_dict(private=True)),
-        "jwks": json.dumps(public_jwks(key)),
+def _fresh() -> dict[str, str]:
+    token_key, packet_key = generate_signing_key(), generate_signing_key()
+    return {
+        "token_signing_key": json.dumps(token_key.as_dict(private=True)),
+        "jwks": json.dumps(public_jwks(token_key)),
         "field_keys": json.dumps({"k1": new_key()}),
         "lookup_hmac_key": secrets.token_urlsafe(32),
+        "packet_signing_key": json.dumps(packet_key.as_dict(private=True)),  # sync-gateway's, "from the ministry"
+        "ndxp_client_secret": secrets.token_urlsafe(24),  # our client at the simulated NDXP
     }
+
+
+def load_or_create(data_dir: Path) -> dict[str, Any]:
+    """The data directory's secrets; those a newer version needs are added to an older file."""
+    path = data_dir / "secrets.json"
+    values: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    missing = {k: v for k, v in _fresh().items() if k not in values}
+    if "token_signing_key" in values:
+        missing.pop("jwks", None)  # the published keys must stay those of the existing token key
+    if not missing:
+        return values
+    values.update(missing)
     data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         json.dump(values, f, indent=2)
+    tmp.replace(path)
     return values
 
 
@@ -40,4 +52,8 @@ def service_env(values: dict[str, Any], *, database_url: str) -> dict[str, str]:
         "HOSO_FIELD_KEYS": values["field_keys"],
         "HOSO_LOOKUP_HMAC_KEY": values["lookup_hmac_key"],
         "HOSO_TOKEN_SIGNING_KEY": values["token_signing_key"],
+        "HOSO_SIGNING_KEY": values["packet_signing_key"],
+        # The same secret on both sides of the simulated NDXP: what the gateway sends, the simulator accepts.
+        "HOSO_NDXP_CLIENT_SECRET": values["ndxp_client_secret"],
+        "HOSO_SIM_CLIENT_SECRET": values["ndxp_client_secret"],
     }

@@ -152,11 +152,17 @@ def run(data_dir: Path, port_offset: int = 0) -> int:
         env = secrets.service_env(values, database_url=url)
         env["HOSO_APPROVAL_API_URL"] = stack.urls()["approval-api"]
         env["HOSO_PROFILE_API_URL"] = stack.urls()["profile-api"]
+        urls = stack.urls()
+        env["HOSO_NDXP_URL"], env["HOSO_NDXP_TOKEN_URL"] = urls["ndxp-sim"], urls["ndxp-sim"] + "/oauth/token"
+        env["HOSO_NDXP_JWKS_URL"] = urls["ndxp-sim"] + "/.well-known/jwks.json"
+        env["HOSO_SIM_GATEWAY_JWKS_URL"] = urls["sync-gateway"] + "/.well-known/jwks.json"
+        env["HOSO_SIM_CALLBACK_URL"] = urls["sync-gateway"] + "/callbacks/ndxp/receipts"
         # approval-api applies approved changes as the demo's service client (client credentials).
-        client = next((a for a in accounts if a["username"] == "svc.approval-api"), None)
-        if client is not None:
-            env["HOSO_PROFILE_API_CLIENT_ID"], env["HOSO_PROFILE_API_CLIENT_SECRET"] = client["username"], client[
-                "password"]
+        for username, prefix in (("svc.approval-api", "HOSO_PROFILE_API_CLIENT"),
+                                 ("svc.sync-gateway", "HOSO_SERVICE_CLIENT")):
+            client = next((a for a in accounts if a["username"] == username), None)
+            if client is not None:
+                env[f"{prefix}_ID"], env[f"{prefix}_SECRET"] = client["username"], client["password"]
         stack.start_services(env)
         stack.wait_ready()
         _announce(stack, accounts)

@@ -13,7 +13,15 @@ from hoso_shared.db.models.change_requests import (
 from hoso_shared.db.models.imports import ImportJob
 from hoso_shared.db.models.org_units import OrgUnit, OrgUnitPeriod
 from hoso_shared.db.models.outbox import OutboxRow
-from hoso_shared.db.models.packets import Delivery, Packet, Receipt, SigningKey
+from hoso_shared.db.models.packets import (
+    CitizenCheck,
+    Delivery,
+    Packet,
+    PacketChain,
+    PacketRecord,
+    Receipt,
+    SigningKey,
+)
 from hoso_shared.db.models.profiles import (
     Attachment,
     Profile,
@@ -25,9 +33,8 @@ from hoso_shared.db.models.quality import QualitySnapshot
 from hoso_shared.db.models.sync_batches import SyncBatch
 
 __all__ = [
-    "Account", "ApprovalWindow", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "Decision",
-    "Delegation", "Delivery", "ImportJob",
-    "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet", "Profile", "ProfileAssignment", "ProfileSectionRow",
-    "ProfileVersion", "QualitySnapshot", "Receipt",
-    "SigningKey", "SyncBatch", "WorkingDayOverride",
+    "Account", "ApprovalWindow", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "CitizenCheck",
+    "Decision", "Delegation", "Delivery", "ImportJob", "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet",
+    "PacketChain", "PacketRecord", "Profile", "ProfileAssignment", "ProfileSectionRow", "ProfileVersion",
+    "QualitySnapshot", "Receipt", "SigningKey", "SyncBatch", "WorkingDayOverride",
 ]

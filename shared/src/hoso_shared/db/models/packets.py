@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, LargeBinary, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,7 +35,62 @@ class Packet(UUIDKey, Base):
 
     __table_args__ = (
         UniqueConstraint("agency_code", "sequence"),
-        Index("ix_packets_claim", "state", "next_attempt_at"),
+        Index("ix_packets_claim", "next_attempt_at", postgresql_where="state = 'queued'"),
+        CheckConstraint("state IN ('queued', 'delivered', 'acknowledged', 'dead')", name="state"),
+    )
+
+
+class PacketRecord(Base):
+    """One released outbox row as the gateway handled it: packed into a packet (then accepted or
+    rejected by the national side), or blocked by a rule error and returned to approval. The outbox
+    id is the key, so a row is handled once whatever the number of builders."""
+
+    __tablename__ = "packet_records"
+
+    outbox_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("outbox.id"), primary_key=True)
+    packet_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("packets.id"), index=True)
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"))
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))
+    change_request_id: Mapped[uuid.UUID | None]
+    # packed | blocked (a rule error: never sent) | accepted | rejected (by the national side)
+    status: Mapped[str] = mapped_column(Text)
+    findings: Mapped[list[Any]] = mapped_column(JSONB, server_default="[]")  # rule codes (errors or warnings)
+    reason: Mapped[str | None] = mapped_column(Text)
+    returned_at: Mapped[datetime | None]  # when approval-api took the request back (blocked or rejected)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    decided_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("status IN ('packed', 'blocked', 'accepted', 'rejected')", name="status"),
+        Index("ix_packet_records_to_return", "outbox_id",
+              postgresql_where="status IN ('blocked', 'rejected') AND returned_at IS NULL"),
+    )
+
+
+class PacketChain(Base):
+    """Each agency's last packet: locked while the next one is built, so sequences have no gaps and
+    each packet carries its predecessor's hash."""
+
+    __tablename__ = "packet_chains"
+
+    agency_code: Mapped[str] = mapped_column(Text, primary_key=True)
+    last_sequence: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(Text)
+
+
+class CitizenCheck(UUIDKey, Base):
+    """A population-DB check of a record's citizen ID, name, birth date and sex, with its date."""
+
+    __tablename__ = "citizen_checks"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"))
+    checked_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    result: Mapped[str] = mapped_column(Text)  # match | mismatch | not_found
+    mismatched: Mapped[list[Any]] = mapped_column(JSONB, server_default="[]")
+
+    __table_args__ = (
+        CheckConstraint("result IN ('match', 'mismatch', 'not_found')", name="result"),
+        Index("ix_citizen_checks_latest", "profile_id", "checked_at"),
     )
 
 

@@ -1,0 +1,1 @@
+"""Admin routes for development and tests: faults, stats, stored packets, reset, seeding."""

@@ -1,0 +1,1 @@
+"""Injected faults: latency, errors, hangs, dropped connections, duplicate and late receipts, rejections."""

@@ -1,0 +1,1 @@
+"""The national CBCCVC database: the records of people whose profile another province keeps."""

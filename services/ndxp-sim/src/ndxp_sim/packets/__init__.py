@@ -1,0 +1,1 @@
+"""Packet intake: verify, validate, deduplicate, store, follow each agency's hash chain."""

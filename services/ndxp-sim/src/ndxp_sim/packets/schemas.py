@@ -1,0 +1,72 @@
+"""The packet as docs/ndxp.md defines it. Unknown extra fields are tolerated (a newer gateway may
+add some); every field the contract names is required, with the type it gives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+
+from ndxp_sim.receipts.schemas import Receipt
+
+Hex256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+NonEmpty = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+
+
+class PacketRecord(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    record_id: NonEmpty
+    change_request_id: StrictStr | None
+    citizen_id: Annotated[StrictStr, Field(pattern=r"^\d{12}$")]
+    profile_version: Annotated[StrictInt, Field(ge=1)]
+    kind: NonEmpty
+    changed: list[StrictStr]
+    record: dict[str, Any]
+    warnings: list[StrictStr]
+
+    @field_validator("record")
+    @classmethod
+    def _items_and_sections(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(value.get("items"), dict) or not isinstance(value.get("sections"), dict):
+            raise ValueError("record must hold objects `items` and `sections`")
+        return value
+
+
+class Packet(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    schema_: Literal["hoso-packet/1"] = Field(alias="schema")
+    packet_id: Annotated[StrictStr, Field(pattern=r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")]
+    province_code: Annotated[StrictStr, Field(pattern=r"^\d{2}$")]
+    agency_code: NonEmpty
+    sequence: Annotated[StrictInt, Field(ge=1)]
+    prev_hash: Hex256 | None
+    created_at: AwareDatetime
+    records: Annotated[list[PacketRecord], Field(min_length=1)]
+
+    @field_validator("records")
+    @classmethod
+    def _record_ids_unique(cls, value: list[PacketRecord]) -> list[PacketRecord]:
+        ids = [r.record_id for r in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError("record_id repeats within the packet")
+        return value
+
+
+class PacketAnswer(BaseModel):
+    packet_id: str
+    status: Literal["accepted", "duplicate"]
+
+
+class StoredPacketRead(BaseModel):
+    packet_id: str
+    agency_code: str
+    sequence: int
+    hash: str
+    received_at: datetime
+    chain: Literal["verified", "broken", "pending"]
+    deliveries: int  # how many times the packet was POSTed (duplicates included)
+    packet: dict[str, Any]
+    receipt: Receipt
+    receipt_delivery: Literal["pending", "delivered", "refused", "failed", "cancelled"]
+    receipt_posts: int

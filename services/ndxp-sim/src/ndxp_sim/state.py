@@ -1,0 +1,80 @@
+"""Everything the simulator holds, in memory, in one process. `lock` guards the multi-step changes
+(packet intake, reset); single counter bumps need no lock on one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from ndxp_sim.faults.schemas import Faults
+from ndxp_sim.keys.gateway import Fetch, GatewayKeys
+from ndxp_sim.keys.own import SimKey
+from ndxp_sim.national_db.schemas import NationalProfile
+from ndxp_sim.national_db.service import seed_profiles
+from ndxp_sim.packets.store import PacketStore
+from ndxp_sim.population_db.register import Person, generate_people
+from ndxp_sim.receipts.delivery import Deliveries
+from ndxp_sim.settings import Settings
+from ndxp_sim.stats import Stats
+from ndxp_sim.tokens.service import TokenStore
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _no_client() -> httpx.AsyncClient:
+    raise RuntimeError("the callback client exists only while the app runs")
+
+
+@dataclass
+class Sim:
+    settings: Settings
+    own_key: SimKey
+    gateway_keys: GatewayKeys
+    tokens: TokenStore
+    clock: Callable[[], datetime] = utc_now  # tests set another to move time
+    callback_client: Callable[[], httpx.AsyncClient] = _no_client
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    deliveries: Deliveries = field(default_factory=Deliveries)
+    # Set by seed_data(), at start and on reset:
+    rng: random.Random = field(init=False)
+    faults: Faults = field(init=False)
+    stats: Stats = field(init=False)
+    packets: PacketStore = field(init=False)
+    people: dict[str, Person] = field(init=False)
+    national_profiles: dict[str, NationalProfile] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.seed_data()
+
+    def seed_data(self) -> None:
+        """The state of a fresh start: faults at their defaults, the seeded register, nothing else."""
+        settings = self.settings
+        self.rng = random.Random(settings.sim_seed)  # noqa: S311 - fault dice, repeatable by seed
+        self.faults = Faults.from_settings(settings)
+        self.stats = Stats()
+        self.packets = PacketStore()
+        generated = generate_people(settings.sim_seed, settings.sim_population_size)
+        self.people = {p.citizen_id: p for p in generated}
+        self.national_profiles = seed_profiles(settings.sim_seed, generated)
+
+    async def reset(self) -> None:
+        async with self.lock:
+            await self.deliveries.cancel_all()
+            self.seed_data()
+
+
+def build_sim(settings: Settings, fetch_jwks: Fetch) -> Sim:
+    tokens = TokenStore(settings.sim_token_ttl_seconds, utc_now)
+    sim = Sim(settings=settings, own_key=SimKey.load(settings.sim_signing_key.get_secret_value()),
+              gateway_keys=GatewayKeys(inline=settings.sim_gateway_jwks, url=settings.sim_gateway_jwks_url,
+                                       fetch=fetch_jwks),
+              tokens=tokens)
+    tokens.clock = lambda: sim.clock()  # one clock for the whole simulator
+    return sim

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from hoso_shared.auth import AnyPrincipal
+from hoso_shared.db import DbSession
+from sync_gateway.citizens import service
+from sync_gateway.citizens.service import CheckRequest, CheckResult, NotInNationalDb, PullRequest
+from sync_gateway.national import NationalRefused, NationalUnavailable
+
+router = APIRouter(prefix="/api/v1", tags=["national"])
+NATIONAL_ERRORS = {**NationalUnavailable.openapi(), **NationalRefused.openapi()}
+
+
+@router.post("/citizen-checks", status_code=201, responses=NATIONAL_ERRORS,
+             summary="Check a record's citizen ID, name, birth date and sex against the population DB.",
+             description="The result is stored with its date; the Đúng rules read the latest one.")
+async def check_citizen(body: CheckRequest, principal: AnyPrincipal, session: DbSession,
+                        request: Request) -> CheckResult:
+    return await service.check(session, request.app.state.runtime, principal, body)
+
+
+@router.post("/incoming", status_code=201, responses={**NATIONAL_ERRORS, **NotInNationalDb.openapi()},
+             summary="Pull an incoming person's record from the national DB and create it in profile-api.",
+             description="profile-api creates it with the caller's own token, so its rules on who may create a "
+                         "record where apply unchanged; its refusals come back as they are.")
+async def pull_incoming(body: PullRequest, principal: AnyPrincipal, request: Request) -> dict[str, Any]:
+    state = request.app.state
+    return await service.pull(state.runtime, state.profile_api, request.headers["authorization"], body)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Security
+from fastapi.responses import PlainTextResponse
+
+from hoso_shared.auth import Principal, authorize
+from hoso_shared.db import DbSession
+from sync_gateway.delivery import operations
+from sync_gateway.delivery.schemas import PacketDetail, PacketPage, PacketRead, PacketState, Replay, Replayed
+
+router = APIRouter(prefix="/api/v1/packets", tags=["packets"])
+Operator = Annotated[Principal, Security(authorize, scopes=["sync:operate"])]
+
+
+@router.get("", summary="The packet queue: newest first, with counts per state (operators).")
+async def list_packets(principal: Operator, session: DbSession, state: PacketState | None = None,
+                       agency_code: Annotated[str | None, Query(max_length=64)] = None,
+                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> PacketPage:
+    return await operations.listing(session, state, agency_code, limit)
+
+
+@router.post("/replay", summary="Send every dead letter again (optionally one agency's).",
+             description="Re-queues them under their own ids: NDXP recognises any it had already taken.")
+async def replay_dead_letters(principal: Operator, session: DbSession, body: Replay | None = None) -> Replayed:
+    return await operations.replay(session, body or Replay(), datetime.now(UTC))
+
+
+@router.get("/{packet_id}", responses=operations.PacketNotFound.openapi(),
+            summary="One packet: its header, every delivery attempt, its receipts and its records' outcomes.")
+async def get_packet(packet_id: uuid.UUID, principal: Operator, session: DbSession) -> PacketDetail:
+    return await operations.detail(session, packet_id)
+
+
+@router.get("/{packet_id}/jws", response_class=PlainTextResponse, responses=operations.PacketNotFound.openapi(),
+            summary="The packet exactly as signed and sent (compact JWS), to verify independently.")
+async def get_packet_jws(packet_id: uuid.UUID, principal: Operator, session: DbSession) -> str:
+    return await operations.jws(session, packet_id)
+
+
+@router.post("/{packet_id}/retry", responses={**operations.PacketNotFound.openapi(), **operations.NotDead.openapi()},
+             summary="Send a dead-lettered packet again.")
+async def retry_packet(packet_id: uuid.UUID, principal: Operator, session: DbSession) -> PacketRead:
+    return await operations.retry(session, packet_id, datetime.now(UTC))

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+
+from tests.conftest import AppClient
+from tests.ndxp_sim.helpers import GATEWAY_JWKS, FakeGateway, canonical, sign
+
+# Fast defaults for tests: no receipt delay, short retry pauses, a small register.
+FAST: dict[str, Any] = {"sim_gateway_jwks": json.dumps(GATEWAY_JWKS), "sim_receipt_delay_ms": 0,
+                        "sim_callback_backoff_ms": 5, "sim_population_size": 50}
+
+
+class Sim:
+    """A client on the simulator, holding a token, with the fake gateway wired in as its callback."""
+
+    def __init__(self, client: AppClient, gateway: FakeGateway) -> None:
+        self.client, self.gateway = client, gateway
+        self.headers: dict[str, str] = {}
+
+    async def login(self) -> None:
+        answer = await self.client.post("/oauth/token", data={"grant_type": "client_credentials",
+                                                              "client_id": "hoso-gateway",
+                                                              "client_secret": "dev-secret"})
+        assert answer.status_code == 200, answer.text
+        self.headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+    async def post_jws(self, token: str, key: str) -> Any:
+        return await self.client.post("/ndxp/v1/packets", content=token,
+                                      headers={**self.headers, "Content-Type": "application/jose",
+                                               "Idempotency-Key": key})
+
+    async def deliver(self, packet: dict[str, Any]) -> Any:
+        return await self.post_jws(sign(canonical(packet)), packet["packet_id"])
+
+    async def stats(self) -> dict[str, Any]:
+        stats: dict[str, Any] = (await self.client.get("/admin/stats")).json()
+        return stats
+
+    async def faults(self, **changes: Any) -> None:
+        answer = await self.client.put("/admin/faults", json=changes)
+        assert answer.status_code == 200, answer.text
+
+    async def jwks(self) -> dict[str, Any]:
+        jwks: dict[str, Any] = (await self.client.get("/.well-known/jwks.json")).json()
+        return jwks
+
+
+SimFactory = Callable[..., Awaitable[Sim]]
+
+
+@pytest.fixture
+async def make_sim(client_for: Callable[..., Any]) -> AsyncIterator[SimFactory]:
+    callback_clients: list[AsyncClient] = []
+
+    async def make(**overrides: Any) -> Sim:
+        client: AppClient = await client_for("ndxp-sim", **{**FAST, **overrides})
+        gateway = FakeGateway()
+        callback = AsyncClient(transport=ASGITransport(app=gateway))
+        callback_clients.append(callback)
+        client.app.state.callback_client = callback
+        sim = Sim(client, gateway)
+        await sim.login()
+        return sim
+
+    yield make
+    for callback in callback_clients:
+        await callback.aclose()
+
+
+@pytest.fixture
+async def sim(make_sim: SimFactory) -> Sim:
+    return await make_sim()
