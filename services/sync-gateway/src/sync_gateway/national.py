@@ -47,5 +47,5 @@ async def call(transport: Transport, breaker: Breaker, policy: Policy, method: s
     if last is None or last.kind == "transient":
         raise NationalUnavailable(reason=last.detail if last else "circuit open")
     if last.kind == "refused":
-        raise NationalRefused(status=last.status, detail=last.detail)
+        raise NationalRefused(last.detail, upstream_status=last.status)
     return answer[0]

@@ -28,6 +28,7 @@ from sync_gateway.keys import service as signing
 from sync_gateway.metrics import GatewayMetrics
 from sync_gateway.notify import Waker, wait
 from sync_gateway.packets.builder import Signer, build_once
+from sync_gateway.progress import service as progress
 from sync_gateway.returns import ApprovalClient, return_once
 from sync_gateway.settings import Settings
 
@@ -62,10 +63,19 @@ class Runtime:
         return Deliverer(self.sessionmaker, self.transport, self.breaker, self.policy, self.metrics, name)
 
     async def refresh_gauges(self) -> None:
+        now = datetime.now(UTC)
         async with session_scope(self.sessionmaker) as session:
             depth = await delivery_queries.depth(session)
+            tables = [await progress.progress(session, root, now) for root in await progress.roots(session)]
+            waiting = await delivery_queries.outbox_waiting(session)
         for state in ("queued", "delivered", "acknowledged", "dead"):
             self.metrics.packets.labels(state).set(depth.get(state, 0))
+        self.metrics.outbox_waiting.set(waiting)
+        self.metrics.progress.clear()
+        for table in tables:
+            for unit in table.units:
+                for stage in progress.STAGES:
+                    self.metrics.progress.labels(unit.org_unit_code, stage).set(getattr(unit, stage))
 
     async def aclose(self) -> None:
         for close in self.closers:

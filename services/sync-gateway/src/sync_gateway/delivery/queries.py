@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared.db.models import Packet
+from hoso_shared.db.models import OutboxRow, Packet
 
 
 async def claim(session: AsyncSession, now: datetime) -> Packet | None:
@@ -28,3 +28,9 @@ async def by_id(session: AsyncSession, packet_id: uuid.UUID, *, lock: bool = Fal
 async def depth(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Packet.state, func.count()).group_by(Packet.state))
     return {state: int(n) for state, n in rows}
+
+
+async def outbox_waiting(session: AsyncSession) -> int:
+    stmt = select(func.count()).select_from(OutboxRow).where(OutboxRow.released_at.is_not(None),
+                                                           OutboxRow.consumed_at.is_(None))
+    return int((await session.execute(stmt)).scalar_one())

@@ -37,6 +37,8 @@ def retry_after(value: str | None) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # the asctime form carries no zone; HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
@@ -58,17 +60,17 @@ class Transport:
             return {"Authorization": f"Bearer {token}"}
         return {self.route.token_header: token}
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def request(self, method: str, path: str, *, headers: dict[str, str] | None = None,
+                      **kwargs: Any) -> httpx.Response:
         """One call with our token; a 401 (expired or revoked token) is retried once with a fresh one."""
-        for fresh in (False, True):
-            headers = {**self.route.headers, **await self._auth(), **kwargs.pop("headers", {})}
-            response = await self.http.request(method, self.route.base_url.rstrip("/") + path, headers=headers,
-                                               **kwargs)
-            if response.status_code != 401 or fresh:
-                return response
-            self.token.invalidate()
-            kwargs["headers"] = headers
-        raise AssertionError("unreachable")
+        url = self.route.base_url.rstrip("/") + path
+        response = await self.http.request(method, url, headers={**self.route.headers, **(headers or {}),
+                                                                 **await self._auth()}, **kwargs)
+        if response.status_code != 401:
+            return response
+        self.token.invalidate()
+        return await self.http.request(method, url, headers={**self.route.headers, **(headers or {}),
+                                                             **await self._auth()}, **kwargs)
 
     async def deliver(self, packet_id: str, jws: str) -> Outcome:
         started = time.perf_counter()
