@@ -33,6 +33,9 @@ class Settings(CommonSettings):
     sim_seed: int = 2026
     sim_population_size: int = 1000
 
+    # The largest packet the intake takes (a 500-record packet is 1–2 MB); other bodies keep the common limit.
+    sim_max_packet_bytes: int = 32 * 1024 * 1024
+
     # Admin routes need `X-Admin-Token` when this is set.
     sim_admin_token: SecretStr = SecretStr("")
 
@@ -46,3 +49,8 @@ class Settings(CommonSettings):
     sim_out_of_order_receipts: bool = False
     sim_reject_rate: float = Field(0.0, ge=0, le=1)
     sim_callback_attempts: int = Field(8, ge=1)
+
+    @property
+    def body_limit_overrides(self) -> dict[str, int]:
+        """Read by `hoso_shared.web.build_app`: per-path body limits (full-match regex → bytes)."""
+        return {r"/ndxp/v1/packets": self.sim_max_packet_bytes}
