@@ -11,8 +11,9 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
-from hoso_shared.db.models import ChangeRequest, OutboxRow, Profile
+from hoso_shared.db.models import ChangeRequest, CitizenCheck, OutboxRow, PacketRecord, Profile
 from hoso_shared.validation import ChangeFact, Context, Report, judge
+from hoso_shared.validation import CitizenCheck as CitizenCheckFact
 from profile_api.quality import facts, scoring
 from tests.factories import make_account
 from tests.profile_api.quality.helpers import Province, person, province
@@ -81,3 +82,36 @@ async def test_the_context_is_read_from_the_database(
     found = [(c.profile_id, c.full_name, c.birth_date, c.birth_place, c.same_citizen_id) for c in context.candidates]
     assert found == [(str(twin.id), name, born, "Nam Định", False),
                      (str(same_day.id), "Trần Văn Khác", born, None, False)]
+
+
+async def test_the_gateways_check_and_acknowledgement_reach_the_context(
+    session: AsyncSession, profile_api: AsyncClient, token_issuer: TokenIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await province(session, token_issuer)
+    target = world.people["a1"][1]
+    row = OutboxRow(profile_id=target.id, profile_version=1, org_unit_id=world.a1.id, payload={},
+                    released_at=datetime(2026, 2, 28, 10, 0, tzinfo=UTC))
+    session.add(row)
+    await session.flush()
+    accepted = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    session.add_all([
+        CitizenCheck(profile_id=target.id, checked_at=datetime(2025, 1, 1, tzinfo=UTC), result="match"),
+        CitizenCheck(profile_id=target.id, checked_at=datetime(2026, 3, 2, 18, 0, tzinfo=UTC), result="mismatch",
+                     mismatched=["full_name"]),  # the latest: 3 March in Hà Nội
+        PacketRecord(outbox_id=row.id, profile_id=target.id, org_unit_id=world.a1.id, status="accepted",
+                     decided_at=accepted),
+    ])
+    await session.flush()
+    seen: list[Context] = []
+
+    def spy(record: dict[str, Any], context: Context) -> Report:
+        seen.append(context)
+        return judge(record, context)
+
+    monkeypatch.setattr(scoring, "judge", spy)
+    response = await profile_api.get(f"/api/v1/profiles/{target.id}/quality", headers=world.auth["agency_admin"])
+    assert response.status_code == 200
+    [context] = seen
+    assert context.citizen_check == CitizenCheckFact(date(2026, 3, 3), "mismatch", ("full_name",))
+    assert context.acknowledged_at == accepted
+    assert "DUNG-DANCU-001" in {f["code"] for f in response.json()["findings"]}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from hoso_shared.validation import ChangeFact, Context, DuplicateCandidate, Policy
+from hoso_shared.validation import ChangeFact, CitizenCheck, Context, DuplicateCandidate, Policy
 from hoso_shared.validation.normalise import place_text
 from hoso_shared.validation.rules.evidence import needs_evidence
 
@@ -69,9 +69,21 @@ def candidates(own_id: uuid.UUID, own_hmac: bytes, rows: list[CandidateRow], lim
 
 def context(*, today: date, policy: Policy, reviewed_at: datetime | None, approved_at: datetime | None,
             changes: list[ChangeRow], found: tuple[DuplicateCandidate, ...],
+            acknowledged_at: datetime | None = None, check: CheckRow | None = None,
             holidays: frozenset[date] = frozenset(), working_days: frozenset[date] = frozenset()) -> Context:
-    """No population-DB check and no acknowledgement yet: sync-gateway records neither so far, so both
-    stay unknown (None) rather than guessed; a record released for sync is "sent, not acknowledged"."""
+    """The latest population-DB check and national acknowledgement come from sync-gateway's tables; a
+    record never checked (or never acknowledged) has None there, which the Sống rules report as such."""
+    citizen = None if check is None else CitizenCheck(local_day(check.checked_at), check.result,  # type: ignore[arg-type]
+                                                      tuple(check.mismatched))
     return Context(today=today, policy=policy, changes=tuple(change_fact(c) for c in changes),
-                   extra_holidays=holidays, extra_working_days=working_days,
-                   reviewed_at=reviewed_at, approved_at=approved_at, acknowledged_at=None, candidates=found)
+                   extra_holidays=holidays, extra_working_days=working_days, citizen_check=citizen,
+                   reviewed_at=reviewed_at, approved_at=approved_at, acknowledged_at=acknowledged_at,
+                   candidates=found)
+
+
+class CheckRow(Protocol):
+    """A stored population-DB check (sync-gateway's `citizen_checks` row)."""
+
+    checked_at: datetime
+    result: str
+    mismatched: list[Any]

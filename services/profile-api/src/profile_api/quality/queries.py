@@ -11,10 +11,20 @@ from typing import Any
 
 from sqlalchemy import Select, and_, cast, delete, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONPATH, distinct_on, insert
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal, scoped_to_subtree
-from hoso_shared.db.models import ChangeRequest, OrgUnit, OutboxRow, Profile, ProfileSectionRow, QualitySnapshot
+from hoso_shared.db.models import (
+    ChangeRequest,
+    CitizenCheck,
+    OrgUnit,
+    OutboxRow,
+    PacketRecord,
+    Profile,
+    ProfileSectionRow,
+    QualitySnapshot,
+)
 from hoso_shared.records import SectionValues
 from profile_api.quality.facts import CandidateRow, ChangeRow
 
@@ -128,6 +138,22 @@ async def releases(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid
             .where(OutboxRow.profile_id.in_(ids), OutboxRow.released_at.is_not(None))
             .group_by(OutboxRow.profile_id))
     return {profile_id: at for profile_id, at in await session.execute(stmt) if at is not None}
+
+
+async def acknowledgements(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, datetime]:
+    """When the national side last accepted each record (sync-gateway's receipts)."""
+    stmt = (select(PacketRecord.profile_id, func.max(PacketRecord.decided_at))
+            .where(PacketRecord.profile_id.in_(ids), PacketRecord.status == "accepted")
+            .group_by(PacketRecord.profile_id))
+    return {profile_id: at for profile_id, at in await session.execute(stmt) if at is not None}
+
+
+async def citizen_checks(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CitizenCheck]:
+    """Each record's latest population-DB check (sync-gateway's)."""
+    stmt = (select(CitizenCheck).where(CitizenCheck.profile_id.in_(ids))
+            .order_by(CitizenCheck.profile_id, CitizenCheck.checked_at.desc())
+            .ext(distinct_on(CitizenCheck.profile_id)))
+    return {c.profile_id: c for c in (await session.scalars(stmt)).all()}
 
 
 def _open_on(day: date) -> Any:

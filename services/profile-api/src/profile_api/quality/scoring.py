@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared import records
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.models import CitizenCheck
 from hoso_shared.records import SectionValues
 from hoso_shared.validation import Criterion, Policy, Report, Severity, judge
 from profile_api.calendar import service as calendar
@@ -54,13 +55,16 @@ class Loaded:
     changes: dict[uuid.UUID, list[ChangeRow]]
     candidates: list[CandidateRow]
     released: dict[uuid.UUID, datetime]
+    acknowledged: dict[uuid.UUID, datetime]
+    checks: dict[uuid.UUID, CitizenCheck]
 
 
 async def load(session: AsyncSession, rows: list[queries.ProfileRow]) -> Loaded:
     ids = [profile.id for profile, _, _ in rows]
     profiles = [profile for profile, _, _ in rows]
     loaded = Loaded(rows, await queries.section_values(session, ids), await queries.change_rows(session, ids),
-                    await queries.candidate_rows(session, profiles), await queries.releases(session, ids))
+                    await queries.candidate_rows(session, profiles), await queries.releases(session, ids),
+                    await queries.acknowledgements(session, ids), await queries.citizen_checks(session, ids))
     queries.forget(session, profiles)
     return loaded
 
@@ -85,7 +89,8 @@ def judge_loaded(loaded: Loaded, basis: Basis) -> list[Judged]:
         context = facts.context(
             today=basis.today, policy=basis.policy, holidays=basis.holidays, working_days=basis.working_days,
             reviewed_at=profile.reviewed_at,
-            approved_at=loaded.released.get(profile.id), changes=loaded.changes.get(profile.id, []),
+            approved_at=loaded.released.get(profile.id), acknowledged_at=loaded.acknowledged.get(profile.id),
+            check=loaded.checks.get(profile.id), changes=loaded.changes.get(profile.id, []),
             found=facts.candidates(profile.id, profile.citizen_id_hmac, list(near.values()),
                                    queries.CANDIDATES_PER_RECORD))
         report = judge(records.snapshot(profile, items, sections), context)
