@@ -134,7 +134,26 @@ class TestMakeRun:
         me = httpx.get(f"{approval}/api/v1/me", headers=auth, timeout=10)
         assert me.status_code == 200 and me.json()["roles"] == ["doha_admin"]
         self._check_change_flow(api, approval, accounts, auth)
+        self._check_national_sync(services["sync-gateway"], api, accounts, auth)
         self._check_quality_gauges(api)
+
+    def _check_national_sync(self, gateway: str, api: str, accounts: list[dict[str, str]],
+                             doha: dict[str, str]) -> None:
+        """What DOHA released reaches the simulated NDXP, signed, and comes back acknowledged; a demo
+        person's citizen ID checks out against the simulated population DB."""
+        deadline = time.monotonic() + 60
+        while True:
+            page = httpx.get(f"{gateway}/api/v1/packets", headers=doha, timeout=10).json()
+            if page["counts"].get("acknowledged", 0) >= 1:
+                break
+            assert time.monotonic() < deadline, page
+            time.sleep(0.5)
+        assert page["counts"].get("dead", 0) == 0
+        officer = next(a for a in accounts if a["role"] == "officer" and a["username"] != "bd.canbo2")
+        mine = httpx.get(f"{api}/api/v1/profiles", headers=_login(api, accounts, officer["username"]),
+                         timeout=10).json()["items"][0]["id"]
+        checked = httpx.post(f"{gateway}/api/v1/citizen-checks", headers=doha, json={"profile_id": mine}, timeout=30)
+        assert checked.status_code == 201 and checked.json()["result"] == "match", checked.text
 
     def _check_quality_gauges(self, api: str) -> None:
         """The replica takes the day's quality snapshot at start: the gauges show the demo's 200 records."""

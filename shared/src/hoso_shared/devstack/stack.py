@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
+from hoso_shared import records
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
+from hoso_shared.db.models import Profile
 from hoso_shared.devstack import demo, secrets
 from hoso_shared.devstack.database import (
     ensure_database,
@@ -112,6 +115,25 @@ async def prepare_database(url: str, values: dict[str, str]) -> list[demo.DemoAc
         await engine.dispose()
 
 
+async def _register_people(url: str, values: dict[str, str], simulator: str) -> None:
+    """The simulated population DB learns the demo's people (it starts empty of them at every start), so
+    citizen checks of demo records match, as they would against the real register."""
+    settings = CommonSettings(env="dev", field_keys=json.loads(values["field_keys"]),
+                              lookup_hmac_key=values["lookup_hmac_key"])
+    cipher = FieldCipher.from_settings(settings)
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with session_scope(create_sessionmaker(engine)) as session:
+            people = []
+            for profile in (await session.scalars(select(Profile))).all():
+                items = records.read_items(profile, cipher, sensitive=True)
+                people.append({k: items.get(k) for k in ("citizen_id", "full_name", "birth_date", "sex")})
+    finally:
+        await engine.dispose()
+    async with httpx.AsyncClient(timeout=30) as client:
+        (await client.post(f"{simulator}/admin/population", json=people)).raise_for_status()
+
+
 def _accounts(data_dir: Path, fresh: list[demo.DemoAccount] | None) -> list[dict[str, str]]:
     path = data_dir / "demo-accounts.json"
     if fresh is not None:
@@ -165,6 +187,7 @@ def run(data_dir: Path, port_offset: int = 0) -> int:
                 env[f"{prefix}_ID"], env[f"{prefix}_SECRET"] = client["username"], client["password"]
         stack.start_services(env)
         stack.wait_ready()
+        asyncio.run(_register_people(url, values, stack.urls()["ndxp-sim"]))
         _announce(stack, accounts)
         while not stopping and all(p.poll() is None for p in (stack.children or {}).values()):
             time.sleep(0.2)
