@@ -5,7 +5,7 @@ UV_HOME := .data/uv
 UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test test-fast lint typecheck arch bench migrate sync clean
+.PHONY: run test test-fast lint typecheck arch bench migrate sync tools images clean
 
 $(UV_HOME)/bin/uv:
 	$(PYTHON) -m pip install --quiet --target $(UV_HOME)/lib uv==$(UV_VERSION)
@@ -17,16 +17,35 @@ $(UV_HOME)/bin/uv:
 
 sync: .venv/.synced
 
+## Test tools that are not Python packages, unpacked into .data/bin (nothing installed system-wide).
+## promtool (alert rules, their unit tests, prometheus.yml) comes from Debian's `prometheus` package:
+## only the binary is extracted, no service is installed or started. Without apt this prints why and
+## carries on (the recipe never fails); tests/ops/test_alerts.py then skips its promtool checks and says so.
+PROMTOOL := .data/bin/promtool
+tools: $(PROMTOOL)
+
+$(PROMTOOL):
+	@tmp=$$(mktemp -d) && chmod 755 $$tmp && \
+	fetch() { (cd $$tmp && apt-get download -q prometheus >/dev/null 2>&1); } && \
+	if command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null && \
+	   { fetch || { [ "$$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && fetch; }; }; then \
+	  mkdir -p $(@D) && dpkg-deb --fsys-tarfile $$tmp/prometheus_*.deb | tar -xO ./usr/bin/promtool > $@.part && \
+	  chmod 755 $@.part && mv $@.part $@ && echo "promtool: $$($@ --version 2>&1 | head -1) in $@"; \
+	else \
+	  echo "promtool: not installed ('apt-get download prometheus' failed or apt is missing);" \
+	       "the promtool checks in tests/ops/test_alerts.py will be skipped"; \
+	fi; rm -rf $$tmp $@.part
+
 ## Every service plus the simulator, on embedded PostgreSQL unless DATABASE_URL is set.
 run: sync
 	$(RUN) python -m hoso_shared.devstack run
 
 ## The whole suite on real PostgreSQL (embedded unless DATABASE_URL is set), then lint and contracts.
-test: sync
+test: sync tools
 	$(RUN) python -m hoso_shared.devstack test
 	$(MAKE) --no-print-directory lint typecheck
 
-test-fast: sync
+test-fast: sync tools
 	$(RUN) python -m hoso_shared.devstack test -m "not e2e" -x -q
 
 lint: sync
@@ -41,9 +60,17 @@ arch: sync
 bench: sync
 	$(RUN) python -m bench.rules
 	$(RUN) python -m bench
+	$(RUN) python -m bench.pipeline
 
 migrate: sync
 	$(RUN) python -m hoso_shared.db.migrate upgrade
+
+## The four service images (needs Docker): hoso/<service>:$(TAG).
+TAG ?= dev
+images:
+	for service in profile-api approval-api sync-gateway ndxp-sim; do \
+	  docker build --build-arg SERVICE=$$service -t hoso/$$service:$(TAG) . || exit 1; \
+	done
 
 clean:
 	rm -rf .venv .data .pytest_cache .ruff_cache .mypy_cache

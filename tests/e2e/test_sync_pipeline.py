@@ -119,10 +119,12 @@ async def _counts(url: str) -> dict[str, Any]:
                    (SELECT count(*) FROM packets WHERE state = 'dead'),
                    (SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM deliveries
                         WHERE status_code BETWEEN 200 AND 299 GROUP BY packet_id) d),
-                   (SELECT count(DISTINCT packet_id) FROM receipts)"""))).one()
+                   (SELECT count(DISTINCT packet_id) FROM receipts),
+                   (SELECT count(*) FROM packets WHERE state = 'queued'),
+                   (SELECT count(*) FROM packets WHERE state = 'delivered')"""))).one()
     await engine.dispose()
     keys = ("accepted", "records", "unconsumed", "packets", "acknowledged", "dead", "max_2xx_per_packet",
-            "receipted_packets")
+            "receipted_packets", "queued", "delivered")
     return dict(zip(keys, (int(v) for v in row), strict=True))
 
 

@@ -4,6 +4,7 @@ no restart here."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -22,20 +23,31 @@ class RemoteKeySet:
         self.url, self.refetch_seconds, self.timeout = url, refetch_seconds, timeout
         self._keys = KeySet.import_key_set(jwks) if jwks else None  # type: ignore[arg-type]
         self._fetched_at = 0.0
+        # One fetch at a time: callers that arrive during a fetch wait for its keys instead of
+        # finding "not fetched yet, but fetched too recently to try again".
+        self._lock = asyncio.Lock()
+
+    def _knows(self, kid: str | None) -> bool:
+        return self._keys is not None and any(k.kid == kid for k in self._keys)
 
     async def get(self, kid: str | None) -> KeySet:
-        known = self._keys is not None and any(k.kid == kid for k in self._keys)
-        stale = time.monotonic() - self._fetched_at > self.refetch_seconds
-        if self.url and not known and stale:
-            self._fetched_at = time.monotonic()
-            try:
-                async with httpx.AsyncClient(timeout=self.timeout) as client:
-                    response = await client.get(self.url)
-                    response.raise_for_status()
-                self._keys = KeySet.import_key_set(response.json())
-            except (httpx.HTTPError, ValueError, JoseError) as exc:
-                if self._keys is None:
-                    raise KeysUnavailable(f"the keys at {self.url} are unavailable") from exc
+        if self.url and not self._knows(kid):
+            async with self._lock:
+                stale = time.monotonic() - self._fetched_at > self.refetch_seconds
+                if not self._knows(kid) and (stale or self._keys is None):
+                    await self._fetch()
         if self._keys is None:
-            raise KeysUnavailable("no verification keys are configured")
+            raise KeysUnavailable("no verification keys are configured" if not self.url
+                                  else f"the keys at {self.url} are unavailable")
         return self._keys
+
+    async def _fetch(self) -> None:
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout) as client:
+                response = await client.get(self.url)
+                response.raise_for_status()
+            self._keys = KeySet.import_key_set(response.json())
+            self._fetched_at = time.monotonic()  # only a success starts the quiet period
+        except (httpx.HTTPError, ValueError, JoseError):
+            if self._keys is None:
+                return  # nothing to verify with: the caller says so (retryable)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ async def start_loops(runtime: Runtime, *, workers: int, build: bool = True) -> 
     settings, poll = runtime.settings, runtime.settings.poll_interval_seconds
     waker = Waker(settings.database_url, ("hoso_outbox", "hoso_packets"))
     await waker.start()
-    host = socket.gethostname()
+    host = f"{socket.gethostname()}:{os.getpid()}"  # worker names stay distinct across processes
     tasks = []
     if build:
         tasks.append(asyncio.create_task(_loop("builder", lambda: _positive(runtime.build()),

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import signal
 
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, start_http_server
 
 from hoso_shared.db.engine import create_engine, create_sessionmaker
 from hoso_shared.logging import configure_logging
@@ -19,7 +19,11 @@ from sync_gateway.settings import Settings
 async def run(settings: Settings) -> None:
     configure_logging(settings.log_level, json=settings.log_json)
     engine = create_engine(settings.database_url, pool_size=settings.delivery_workers + 3)
-    runtime = make_runtime(settings, create_sessionmaker(engine), GatewayMetrics(CollectorRegistry()))
+    registry = CollectorRegistry()
+    if settings.worker_metrics_port:
+        # No web app here: a bare exporter serves this process's delivery metrics to Prometheus.
+        start_http_server(settings.worker_metrics_port, registry=registry)
+    runtime = make_runtime(settings, create_sessionmaker(engine), GatewayMetrics(registry))
     loops = await start_loops(runtime, workers=settings.delivery_workers)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Select, and_, cast, delete, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONPATH, distinct_on, insert
-from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal, scoped_to_subtree

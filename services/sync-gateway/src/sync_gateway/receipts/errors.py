@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hoso_shared.problems import Conflict, NotFound, Problem, Unauthorized, ValidationFailed
+from hoso_shared.problems import Conflict, NotFound, Problem, ServiceUnavailable, Unauthorized, ValidationFailed
 
 
 class MalformedReceipt(Problem):
@@ -25,3 +25,7 @@ class ReceiptIdReused(Conflict):
 
 class UnknownPacket(NotFound):
     slug, title = "unknown-packet", "No packet of ours has that id"
+
+
+class NationalKeysUnavailable(ServiceUnavailable):
+    slug, title = "national-keys-unavailable", "We cannot fetch the national side's keys right now; send it again later"

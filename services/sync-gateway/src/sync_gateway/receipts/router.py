@@ -10,6 +10,7 @@ from sync_gateway.receipts.errors import (
     BadReceiptSignature,
     InvalidReceipt,
     MalformedReceipt,
+    NationalKeysUnavailable,
     ReceiptIdReused,
     StaleReceipt,
     UnknownPacket,
@@ -28,7 +29,8 @@ MAX_RECEIPT_BYTES = 8 * 1024 * 1024
              openapi_extra={"requestBody": {"content": {"application/jose": {"schema": {"type": "string"}}},
                                             "required": True}},
              responses={**MalformedReceipt.openapi(), **InvalidReceipt.openapi(), **BadReceiptSignature.openapi(),
-                        **StaleReceipt.openapi(), **ReceiptIdReused.openapi(), **UnknownPacket.openapi()})
+                        **StaleReceipt.openapi(), **ReceiptIdReused.openapi(), **UnknownPacket.openapi(),
+                        **NationalKeysUnavailable.openapi()})
 async def take_receipt(request: Request, session: DbSession) -> ReceiptTaken:
     state = request.app.state
     token = (await request.body()).strip()

@@ -23,6 +23,7 @@ from sync_gateway.receipts.errors import (
     BadReceiptSignature,
     InvalidReceipt,
     MalformedReceipt,
+    NationalKeysUnavailable,
     ReceiptIdReused,
     StaleReceipt,
     UnknownPacket,
@@ -39,8 +40,11 @@ async def verify(token: bytes, keys: RemoteKeySet, metrics: GatewayMetrics) -> d
         raise MalformedReceipt() from exc
     try:
         keyset = await keys.get(kid)
+    except KeysUnavailable as exc:  # ours to fix, not the sender's: it must try again later
+        raise NationalKeysUnavailable(str(exc)) from exc
+    try:
         verified = jws.deserialize_compact(token, keyset, algorithms=["ES256", "EdDSA"])
-    except (JoseError, ValueError, KeysUnavailable) as exc:
+    except (JoseError, ValueError) as exc:
         metrics.signature_failures.inc()
         raise BadReceiptSignature() from exc
     try:
@@ -74,13 +78,19 @@ async def record(session: AsyncSession, body: ReceiptBody, payload: dict[str, An
                          rejected=len(body.records) - accepted)
     if inserted.first() is None:
         stored = await session.get(Receipt, body.receipt_id)
-        if stored is None or stored.body != payload:
+        if stored is None or _content(stored.body) != _content(payload):
             raise ReceiptIdReused()
         metrics.receipts.labels("duplicate").inc()
         return taken.model_copy(update={"duplicate": True})
     await _apply(session, packet, body, now, metrics)
     metrics.receipts.labels("recorded").inc()
     return taken
+
+
+def _content(payload: dict[str, Any]) -> dict[str, Any]:
+    """What a receipt says, without when it was signed: a sender that re-signs its retries sends the
+    same receipt with a newer `issued_at`, which is a repeat, not a reuse of the id."""
+    return {k: v for k, v in payload.items() if k != "issued_at"}
 
 
 async def _apply(session: AsyncSession, packet: Packet, body: ReceiptBody, now: datetime,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hoso_shared.codes import CITIZEN_ID_PROVINCES
-from hoso_shared.validation.model import Criterion, Hit, Record, Severity
+from hoso_shared.validation.model import Criterion, Hit, Record, Severity, memoised
 from hoso_shared.validation.registry import rule
 
 PROVINCE_CODES = frozenset(CITIZEN_ID_PROVINCES.codes())
@@ -24,15 +24,26 @@ def expected_digit(sex: str, birth_year: int) -> int:
 
 
 def _parts_of(record: Record) -> tuple[str, int, int] | None:
-    value = (record.get("items") or {}).get("citizen_id")
-    return parts(value) if value.__class__ is str else None
+    return _split(record)[0]
 
 
 def _year_of(record: Record) -> str | None:
     """The four digits of the birth year, or None when the birth date is absent or unreadable."""
-    born = (record.get("items") or {}).get("birth_date")
+    return _split(record)[1]
+
+
+def _split(record: Record) -> tuple[tuple[str, int, int] | None, str | None]:
+    """The ID's parts and the birth year, worked out once per judged record for the four rules."""
+    result: tuple[tuple[str, int, int] | None, str | None] = memoised(record, "citizen_id", _compute)
+    return result
+
+
+def _compute(record: Record) -> tuple[tuple[str, int, int] | None, str | None]:
+    items = record.get("items") or {}
+    value, born = items.get("citizen_id"), items.get("birth_date")
     year = born[:4] if born.__class__ is str else None
-    return year if year is not None and len(year) == 4 and year.isascii() and year.isdigit() else None
+    year = year if year is not None and len(year) == 4 and year.isascii() and year.isdigit() else None
+    return (parts(value) if value.__class__ is str else None), year
 
 
 @rule("DUNG-CCCD-001", Criterion.DUNG, Severity.ERROR, reads=["citizen_id"],

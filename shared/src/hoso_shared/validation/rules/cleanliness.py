@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from hoso_shared.validation.model import Criterion, Fix, Hit, Record, Severity, memoised
@@ -218,12 +219,34 @@ def _normal_text(record: Record, _: Any) -> Iterator[Hit]:
       vi="Họ tên chưa viết hoa đúng quy cách: mỗi chữ viết hoa chữ cái đầu, các chữ cái còn lại viết thường.",
       en="The name is not capitalised properly: each word starts with a capital, the other letters are small.")
 def _name_case(record: Record, _: Any) -> Iterator[Hit]:
+    if _names_plainly_proper(record):
+        return
     for field, value in names(record):
         if tidy(value) and capitalised(value):
             continue
         proper = normalise_name(value)
         if proper != normalise_text(value):
             yield Hit(field, fix=Fix(field, proper))
+
+
+def _names_plainly_proper(record: Record) -> bool:
+    """Cheaply: every name tidy and capitalised, judged on the names joined by spaces (joining adds
+    words, never a bad one). False means "look closer", not "wrong"."""
+    items = record.get("items", {})
+    found = [items.get("full_name"), items.get("other_names")]
+    sections = record.get("sections", {})
+    for table in FAMILY_TABLES:
+        rows = sections.get(table)
+        if rows:
+            try:
+                found.extend(map(dict.get, rows, repeat("full_name")))
+            except TypeError:  # a row that is not a dict: the slow path names it
+                return False
+    try:
+        blob = " ".join(filter(None, found))
+    except TypeError:
+        return False
+    return not blob or (tidy(blob) and capitalised(blob))
 
 
 def capitalised(value: str) -> bool:
