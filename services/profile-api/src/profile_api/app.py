@@ -33,6 +33,7 @@ from profile_api.quality import tasks as quality_tasks
 from profile_api.quality.metrics import QualityGauges
 from profile_api.quality.router import profile_router as quality_profile_router
 from profile_api.quality.router import router as quality_router
+from profile_api.reports.router import router as reports_router
 from profile_api.settings import Settings
 from profile_api.tokens.router import jwks_router
 from profile_api.tokens.router import router as tokens_router
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                     # /profiles/{id}/{section} would answer it.
                     routers=[tokens_router, jwks_router, attachments_router, quality_profile_router, profiles_router,
                              changes_router, changes_internal, org_units_router, accounts_router, bulk_router,
-                             quality_router, calendar_router],
+                             quality_router, calendar_router, reports_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     app.state.token_issuer = issuer
     app.state.approval = ApprovalClient(http, issuer, settings.auth_audience)
