@@ -5,7 +5,7 @@ UV_HOME := .data/uv
 UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test test-fast lint typecheck arch bench migrate sync tools images clean
+.PHONY: run test test-fast lint typecheck arch bench migrate sync tools chromium images clean
 
 $(UV_HOME)/bin/uv:
 	$(PYTHON) -m pip install --quiet --target $(UV_HOME)/lib uv==$(UV_VERSION)
@@ -22,7 +22,7 @@ sync: .venv/.synced
 ## only the binary is extracted, no service is installed or started. Without apt this prints why and
 ## carries on (the recipe never fails); tests/ops/test_alerts.py then skips its promtool checks and says so.
 PROMTOOL := .data/bin/promtool
-tools: $(PROMTOOL)
+tools: $(PROMTOOL) chromium
 
 $(PROMTOOL):
 	@tmp=$$(mktemp -d) && chmod 755 $$tmp && \
@@ -35,6 +35,28 @@ $(PROMTOOL):
 	  echo "promtool: not installed ('apt-get download prometheus' failed or apt is missing);" \
 	       "the promtool checks in tests/ops/test_alerts.py will be skipped"; \
 	fi; rm -rf $$tmp $@.part
+
+## Headless Chromium (Debian's `chromium`) screenshots the public progress page in
+## tests/profile_api/reports/test_progress_page.py. It is a system package, so it is installed only when
+## we are root with apt; otherwise (or when the install fails) this says why and carries on, never failing
+## make, and that test skips saying chromium is absent.
+CHROMIUM_LOG := .data/chromium-install.log
+chromium:
+	@if command -v chromium >/dev/null; then \
+	  echo "chromium: $$(chromium --version 2>/dev/null | head -1)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "chromium: installing Debian's chromium package (apt-get, no recommends; log in $(CHROMIUM_LOG))"; \
+	  mkdir -p $(dir $(CHROMIUM_LOG)) && start=$$(date +%s) && \
+	  get_chromium() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; } && \
+	  if { get_chromium || { apt-get update -qq && get_chromium; }; } >$(CHROMIUM_LOG) 2>&1; then \
+	    echo "chromium: $$(chromium --version 2>/dev/null | head -1), installed in $$(( $$(date +%s) - start ))s"; \
+	  else \
+	    tail -3 $(CHROMIUM_LOG) | sed 's/^/chromium:   /'; \
+	    echo "chromium: 'apt-get install chromium' failed (above); the progress-page screenshot test will be skipped"; \
+	  fi; \
+	else \
+	  echo "chromium: not on PATH and not root with apt-get; the progress-page screenshot test will be skipped"; \
+	fi
 
 ## Every service plus the simulator, on embedded PostgreSQL unless DATABASE_URL is set.
 run: sync

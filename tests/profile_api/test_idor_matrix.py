@@ -131,6 +131,10 @@ CASES = [
                                         "attachment_ids": [str(s.attachment.id)]}),
     Case("DELETE", "/api/v1/profiles/{profile_id}/{section}/{row_id}", lambda s: f"{_p(s)}/awards/{s.row.id}",
          frozenset(WRITERS), lambda s: {"attachment_ids": [str(s.attachment.id)]}),
+    Case("GET", "/api/v1/reports/profiles/{profile_id}/syll.pdf",
+         lambda s: f"/api/v1/reports/profiles/{s.profile.id}/syll.pdf", frozenset(READERS)),
+    Case("GET", "/api/v1/reports/profiles/{profile_id}/syll.json",
+         lambda s: f"/api/v1/reports/profiles/{s.profile.id}/syll.json", frozenset(READERS)),
     Case("POST", "/api/v1/profiles/{profile_id}/lifecycle", lambda s: f"{_p(s)}/lifecycle", frozenset(STAFF_WRITERS),
          lambda s: {"event": "retire", "effective_on": "2026-12-31"}),
     Case("GET", "/api/v1/profiles/{profile_id}/attachments", lambda s: f"{_p(s)}/attachments", frozenset(READERS)),
@@ -183,6 +187,11 @@ CASES = [
 NOT_RESOURCE_ROUTES = {
     "/healthz", "/readyz", "/metrics", "/api/v1/me", "/api/v1/auth/token", "/api/v1/auth/password",
     "/.well-known/jwks.json", "/api/v1/profiles", "/api/v1/profiles/incoming", "/api/v1/profiles/legacy",
+    # Reports: public (verify, the aggregate progress page) or scoped by a unit parameter, each refusing
+    # other subtrees in its own tests (tests/profile_api/reports: statistics, reviews, progress page).
+    "/api/v1/reports/verify", "/api/v1/reports/workforce", "/api/v1/reports/reviews",
+    "/api/v1/reports/reviews/{review_id}", "/api/v1/reports/reviews/{review_id}/submit",
+    "/api/v1/reports/progress/page", "/api/v1/reports/progress/page.pdf", "/api/v1/reports/progress/refresh",
     "/api/v1/profiles/sections", "/api/v1/org-units", "/api/v1/accounts", "/api/v1/accounts/overdue-incoming",
     "/api/v1/calendar/overrides", "/api/v1/calendar/overrides/{day}",  # province-wide, DOHA only: tests/…/calendar
     "/api/v1/bulk/template.xlsx", "/api/v1/bulk/template.csv", "/api/v1/bulk/imports", "/api/v1/bulk/export",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import timedelta
 
@@ -33,6 +34,7 @@ from profile_api.quality import tasks as quality_tasks
 from profile_api.quality.metrics import QualityGauges
 from profile_api.quality.router import profile_router as quality_profile_router
 from profile_api.quality.router import router as quality_router
+from profile_api.reports.progress import tasks as progress_tasks
 from profile_api.reports.router import router as reports_router
 from profile_api.settings import Settings
 from profile_api.tokens.router import jwks_router
@@ -65,8 +67,10 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
     async def start_tasks(app: FastAPI) -> None:
         if settings.audit_seal_interval_seconds > 0:
             app.state.sealer = sealer.start(app.state.sessionmaker, settings.audit_seal_interval_seconds)
+        pages = functools.partial(progress_tasks.refresh_pages, app.state.sessionmaker,
+                                  older_than=timedelta(minutes=10))
         quality = quality_tasks.Quality(app.state.sessionmaker, app.state.field_cipher,
-                                        POLICIES[settings.policy], app.state.quality_gauges)
+                                        POLICIES[settings.policy], app.state.quality_gauges, after=pages)
         app.state.quality = quality
         app.state.quality_task = await quality_tasks.start(quality, settings.quality_interval_seconds)
 

@@ -29,6 +29,16 @@ class Settings(CommonSettings):
     # How often each replica reloads the quality gauges from the latest snapshots and takes today's
     # snapshot when none exists yet (one replica does, under a lock); 0 = only at startup, no snapshots.
     quality_interval_seconds: float = 300.0
+    # Signed exports (reports/exports, docs/exports.md): the province's signing key (EC P-256, PEM), its
+    # X.509 certificate and the chain up to the province root (PEM, nearest issuer first). Empty in
+    # dev/test: a throwaway "test CA" and signer are made at first use. Refused empty in prod at startup.
+    export_signing_key: SecretStr = SecretStr("")
+    export_signing_cert: str = ""
+    export_signing_chain: str = ""
+    # More trust anchors for verifying (PEM), e.g. a retired root, so older exports still verify.
+    export_trust_roots: str = ""
+    # The largest file POST /api/v1/reports/verify reads (`max_body_bytes` caps it as well).
+    export_verify_max_bytes: int = 1024 * 1024
 
     @property
     def body_limit_overrides(self) -> dict[str, int]:

@@ -10,10 +10,13 @@ from typing import Any
 
 from hoso_shared.auth.tokens import generate_signing_key, public_jwks
 from hoso_shared.crypto import new_key
+from hoso_shared.signing import generate_dev_identity
 
 
 def _fresh() -> dict[str, str]:
     token_key, packet_key = generate_signing_key(), generate_signing_key()
+    # Signed exports: a "Sở Nội vụ thành phố Hà Nội — test CA" root and the province signer under it.
+    export = generate_dev_identity()
     return {
         "token_signing_key": json.dumps(token_key.as_dict(private=True)),
         "jwks": json.dumps(public_jwks(token_key)),
@@ -21,6 +24,9 @@ def _fresh() -> dict[str, str]:
         "lookup_hmac_key": secrets.token_urlsafe(32),
         "packet_signing_key": json.dumps(packet_key.as_dict(private=True)),  # sync-gateway's, "from the ministry"
         "ndxp_client_secret": secrets.token_urlsafe(24),  # our client at the simulated NDXP
+        "export_signing_key": export.key,
+        "export_signing_cert": export.cert,
+        "export_signing_chain": export.chain,
     }
 
 
@@ -31,6 +37,9 @@ def load_or_create(data_dir: Path) -> dict[str, Any]:
     missing = {k: v for k, v in _fresh().items() if k not in values}
     if "token_signing_key" in values:
         missing.pop("jwks", None)  # the published keys must stay those of the existing token key
+    if "export_signing_key" in values:  # the certificate and chain belong to the key already there
+        missing.pop("export_signing_cert", None)
+        missing.pop("export_signing_chain", None)
     if not missing:
         return values
     values.update(missing)
@@ -56,4 +65,7 @@ def service_env(values: dict[str, Any], *, database_url: str) -> dict[str, str]:
         # The same secret on both sides of the simulated NDXP: what the gateway sends, the simulator accepts.
         "HOSO_NDXP_CLIENT_SECRET": values["ndxp_client_secret"],
         "HOSO_SIM_CLIENT_SECRET": values["ndxp_client_secret"],
+        "HOSO_EXPORT_SIGNING_KEY": values["export_signing_key"],
+        "HOSO_EXPORT_SIGNING_CERT": values["export_signing_cert"],
+        "HOSO_EXPORT_SIGNING_CHAIN": values["export_signing_chain"],
     }

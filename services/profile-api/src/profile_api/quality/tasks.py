@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,8 @@ class Quality:
     cipher: FieldCipher
     policy: Policy
     gauges: QualityGauges
+    # Work that follows the day's figures (the public progress page): run after every tick.
+    after: Callable[[], Awaitable[object]] | None = None
 
 
 async def refresh(quality: Quality) -> None:
@@ -42,6 +45,8 @@ async def tick(quality: Quality) -> snapshots.Taken | None:
     if taken is not None:
         log.info("quality_snapshot_taken", day=str(taken.day), units=taken.units, records=taken.records)
     await refresh(quality)
+    if quality.after is not None:
+        await quality.after()
     return taken
 
 

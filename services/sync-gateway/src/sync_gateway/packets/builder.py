@@ -50,8 +50,10 @@ def _record(row: OutboxRow, snapshot: dict[str, Any], warnings: list[str]) -> di
 
 async def build_once(session: AsyncSession, signer: Signer, cipher: FieldCipher, policy: Policy, now: datetime,
                      today: Any) -> Built:
-    """Packs up to four packets' worth of released rows; returns what it did (all zero: nothing waiting)."""
-    claimed = await queries.claim_released(session, signer.packet_size * 4)
+    """Packs up to one packet's worth of released rows; returns what it did (all zero: nothing waiting).
+    One packet per transaction lets delivery start on the first packet while the next is built, and
+    lets several builders (every gateway process runs one) share a large release."""
+    claimed = await queries.claim_released(session, signer.packet_size)
     if not claimed:
         return Built(0, 0, 0)
     snapshots = await queries.versions(session, [(r.profile_id, r.profile_version) for r, _ in claimed])

@@ -30,11 +30,12 @@ from hoso_shared.db.models.profiles import (
     ProfileVersion,
 )
 from hoso_shared.db.models.quality import QualitySnapshot
+from hoso_shared.db.models.reports import ProgressPage, QuarterlyReview
 from hoso_shared.db.models.sync_batches import SyncBatch
 
 __all__ = [
     "Account", "ApprovalWindow", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "CitizenCheck",
     "Decision", "Delegation", "Delivery", "ImportJob", "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet",
     "PacketChain", "PacketRecord", "Profile", "ProfileAssignment", "ProfileSectionRow", "ProfileVersion",
-    "QualitySnapshot", "Receipt", "SigningKey", "SyncBatch", "WorkingDayOverride",
+    "ProgressPage", "QualitySnapshot", "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "WorkingDayOverride",
 ]

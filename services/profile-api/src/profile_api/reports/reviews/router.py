@@ -1,5 +1,76 @@
+"""The quarterly review: prepared by the unit, signed and submitted by its approver, followed by DOHA."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from hoso_shared.auth import AnyPrincipal
+from hoso_shared.db import DbSession
+from profile_api.reports.reviews import service
+from profile_api.reports.reviews.auth import ReportsRead
+from profile_api.reports.reviews.dependencies import ReviewEnv
+from profile_api.reports.reviews.errors import (
+    InvalidQuarter,
+    OrgUnitNotFound,
+    ReviewAlreadySubmitted,
+    ReviewContentChanged,
+    ReviewNotFound,
+    SignerNotAuthorised,
+    UnitDoesNotReview,
+)
+from profile_api.reports.reviews.schemas import QUARTER_PATTERN, ReviewCreate, ReviewRead, ReviewSubmit, Roster
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+DEADLINE = ("Deadline (policy `hanoi-2024`, QĐ 6187/QĐ-UBND): the 25th of the quarter's last month, the fourth "
+            "quarter's before 31 December, Vietnamese dates; later submissions are accepted but flagged `late`.")
+
+
+@router.post("/reviews", status_code=201, response_model=ReviewRead,
+             summary="Generate a unit's quarterly review (a draft): quality per criterion, sync counts, outstanding "
+                     "change requests, overdue items.",
+             description="Needs reports:read or quality:read and the unit in your subtree; the unit must have an "
+                         "agency account. An existing draft of the quarter is regenerated. Counts only, no "
+                         "person's data. " + DEADLINE,
+             responses={**OrgUnitNotFound.openapi(), **ReviewAlreadySubmitted.openapi(), **InvalidQuarter.openapi(),
+                        **UnitDoesNotReview.openapi()})
+async def create_review(data: ReviewCreate, principal: AnyPrincipal, session: DbSession,
+                        env: ReviewEnv) -> ReviewRead:
+    review = await service.create_review(session, principal, data, env, datetime.now(UTC))
+    return ReviewRead.model_validate(review)
+
+
+@router.post("/reviews/{review_id}/submit", response_model=ReviewRead,
+             summary="Sign and submit a unit's quarterly review: only the unit's own approver, never unsigned.",
+             description="Send the SHA-256 of the content you read (`content_hash`): the server signs that content "
+                         "on your behalf (detached JWS, ES256, by the province's signing certificate as signed "
+                         "exports are, your account id, username, name and roles in the protected header; check it "
+                         "with POST /api/v1/reports/verify). 403 for anyone but an "
+                         "approver account of that very unit (DOHA never submits for a unit); 409 when already "
+                         "submitted or the content changed. " + DEADLINE,
+             responses={**ReviewNotFound.openapi(), **SignerNotAuthorised.openapi(),
+                        **ReviewAlreadySubmitted.openapi(), **ReviewContentChanged.openapi()})
+async def submit_review(review_id: uuid.UUID, data: ReviewSubmit, principal: AnyPrincipal, session: DbSession,
+                        env: ReviewEnv) -> ReviewRead:
+    review = await service.submit_review(session, principal, review_id, data, env, datetime.now(UTC))
+    return ReviewRead.model_validate(review)
+
+
+@router.get("/reviews", response_model=Roster,
+            summary="Who has submitted the quarter's review: every unit with an agency account in your subtree "
+                    "(DOHA: all) — submitted, late or not submitted.",
+            description=DEADLINE, responses=InvalidQuarter.openapi())
+async def list_reviews(principal: ReportsRead, session: DbSession, env: ReviewEnv,
+                       quarter: Annotated[str, Query(pattern=QUARTER_PATTERN, examples=["2026-Q4"])]) -> Roster:
+    return await service.list_reviews(session, principal, quarter, env.policy, datetime.now(UTC))
+
+
+@router.get("/reviews/{review_id}", response_model=ReviewRead,
+            summary="One quarterly review with its content, hash and signature.",
+            description="Needs reports:read or quality:read and the unit in your subtree.",
+            responses=ReviewNotFound.openapi())
+async def get_review(review_id: uuid.UUID, principal: AnyPrincipal, session: DbSession) -> ReviewRead:
+    return ReviewRead.model_validate(await service.get_review(session, principal, review_id))

@@ -1,5 +1,51 @@
+"""GET /api/v1/reports/workforce: a unit's workforce statistics as JSON, CSV or xlsx."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from hoso_shared.db import DbSession
+from profile_api.reports.statistics import export, service
+from profile_api.reports.statistics.auth import ReportsRead
+from profile_api.reports.statistics.errors import InvalidPeriod, OrgUnitNotFound
+from profile_api.reports.statistics.schemas import ReportFormat, WorkforceStatistics
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+AS_OF = (
+    "**Who counts on `as_of`:** a person whose assignment (`profile_assignments`, `valid_to` exclusive) covers "
+    "that day, to a unit that lay in the requested unit's subtree that day by the org tree's periods "
+    "(`org_unit_periods`; before a unit's first recorded period it is taken as in that period, after its last "
+    "closed one as in that one). An assignment left open on an archived record ends the day it was archived "
+    "(Asia/Ho_Chi_Minh); a record with no assignment rows belongs to its current unit from the day it was "
+    "created. Only units in the caller's subtree today are counted. Category, rank, qualification and "
+    "ethnicity are the record's current values; age is on `as_of`, Party membership is admission (item 15) "
+    "on or before `as_of`, and trainings (tables 32.2, 32.3) count once finished by `as_of`. **The period** "
+    "(`from`–`to`, default the calendar year of `as_of`): `recruited` = people in the subtree on some day of it "
+    "first recruited (item 13) or joining their agency (item 14) in it; `departed` = people whose stay in the "
+    "subtree ended in it (archived, retired, transferred out; moves inside the subtree do not count). ")
+
+
+@router.get("/workforce", summary="Workforce statistics of a unit's subtree on a day: headcount by category, rank "
+            "group and rank, qualification, political theory, state management, age band by sex, ethnicity and "
+            "Party membership; people recruited and departed over a period.",
+            description=AS_OF + "Default unit: the caller's; default `as_of`: today in Asia/Ho_Chi_Minh. " +
+            export.DESCRIPTION, response_model=WorkforceStatistics,
+            responses={200: {"content": {export.CSV: {}, export.XLSX: {}}}, **OrgUnitNotFound.openapi(),
+                       **InvalidPeriod.openapi()})
+async def get_workforce_statistics(
+    principal: ReportsRead, session: DbSession, request: Request,
+    org_unit_id: Annotated[uuid.UUID | None, Query(description="Default: the caller's unit")] = None,
+    as_of: Annotated[date | None, Query(description="YYYY-MM-DD; default today")] = None,
+    first: Annotated[date | None, Query(alias="from", description="Period start (inclusive)")] = None,
+    last: Annotated[date | None, Query(alias="to", description="Period end (inclusive)")] = None,
+    file_format: Annotated[ReportFormat, Query(alias="format")] = "json",
+) -> Response:
+    stats = await service.get_workforce(session, principal, request.app.state.field_cipher, org_unit_id=org_unit_id,
+                                        as_of=as_of or service.today(), first=first, last=last)
+    headers = {} if file_format == "json" else {
+        "Content-Disposition": f'attachment; filename="{export.filename(stats, file_format)}"'}
+    return Response(export.render(stats, file_format), media_type=export.MEDIA_TYPES[file_format], headers=headers)

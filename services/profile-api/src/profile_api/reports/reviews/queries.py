@@ -1,0 +1,150 @@
+"""Every database statement of the quarterly reviews. The reviews are ours (profile-api's); the counts
+read approval-api's change requests and the gateway's packet records through the shared models."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from hoso_shared.auth.subtree import escape_like
+from hoso_shared.db.models import Account, ChangeRequest, OrgUnit, Profile, QuarterlyReview
+
+OPEN_STATES = ("draft", "submitted", "returned", "approved")  # not yet decided for good, or not yet applied
+SYNC_STAGES = ("total", "changed", "approved", "released", "synced", "acknowledged", "rejected")
+
+# The ministry's progress table (sync-gateway's sync-progress) for one subtree and one period: records
+# kept; records changed; change requests approved; outbox rows released by DOHA; records packed into a
+# delivered packet; accepted nationally; rejected (by a rule before signing, or nationally).
+_SYNC = text("""
+SELECT
+  (SELECT count(*) FROM profiles p JOIN org_units u ON u.id = p.org_unit_id
+    WHERE starts_with(u.path, :path) AND p.archived_at IS NULL) AS total,
+  (SELECT count(DISTINCT o.profile_id) FROM outbox o JOIN org_units u ON u.id = o.org_unit_id
+    WHERE starts_with(u.path, :path) AND o.created_at >= :since AND o.created_at < :until) AS changed,
+  (SELECT count(*) FROM change_requests c JOIN org_units u ON u.id = c.org_unit_id
+    WHERE starts_with(u.path, :path) AND c.state IN ('approved', 'applied')
+      AND c.decided_at >= :since AND c.decided_at < :until) AS approved,
+  (SELECT count(*) FROM outbox o JOIN org_units u ON u.id = o.org_unit_id
+    WHERE starts_with(u.path, :path) AND o.released_at >= :since AND o.released_at < :until) AS released,
+  (SELECT count(*) FROM packet_records r JOIN packets k ON k.id = r.packet_id JOIN org_units u ON u.id = r.org_unit_id
+    WHERE starts_with(u.path, :path) AND k.state IN ('delivered', 'acknowledged')
+      AND r.created_at >= :since AND r.created_at < :until) AS synced,
+  (SELECT count(*) FROM packet_records r JOIN org_units u ON u.id = r.org_unit_id
+    WHERE starts_with(u.path, :path) AND r.status = 'accepted'
+      AND r.created_at >= :since AND r.created_at < :until) AS acknowledged,
+  (SELECT count(*) FROM packet_records r JOIN org_units u ON u.id = r.org_unit_id
+    WHERE starts_with(u.path, :path) AND r.status IN ('rejected', 'blocked')
+      AND r.created_at >= :since AND r.created_at < :until) AS rejected
+""")
+
+
+def _under(path: str) -> Any:
+    return OrgUnit.path.like(escape_like(path) + "%", escape="\\")
+
+
+async def unit(session: AsyncSession, unit_id: uuid.UUID) -> OrgUnit | None:
+    return await session.get(OrgUnit, unit_id)
+
+
+async def account(session: AsyncSession, account_id: uuid.UUID) -> Account | None:
+    return await session.get(Account, account_id)
+
+
+def _agency_account_at(unit_id: Any) -> Any:
+    """An enabled agency account of an agency admin sits at the unit: it syncs, and reviews, for itself."""
+    return exists().where(Account.org_unit_id == unit_id, Account.kind == "agency",
+                          Account.roles.contains(["agency_admin"]), Account.disabled_at.is_(None))
+
+
+async def has_agency_account(session: AsyncSession, unit_id: uuid.UUID) -> bool:
+    return bool((await session.execute(select(_agency_account_at(unit_id)))).scalar())
+
+
+async def sync_counts(session: AsyncSession, path: str, since: datetime, until: datetime) -> dict[str, int]:
+    row = (await session.execute(_SYNC, {"path": path, "since": since, "until": until})).one()
+    return {stage: int(row[i]) for i, stage in enumerate(SYNC_STAGES)}
+
+
+def _since() -> Any:
+    return func.coalesce(ChangeRequest.submitted_at, ChangeRequest.created_at)
+
+
+async def outstanding(session: AsyncSession, path: str) -> list[tuple[str, int, datetime]]:
+    """(state, how many, the oldest submission or creation) of the subtree's open change requests."""
+    stmt = (select(ChangeRequest.state, func.count(), func.min(_since()))
+            .join(OrgUnit, OrgUnit.id == ChangeRequest.org_unit_id)
+            .where(ChangeRequest.state.in_(OPEN_STATES), _under(path))
+            .group_by(ChangeRequest.state).order_by(ChangeRequest.state))
+    return [(state, int(count), oldest) for state, count, oldest in await session.execute(stmt)]
+
+
+async def oldest_outstanding(session: AsyncSession, path: str) -> tuple[uuid.UUID, str, datetime] | None:
+    stmt = (select(ChangeRequest.id, ChangeRequest.state, _since().label("since"))
+            .join(OrgUnit, OrgUnit.id == ChangeRequest.org_unit_id)
+            .where(ChangeRequest.state.in_(OPEN_STATES), _under(path))
+            .order_by(_since(), ChangeRequest.id).limit(1))
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+async def submitted_waiting(session: AsyncSession, path: str) -> list[datetime]:
+    """When each undecided submitted request of the subtree was submitted: the overdue count's input."""
+    stmt = (select(ChangeRequest.submitted_at).join(OrgUnit, OrgUnit.id == ChangeRequest.org_unit_id)
+            .where(ChangeRequest.state == "submitted", ChangeRequest.submitted_at.is_not(None), _under(path)))
+    return [at for at in (await session.scalars(stmt)).all() if at is not None]
+
+
+async def incoming_without_account(session: AsyncSession, path: str, arrived_by: date) -> int:
+    """Active people of the subtree who arrived on or before `arrived_by` and still have no account."""
+    stmt = (select(func.count()).select_from(Profile).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+            .where(Profile.incoming_on.is_not(None), Profile.incoming_on <= arrived_by, Profile.status == "active",
+                   ~exists().where(Account.profile_id == Profile.id), _under(path)))
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def review(session: AsyncSession, review_id: uuid.UUID, *, lock: bool = False) -> QuarterlyReview | None:
+    stmt = select(QuarterlyReview).where(QuarterlyReview.id == review_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    found: QuarterlyReview | None = (await session.execute(stmt)).scalar_one_or_none()
+    return found
+
+
+async def reviews_of(session: AsyncSession, unit_id: uuid.UUID, quarter: str) -> list[QuarterlyReview]:
+    """The unit's reviews of the quarter, the submitted one first, then the newest draft."""
+    stmt = (select(QuarterlyReview).where(QuarterlyReview.org_unit_id == unit_id, QuarterlyReview.quarter == quarter)
+            .order_by(QuarterlyReview.state.desc(), QuarterlyReview.updated_at.desc()).with_for_update())
+    return list((await session.execute(stmt)).scalars())
+
+
+def add(session: AsyncSession, row: QuarterlyReview) -> None:
+    session.add(row)
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+async def roster(session: AsyncSession, path: str, quarter: str, first_day: date) -> list[Any]:
+    """Every unit of the subtree that must review (an agency account sits there) and still existed when the
+    quarter began, with its submitted review of the quarter (if any), its signer's name, and whether a
+    draft exists."""
+    submitted = and_(QuarterlyReview.org_unit_id == OrgUnit.id, QuarterlyReview.quarter == quarter,
+                     QuarterlyReview.state == "submitted")
+    draft = aliased(QuarterlyReview)
+    drafted = exists().where(draft.org_unit_id == OrgUnit.id, draft.quarter == quarter, draft.state == "draft")
+    signer = aliased(Account)
+    columns: tuple[Any, ...] = (OrgUnit.id, OrgUnit.code, OrgUnit.name, QuarterlyReview.id,
+                                QuarterlyReview.submitted_at, QuarterlyReview.late, signer.display_name,
+                                drafted.label("drafted"))
+    stmt = (select(*columns).outerjoin(QuarterlyReview, submitted)
+            .outerjoin(signer, signer.id == QuarterlyReview.signed_by)
+            .where(_under(path), _agency_account_at(OrgUnit.id),
+                   or_(OrgUnit.valid_to.is_(None), OrgUnit.valid_to > first_day))
+            .order_by(OrgUnit.code))
+    return list((await session.execute(stmt)).all())

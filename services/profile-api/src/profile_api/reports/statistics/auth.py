@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Security
+
+from hoso_shared.auth import Principal, authorize
+
+READ = "reports:read"
+SENSITIVE = "profiles:sensitive"  # the party dimension is counted from sealed items
+
+ReportsRead = Annotated[Principal, Security(authorize, scopes=[READ])]
