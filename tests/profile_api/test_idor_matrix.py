@@ -192,6 +192,10 @@ NOT_RESOURCE_ROUTES = {
     "/api/v1/reports/verify", "/api/v1/reports/workforce", "/api/v1/reports/reviews",
     "/api/v1/reports/reviews/{review_id}", "/api/v1/reports/reviews/{review_id}/submit",
     "/api/v1/reports/progress/page", "/api/v1/reports/progress/page.pdf", "/api/v1/reports/progress/refresh",
+    "/api/v1/reports/progress/page.json",
+    # A review's exports read it as GET /reviews/{review_id} does (service.get_review); another subtree's
+    # 404, an officer's 403 and a draft's 409 are in tests/profile_api/reports/test_signed_reports.py.
+    "/api/v1/reports/reviews/{review_id}.pdf", "/api/v1/reports/reviews/{review_id}.json",
     "/api/v1/profiles/sections", "/api/v1/org-units", "/api/v1/accounts", "/api/v1/accounts/overdue-incoming",
     "/api/v1/calendar/overrides", "/api/v1/calendar/overrides/{day}",  # province-wide, DOHA only: tests/…/calendar
     "/api/v1/bulk/template.xlsx", "/api/v1/bulk/template.csv", "/api/v1/bulk/imports", "/api/v1/bulk/export",

@@ -1,5 +1,6 @@
 """The progress page as a PDF (fpdf2, the vendored DejaVu fonts for Vietnamese): the same figures, one
-table per province with a bar drawn in every share's cell, A4 landscape."""
+table per province with a bar drawn in every share's cell, A4 landscape, and a line naming who signs it
+(the province, for the system: the page is public). Unsigned here: `service.signed_pdf` signs it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from profile_api.reports.exports.signer import Signer
 from profile_api.reports.progress.figures import CRITERIA, NOTICE, STAGES, TITLE, Figures, Row, Section, shown, when
 
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
@@ -80,14 +82,19 @@ def _section(pdf: FPDF, section: Section) -> None:
     pdf.ln(3)
 
 
-def render(figures: Figures) -> bytes:
+def render(figures: Figures, signer: Signer) -> bytes:
     pdf = _pdf()
+    pdf.set_author(signer.organisation)
+    pdf.set_creation_date(signer.signed_at)
     pdf.add_page()
     pdf.set_font(FAMILY, "B", 13)
     pdf.multi_cell(0, 7, TITLE, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 9)
     pdf.cell(0, 5, figures.period, new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 5, f"Số liệu tạo lúc {when(figures.generated_at)}. {NOTICE}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, f"Bản điện tử ký số bởi {signer.organisation} cho {signer.person.display_name} (trang "
+                         f"công khai) lúc {when(signer.signed_at)}; kiểm tra bằng POST /api/v1/reports/verify.",
+                   align="L", new_x="LMARGIN", new_y="NEXT")
     for section in figures.sections:
         _section(pdf, section)
     if not figures.sections:

@@ -1,4 +1,5 @@
-"""The public progress page (no login: aggregates only) and its on-demand refresh."""
+"""The public progress page (no login: aggregates only) as HTML, signed PDF and signed JSON, and its
+on-demand refresh."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 from hoso_shared.db import DbSession
+from profile_api.reports.exports.dependencies import Identity
 from profile_api.reports.progress import service
 from profile_api.reports.progress.auth import ReportsRead
 from profile_api.reports.progress.errors import ProgressUnitNotFound
@@ -17,6 +20,8 @@ from profile_api.reports.progress.errors import ProgressUnitNotFound
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 UnitCode = Annotated[str | None, Query(max_length=64, description="A unit's code: that unit and its direct units. "
                                                                    "Without it: every province and its units.")]
+SIGNED = (" Signed with the province certificate for the system (the signature's signer is `system`, "
+          "\"Hệ thống Hồ sơ Gateway\": no one asked, the page is public); check it with POST /api/v1/reports/verify.")
 PUBLIC = ("No login: unit names and codes, counts and shares only — never a person's name, ID or birth date. "
           "Rendered at most every 15 minutes (cached for every replica) and on demand with POST …/progress/refresh.")
 
@@ -42,12 +47,26 @@ async def get_progress_page(session: DbSession, unit_code: UnitCode = None) -> H
 
 @router.get("/progress/page.pdf", response_class=Response, responses={
     200: {"content": {"application/pdf": {}}}, **ProgressUnitNotFound.openapi()},
-            summary="The public progress page as a PDF (A4 landscape, DejaVu fonts): the same figures.",
-            description=PUBLIC)
-async def get_progress_page_pdf(session: DbSession, unit_code: UnitCode = None) -> Response:
+            summary="The public progress page as a PDF signed by the province (PAdES; A4 landscape, DejaVu "
+                    "fonts embedded): the same figures.",
+            description=PUBLIC + SIGNED)
+async def get_progress_page_pdf(session: DbSession, identity: Identity, unit_code: UnitCode = None) -> Response:
     page = await service.get_page(session, unit_code, datetime.now(UTC))
-    return Response(page.pdf(), media_type="application/pdf", headers={
+    return Response(await service.signed_pdf(page, identity), media_type="application/pdf", headers={
         **_headers(page), "Content-Disposition": 'inline; filename="tien-do-ho-so.pdf"'})
+
+
+@router.get("/progress/page.json", response_class=Response, responses={
+    200: {"content": {"application/json": {}}}, **ProgressUnitNotFound.openapi()},
+            summary="The public progress page's aggregates as JSON with a detached JWS (`signature`).",
+            description=PUBLIC + " The document: `schema` (hoso-progress-page/1), `scope`, `generated_at`, "
+                        "`month_since`, `quarter_since`, and per section (province or unit) its rows of counts "
+                        "(`total`, `updated_month`, `updated_quarter`, `approved`, `synced`, `acknowledged`) and "
+                        "latest quality snapshot; format as in docs/exports.md." + SIGNED)
+async def get_progress_page_json(session: DbSession, identity: Identity, unit_code: UnitCode = None) -> Response:
+    page = await service.get_page(session, unit_code, datetime.now(UTC))
+    return Response(to_json(service.signed_json(page, identity)), media_type="application/json", headers={
+        **_headers(page), "Content-Disposition": 'inline; filename="tien-do-ho-so.json"'})
 
 
 @router.post("/progress/refresh", response_model=Refreshed, responses=ProgressUnitNotFound.openapi(),

@@ -5,10 +5,14 @@ the share passing each quality criterion in the latest snapshot.
 Aggregates only: unit codes and names, counts and shares, never a person's name, ID or birth date, so it
 is served without a login. Rendering is cached per scope in `progress_pages` (shared by every replica):
 a page older than MAX_AGE is rendered again when asked for, `refresh` renders it now, and
-`refresh_stale` is what a scheduled task calls (see `tasks`)."""
+`refresh_stale` is what a scheduled task calls (see `tasks`).
+
+The PDF and the JSON of a page are signed by the province for the system (`SYSTEM`: no one asked, the
+page is public), when served, with the signed exports' helpers."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.auth import Principal
 from hoso_shared.db.models import OrgUnit, QualitySnapshot
 from hoso_shared.logging import get_logger
+from hoso_shared.signing import SigningIdentity
+from profile_api.reports.exports import service as exports
+from profile_api.reports.exports.schemas import SignerPerson
+from profile_api.reports.exports.signer import Signer
 from profile_api.reports.progress import html, pdf, queries
 from profile_api.reports.progress.errors import ProgressUnitNotFound
 from profile_api.reports.progress.figures import VN, Figures
@@ -26,6 +34,10 @@ ALL = ""  # the scope of the page without `unit_code`: every province
 MAX_AGE = timedelta(minutes=15)
 PASSING = {"Đúng": "passing_dung", "Đủ": "passing_du", "Sạch": "passing_sach", "Sống": "passing_song"}
 log = get_logger("profile_api.reports.progress")
+SCHEMA = "hoso-progress-page/1"
+SYSTEM = SignerPerson(account_id="system", username="system", display_name="Hệ thống Hồ sơ Gateway", roles=[])
+PURPOSE = ("Công bố số liệu tổng hợp về tiến độ cập nhật, đồng bộ và chất lượng dữ liệu hồ sơ cán bộ, công chức, "
+           "viên chức (trang công khai)")
 
 
 @dataclass(frozen=True)
@@ -35,8 +47,25 @@ class Page:
     html: str
     generated_at: datetime
 
-    def pdf(self) -> bytes:
-        return pdf.render(Figures.of(self.data))
+    def pdf(self, signer: Signer) -> bytes:
+        """Unsigned: `signed_pdf` signs it."""
+        return pdf.render(Figures.of(self.data), signer)
+
+
+def system_signer(identity: SigningIdentity) -> Signer:
+    return Signer(identity, SYSTEM, PURPOSE)
+
+
+async def signed_pdf(page: Page, identity: SigningIdentity) -> bytes:
+    """The page's PDF, signed (PAdES) by the province for the system."""
+    signer = system_signer(identity)
+    unsigned = await asyncio.to_thread(page.pdf, signer)  # font subsetting is CPU work
+    return await exports.sign_pdf(unsigned, signer)
+
+
+def signed_json(page: Page, identity: SigningIdentity) -> dict[str, Any]:
+    """The page's aggregates (`schema`, then what the page is rendered from) with a detached JWS."""
+    return exports.sign_json({"schema": SCHEMA, **page.data}, system_signer(identity))
 
 
 def _starts(now: datetime) -> tuple[datetime, datetime]:

@@ -33,3 +33,7 @@ class ReviewAlreadySubmitted(Conflict):
 
 class ReviewContentChanged(Conflict):
     slug, title = "review-content-changed", "The review's content is not the one you read: read it again"
+
+
+class ReviewNotSubmitted(Conflict):
+    slug, title = "review-not-submitted", "A draft is not signed: only a submitted review is exported"

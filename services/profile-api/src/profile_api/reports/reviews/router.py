@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic_core import to_json
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
@@ -19,12 +21,14 @@ from profile_api.reports.reviews.errors import (
     ReviewAlreadySubmitted,
     ReviewContentChanged,
     ReviewNotFound,
+    ReviewNotSubmitted,
     SignerNotAuthorised,
     UnitDoesNotReview,
 )
 from profile_api.reports.reviews.schemas import QUARTER_PATTERN, ReviewCreate, ReviewRead, ReviewSubmit, Roster
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+READERS = "Readable by whoever may read the review (reports:read or quality:read, the unit in your subtree). "
 DEADLINE = ("Deadline (policy `hanoi-2024`, QĐ 6187/QĐ-UBND): the 25th of the quarter's last month, the fourth "
             "quarter's before 31 December, Vietnamese dates; later submissions are accepted but flagged `late`.")
 
@@ -66,6 +70,40 @@ async def submit_review(review_id: uuid.UUID, data: ReviewSubmit, principal: Any
 async def list_reviews(principal: ReportsRead, session: DbSession, env: ReviewEnv,
                        quarter: Annotated[str, Query(pattern=QUARTER_PATTERN, examples=["2026-Q4"])]) -> Roster:
     return await service.list_reviews(session, principal, quarter, env.policy, datetime.now(UTC))
+
+
+def _attachment(content: dict[str, object], ext: str) -> dict[str, str]:
+    unit = content.get("org_unit")
+    code = unit.get("code", "") if isinstance(unit, dict) else ""
+    name = re.sub(r"[^A-Za-z0-9.-]", "_", f"bao-cao-ra-soat-{code}-{content.get('quarter')}")
+    return {"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}.{ext}"'}
+
+
+# Declared before GET /reviews/{review_id}, which would otherwise take "<id>.pdf" for an id (and 422).
+@router.get("/reviews/{review_id}.pdf", response_class=Response,
+            summary="A submitted quarterly review as a PDF signed by the province (PAdES).",
+            description=READERS + "The content as submitted, who signed it then and its hash, signed with the "
+                        "province certificate on behalf of the caller (named in the signature); audited. 409 for "
+                        "a draft. Check it with POST /api/v1/reports/verify.",
+            responses={200: {"content": {"application/pdf": {}}}, **ReviewNotFound.openapi(),
+                       **ReviewNotSubmitted.openapi()})
+async def export_review_pdf(review_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
+                            env: ReviewEnv) -> Response:
+    review, pdf = await service.export_review_pdf(session, principal, review_id, env.identity)
+    return Response(pdf, media_type="application/pdf", headers=_attachment(review.content, "pdf"))
+
+
+@router.get("/reviews/{review_id}.json", response_class=Response,
+            summary="A submitted quarterly review as a signed JSON export: its content and the detached JWS "
+                    "made at submission (`signature`).",
+            description=READERS + "Nothing is signed anew: the JWS names the approver who submitted it. The "
+                        "format is the signed exports' (docs/exports.md); 409 for a draft. Check it with POST "
+                        "/api/v1/reports/verify.",
+            responses={200: {"content": {"application/json": {}}}, **ReviewNotFound.openapi(),
+                       **ReviewNotSubmitted.openapi()})
+async def export_review_json(review_id: uuid.UUID, principal: AnyPrincipal, session: DbSession) -> Response:
+    review, doc = await service.export_review_json(session, principal, review_id)
+    return Response(to_json(doc), media_type="application/json", headers=_attachment(review.content, "json"))
 
 
 @router.get("/reviews/{review_id}", response_model=ReviewRead,

@@ -11,13 +11,18 @@ Who does what:
   unit. The server signs on the signer's behalf (detached JWS by the province's signing identity, the
   signer's identity in the header: `signing`) and only the content whose hash the signer sends back; a
   review is never submitted unsigned (the table refuses it too).
-- Read who submitted: `reports:read` holders, over their subtree (DOHA: every unit)."""
+- Read who submitted: `reports:read` holders, over their subtree (DOHA: every unit).
+- Export a submitted review (whoever may read it): as JSON, the stored content with the stored detached
+  JWS (the signed exports' format, nothing signed anew); as PDF, rendered and signed PAdES by the province
+  on behalf of the person exporting it, printing who signed at submission."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +32,7 @@ from hoso_shared.db.models import Account, OrgUnit, QuarterlyReview
 from hoso_shared.signing import SigningIdentity
 from hoso_shared.validation import Policy
 from profile_api.audit import service as audit
+from profile_api.reports.exports import service as exports
 from profile_api.reports.reviews import content, queries, signing
 from profile_api.reports.reviews.errors import (
     InvalidQuarter,
@@ -34,10 +40,12 @@ from profile_api.reports.reviews.errors import (
     ReviewAlreadySubmitted,
     ReviewContentChanged,
     ReviewNotFound,
+    ReviewNotSubmitted,
     ReviewsForbidden,
     SignerNotAuthorised,
     UnitDoesNotReview,
 )
+from profile_api.reports.reviews.pdf import render_review
 from profile_api.reports.reviews.quarters import Quarter, deadline, is_late, local_day
 from profile_api.reports.reviews.schemas import ReviewCreate, ReviewSubmit, Roster, RosterEntry
 
@@ -144,6 +152,33 @@ async def get_review(session: AsyncSession, principal: Principal, review_id: uui
         raise ReviewNotFound()
     _may_prepare(principal)
     return review
+
+
+async def _submitted(session: AsyncSession, principal: Principal, review_id: uuid.UUID) -> QuarterlyReview:
+    review = await get_review(session, principal, review_id)
+    if review.state != "submitted" or review.signature is None:
+        raise ReviewNotSubmitted()  # 409: a draft is not signed, so it is no original
+    return review
+
+
+async def export_review_json(session: AsyncSession, principal: Principal,
+                             review_id: uuid.UUID) -> tuple[QuarterlyReview, dict[str, Any]]:
+    """The content as signed at submission, its detached JWS in `signature` (docs/exports.md)."""
+    review = await _submitted(session, principal, review_id)
+    return review, {**review.content, signing.SIGNATURE: review.signature}
+
+
+async def export_review_pdf(session: AsyncSession, principal: Principal, review_id: uuid.UUID,
+                            identity: SigningIdentity) -> tuple[QuarterlyReview, bytes]:
+    """The review as a PDF signed (PAdES) by the province on behalf of the caller; audited."""
+    review = await _submitted(session, principal, review_id)
+    unit = review.content["org_unit"]
+    purpose = f"{signing.purpose(review.quarter, unit['code'], unit['name'])} (bản PDF), có giá trị như bản gốc"
+    signer = await exports.signer_for(session, principal, identity, purpose)
+    await audit.record(session, principal, "export.review.pdf", "quarterly_review", review.id)
+    approver = signing.signed_person(review.signature or "")
+    unsigned = await asyncio.to_thread(render_review, review, approver, signer)  # font subsetting is CPU work
+    return review, await exports.sign_pdf(unsigned, signer)
 
 
 def _entry(row: tuple[object, ...], overdue_now: bool) -> RosterEntry:

@@ -9,6 +9,8 @@ So a submitted review is checked like any signed JSON export: `{**content, "sign
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 from collections.abc import Iterable
@@ -46,6 +48,16 @@ def sign(identity: SigningIdentity, content: dict[str, Any], *, signer: Account,
                                            purpose=purpose(quarter, unit_code, unit_name)))
     detached: str = signed[SIGNATURE]
     return detached
+
+
+def signed_person(signature: str) -> SignerPerson | None:
+    """The person the stored signature names (its protected header's `signer`), as signed at submission."""
+    header = signature.split(".")[0]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+        return SignerPerson.model_validate(claims["signer"])
+    except (ValueError, binascii.Error, KeyError, TypeError):  # pydantic's ValidationError is a ValueError
+        return None
 
 
 async def verify(content: dict[str, Any], signature: str, roots: Iterable[x509.Certificate]) -> VerifyResult:

@@ -9,3 +9,7 @@ class OrgUnitNotFound(NotFound):
 
 class InvalidPeriod(ValidationFailed):
     slug, title = "invalid-period", "The period is reversed"
+
+
+class NotSignable(ValidationFailed):
+    slug, title = "format-not-signable", "Only format=json is signed on request; the PDF is always signed"

@@ -1,4 +1,4 @@
-"""The statistics as files. Pure: no I/O.
+"""The statistics as unsigned files (the PDF and the signed JSON are `service.sign_workforce`'s). Pure.
 
 CSV: one table `dimension,value,count` (UTF-8 with a BOM, so spreadsheet programs read the
 diacritics): a `total` row, one row per value of each dimension, then `recruited` and `departed`
@@ -22,10 +22,16 @@ from profile_api.reports.statistics.schemas import ReportFormat, WorkforceStatis
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 JSON = "application/json"
-MEDIA_TYPES: dict[str, str] = {"json": JSON, "csv": CSV, "xlsx": XLSX}
+PDF = "application/pdf"
+MEDIA_TYPES: dict[str, str] = {"json": JSON, "csv": CSV, "xlsx": XLSX, "pdf": PDF}
 DESCRIPTION = ("`?format=csv`: one table `dimension,value,count`: a `total` row (value `all`), a row per value "
                "of each dimension, then `recruited` and `departed` (value: the period, `from/to`). "
-               "`?format=xlsx`: a `summary` sheet, then one sheet per dimension (value, count, name).")
+               "`?format=xlsx`: a `summary` sheet, then one sheet per dimension (value, count, name). "
+               "`?format=pdf`: an A4 report (title, unit, as-of day, period, who asked, totals, a table per "
+               "dimension; DejaVu fonts embedded), always signed PAdES by the province on behalf of the caller. "
+               "`?format=json&signed=true`: the same JSON plus `schema`, `exported_at` and a detached JWS in "
+               "`signature`, as syll.json (docs/exports.md); without `signed` the JSON is unchanged and unsigned. "
+               "Check either file with POST /api/v1/reports/verify.")
 NAMES: dict[str, str] = {
     "can_bo": "Cán bộ", "cong_chuc": "Công chức", "vien_chuc": "Viên chức", "cap_xa": "Cán bộ, công chức cấp xã",
     "tien_si": "Tiến sĩ", "thac_si": "Thạc sĩ", "dai_hoc": "Đại học", "cao_dang": "Cao đẳng",
@@ -94,6 +100,8 @@ def to_xlsx(stats: WorkforceStatistics) -> bytes:
 
 
 def render(stats: WorkforceStatistics, file_format: ReportFormat) -> bytes:
+    if file_format == "pdf":
+        raise ValueError("the PDF is always signed: service.sign_workforce makes it")
     if file_format == "csv":
         return to_csv(stats)
     if file_format == "xlsx":

@@ -1,4 +1,5 @@
-"""GET /api/v1/reports/workforce: a unit's workforce statistics as JSON, CSV or xlsx."""
+"""GET /api/v1/reports/workforce: a unit's workforce statistics as JSON (signed on request), CSV, xlsx or a
+signed PDF."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from hoso_shared.db import DbSession
+from profile_api.reports.exports.dependencies import app_identity
 from profile_api.reports.statistics import export, service
 from profile_api.reports.statistics.auth import ReportsRead
-from profile_api.reports.statistics.errors import InvalidPeriod, OrgUnitNotFound
+from profile_api.reports.statistics.errors import InvalidPeriod, NotSignable, OrgUnitNotFound
 from profile_api.reports.statistics.schemas import ReportFormat, WorkforceStatistics
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -34,8 +36,8 @@ AS_OF = (
             "Party membership; people recruited and departed over a period.",
             description=AS_OF + "Default unit: the caller's; default `as_of`: today in Asia/Ho_Chi_Minh. " +
             export.DESCRIPTION, response_model=WorkforceStatistics,
-            responses={200: {"content": {export.CSV: {}, export.XLSX: {}}}, **OrgUnitNotFound.openapi(),
-                       **InvalidPeriod.openapi()})
+            responses={200: {"content": {export.CSV: {}, export.XLSX: {}, export.PDF: {}}},
+                       **OrgUnitNotFound.openapi(), **InvalidPeriod.openapi(), **NotSignable.openapi()})
 async def get_workforce_statistics(
     principal: ReportsRead, session: DbSession, request: Request,
     org_unit_id: Annotated[uuid.UUID | None, Query(description="Default: the caller's unit")] = None,
@@ -43,9 +45,17 @@ async def get_workforce_statistics(
     first: Annotated[date | None, Query(alias="from", description="Period start (inclusive)")] = None,
     last: Annotated[date | None, Query(alias="to", description="Period end (inclusive)")] = None,
     file_format: Annotated[ReportFormat, Query(alias="format")] = "json",
+    signed: Annotated[bool, Query(description="With format=json: add a detached JWS by the province (`signature`); "
+                                              "the PDF is always signed")] = False,
 ) -> Response:
+    kind = service.signed_as(file_format, signed)  # before counting: a bad request costs nothing
     stats = await service.get_workforce(session, principal, request.app.state.field_cipher, org_unit_id=org_unit_id,
                                         as_of=as_of or service.today(), first=first, last=last)
-    headers = {} if file_format == "json" else {
-        "Content-Disposition": f'attachment; filename="{export.filename(stats, file_format)}"'}
-    return Response(export.render(stats, file_format), media_type=export.MEDIA_TYPES[file_format], headers=headers)
+    headers = {} if kind is None else {"Cache-Control": "no-store"}  # a signed file names who asked
+    if kind is None:
+        content = export.render(stats, file_format)
+    else:
+        content = await service.sign_workforce(session, principal, stats, kind, app_identity(request.app))
+    if file_format != "json" or kind is not None:
+        headers["Content-Disposition"] = f'attachment; filename="{export.filename(stats, file_format)}"'
+    return Response(content, media_type=export.MEDIA_TYPES[file_format], headers=headers)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ReportFormat = Literal["json", "csv", "xlsx"]
+ReportFormat = Literal["json", "csv", "xlsx", "pdf"]
 
 
 class UnitRef(BaseModel):

@@ -13,7 +13,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Literal
 
+from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared import records
@@ -21,12 +23,19 @@ from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import OrgUnit, Profile
 from hoso_shared.records import SectionValues
+from hoso_shared.signing import SigningIdentity
+from profile_api.audit import service as audit
+from profile_api.reports.exports import service as exports
+from profile_api.reports.exports.signer import Signer
 from profile_api.reports.statistics import membership, queries, tally
 from profile_api.reports.statistics.auth import SENSITIVE
-from profile_api.reports.statistics.errors import InvalidPeriod, OrgUnitNotFound
-from profile_api.reports.statistics.schemas import Period, UnitRef, WorkforceStatistics
+from profile_api.reports.statistics.errors import InvalidPeriod, NotSignable, OrgUnitNotFound
+from profile_api.reports.statistics.pdf import render_workforce
+from profile_api.reports.statistics.schemas import Period, ReportFormat, UnitRef, WorkforceStatistics
 
 Progress = Callable[[int, int], None]  # (records read, records to read)
+Signed = Literal["json", "pdf"]
+SCHEMA = "hoso-workforce-statistics/1"
 
 
 @dataclass(frozen=True)
@@ -115,3 +124,35 @@ async def workforce(session: AsyncSession, unit: OrgUnit, basis: Basis, *, princ
         org_unit=UnitRef(id=unit.id, code=unit.code, name=unit.name), as_of=basis.as_of,
         period=Period(first=basis.first, last=basis.last), total=counts.total, by=counts.by(),
         recruited=recruited, departed=len(membership.left_during(stays, basis.first, basis.last)))
+
+
+def signed_as(file_format: ReportFormat, signed: bool) -> Signed | None:
+    """How the answer is signed: the PDF always, the JSON when asked; CSV and xlsx never (422 if asked)."""
+    if file_format == "pdf":
+        return "pdf"
+    if signed and file_format != "json":
+        raise NotSignable(f"`signed=true` applies to format=json, not {file_format}.")
+    return "json" if signed else None
+
+
+def purpose(stats: WorkforceStatistics) -> str:
+    return (f"Báo cáo thống kê đội ngũ cán bộ, công chức, viên chức của {stats.org_unit.name} "
+            f"({stats.org_unit.code}) tại ngày {stats.as_of:%d/%m/%Y}, có giá trị như bản gốc")
+
+
+def document(stats: WorkforceStatistics, signer: Signer) -> dict[str, Any]:
+    """The JSON answer (unchanged members) with what a standalone file needs: its schema and export time."""
+    return {"schema": SCHEMA, "exported_at": signer.signed_at.isoformat().replace("+00:00", "Z"),
+            **stats.model_dump(mode="json", by_alias=True)}
+
+
+async def sign_workforce(session: AsyncSession, principal: Principal, stats: WorkforceStatistics, kind: Signed,
+                         identity: SigningIdentity) -> bytes:
+    """The statistics signed by the province on behalf of the caller: a PAdES PDF, or the JSON with its
+    detached JWS in `signature` (docs/exports.md). Audited as `export.workforce.<kind>`."""
+    signer = await exports.signer_for(session, principal, identity, purpose(stats))
+    await audit.record(session, principal, f"export.workforce.{kind}", "org_unit", stats.org_unit.id)
+    if kind == "json":
+        return to_json(exports.sign_json(document(stats, signer), signer))
+    unsigned = await asyncio.to_thread(render_workforce, stats, signer)  # font subsetting is CPU work
+    return await exports.sign_pdf(unsigned, signer)
