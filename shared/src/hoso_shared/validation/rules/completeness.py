@@ -86,17 +86,6 @@ def _filled(place: dict[str, Any]) -> bool:
     return not missing(place)
 
 
-def _plainly_complete(values: list[Any]) -> bool:
-    """The common case in C-level steps: nothing absent or empty, no text blank, every place with a
-    visible part. False means "look closer", not "missing"."""
-    if None in values or "" in values:
-        return False
-    texts = [v for v in values if v.__class__ is str]
-    places = [v for v in values if v.__class__ is dict]
-    return all(map(str.strip, texts)) and all(map(_filled, places)) and len(texts) + len(places) + sum(
-        1 for v in values if v.__class__ is int) == len(values)
-
-
 @rule("DU-TRUONG-001", Criterion.DU, Severity.ERROR, reads=list(LABELS),
       vi="Thiếu {label_vi}, là thông tin bắt buộc đối với {category_vi}.",
       en="The {label_en} is missing; it is required for a {category_en}.")
@@ -107,11 +96,8 @@ def _required(record: Record, _: Context) -> list[Hit]:
     except (KeyError, TypeError):  # an unknown category or status: what every record needs
         fields = _union(REQUIRED_BY_CATEGORY.get(str(category), COMMON), REQUIRED_BY_STATUS.get(str(status), ()))
     items = record.get("items") or {}
-    values = list(map(items.get, fields))
-    if _plainly_complete(values):
-        return []
     hits = []
-    for field, value in zip(fields, values, strict=True):
+    for field, value in zip(fields, map(items.get, fields), strict=True):
         if value.__class__ is str:
             if value and not value[0].isspace():
                 continue  # the common case, answered cheaply
