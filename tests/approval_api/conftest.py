@@ -34,10 +34,10 @@ class Apis:
         self.approval.app.state.clock = lambda: moment
 
 
-@pytest.fixture
-async def apis(client_for: Any, token_issuer: TokenIssuer) -> Apis:
-    profile_api: AppClient = await client_for("profile-api")
-    approval_api: AppClient = await client_for("approval-api")
+async def wired(client_for: Any, token_issuer: TokenIssuer, **settings: Any) -> Apis:
+    """profile-api and approval-api calling each other in-process, both with `settings`."""
+    profile_api: AppClient = await client_for("profile-api", **settings)
+    approval_api: AppClient = await client_for("approval-api", **settings)
     profile_api.app.state.approval.client = approval_api
 
     async def token() -> str:
@@ -50,6 +50,11 @@ async def apis(client_for: Any, token_issuer: TokenIssuer) -> Apis:
     apis = Apis(profile_api, approval_api)
     apis.at(IN_WINDOW)
     return apis
+
+
+@pytest.fixture
+async def apis(client_for: Any, token_issuer: TokenIssuer) -> Apis:
+    return await wired(client_for, token_issuer)
 
 
 @dataclass

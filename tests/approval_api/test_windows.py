@@ -4,21 +4,18 @@ DOHA's extraordinary windows, the refusal metric and the backlog's overdue count
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from approval_api.applying.client import ProfileClient
 from approval_api.windows.policy import in_monthly_window, monthly_window, overdue
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import WorkingDayOverride
 from hoso_shared.validation import POLICIES
 from hoso_shared.workdays import public_holidays
-from tests.approval_api.conftest import IN_WINDOW, OUT_OF_WINDOW, SERVICE, Apis, World
-from tests.conftest import AppClient
+from tests.approval_api.conftest import IN_WINDOW, OUT_OF_WINDOW, Apis, World, wired
 
 HANOI, ND27 = POLICIES["hanoi-2024"], POLICIES["nd27-2026"]
 CLOSED = "urn:hoso:problem:approval-window-closed"
@@ -97,20 +94,7 @@ class TestOverdue:
 
 async def apis_under(client_for: Any, token_issuer: TokenIssuer, policy: str) -> Apis:
     """The conftest's `apis`, but both services running `policy`."""
-    profile_api: AppClient = await client_for("profile-api", policy=policy)
-    approval_api: AppClient = await client_for("approval-api", policy=policy)
-    profile_api.app.state.approval.client = approval_api
-
-    async def token() -> str:
-        minted, _ = token_issuer.mint(principal=SERVICE, audience="hoso-api")
-        return minted
-
-    client = ProfileClient(profile_api, token)
-    approval_api.app.state.profiles = client
-    approval_api.app.state.env = dataclasses.replace(approval_api.app.state.env, profiles=client)
-    apis = Apis(profile_api, approval_api)
-    apis.at(IN_WINDOW)
-    return apis
+    return await wired(client_for, token_issuer, policy=policy)
 
 
 async def approve(apis: Apis, world: World, request_id: object, who: str = "approver") -> Any:
