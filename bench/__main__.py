@@ -21,16 +21,13 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
-import shutil
-import signal
 import sys
-import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cases, report, servers
+from bench import cases, report, runner, servers
 from bench.cases import Caller, Pair, Target
 from bench.db import Database, open_database, org_path, prepare
 from bench.driver import Round, measure, tree_cpu_seconds
@@ -132,21 +129,8 @@ def _describe(config: Config, db: Database, profiles: int) -> dict[str, Any]:
             "python": platform.python_version(), "platform": platform.platform()}
 
 
-def _terminate(signum: int, _: object) -> None:
-    raise SystemExit(128 + signum)  # so every `finally` runs: no server or PostgreSQL left behind
-
-
 def main() -> int:
-    signal.signal(signal.SIGTERM, _terminate)
-    config = Config.from_env()
-    data_dir = Path(".data")
-    data_dir.mkdir(exist_ok=True)
-    run_dir = Path(tempfile.mkdtemp(prefix="bench-", dir=data_dir)).resolve()
-    try:
-        bench(config, run_dir, datetime.now(UTC))
-    finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
-    return 0
+    return runner.run(bench, Config.from_env(), "bench-")
 
 
 if __name__ == "__main__":

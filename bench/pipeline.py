@@ -36,11 +36,8 @@ import math
 import os
 import platform
 import random
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -55,7 +52,7 @@ import psutil
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import servers
+from bench import runner, servers
 from bench.db import Database, open_database
 from bench.driver import busy_cpu_seconds, tree_cpu_seconds
 from bench.report import RESULTS, percentile
@@ -638,21 +635,8 @@ def bench(config: Config, run_dir: Path, started: datetime) -> None:
             db.close()
 
 
-def _terminate(signum: int, _: object) -> None:
-    raise SystemExit(128 + signum)  # so every `finally` runs: no server or PostgreSQL left behind
-
-
 def main() -> int:
-    signal.signal(signal.SIGTERM, _terminate)
-    config = Config.from_env()
-    data_dir = Path(".data")
-    data_dir.mkdir(exist_ok=True)
-    run_dir = Path(tempfile.mkdtemp(prefix="bench-pipeline-", dir=data_dir)).resolve()
-    try:
-        bench(config, run_dir, datetime.now(UTC))
-    finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
-    return 0
+    return runner.run(bench, Config.from_env(), "bench-pipeline-")
 
 
 if __name__ == "__main__":
