@@ -18,7 +18,6 @@ with the actor `system`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import io
 import sys
@@ -34,12 +33,10 @@ from hoso_shared.signing import SigningIdentity
 from hoso_shared.validation import POLICIES
 from profile_api.audit import service as audit
 from profile_api.reports import cli
-from profile_api.reports.exports import service as exports
 from profile_api.reports.exports.signer import Signer
 from profile_api.reports.progress import service as progress
-from profile_api.reports.reviews import service, signing
+from profile_api.reports.reviews import service
 from profile_api.reports.reviews.errors import InvalidQuarter, ReviewNotFound, ReviewNotSubmitted
-from profile_api.reports.reviews.pdf import render_review
 from profile_api.reports.reviews.quarters import Quarter
 from profile_api.reports.reviews.schemas import Roster
 from profile_api.reports.statistics import service as statistics
@@ -120,13 +117,8 @@ async def status(args: argparse.Namespace, settings: Settings, sessionmaker: Ses
 async def signed_pdf(session: AsyncSession, review_id: uuid.UUID, identity: SigningIdentity) -> bytes:
     """As `service.export_review_pdf`, but signed for the system: no person asked."""
     review, _ = await service.export_review_json(session, operator(EVERYWHERE), review_id)  # 404/409 as there
-    unit = review.content["org_unit"]
-    purpose = f"{signing.purpose(review.quarter, unit['code'], unit['name'])} (bản PDF), có giá trị như bản gốc"
-    signer = Signer(identity, progress.SYSTEM, purpose)
     await audit.record(session, None, "export.review.pdf", "quarterly_review", review.id)
-    approver = signing.signed_person(review.signature or "")
-    unsigned = await asyncio.to_thread(render_review, review, approver, signer)  # font subsetting is CPU work
-    return await exports.sign_pdf(unsigned, signer)
+    return await service.render_signed(review, Signer(identity, progress.SYSTEM, service.pdf_purpose(review)))
 
 
 async def export(args: argparse.Namespace, settings: Settings, sessionmaker: SessionMaker) -> int:

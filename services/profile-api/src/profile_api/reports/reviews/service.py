@@ -33,6 +33,7 @@ from hoso_shared.signing import SigningIdentity
 from hoso_shared.validation import Policy
 from profile_api.audit import service as audit
 from profile_api.reports.exports import service as exports
+from profile_api.reports.exports.signer import Signer
 from profile_api.reports.reviews import content, queries, signing
 from profile_api.reports.reviews.errors import (
     InvalidQuarter,
@@ -168,17 +169,25 @@ async def export_review_json(session: AsyncSession, principal: Principal,
     return review, {**review.content, signing.SIGNATURE: review.signature}
 
 
+def pdf_purpose(review: QuarterlyReview) -> str:
+    unit = review.content["org_unit"]
+    return f"{signing.purpose(review.quarter, unit['code'], unit['name'])} (bản PDF), có giá trị như bản gốc"
+
+
 async def export_review_pdf(session: AsyncSession, principal: Principal, review_id: uuid.UUID,
                             identity: SigningIdentity) -> tuple[QuarterlyReview, bytes]:
     """The review as a PDF signed (PAdES) by the province on behalf of the caller; audited."""
     review = await _submitted(session, principal, review_id)
-    unit = review.content["org_unit"]
-    purpose = f"{signing.purpose(review.quarter, unit['code'], unit['name'])} (bản PDF), có giá trị như bản gốc"
-    signer = await exports.signer_for(session, principal, identity, purpose)
+    signer = await exports.signer_for(session, principal, identity, pdf_purpose(review))
     await audit.record(session, principal, "export.review.pdf", "quarterly_review", review.id)
+    return review, await render_signed(review, signer)
+
+
+async def render_signed(review: QuarterlyReview, signer: Signer) -> bytes:
+    """The review's PDF, signed for `signer` (the person who asked, or the system for the CLI)."""
     approver = signing.signed_person(review.signature or "")
     unsigned = await asyncio.to_thread(render_review, review, approver, signer)  # font subsetting is CPU work
-    return review, await exports.sign_pdf(unsigned, signer)
+    return await exports.sign_pdf(unsigned, signer)
 
 
 def _entry(row: tuple[object, ...], overdue_now: bool) -> RosterEntry:
