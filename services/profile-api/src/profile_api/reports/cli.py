@@ -1,5 +1,6 @@
 """What the report CLIs share (`python -m profile_api.reports.reviews|progress`): profile-api's settings
-from the environment, one engine for the run, the province's signing identity, and writing the output.
+from the environment, one engine for the run, the parsed subcommand run, the province's signing identity,
+and writing the output.
 An expected failure raises `Stop`: a line on stderr and the exit code, never a traceback."""
 
 from __future__ import annotations
@@ -70,6 +71,19 @@ async def _against_database(args: argparse.Namespace, settings: Settings, run: R
         return await run(args, settings, create_sessionmaker(engine))
     finally:
         await engine.dispose()
+
+
+def commands(by_name: dict[str, Run]) -> Run:
+    """The `Run` of a CLI of subcommands: the parsed command's, with a `Stop` reported (its line on stderr,
+    its exit code). Tests call it with their own sessionmaker."""
+
+    async def run(args: argparse.Namespace, settings: Settings, sessionmaker: SessionMaker) -> int:
+        try:
+            return await by_name[args.command](args, settings, sessionmaker)
+        except Stop as exc:
+            return exc.report()
+
+    return run
 
 
 def main(parser: argparse.ArgumentParser, argv: list[str], run: Run) -> int:

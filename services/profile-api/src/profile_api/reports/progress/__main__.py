@@ -80,12 +80,7 @@ async def refresh(args: argparse.Namespace, settings: Settings, sessionmaker: Se
     return 0
 
 
-async def run(args: argparse.Namespace, settings: Settings, sessionmaker: SessionMaker) -> int:
-    """The parsed command against the database; tests call it with their own sessionmaker."""
-    try:
-        return await (render if args.command == "render" else refresh)(args, settings, sessionmaker)
-    except cli.Stop as exc:
-        return exc.report()
+run = cli.commands({"render": render, "refresh": refresh})  # the parsed command against the database
 
 
 def main(argv: list[str]) -> int:

@@ -139,12 +139,7 @@ async def export(args: argparse.Namespace, settings: Settings, sessionmaker: Ses
     return 0
 
 
-async def run(args: argparse.Namespace, settings: Settings, sessionmaker: SessionMaker) -> int:
-    """The parsed command against the database; tests call it with their own sessionmaker."""
-    try:
-        return await (status if args.command == "status" else export)(args, settings, sessionmaker)
-    except cli.Stop as exc:
-        return exc.report()
+run = cli.commands({"status": status, "export": export})  # the parsed command against the database
 
 
 def main(argv: list[str]) -> int:

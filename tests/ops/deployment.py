@@ -1,0 +1,13 @@
+"""What every deployment file (the Dockerfile, deploy/compose.yaml, deploy/k8s) must agree on: where they
+are, the services and their ports, the worker's metrics port."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+# The HTTP services: name → port (docs/operations.md "Processes and ports"); ndxp-sim is dev/test only.
+SERVICES = {"profile-api": 8001, "approval-api": 8002, "sync-gateway": 8003, "ndxp-sim": 8009}
+WORKER = "sync-gateway-worker"
+WORKER_METRICS_PORT = "9103"

@@ -1,0 +1,128 @@
+"""deploy/compose.yaml, checked without Docker: the whole stack, builds, healthchecks, dependencies, ports,
+secrets and the monitoring files."""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+
+import yaml
+
+from tests.ops.deployment import DEPLOY, ROOT, SERVICES, WORKER, WORKER_METRICS_PORT
+from tests.ops.dockerfile import dockerfile_stages
+from tests.ops.kustomize import Doc
+
+
+@functools.cache
+def compose() -> Doc:
+    loaded: Doc = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def compose_services() -> dict[str, Doc]:
+    services: dict[str, Doc] = compose()["services"]
+    return services
+
+
+ONE_SHOT = {"migrate"}
+
+
+class TestCompose:
+    def test_has_the_whole_stack(self) -> None:
+        assert set(compose_services()) == {"postgres", "migrate", *SERVICES, WORKER, "prometheus", "grafana"}
+
+    def test_every_service_has_an_image_or_a_build_of_a_known_service(self) -> None:
+        stages = dockerfile_stages()
+        for name, service in compose_services().items():
+            assert "image" in service or "build" in service, name
+            if "build" in service:
+                assert service["build"]["dockerfile"] == "Dockerfile" and service["build"]["context"] == ".."
+                assert f"service-{service['build']['args']['SERVICE']}" in stages, name
+            if name in SERVICES:
+                assert service["build"]["args"]["SERVICE"] == name
+
+    def test_healthchecks(self) -> None:
+        for name, service in compose_services().items():
+            check = service.get("healthcheck")
+            assert check, f"{name}: no healthcheck"
+            if check.get("disable"):
+                assert name in ONE_SHOT, f"{name}: only a one-shot goes unchecked"
+                continue
+            assert check["test"][0] in {"CMD", "CMD-SHELL"}, name
+            if name in SERVICES:
+                assert f"127.0.0.1:{SERVICES[name]}/readyz" in " ".join(check["test"]), name
+        worker = compose_services()[WORKER]
+        assert worker["environment"]["HOSO_WORKER_METRICS_PORT"] == WORKER_METRICS_PORT
+        assert f"127.0.0.1:{WORKER_METRICS_PORT}/metrics" in " ".join(worker["healthcheck"]["test"])
+
+    def test_depends_on_existing_services_with_sound_conditions(self) -> None:
+        services = compose_services()
+        for name, service in services.items():
+            for target, how in service.get("depends_on", {}).items():
+                assert target in services, f"{name} depends on unknown {target}"
+                condition = how["condition"]
+                assert condition in {"service_started", "service_healthy", "service_completed_successfully"}
+                if condition == "service_healthy":
+                    assert not services[target]["healthcheck"].get("disable"), f"{target} never becomes healthy"
+                if condition == "service_completed_successfully":
+                    assert services[target].get("restart") == "no", f"{target} must be one-shot"
+        for name in SERVICES:
+            assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+        def reaches(start: str, seen: tuple[str, ...]) -> None:
+            assert start not in seen, f"dependency cycle: {' → '.join((*seen, start))}"
+            for target in services[start].get("depends_on", {}):
+                reaches(target, (*seen, start))
+        for name in services:
+            reaches(name, ())
+
+    def test_published_ports_are_unique_and_the_services_own(self) -> None:
+        published: dict[str, str] = {}
+        for name, service in compose_services().items():
+            for mapping in service.get("ports", []):
+                host, _, container = str(mapping).rpartition(":")
+                assert host not in published, f"{name} and {published.get(host)} both publish {host}"
+                published[host] = name
+                if name in SERVICES:
+                    assert int(container) == SERVICES[name], name
+        assert "postgres" not in published.values(), "the database is not published"
+
+    def test_secrets_come_from_the_environment(self) -> None:
+        for name, service in compose_services().items():
+            for key, value in (service.get("environment") or {}).items():
+                if re.search(r"SECRET|PASSWORD|_KEY$|_KEYS$|SIGNING", key):
+                    assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", str(value)), f"{name}: {key} must be ${{VAR:?…}}"
+                if key == "DATABASE_URL":
+                    assert "${POSTGRES_PASSWORD:?" in value, name
+        check = subprocess.run(["git", "check-ignore", "-q", "deploy/.env"], cwd=ROOT, check=False)
+        assert check.returncode == 0, "deploy/.env must be git-ignored"
+
+    def test_prometheus_and_grafana_get_their_files(self) -> None:
+        services = compose_services()
+        mounts = {m.split(":")[0]: m.split(":")[1] for s in ("prometheus", "grafana") for m in services[s]["volumes"]
+                  if m.startswith("./")}
+        for source in mounts:
+            assert (DEPLOY / source).is_dir(), source
+        assert mounts["./prometheus"] == "/etc/prometheus"
+        for provider in (DEPLOY / "grafana" / "provisioning" / "dashboards").glob("*.y*ml"):
+            for entry in yaml.safe_load(provider.read_text(encoding="utf-8"))["providers"]:
+                assert entry["options"]["path"] == mounts["./grafana/dashboards"], provider.name
+        for source in (DEPLOY / "grafana" / "provisioning" / "datasources").glob("*.y*ml"):
+            for datasource in yaml.safe_load(source.read_text(encoding="utf-8"))["datasources"]:
+                assert datasource["url"] == "http://prometheus:9090", source.name
+
+    def test_prometheus_scrapes_the_compose_services(self) -> None:
+        config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text(encoding="utf-8"))
+        services = compose_services()
+        ports = {**{name: str(port) for name, port in SERVICES.items()}, WORKER: WORKER_METRICS_PORT}
+        scraped = set()
+        for job in config["scrape_configs"]:
+            targets = [t for static in job.get("static_configs", []) for t in static["targets"]]
+            targets += [f"{n}:{sd['port']}" for sd in job.get("dns_sd_configs", []) for n in sd["names"]]
+            for target in targets:
+                host, _, port = target.partition(":")
+                if host != "localhost":
+                    assert host in services and port == ports[host] and job["job_name"] == host, target
+                    scraped.add(host)
+        assert scraped == set(ports)

