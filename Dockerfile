@@ -25,6 +25,13 @@ ENV UV_COMPILE_BYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_PYTHON=/usr/local/bin/python3.11 \
     UV_PROJECT_ENVIRONMENT=/app/.venv
+# A C compiler: hoso-shared's build compiles the rule engine with mypyc (shared/setup.py); without one it
+# stays plain Python, half as fast. Only the builder has it; the runtime gets the compiled libraries.
+# Debian's versions are not pinned: bookworm's security updates replace them, and a pin would break builds.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The lock and every member's pyproject first: this layer is rebuilt only when dependencies change.
 COPY pyproject.toml uv.lock ./

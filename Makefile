@@ -11,11 +11,10 @@ $(UV_HOME)/bin/uv:
 	$(PYTHON) -m pip install --quiet --target $(UV_HOME)/lib uv==$(UV_VERSION)
 	mkdir -p $(UV_HOME)/bin && ln -sf ../lib/bin/uv $(UV_HOME)/bin/uv
 
-.venv/.synced: pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml) | $(UV)
+## Always asks uv, which does nothing when nothing changed, but rebuilds hoso-shared when a source of its
+## compiled rule engine did (shared/pyproject.toml's cache-keys): a compiled module shadows its source.
+sync: | $(UV)
 	$(UV) sync --frozen --all-packages
-	touch $@
-
-sync: .venv/.synced
 
 ## Test tools that are not Python packages, unpacked into .data/bin (nothing installed system-wide).
 ## promtool (alert rules, their unit tests, prometheus.yml) comes from Debian's `prometheus` package:
@@ -95,4 +94,6 @@ images:
 	done
 
 clean:
-	rm -rf .venv .data .pytest_cache .ruff_cache .mypy_cache
+	rm -rf .venv .data .pytest_cache .ruff_cache .mypy_cache shared/build shared/src/*.egg-info
+	find shared/src -name '*.so' -delete
+	rm -f shared/src/hoso_shared/validation/_compiled.json

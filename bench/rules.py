@@ -1,5 +1,6 @@
 """`make bench` (part): the Đúng–Đủ–Sạch–Sống engine's throughput on one core, beside pydantic
-validation of the same records' items alone (the raw floor every record pays anyway).
+validation of the same records' items alone (the raw floor every record pays anyway). The engine runs
+compiled with mypyc where the build found a C compiler (shared/setup.py); the header says which.
 
 Run: `python -m bench.rules` (BENCH_RECORDS, default 20,000). Nothing is asserted."""
 
@@ -15,6 +16,7 @@ from typing import Any
 from hoso_shared.devstack.demo import FAMILY, GIVEN, MIDDLE, citizen_id
 from hoso_shared.form import ProfileItems
 from hoso_shared.validation import RULES, CitizenCheck, Context, judge
+from hoso_shared.validation.compiled import describe
 
 TODAY = date(2026, 11, 23)
 
@@ -57,7 +59,7 @@ def main() -> None:
     records = make_records(n)
     context = Context(today=TODAY, citizen_check=CitizenCheck(date(2026, 10, 1), "match"),
                       reviewed_at=datetime(2026, 9, 1, tzinfo=UTC))
-    print(f"rule engine: {len(RULES)} rules, {n:,} records, one core (this process)")
+    print(f"rule engine: {len(RULES)} rules, {n:,} records, one core (this process), {describe()}")
     floor = timed("pydantic ProfileItems validation alone", lambda r: ProfileItems.model_validate(r["items"]), records)
     engine = timed("judge(): every rule", lambda r: judge(r, context), records)
     both = timed("pydantic + judge() (what a record costs)",

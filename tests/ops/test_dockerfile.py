@@ -44,6 +44,16 @@ class TestDockerfile:
                                                         *ROOT.glob("services/*/pyproject.toml")]}
         assert members <= copied, sorted(members - copied)
 
+    def test_the_builder_can_compile_the_rule_engine(self) -> None:
+        """shared/setup.py compiles the rule engine with mypyc when `cc` is there: the builder installs gcc
+        before the sync that builds hoso-shared, and the runtime copies only the venv."""
+        builder = dockerfile_stages()["builder"]
+        runs = [args for instruction, args in builder if instruction == "RUN"]
+        install = next(i for i, r in enumerate(runs) if "apt-get install" in r)
+        assert re.search(r"\bgcc\b", runs[install]) and "libc6-dev" in runs[install]
+        assert install < next(i for i, r in enumerate(runs) if "--no-editable" in r)
+        assert "rm -rf /var/lib/apt/lists" in runs[install]
+
     def test_the_runtime_is_non_root_with_a_healthcheck_and_uvicorn(self) -> None:
         runtime = dict(dockerfile_stages()["runtime"])
         assert runtime["USER"].split(":")[0] not in {"root", "0"}
@@ -65,7 +75,9 @@ class TestDockerfile:
         patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
                     if line.strip() and not line.startswith("#")]
         for path in (".venv", ".data/pg", "tests/conftest.py", ".git/HEAD", ".env", "deploy/.env",
-                     "shared/src/hoso_shared/__pycache__/x.pyc"):
+                     "shared/src/hoso_shared/__pycache__/x.pyc", "shared/build/temp/engine.o",
+                     "shared/src/hoso_shared/validation/engine.cpython-311-x86_64-linux-gnu.so",
+                     "shared/src/hoso_shared/validation/_compiled.json"):
             assert ignored(path, patterns), f"{path} would be sent to the builder"
         tracked = subprocess.run(["git", "ls-files", "pyproject.toml", "uv.lock", "shared", "services"], cwd=ROOT,
                                  capture_output=True, text=True, check=True).stdout.split()

@@ -2,7 +2,8 @@
 
 Importing the package registers every rule module; `RULES` is the one table of them."""
 
-from hoso_shared.validation import rules  # noqa: F401  (registers the rules)
+# `compiled` first: it refuses a compiled engine built from other sources, before any of it loads.
+from hoso_shared.validation import compiled, rules  # noqa: F401  (rules: registers every rule)
 from hoso_shared.validation.context import ChangeFact, CitizenCheck, Context, DuplicateCandidate
 from hoso_shared.validation.engine import Report, judge
 from hoso_shared.validation.model import Criterion, Finding, Fix, Hit, Rule, Severity

@@ -111,7 +111,7 @@ def _gather(record: Record) -> tuple[list[Any], list[Any]]:
         if isinstance(place, dict):
             short.extend(filter(None, place.values()))
     for table, rows in record.get("sections", {}).items():
-        if rows and (columns := TABLE_TEXT.get(table)) is not None:
+        if rows.__class__ is list and (columns := TABLE_TEXT.get(table)) is not None:
             one_line, multi_line = columns
             for row in rows:
                 if isinstance(row, dict):

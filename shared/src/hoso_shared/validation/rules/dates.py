@@ -106,7 +106,8 @@ def iso(value: Any) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def rows(record: Record, section: str) -> list[dict[str, Any]]:
+def rows(record: Record, section: str) -> list[Any]:
+    """A table's rows; any of them may be something other than a dict (the rules check)."""
     value = (record.get("sections") or {}).get(section)
     return value if value.__class__ is list else []
 
@@ -278,7 +279,7 @@ def _chronological(record: Record, _: Context) -> Iterator[Hit]:
             last, last_row = start, i
 
 
-def overlaps(table: list[dict[str, Any]]) -> Iterator[tuple[int, int]]:
+def overlaps(table: list[Any]) -> Iterator[tuple[int, int]]:
     """(earlier row, later row) index pairs where the later row starts before the earlier one ends.
     Sharing the boundary month is not an overlap; an ongoing row overlaps everything after it."""
     if _plainly_sequential(table):
@@ -297,7 +298,7 @@ def overlaps(table: list[dict[str, Any]]) -> Iterator[tuple[int, int]]:
             reach, reach_row = end, i
 
 
-def _plainly_sequential(table: list[dict[str, Any]]) -> bool:
+def _plainly_sequential(table: list[Any]) -> bool:
     """The common case, answered on the raw strings: rows in order, each starting when or after every
     earlier one ended. False means "look closer", not "overlap"."""
     reach = last = ""
@@ -314,7 +315,7 @@ def _plainly_sequential(table: list[dict[str, Any]]) -> bool:
     return True
 
 
-def _overlap_params(table: list[dict[str, Any]], earlier: int, later: int) -> dict[str, Any]:
+def _overlap_params(table: list[Any], earlier: int, later: int) -> dict[str, Any]:
     (e_from, e_to), (l_from, l_to) = span(table[earlier]), span(table[later])
     return {"row": later + 1, "other": earlier + 1,
             "span_vi": f"{vn_month(l_from)} – {vn_month(l_to)}", "other_vi": f"{vn_month(e_from)} – {vn_month(e_to)}",

@@ -55,7 +55,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def _live(record: Record) -> bool:
-    return record.get("status") in LIVE_STATUSES
+    status = record.get("status")
+    return status.__class__ is str and status in LIVE_STATUSES
 
 
 @rule("SONG-CHANGE-001", Criterion.SONG, Severity.WARNING, needs=["changes"], reads=["context.changes"],
