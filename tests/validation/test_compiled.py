@@ -19,7 +19,14 @@ from pathlib import Path
 import pytest
 
 from hoso_shared.validation import RULES, Context, judge
-from hoso_shared.validation.compiled import SOURCE_ROOT, StaleBuild, compiled_modules, ensure_fresh, stale_sources
+from hoso_shared.validation.compiled import (
+    SOURCE_ROOT,
+    StaleBuild,
+    compiled_modules,
+    copy_plain,
+    ensure_fresh,
+    stale_sources,
+)
 from tests.validation.test_golden import CASES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,8 +111,7 @@ print(json.dumps({"engine": engine.__file__, "findings": [
 def test_plain_python_gives_the_compiled_engine_s_findings(tmp_path: Path) -> None:
     """The package copied without its compiled libraries judges the golden set exactly as this process
     does, finding for finding (on a machine without a compiler, both are plain Python)."""
-    shutil.copytree(SOURCE_ROOT / "hoso_shared", tmp_path / "hoso_shared",
-                    ignore=shutil.ignore_patterns("*.so", "*.pyd", "_compiled.json", "__pycache__"))
+    copy_plain(tmp_path)
     cases = [{"record": c["record"], "context": c["context"]} for c in CASES]
     run = subprocess.run([sys.executable, "-c", JUDGE_GOLDEN], input=json.dumps(cases), capture_output=True,
                          text=True, check=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})

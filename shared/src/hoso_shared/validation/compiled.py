@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
@@ -29,19 +30,21 @@ def _manifest(root: Path) -> dict[str, Any] | None:
     return manifest
 
 
+def _present(manifest: dict[str, Any], root: Path) -> list[str]:
+    return [m for m in manifest["modules"]
+            if any(root.joinpath(*m.split(".")).with_suffix(s).exists() for s in EXTENSION_SUFFIXES)]
+
+
 def compiled_modules(root: Path = SOURCE_ROOT) -> list[str]:
     """The modules present as compiled libraries (empty: plain Python)."""
     manifest = _manifest(root)
-    if manifest is None:
-        return []
-    return [m for m in manifest["modules"]
-            if any(root.joinpath(*m.split(".")).with_suffix(s).exists() for s in EXTENSION_SUFFIXES)]
+    return [] if manifest is None else _present(manifest, root)
 
 
 def stale_sources(root: Path = SOURCE_ROOT) -> list[str]:
     """The sources that changed since the compiled modules were built (none when nothing is compiled)."""
     manifest = _manifest(root)
-    if manifest is None or not compiled_modules(root):
+    if manifest is None or not _present(manifest, root):
         return []
     stale = []
     for name, digest in manifest["sources"].items():
@@ -56,6 +59,13 @@ def ensure_fresh(root: Path = SOURCE_ROOT) -> None:
         raise StaleBuild(
             f"the compiled rule engine was built from other sources than {', '.join(stale[:3])}"
             f"{' …' if len(stale) > 3 else ''}: rebuild it with `uv sync` (or `make sync`; `uv run` does it itself)")
+
+
+def copy_plain(folder: Path) -> Path:
+    """A copy of the hoso_shared package in `folder` without its compiled libraries: on `folder` as
+    PYTHONPATH, a child process runs these sources as plain Python (the bench and the parity test)."""
+    return Path(shutil.copytree(SOURCE_ROOT / "hoso_shared", folder / "hoso_shared",
+                                ignore=shutil.ignore_patterns("*.so", "*.pyd", MANIFEST.name, "__pycache__")))
 
 
 def describe() -> str:
