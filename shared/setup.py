@@ -49,6 +49,9 @@ class BuildWithManifest(build_ext):
     """build_ext, then the manifest of sources beside the compiled modules (in place when editable)."""
 
     def run(self) -> None:
+        if self.inplace:  # a library an earlier build left that this one no longer makes would shadow its source
+            for old in [*ENGINE.rglob("*.so"), *SRC.glob("*__mypyc*.so"), ENGINE / MANIFEST]:
+                old.unlink(missing_ok=True)
         super().run()
         if not self.extensions:
             return
