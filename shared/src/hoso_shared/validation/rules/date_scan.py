@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain, repeat
 from typing import Any
 
 from hoso_shared.form import ProfileItems
@@ -41,23 +40,60 @@ def date_texts(record: Record) -> DateTexts:
 
 
 def _date_texts(record: Record) -> DateTexts:
-    values = list(filter(None, map((record.get("items") or {}).get, DATE_KEYS)))
-    starts: list[Any] = []
-    ends: list[Any] = []
-    for section, table in (record.get("sections") or {}).items():
-        if section in PERIODS and table.__class__ is list:
-            try:
-                starts += filter(None, map(dict.get, table, repeat("from_date")))
-                ends += filter(None, map(dict.get, table, repeat("to_date")))
-            except TypeError:  # a row that is not a dict
-                return UNSURE
-    try:
-        "".join(chain(values, starts, ends))  # raises at the first value that is not a string, in C
-    except TypeError:
+    """Plain loops over typed text: compiled (mypyc), they beat gathering lists for min and max. Blank
+    values are skipped; anything else that is not text makes the answer UNSURE."""
+    found = _item_dates(record.get("items") or {})
+    rows = _row_dates(record.get("sections") or {})
+    if found is None or rows is None:
         return UNSURE
-    earliest_item, earliest_start = (min(values) if values else None), (min(starts) if starts else None)
-    latest = max(values + starts) if values or starts else None
-    return DateTexts(True, latest, earliest_item, earliest_start, min(ends) if ends else None)
+    (earliest_item, latest), (earliest_start, latest_start, earliest_end) = found, rows
+    if latest is None or (latest_start is not None and latest_start > latest):
+        latest = latest_start
+    return DateTexts(True, latest, earliest_item, earliest_start, earliest_end)
+
+
+Bound = str | None
+
+
+def _widen(text: str, low: Bound, high: Bound) -> tuple[str, str]:
+    return (text if low is None or text < low else low), (text if high is None or text > high else high)
+
+
+def _item_dates(items: Any) -> tuple[Bound, Bound] | None:
+    """(earliest, latest) of the date items, or None when one is not text."""
+    low: Bound = None
+    high: Bound = None
+    for key in DATE_KEYS:
+        value = items.get(key)
+        if value:
+            if value.__class__ is not str:
+                return None
+            low, high = _widen(value, low, high)
+    return low, high
+
+
+def _row_dates(sections: Any) -> tuple[Bound, Bound, Bound] | None:
+    """(earliest, latest) of the period tables' starts and the earliest end, or None when a row is not
+    a dict or a date in it not text."""
+    low: Bound = None
+    high: Bound = None
+    low_end: Bound = None
+    for section, table in sections.items():
+        if table.__class__ is not list or section not in PERIODS:
+            continue
+        for row in table:
+            if row.__class__ is not dict:
+                return None
+            start, end = row.get("from_date"), row.get("to_date")
+            if start:
+                if start.__class__ is not str:
+                    return None
+                low, high = _widen(start, low, high)
+            if end:
+                if end.__class__ is not str:
+                    return None
+                low_end = end if low_end is None or end < low_end else low_end
+    return low, high, low_end
 
 
 def any_after(record: Record, text: str) -> bool:
