@@ -57,8 +57,8 @@ def stale_sources(root: Path = SOURCE_ROOT) -> list[str]:
 def ensure_fresh(root: Path = SOURCE_ROOT) -> None:
     if stale := stale_sources(root):
         raise StaleBuild(
-            f"the compiled rule engine was built from other sources than {', '.join(stale[:3])}"
-            f"{' …' if len(stale) > 3 else ''}: rebuild it with `uv sync` (or `make sync`; `uv run` does it itself)")
+            f"{', '.join(stale[:3])}{' …' if len(stale) > 3 else ''} changed since the rule engine was compiled: "
+            "rebuild it with `uv sync` (or `make sync`; `uv run` does it itself)")
 
 
 def copy_plain(folder: Path) -> Path:
