@@ -7,7 +7,10 @@
 # the migrations (`python -m hoso_shared.db.migrate upgrade`, from hoso-shared) and the sync-gateway image
 # the delivery worker (`python -m sync_gateway.worker`): override the command. The server listens on the
 # service's usual port (8001, 8002, 8003, 8009); UVICORN_* variables change uvicorn's settings at run time.
-# Static checks: tests/ops/test_dockerfile.py (and hadolint).
+# tools/ (the dev stack and the backup tool) is no part of any image: .dockerignore keeps it out of the
+# context, and no service depends on it.
+# Static checks: tests/ops/test_dockerfile.py (and hadolint), which also replays the builder's syncs from
+# the lock to show they install no dev tooling.
 
 ARG SERVICE=profile-api
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm

@@ -5,7 +5,7 @@ UV_HOME := .data/uv
 UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test test-fast lint typecheck arch bench migrate sync tools chromium images clean
+.PHONY: run test test-fast lint typecheck deps arch bench migrate sync tools chromium images clean
 
 $(UV_HOME)/bin/uv:
 	$(PYTHON) -m pip install --quiet --target $(UV_HOME)/lib uv==$(UV_VERSION)
@@ -59,21 +59,33 @@ chromium:
 
 ## Every service plus the simulator, on embedded PostgreSQL unless DATABASE_URL is set.
 run: sync
-	$(RUN) python -m hoso_shared.devstack run
+	$(RUN) python -m hoso_devstack run
 
-## The whole suite on real PostgreSQL (embedded unless DATABASE_URL is set), then lint and contracts.
+## The whole suite on real PostgreSQL (embedded unless DATABASE_URL is set), then lint, types and
+## every package's declared dependencies. The dev stack (tools/devstack, a dev dependency) runs the suite.
 test: sync tools
-	$(RUN) python -m hoso_shared.devstack test
-	$(MAKE) --no-print-directory lint typecheck
+	$(RUN) python -m hoso_devstack test
+	$(MAKE) --no-print-directory lint typecheck deps
 
 test-fast: sync tools
-	$(RUN) python -m hoso_shared.devstack test -m "not e2e" -x -q
+	$(RUN) python -m hoso_devstack test -m "not e2e" -x -q
 
 lint: sync
 	$(RUN) ruff check .
 
 typecheck: sync
-	$(RUN) mypy shared/src services/*/src bench
+	$(RUN) mypy shared/src services/*/src tools/*/src bench
+
+## Each workspace member declares exactly what it imports (deptry, its exceptions in the member's
+## pyproject.toml): fails on an import its pyproject doesn't declare, or a declared dependency not used.
+## MEMBERS is the root pyproject's [tool.uv.workspace] members (tests/test_dependencies.py holds them equal).
+MEMBERS := shared services/* tools/*
+deps: sync
+	@failed=""; for member in $(wildcard $(MEMBERS)); do \
+	  echo "deptry $$member"; \
+	  $(RUN) deptry --config $$member/pyproject.toml $$member/src || failed="$$failed $$member"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "deps: undeclared or unused dependencies in:$$failed"; exit 1; fi
 
 arch: sync
 	$(RUN) lint-imports

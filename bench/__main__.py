@@ -32,7 +32,7 @@ from bench.cases import Caller, Pair, Target
 from bench.db import Database, open_database, org_path, prepare
 from bench.driver import Round, measure, tree_cpu_seconds
 from bench.load import Spec
-from hoso_shared.devstack import demo, secrets
+from hoso_devstack import demo, secrets
 
 ADMIN = "snv.admin"  # doha_admin at the root unit: sees every profile, sensitive part included
 HR_SYSTEM = "hr.hanoi"  # the provincial HR system: a client with profiles:read at the root unit

@@ -15,10 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hoso_shared.devstack import demo
-from hoso_shared.devstack.database import external_url, start_embedded, with_database
-from hoso_shared.devstack.pg import EmbeddedPostgres
-from hoso_shared.devstack.stack import prepare_database
+from hoso_devstack import demo
+from hoso_devstack.database import external_url, start_embedded, with_database
+from hoso_devstack.pg import EmbeddedPostgres
+from hoso_devstack.stack import prepare_database
 
 NAME = "hoso_bench"
 

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from hoso_shared.devstack.demo import FAMILY, GIVEN, MIDDLE, citizen_id
+from hoso_devstack.demo import FAMILY, GIVEN, MIDDLE, citizen_id
 from hoso_shared.form import ProfileItems
 from hoso_shared.validation import RULES, CitizenCheck, Context, judge
 from hoso_shared.validation.compiled import compiled_modules, copy_plain, describe

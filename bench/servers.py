@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from hoso_shared.devstack.pg import free_port
+from hoso_devstack.pg import free_port
 
 
 @dataclass

@@ -22,13 +22,14 @@ from setuptools.command.build_ext import build_ext
 SRC = Path("src")
 ENGINE = SRC / "hoso_shared" / "validation"
 # The hot path of `judge`: the rules, their shared scans, the normalisers and the engine itself. Context,
-# policies and the registry run once per process or per request and stay plain Python.
+# the registry and the deadline policy run once per process or per request and stay plain Python.
 COMPILED = sorted([ENGINE / "engine.py", ENGINE / "model.py", ENGINE / "normalise.py",
                    *(p for p in (ENGINE / "rules").glob("*.py") if p.name != "__init__.py")])
 # Every module whose types mypyc read (the whole package and what it imports from hoso_shared): a change
 # to any of them needs a rebuild, which pyproject.toml's `cache-keys` ask uv for.
 READ = sorted({*ENGINE.rglob("*.py"), *(SRC / "hoso_shared" / "codes").glob("*.py"),
-               *(SRC / "hoso_shared" / "form").glob("*.py"), SRC / "hoso_shared" / "workdays.py"})
+               *(SRC / "hoso_shared" / "form").glob("*.py"), *(SRC / "hoso_shared" / "time").glob("*.py"),
+               SRC / "hoso_shared" / "deadlines.py"})
 MANIFEST = "_compiled.json"
 
 

@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +21,16 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from hoso_shared.auth.passwords import use_cheap_hashing_for_tests
-from hoso_shared.auth.tokens import TokenIssuer, generate_signing_key, public_jwks
-from hoso_shared.db import migrate
-from hoso_shared.db.engine import create_engine
-from hoso_shared.devstack.database import (
+from hoso_devstack.database import (
     ensure_database,
     external_url,
     start_embedded,
     with_database,
 )
+from hoso_shared.auth.passwords import use_cheap_hashing_for_tests
+from hoso_shared.auth.tokens import TokenIssuer, generate_signing_key, public_jwks
+from hoso_shared.db import migrate
+from hoso_shared.db.engine import create_engine
 
 use_cheap_hashing_for_tests()
 SIGNING_KEY = generate_signing_key()
@@ -117,8 +117,10 @@ def token_issuer() -> TokenIssuer:
 AppFactory = Callable[..., FastAPI]
 
 
-def build(service: str, db_url: str, sessionmaker: Any, **overrides: Any) -> FastAPI:
-    values = {**settings_env(db_url), **overrides}
+def build(service: str, db_url: str, sessionmaker: Any, *, wiring: Mapping[str, Any] | None = None,
+          **overrides: Any) -> FastAPI:
+    """`overrides` are settings; `wiring` the collaborators `create_app` takes (`clock=`, clients …)."""
+    values, given = {**settings_env(db_url), **overrides}, dict(wiring or {})
     if service == "profile-api":
         from profile_api.app import create_app as profile_app
         from profile_api.settings import Settings as ProfileSettings
@@ -127,42 +129,44 @@ def build(service: str, db_url: str, sessionmaker: Any, **overrides: Any) -> Fas
         # The sealer would share the test's one connection concurrently; tests seal explicitly.
         values.setdefault("audit_seal_interval_seconds", 0)
         values.setdefault("quality_interval_seconds", 0)
-        return profile_app(ProfileSettings(**values), sessionmaker=sessionmaker)
+        return profile_app(ProfileSettings(**values), sessionmaker=sessionmaker, **given)
     if service == "approval-api":
         from approval_api.app import create_app as approval_app
         from approval_api.settings import Settings as ApprovalSettings
 
         values.setdefault("reconcile_interval_seconds", 0)  # the same one-connection reason; tests tick by hand
-        return approval_app(ApprovalSettings(**values), sessionmaker=sessionmaker)
+        return approval_app(ApprovalSettings(**values), sessionmaker=sessionmaker, **given)
     if service == "sync-gateway":
         from sync_gateway.app import create_app as gateway_app
         from sync_gateway.settings import Settings as GatewaySettings
 
         values.setdefault("poll_interval_seconds", 0)  # no background loops on the test's one connection
-        return gateway_app(GatewaySettings(**values), sessionmaker=sessionmaker)
+        return gateway_app(GatewaySettings(**values), sessionmaker=sessionmaker, **given)
     from ndxp_sim.app import create_app as sim_app
     from ndxp_sim.settings import Settings as SimSettings
 
-    return sim_app(SimSettings(**values), sessionmaker=sessionmaker)
+    return sim_app(SimSettings(**values), sessionmaker=sessionmaker, **given)
 
 
 SERVICES = ["profile-api", "approval-api", "sync-gateway", "ndxp-sim"]
 
 
 class AppClient(AsyncClient):
-    """An httpx client on one app, which the test can still reach (`.app`) to rewire its clients."""
+    """An httpx client on one app, which the test can still reach (`.app`, its collaborators through
+    `hoso_shared.web.collaborators_of`)."""
 
     app: FastAPI
 
 
 @pytest.fixture
 async def client_for(db_url: str, sessionmaker: Any) -> AsyncIterator[Callable[..., Any]]:
-    """`await client_for("profile-api")` → an httpx client on that app, lifespan running."""
+    """`await client_for("profile-api")` → an httpx client on that app, lifespan running; settings as keywords,
+    collaborators as `wiring={"clock": FixedClock(...)}`."""
     managers: list[LifespanManager] = []
     clients: list[AsyncClient] = []
 
-    async def open_client(service: str, **overrides: Any) -> AppClient:
-        app = build(service, db_url, sessionmaker, **overrides)
+    async def open_client(service: str, *, wiring: Mapping[str, Any] | None = None, **overrides: Any) -> AppClient:
+        app = build(service, db_url, sessionmaker, wiring=wiring, **overrides)
         manager = LifespanManager(app)
         await manager.__aenter__()
         managers.append(manager)

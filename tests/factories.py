@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_devstack.demo import citizen_id
 from hoso_shared import records
 from hoso_shared.auth import Principal, TokenIssuer, scopes_for_roles
 from hoso_shared.auth.passwords import hash_secret_sync
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import Account, OrgUnit, Profile, ProfileVersion
-from hoso_shared.devstack.demo import citizen_id
 from hoso_shared.settings import CommonSettings
 
 CIPHER = FieldCipher.from_settings(CommonSettings(env="test", lookup_hmac_key="test-lookup-key"))

@@ -13,14 +13,38 @@ import pytest
 from tests.conftest import SERVICES, build
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [ROOT / "shared" / "src", *sorted((ROOT / "services").glob("*/src"))]
+SOURCES = [ROOT / "shared" / "src", *sorted((ROOT / "services").glob("*/src")), *sorted((ROOT / "tools").glob("*/src"))]
 MAX_MODULE_LINES = 400
 # The unit of work commits; nothing else may.
 COMMIT_ALLOWED = {"shared/src/hoso_shared/db/engine.py", "shared/src/hoso_shared/db/migrations/env.py"}
+# The outbox row is written by its owner module only (DESIGN: each transition through one shared module).
+OUTBOX_OWNER = "shared/src/hoso_shared/db/outbox.py"
+WRITE_CALL = re.compile(r"insert|update|delete|upsert|merge", re.IGNORECASE)
+WRITE_SQL = re.compile(r"\b(insert\s+into|update|delete\s+from|copy|truncate(\s+table)?)\s+(only\s+)?outbox\b",
+                       re.IGNORECASE)
 
 
 def modules() -> list[Path]:
     return [p for src in SOURCES for p in src.rglob("*.py") if "migrations/versions" not in str(p)]
+
+
+def _name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def outbox_writes(source: str) -> list[str]:
+    """Where `source` writes the outbox: builds an OutboxRow, hands the model to a write (`insert(OutboxRow)`,
+    `update(...)`, `insert_many(session, OutboxRow, …)`), or holds SQL that writes the table."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            if _name(node.func) == "OutboxRow":
+                found.append(f"{node.lineno}: builds an OutboxRow")
+            elif WRITE_CALL.search(_name(node.func)) and any(_name(a) == "OutboxRow" for a in node.args):
+                found.append(f"{node.lineno}: {_name(node.func)}(… OutboxRow …)")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and WRITE_SQL.search(node.value):
+            found.append(f"{node.lineno}: SQL writing the outbox")
+    return found
 
 
 class TestArchitecture:
@@ -55,9 +79,59 @@ class TestArchitecture:
                     offenders.append(f"{path}:{node.lineno}: calls .{node.attr}")
         assert not offenders
 
+    def test_only_the_owner_module_writes_the_outbox(self) -> None:
+        offenders = [f"{p.relative_to(ROOT)}:{where}" for p in modules()
+                     if str(p.relative_to(ROOT)) != OUTBOX_OWNER for where in outbox_writes(p.read_text())]
+        assert not offenders, "write the outbox through hoso_shared.db.outbox"
+
+    @pytest.mark.parametrize("write", [
+        "session.add(OutboxRow(profile_id=p, profile_version=1))",
+        "await session.execute(insert(OutboxRow), rows)",
+        "await session.execute(sa.update(OutboxRow).values(consumed_at=now))",
+        "await queries.insert_many(session, OutboxRow, rows)",
+        'text("UPDATE outbox SET released_at = NULL")',
+        'text("""INSERT INTO outbox (profile_id) VALUES (:p)""")',
+        "q = 'update  Outbox o set sync_batch_id = :b'",
+        'text("DELETE FROM outbox")',
+    ])
+    def test_an_outbox_write_is_seen(self, write: str) -> None:
+        assert outbox_writes(write)
+
+    def test_reading_the_outbox_is_no_write(self) -> None:
+        assert not outbox_writes("select(OutboxRow).where(OutboxRow.released_at.is_(None)).with_for_update()\n"
+                                 "text('SELECT count(*) FROM outbox o JOIN packet_records r ON r.outbox_id = o.id')\n"
+                                 "update(PacketRecord).where(PacketRecord.outbox_id == 1)")
+
     @pytest.mark.parametrize("service", SERVICES)
     def test_every_route_has_a_description(self, service: str) -> None:
         spec = build(service, "postgresql+asyncpg://unused/none", None).openapi()
         missing = [f"{method.upper()} {path}" for path, ops in spec["paths"].items()
                    for method, op in ops.items() if not (op.get("summary") or op.get("description"))]
         assert not missing
+
+
+def feature_folders() -> set[str]:
+    """Every package below a service's top package (a feature), by its import name."""
+    found = set()
+    for src in sorted((ROOT / "services").glob("*/src")):
+        for init in src.glob("*/*/**/__init__.py"):
+            found.add(".".join(init.parent.relative_to(src).parts))
+    return found
+
+
+class TestFeatureLayers:
+    def test_every_feature_folder_is_held_to_the_layers(self) -> None:
+        """The "feature layers" contract names its containers one by one: a new feature must join it."""
+        import tomllib
+
+        config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+        (layers,) = [c for c in config if c["name"] == "feature layers"]
+        assert feature_folders() - set(layers["containers"]) == set()
+        assert set(layers["containers"]) <= feature_folders()
+        assert {"sync_gateway.returns", "approval_api.windows", "profile_api.calendar"} <= feature_folders()
+
+    def test_sync_gateway_keeps_only_its_wiring_at_the_top(self) -> None:
+        """Feature code lives in features; the top holds the app, the process wiring and settings."""
+        top = {p.stem for p in (ROOT / "services/sync-gateway/src/sync_gateway").glob("*.py")}
+        assert top <= {"__init__", "app", "collaborators", "dependencies", "main", "metrics", "notify", "runtime",
+                       "settings", "worker"}

@@ -19,8 +19,8 @@ from bench import servers
 from bench.db import Database
 from bench.driver import busy_cpu_seconds, tree_cpu_seconds
 from bench.pipeline.config import asyncpg_dsn
-from hoso_shared.devstack import secrets
-from hoso_shared.devstack.pg import free_port
+from hoso_devstack import secrets
+from hoso_devstack.pg import free_port
 
 
 @dataclass

@@ -20,7 +20,7 @@ from bench.pipeline.processes import cpu_sampler, start_pipeline, wait_listening
 from bench.pipeline.report import print_results, write
 from bench.pipeline.seeding import seed
 from bench.pipeline.singles import run_singles, summarise, warm_up
-from hoso_shared.devstack import secrets
+from hoso_devstack import secrets
 
 
 def _sim_stats(sim: servers.Server) -> dict[str, Any] | None:

@@ -7,20 +7,19 @@ import json
 from typing import Any
 
 import asyncpg
-from sqlalchemy import text
 
 from bench.pipeline.config import asyncpg_dsn
+from hoso_devstack.database import ensure_database
+from hoso_devstack.pipeline import load_batched
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
-from hoso_shared.devstack.database import ensure_database
-from hoso_shared.devstack.pipeline import load_released
 from hoso_shared.settings import CommonSettings
 
 
 async def seed(url: str, values: dict[str, Any], records: int) -> int:
-    """Migrates, loads the demo province with `records` people in approved batches, and takes the
-    release back (sync_batch_id stays): the rows wait for the timed release. Returns the row count."""
+    """Migrates and loads the demo province with `records` people in approved batches, unreleased: the
+    rows wait for the timed release. Returns the row count."""
     await ensure_database(url)
     await asyncio.to_thread(migrate.upgrade, url)
     cipher = FieldCipher.from_settings(CommonSettings(env="dev", field_keys=json.loads(values["field_keys"]),
@@ -28,8 +27,7 @@ async def seed(url: str, values: dict[str, Any], records: int) -> int:
     engine = create_engine(url, pool_size=2)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
-            released = await load_released(session, cipher, records=records)
-            await session.execute(text("UPDATE outbox SET released_at = NULL"))
+            batched = await load_batched(session, cipher, records=records)
     finally:
         await engine.dispose()
     conn = await asyncpg.connect(asyncpg_dsn(url))
@@ -37,4 +35,4 @@ async def seed(url: str, values: dict[str, Any], records: int) -> int:
         await conn.execute("VACUUM ANALYZE")  # a settled start: no dead tuples from the load, fresh statistics
     finally:
         await conn.close()
-    return released
+    return batched

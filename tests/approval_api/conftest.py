@@ -3,7 +3,6 @@ real. `World` is one agency with its people and every role, plus a unit outside 
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from approval_api.applying.client import ProfileClient
 from hoso_shared.auth import Principal, TokenIssuer
 from hoso_shared.db.models import Account, Attachment, ChangeRequest, OrgUnit, Profile
+from hoso_shared.time import FixedClock
+from hoso_shared.web import collaborators_of
+from profile_api.collaborators import Collaborators as ProfileCollaborators
 from tests.conftest import AppClient
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 
@@ -29,27 +31,27 @@ SERVICE = Principal(subject=uuid.uuid5(uuid.NAMESPACE_URL, "test:approval-api"),
 class Apis:
     profile: AppClient
     approval: AppClient
+    clock: FixedClock  # approval-api's
 
     def at(self, moment: datetime) -> None:
-        self.approval.app.state.clock = lambda: moment
+        self.clock.at = moment
 
 
 async def wired(client_for: Any, token_issuer: TokenIssuer, **settings: Any) -> Apis:
-    """profile-api and approval-api calling each other in-process, both with `settings`."""
+    """profile-api and approval-api calling each other in-process, both with `settings`; approval-api's
+    clock stands at IN_WINDOW until moved."""
     profile_api: AppClient = await client_for("profile-api", **settings)
-    approval_api: AppClient = await client_for("approval-api", **settings)
-    profile_api.app.state.approval.client = approval_api
 
     async def token() -> str:
         minted, _ = token_issuer.mint(principal=SERVICE, audience="hoso-api")
         return minted
 
-    client = ProfileClient(profile_api, token)
-    approval_api.app.state.profiles = client
-    approval_api.app.state.env = dataclasses.replace(approval_api.app.state.env, profiles=client)
-    apis = Apis(profile_api, approval_api)
-    apis.at(IN_WINDOW)
-    return apis
+    clock = FixedClock(IN_WINDOW)
+    approval_api: AppClient = await client_for(
+        "approval-api", wiring={"clock": clock, "profiles": ProfileClient(profile_api, token)}, **settings)
+    # Each needs the other: profile-api, built first, is pointed at approval-api once that exists.
+    collaborators_of(profile_api.app, ProfileCollaborators).approval.client = approval_api
+    return Apis(profile_api, approval_api, clock)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from approval_api import tasks
 from approval_api.applying.apply import reconcile_once
 from approval_api.applying.client import ProfileClient
-from approval_api.change_requests.service import Env
+from approval_api.change_requests.service import Workflow
+from approval_api.collaborators import Collaborators
 from hoso_shared.db.models import ChangeRequest, Decision, OutboxRow, Profile, ProfileVersion
+from hoso_shared.web import collaborators_of
 from tests.approval_api.conftest import IN_WINDOW, SERVICE, Apis, World
 from tests.factories import bearer, make_profile
 
@@ -28,9 +31,8 @@ PROBLEM = "urn:hoso:problem:"
 LATER = IN_WINDOW + timedelta(seconds=1)  # the reconciler only takes requests decided before "now"
 
 
-def env_of(apis: Apis) -> Env:
-    env: Env = apis.approval.app.state.env
-    return env
+def env_of(apis: Apis) -> Workflow:
+    return collaborators_of(apis.approval.app, Collaborators).workflow
 
 
 async def state_of(session: AsyncSession, request: ChangeRequest) -> str:
@@ -258,8 +260,8 @@ class TestApplyOnce:
         assert await state_of(session, request) == "applied" and request.applied_version == 2
         assert (await versions(session, world.person), await outbox_rows(session, request)) == (2, 1)
 
-    async def test_a_connection_cut_after_commit_is_finished_by_the_reconciler(self, session: AsyncSession,
-                                                                               apis: Apis, world: World) -> None:
+    async def test_a_connection_cut_after_commit_is_finished_by_the_reconciler(
+            self, session: AsyncSession, apis: Apis, world: World, client_for: Callable[..., Any]) -> None:
         async def token() -> str:
             minted, _ = world.issuer.mint(principal=SERVICE, audience="hoso-api")
             return minted
@@ -269,11 +271,9 @@ class TestApplyOnce:
         request = await world.request(session)
         async with httpx.AsyncClient(transport=cut, base_url="http://test") as http:
             broken = ProfileClient(http, token)
-            apis.approval.app.state.env = dataclasses.replace(normal, profiles=broken)
-            try:
-                r = await approve(apis, world, request)
-            finally:
-                apis.approval.app.state.env = normal
+            # The same approval-api, built with the cut client instead.
+            cut_off = await client_for("approval-api", wiring={"clock": apis.clock, "profiles": broken})
+            r = await approve(dataclasses.replace(apis, approval=cut_off), world, request)
         assert r.status_code == 200, r.text
         assert (r.json()["state"], r.json()["applied_version"]) == ("approved", None)  # apply pending
         # Every attempt reached profile-api: the first wrote the version, the retries found it and wrote nothing.

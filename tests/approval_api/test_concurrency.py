@@ -8,7 +8,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,11 +17,14 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import func, select, text
 
 from approval_api.applying.client import ProfileClient
+from approval_api.collaborators import Collaborators
+from hoso_devstack.database import with_database
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker, session_scope
 from hoso_shared.db.models import ChangeRequest, OutboxRow, Profile, ProfileVersion
-from hoso_shared.devstack.database import with_database
+from hoso_shared.time import FixedClock
+from hoso_shared.web import collaborators_of
 from tests.approval_api.conftest import IN_WINDOW, SERVICE, World, build_world
 from tests.conftest import build, fresh_database
 
@@ -42,17 +45,17 @@ async def stack(server_url: str, token_issuer: TokenIssuer) -> AsyncIterator[Sta
     sessionmaker = create_sessionmaker(engine)
     async with session_scope(sessionmaker) as session:
         world = await build_world(session, token_issuer)
-    profile_app, approval_app = build("profile-api", url, None), build("approval-api", url, None)
-    async with LifespanManager(profile_app) as p, LifespanManager(approval_app) as a:
+    async with LifespanManager(build("profile-api", url, None)) as p:
         profile = AsyncClient(transport=ASGITransport(app=p.app), base_url="http://profile")
 
         async def token() -> str:
             return token_issuer.mint(principal=SERVICE, audience="hoso-api")[0]
 
-        approval_app.state.env = replace(approval_app.state.env, profiles=ProfileClient(profile, token))
-        approval_app.state.clock = lambda: IN_WINDOW
-        async with AsyncClient(transport=ASGITransport(app=a.app), base_url="http://approval") as approval:
-            yield Stack(approval_app.state.env.sessionmaker, approval, world)
+        approval_app = build("approval-api", url, None,
+                             wiring={"clock": FixedClock(IN_WINDOW), "profiles": ProfileClient(profile, token)})
+        async with LifespanManager(approval_app) as a, AsyncClient(transport=ASGITransport(app=a.app),
+                                                                    base_url="http://approval") as approval:
+            yield Stack(collaborators_of(approval_app, Collaborators).sessionmaker, approval, world)
         await profile.aclose()
     await engine.dispose()
     admin = create_engine(with_database(server_url, "postgres"), pool_size=1)

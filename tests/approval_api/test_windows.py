@@ -10,20 +10,34 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from approval_api.windows.policy import in_monthly_window, monthly_window, overdue
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import WorkingDayOverride
-from hoso_shared.validation import POLICIES
-from hoso_shared.workdays import public_holidays
+from hoso_shared.deadlines import HANOI_2024, ND27_2026, DeadlinePolicy
+from hoso_shared.time import Calendar, local_day, public_holidays
 from tests.approval_api.conftest import IN_WINDOW, OUT_OF_WINDOW, Apis, World, wired
 
-HANOI, ND27 = POLICIES["hanoi-2024"], POLICIES["nd27-2026"]
+HANOI, ND27 = HANOI_2024, ND27_2026
 CLOSED = "urn:hoso:problem:approval-window-closed"
 
 
 def at_local(day: date, hour: int = 10) -> datetime:
     """`hour` o'clock in Hà Nội on `day`, as the UTC moment the service stores (UTC+7, no DST)."""
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - timedelta(hours=7)
+
+
+# The questions as approval-api asks the policy, over instants (stored UTC) taken as Hà Nội dates.
+def monthly_window(policy: DeadlinePolicy, day: date) -> tuple[date, date] | None:
+    return policy.approval_window(day)
+
+
+def in_monthly_window(policy: DeadlinePolicy, moment: datetime) -> bool:
+    return policy.in_approval_window(local_day(moment))
+
+
+def overdue(policy: DeadlinePolicy, submitted_at: datetime, now: datetime, *,
+            extra_holidays: set[date] | None = None, extra_working_days: set[date] | None = None) -> bool:
+    days = Calendar(frozenset(extra_holidays or ()), frozenset(extra_working_days or ()))
+    return policy.request_overdue(local_day(submitted_at), local_day(now), days)
 
 
 class TestMonthlyWindow:

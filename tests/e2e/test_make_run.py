@@ -18,7 +18,7 @@ import httpx
 import psutil
 import pytest
 
-from hoso_shared.devstack.pg import free_port
+from hoso_devstack.pg import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e

@@ -22,14 +22,14 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from hoso_devstack.database import with_database
+from hoso_devstack.pg import free_port
+from hoso_devstack.pipeline import load_released
 from hoso_shared.auth.passwords import use_cheap_hashing_for_tests
 from hoso_shared.auth.tokens import generate_signing_key, public_jwks
 from hoso_shared.crypto import FieldCipher, new_key
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
-from hoso_shared.devstack.database import with_database
-from hoso_shared.devstack.pg import free_port
-from hoso_shared.devstack.pipeline import load_released
 from hoso_shared.settings import CommonSettings
 from tests.conftest import fresh_database
 

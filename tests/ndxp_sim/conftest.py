@@ -7,6 +7,10 @@ from typing import Any
 import pytest
 from httpx import ASGITransport, AsyncClient
 
+from hoso_shared.time import Clock
+from hoso_shared.web import collaborators_of
+from ndxp_sim.collaborators import Collaborators
+from ndxp_sim.state import Sim as SimState
 from tests.conftest import AppClient
 from tests.ndxp_sim.helpers import GATEWAY_JWKS, FakeGateway, canonical, sign
 
@@ -21,6 +25,11 @@ class Sim:
     def __init__(self, client: AppClient, gateway: FakeGateway) -> None:
         self.client, self.gateway = client, gateway
         self.headers: dict[str, str] = {}
+
+    @property
+    def state(self) -> SimState:
+        """What the simulator holds (its stats, packets, dice), read in place."""
+        return collaborators_of(self.client.app, Collaborators).sim
 
     async def login(self) -> None:
         answer = await self.client.post("/oauth/token", data={"grant_type": "client_credentials",
@@ -57,12 +66,12 @@ SimFactory = Callable[..., Awaitable[Sim]]
 async def make_sim(client_for: Callable[..., Any]) -> AsyncIterator[SimFactory]:
     callback_clients: list[AsyncClient] = []
 
-    async def make(**overrides: Any) -> Sim:
-        client: AppClient = await client_for("ndxp-sim", **{**FAST, **overrides})
+    async def make(clock: Clock | None = None, **overrides: Any) -> Sim:
         gateway = FakeGateway()
         callback = AsyncClient(transport=ASGITransport(app=gateway))
         callback_clients.append(callback)
-        client.app.state.callback_client = callback
+        wiring: dict[str, Any] = {"callback_client": callback} | ({"clock": clock} if clock else {})
+        client: AppClient = await client_for("ndxp-sim", wiring=wiring, **{**FAST, **overrides})
         sim = Sim(client, gateway)
         await sim.login()
         return sim

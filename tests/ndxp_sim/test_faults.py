@@ -50,7 +50,7 @@ class TestFaults:
         assert first == second
         jwks = await sim.jwks()
         assert verify_receipt(first, jwks)["receipt_id"] == verify_receipt(second, jwks)["receipt_id"]
-        await eventually(lambda: sim.client.app.state.sim.stats.receipt_posts == 2)
+        await eventually(lambda: sim.state.stats.receipt_posts == 2)
         stats = await sim.stats()
         assert (stats["receipts_sent"], stats["receipt_posts"]) == (1, 2)
 
@@ -62,7 +62,7 @@ class TestFaults:
         sim.gateway.statuses = [404]
         await sim.deliver(make_packet(2))
         await eventually(lambda: len(sim.gateway.posts) == 4)
-        await eventually(lambda: sim.client.app.state.sim.stats.receipts_refused == 1)
+        await eventually(lambda: sim.state.stats.receipts_refused == 1)
         stats = await sim.stats()
         assert (stats["receipts_sent"], stats["receipt_posts"], stats["receipt_failures"]) == (1, 4, 0)
 
@@ -70,14 +70,14 @@ class TestFaults:
         await sim.faults(callback_attempts=3)
         sim.gateway.statuses = [500] * 10
         await sim.deliver(make_packet())
-        await eventually(lambda: sim.client.app.state.sim.stats.receipt_failures == 1)
+        await eventually(lambda: sim.state.stats.receipt_failures == 1)
         assert len(sim.gateway.posts) == 3
-        stored = sim.client.app.state.sim.packets.by_id
+        stored = sim.state.packets.by_id
         assert [p.receipt_delivery for p in stored.values()] == ["failed"]
 
     async def test_out_of_order_receipts_still_all_arrive(self, make_sim: SimFactory) -> None:
         sim = await make_sim(sim_out_of_order_receipts=True)
-        sim.client.app.state.sim.rng.seed(1)  # keep the random extra delays short and repeatable
+        sim.state.rng.seed(1)  # keep the random extra delays short and repeatable
         for sequence in (1, 2, 3):
             await sim.deliver(make_packet(sequence))
         await eventually(lambda: len(sim.gateway.posts) == 3, within=5)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 
+from hoso_shared.time import FixedClock, utc_now
 from tests.ndxp_sim.conftest import Sim, SimFactory
 from tests.ndxp_sim.helpers import make_packet
 from tests.ndxp_sim.test_population import KNOWN_CHECK
@@ -40,10 +41,10 @@ class TestBearer:
         check = await sim.client.post("/population/v1/citizens/check", json=KNOWN_CHECK)
         assert check.status_code == 401
 
-    async def test_an_expired_token_is_401(self, sim: Sim) -> None:
-        state = sim.client.app.state.sim
-        now = state.clock()
-        state.clock = lambda: now + timedelta(seconds=301)
+    async def test_an_expired_token_is_401(self, make_sim: SimFactory) -> None:
+        clock = FixedClock(utc_now())
+        sim = await make_sim(clock=clock)
+        clock.advance(timedelta(seconds=301))
         answer = await sim.deliver(make_packet())
         assert (answer.status_code, answer.json()) == (401, {"error": "invalid_token"})
         await sim.login()  # a fresh token under the moved clock works again

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from hoso_shared.backup.names import checksum_path, manifest_path
+from hoso_backup.names import checksum_path, manifest_path
+from hoso_devstack.database import with_database
 from hoso_shared.db.engine import create_engine
-from hoso_shared.devstack.database import with_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pw-must-not-leak-7f3a"  # the test server trusts local connections, so any password works
@@ -62,7 +62,7 @@ def cli(*args: str, url: str | None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if url is not None:
         env["DATABASE_URL"] = url
-    return subprocess.run([sys.executable, "-m", "hoso_shared.backup", *args], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "hoso_backup", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=60, check=False)
 
 

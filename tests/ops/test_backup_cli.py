@@ -1,18 +1,20 @@
-"""The backup CLI's expected failures (one line each, no password), libpq's connection settings, and the
-drill's table comparison."""
+"""The backup CLI (`hoso-backup`, or `python -m hoso_backup`): its expected failures (one line each, no
+password), libpq's connection settings, and the drill's table comparison."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from hoso_shared.backup import BackupError, Exit, TableCensus
-from hoso_shared.backup.__main__ import main
-from hoso_shared.backup.pgtools import libpq
-from hoso_shared.backup.restore import compare
-from hoso_shared.devstack.pg import free_port
+from hoso_backup import BackupError, Exit, TableCensus
+from hoso_backup.__main__ import main
+from hoso_backup.pgtools import libpq
+from hoso_backup.restore import compare
+from hoso_devstack.pg import free_port
 from tests.ops.backup_helpers import PASSWORD
 
 
@@ -49,6 +51,16 @@ def test_expected_failures_are_one_line_errors(capsys: pytest.CaptureFixture[str
         main(["dump", "--to", str(tmp_path), "--keep-months", "2"])
     assert exited.value.code == Exit.USAGE
     assert "at least 3 months" in capsys.readouterr().err
+
+
+def test_operators_run_the_console_script_or_python_m(tmp_path: Path) -> None:
+    """`hoso-backup …` (tools/backup's console script) and `python -m hoso_backup …` are the same CLI."""
+    for command in ([str(Path(sys.executable).parent / "hoso-backup")], [sys.executable, "-m", "hoso_backup"]):
+        failed = subprocess.run([*command, "verify", str(tmp_path / "nope.dump")], capture_output=True, text=True,
+                                timeout=60, check=False)
+        assert (failed.returncode, failed.stderr) == (Exit.MISSING, f"error: no such dump: {tmp_path}/nope.dump\n")
+        usage = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=60, check=True)
+        assert usage.stdout.startswith("usage: hoso-backup ")
 
 
 def test_libpq_gets_no_password_on_its_command_line() -> None:

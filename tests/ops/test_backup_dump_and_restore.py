@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from hoso_shared.backup import BackupError, Exit, TableCensus, dump_database, pgtools, restore_drill, verify
-from hoso_shared.backup.census import read_manifest, write_manifest
-from hoso_shared.backup.checksum import sha256_file, write_checksum
-from hoso_shared.backup.names import checksum_path, dump_name, manifest_path
+from hoso_backup import BackupError, Exit, TableCensus, dump_database, pgtools, restore_drill, verify
+from hoso_backup.census import read_manifest, write_manifest
+from hoso_backup.checksum import sha256_file, write_checksum
+from hoso_backup.names import checksum_path, dump_name, manifest_path
+from hoso_devstack.database import with_database
+from hoso_devstack.pipeline import load_released
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
-from hoso_shared.devstack.database import with_database
-from hoso_shared.devstack.pipeline import load_released
 from hoso_shared.settings import CommonSettings
 from tests.conftest import fresh_database
 from tests.ops.backup_helpers import PASSWORD, cli, copy_dump, drill_databases, drop, execute, months_ago, scalar

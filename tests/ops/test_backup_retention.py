@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hoso_shared.backup import plan, prune
-from hoso_shared.backup.names import checksum_path, dump_name, manifest_path
+from hoso_backup import plan, prune
+from hoso_backup.names import checksum_path, dump_name, manifest_path
 
 
 def n(stamp: str) -> str:

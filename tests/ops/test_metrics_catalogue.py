@@ -15,7 +15,11 @@ from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
 from approval_api import tasks as approval_tasks
+from approval_api.collaborators import Collaborators as ApprovalCollaborators
+from hoso_shared.web import collaborators_of
+from profile_api.collaborators import Collaborators as ProfileCollaborators
 from profile_api.quality import tasks as quality_tasks
+from sync_gateway.collaborators import Collaborators as GatewayCollaborators
 from tests.conftest import SERVICES
 from tests.ops.catalogue import Entry, Family, declared_families, exposed_name, read_catalogue
 
@@ -44,15 +48,15 @@ TYPES = {"counter", "gauge", "histogram"}
 
 
 async def _refresh_quality(app: FastAPI) -> None:
-    await quality_tasks.refresh(app.state.quality)
+    await quality_tasks.refresh(collaborators_of(app, ProfileCollaborators).quality)
 
 
 async def _refresh_backlog(app: FastAPI) -> None:
-    await approval_tasks.refresh_gauges(app.state.env, datetime.now(UTC))
+    await approval_tasks.refresh_gauges(collaborators_of(app, ApprovalCollaborators).workflow, datetime.now(UTC))
 
 
 async def _refresh_queue(app: FastAPI) -> None:
-    await app.state.runtime.refresh_gauges()
+    await collaborators_of(app, GatewayCollaborators).runtime.refresh_gauges()
 
 
 # What each service's background loop would run: the gauges get their series from the database.

@@ -8,9 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient, Response
@@ -18,10 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Attachment, ChangeRequest, ImportJob, OrgUnit, Profile, ProfileSectionRow
+from hoso_shared.time import local_today
+from hoso_shared.web import collaborators_of
+from profile_api.collaborators import Collaborators
 from tests.conftest import AppClient
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 
-TODAY = str(datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date())
+TODAY = str(local_today())
 ROLES = ["doha_admin", "agency_admin", "approver", "officer", "hr_system", "service"]
 READERS = {"doha_admin", "agency_admin", "approver", "officer", "hr_system"}
 WRITERS = {"doha_admin", "agency_admin", "hr_system", "officer"}  # officers: their own record only
@@ -205,7 +206,7 @@ NOT_RESOURCE_ROUTES = {
 @pytest.fixture
 async def apis(client_for: Any) -> AppClient:
     profile_api: AppClient = await client_for("profile-api")
-    profile_api.app.state.approval.client = await client_for("approval-api")
+    collaborators_of(profile_api.app, Collaborators).approval.client = await client_for("approval-api")
     return profile_api
 
 

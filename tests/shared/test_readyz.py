@@ -11,8 +11,8 @@ from httpx import ASGITransport, AsyncClient
 
 from approval_api.app import create_app
 from approval_api.settings import Settings
+from hoso_devstack.database import ensure_database, start_embedded, with_database
 from hoso_shared.db import migrate
-from hoso_shared.devstack.database import ensure_database, start_embedded, with_database
 from tests.conftest import settings_env
 
 

@@ -18,7 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import OutboxRow, Profile
-from sync_gateway.returns import ApprovalClient
+from hoso_shared.web import collaborators_of
+from sync_gateway.collaborators import Collaborators
+from sync_gateway.returns.client import ApprovalClient
+from sync_gateway.runtime import Runtime
 from tests.approval_api.conftest import SERVICE, Apis, World, apis, world  # noqa: F401 - fixtures
 from tests.conftest import AppClient
 
@@ -54,24 +57,24 @@ class Stack:
     world: World
 
     @property
-    def runtime(self) -> Any:
-        return self.gateway.app.state.runtime
+    def runtime(self) -> Runtime:
+        return collaborators_of(self.gateway.app, Collaborators).runtime
 
 
 @pytest.fixture
 async def stack(client_for: Any, apis: Apis, world: World, token_issuer: Any) -> Stack:  # noqa: F811
-    gateway: AppClient = await client_for(
-        "sync-gateway", signing_key=json.dumps(GATEWAY_KEY.as_dict(private=True)), ndxp_jwks=national_jwks(),
-        ndxp_url=NDXP, ndxp_token_url=f"{NDXP}/oauth/token", ndxp_client_secret="s3cret",
-        delivery_backoff_base_seconds=0.001)
-
     gateway_service = dataclasses.replace(SERVICE, username="svc.sync-gateway",
                                           scopes=frozenset({"change-requests:return"}))
 
     async def token() -> str:
         return token_issuer.mint(principal=gateway_service, audience="hoso-api")[0]
 
-    gateway.app.state.runtime.approval = ApprovalClient(apis.approval, token)
+    # It gives records back to the test's approval-api and hands pulled ones to its profile-api.
+    gateway: AppClient = await client_for(
+        "sync-gateway", wiring={"approval": ApprovalClient(apis.approval, token), "profile_api": apis.profile},
+        signing_key=json.dumps(GATEWAY_KEY.as_dict(private=True)), ndxp_jwks=national_jwks(),
+        ndxp_url=NDXP, ndxp_token_url=f"{NDXP}/oauth/token", ndxp_client_secret="s3cret",
+        delivery_backoff_base_seconds=0.001)
     return Stack(apis, gateway, world)
 
 

@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import Packet
+from hoso_shared.web import collaborators_of
+from sync_gateway.collaborators import Collaborators
 from sync_gateway.keys import service
 from tests.conftest import AppClient
 from tests.sync_gateway.conftest import GATEWAY_KEY, NDXP, Stack, national_jwks, released
@@ -95,7 +97,7 @@ class TestRotation:
             "sync-gateway", signing_key=json.dumps(new.as_dict(private=True)), ndxp_jwks=national_jwks(),
             ndxp_url=NDXP, ndxp_token_url=f"{NDXP}/oauth/token", ndxp_client_secret="s3cret")
         await released(session, stack, 1, complete=False)  # the record is complete since the first
-        assert await rolled.app.state.runtime.build() == 1
+        assert await collaborators_of(rolled.app, Collaborators).runtime.build() == 1
         old_packet, new_packet = (await session.scalars(select(Packet).order_by(Packet.sequence))).all()
         assert (old_packet.kid, new_packet.kid) == (GATEWAY_KEY.kid, new.kid)
         jwks = (await rolled.get("/.well-known/jwks.json")).json()

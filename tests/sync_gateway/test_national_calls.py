@@ -140,10 +140,7 @@ def national_record(cid: str) -> dict[str, Any]:
 
 
 class TestIncoming:
-    @pytest.fixture(autouse=True)
-    def real_profile_api(self, stack: Stack) -> None:
-        # The gateway hands the record to profile-api over HTTP: here, the test's own profile-api.
-        stack.gateway.app.state.profile_api = stack.apis.profile
+    # The gateway hands the record to profile-api over HTTP: the stack's is the test's own profile-api.
 
     def body(self, stack: Stack, cid: str, **overrides: Any) -> dict[str, Any]:
         return {"citizen_id": cid, "org_unit_id": str(stack.world.agency.id), "category": "cong_chuc",

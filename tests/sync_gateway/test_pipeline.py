@@ -75,7 +75,7 @@ class TestBuild:
         assert await packets(session) == []
         record = await session.get(PacketRecord, row.id)
         assert record is not None and record.status == "blocked" and "DU-TRUONG-001" in record.findings
-        from sync_gateway.returns import return_once
+        from sync_gateway.returns.service import return_once
 
         assert await return_once(stack.runtime.sessionmaker, stack.runtime.approval) == 1
         request = await session.get(ChangeRequest, row.change_request_id, populate_existing=True)
@@ -121,7 +121,7 @@ class TestDeliverAndReceipt:
         assert packet.state == "acknowledged"
         statuses = {r.outbox_id: r.status for r in (await session.scalars(select(PacketRecord))).all()}
         assert statuses == {rows[0].id: "accepted", rows[1].id: "rejected"}
-        from sync_gateway.returns import return_once
+        from sync_gateway.returns.service import return_once
 
         assert await return_once(stack.runtime.sessionmaker, stack.runtime.approval) == 1
         request = await session.get(ChangeRequest, rows[1].change_request_id, populate_existing=True)
@@ -178,3 +178,25 @@ class TestReceiptsRefused:
         flipped = body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1]
         assert (await post("/callbacks/ndxp/receipts", content=f"{head}.{flipped}.{sig}".encode())).status_code in (
             400, 401)
+
+    async def test_an_unknown_kid_never_replaces_the_inline_keys(self, session: AsyncSession, stack: Stack) -> None:
+        """The configured (inline) national keys are the only source: a forged `kid` must not make the
+        gateway fetch from its default URL, where another key set answers (a simulator left running once
+        replaced the keys there, and the genuine receipt that followed was refused as forged)."""
+        from joserfc.jwk import ECKey
+
+        packet = await self._packet(session, stack)
+        post = stack.gateway.post
+        other = ECKey.generate_key("P-256", auto_kid=True)
+        forger = ECKey.generate_key("P-256", auto_kid=True)
+        from sync_gateway.settings import Settings
+
+        url = Settings.model_fields["ndxp_jwks_url"].default
+        with respx.mock(assert_all_called=False) as router:
+            elsewhere = router.get(url).mock(return_value=httpx.Response(200, json={"keys": [
+                {**other.as_dict(private=False), "kid": other.kid}]}))
+            forged = await post("/callbacks/ndxp/receipts", content=sign_receipt(receipt(packet.id, {}), key=forger))
+            genuine = await post("/callbacks/ndxp/receipts", content=sign_receipt(receipt(packet.id, {})))
+        assert forged.status_code == 401
+        assert genuine.status_code == 200, genuine.text
+        assert not elsewhere.called

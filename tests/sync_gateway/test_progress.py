@@ -14,14 +14,14 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import ChangeRequest, OrgUnit, OutboxRow, Packet, PacketRecord, Profile
-from sync_gateway.clock import LOCAL
+from hoso_shared.time import ZONE
 from tests.sync_gateway.conftest import Stack, receipt, released, sign_receipt
 from tests.sync_gateway.test_pipeline import mock_ndxp, packets
 
 
 def since() -> datetime:
     """The start of this month in Hà Nội, computed here rather than by the service."""
-    return datetime.now(LOCAL).replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    return datetime.now(ZONE).replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 async def expected(session: AsyncSession, unit: OrgUnit) -> dict[str, int]:
@@ -82,7 +82,7 @@ class TestSyncProgress:
         r = await progress(stack, "doha_admin", world.root.id)
         assert r.status_code == 200, r.text
         body = r.json()
-        assert body["month"] == datetime.now(LOCAL).strftime("%Y-%m")
+        assert body["month"] == datetime.now(ZONE).strftime("%Y-%m")
         units = {u["org_unit_id"]: u for u in body["units"]}
         assert body["units"][0]["org_unit_id"] == str(world.root.id)  # the unit first, then its children
         assert set(units) == {str(world.root.id), str(world.agency.id), str(world.elsewhere.id)}

@@ -1,7 +1,7 @@
 """Deadlines are policy: working-day arithmetic across Tết 2026 and 2 September 2026, with and without
 the administrator's overrides, and the same record judged under both presets.
 
-Hand-counted calendar (the `holidays` package, checked in tests/shared/test_workdays.py):
+Hand-counted calendar (the `holidays` package, checked in tests/shared/test_calendar.py):
 - Tết 2026: Mon 16 – Fri 20 Feb off, so nothing is worked from Sat 14 to Sun 22 Feb.
 - Quốc khánh 2026: Mon 31 Aug (swapped for Sat 22 Aug, which is worked), Tue 1 and Wed 2 Sep off.
 - Quốc khánh 2025: Mon 1 and Tue 2 Sep off.
@@ -16,17 +16,22 @@ from typing import Any
 
 import pytest
 
-from hoso_shared.validation import POLICIES, ChangeFact, Context, judge
+from hoso_shared.deadlines import HANOI_2024, ND27_2026, resolve_policy
+from hoso_shared.time import Calendar
+from hoso_shared.validation import ChangeFact, Context, judge
 from hoso_shared.validation.rules.liveness import _agency_late, _entered_late, _window_passed
-from hoso_shared.workdays import add_working_days
 
-HANOI, ND27 = POLICIES["hanoi-2024"], POLICIES["nd27-2026"]
+HANOI, ND27 = HANOI_2024, ND27_2026
 TODAY = date(2026, 11, 23)
 LIVENESS = ("SONG-CHANGE-001", "SONG-APPROVE-001", "SONG-APPROVE-002")
 
 
-def deadline(occurred: date, policy_days: int, **overrides: Any) -> date:
-    return add_working_days(occurred, policy_days, **overrides)
+def deadline(occurred: date, policy_days: int, *, extra_holidays: set[date] | None = None,
+             extra_working_days: set[date] | None = None) -> date:
+    """The self-update deadline under a policy of `policy_days` working days, asked of the policy."""
+    policy = replace(HANOI, change_deadline_working_days=policy_days)
+    days = Calendar(frozenset(extra_holidays or ()), frozenset(extra_working_days or ()))
+    return policy.self_update_due(occurred, days)
 
 
 class TestPresets:
@@ -84,7 +89,8 @@ def _codes(context: Context) -> set[str]:
 
 
 def _context(policy: str, *changes: ChangeFact, **overrides: Any) -> Context:
-    return Context(today=TODAY, policy=POLICIES[policy], changes=changes, **overrides)
+    days = Calendar(overrides.pop("extra_holidays", frozenset()), overrides.pop("extra_working_days", frozenset()))
+    return Context(today=TODAY, policy=resolve_policy(policy), changes=changes, calendar=days, **overrides)
 
 
 class TestSameRecordBothPresets:

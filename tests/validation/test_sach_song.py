@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hoso_shared import deadlines
 from hoso_shared.validation import RULES, ChangeFact, CitizenCheck, Context, DuplicateCandidate, Fix, judge
 from hoso_shared.validation.normalise import (
     normalise_date,
@@ -23,7 +24,7 @@ from hoso_shared.validation.normalise import (
     normalise_text,
     place_text,
 )
-from hoso_shared.validation.rules import cleanliness, duplicates, liveness
+from hoso_shared.validation.rules import cleanliness, duplicates
 from tests.validation.make_golden_sach_song import context as golden_context
 from tests.validation.make_golden_sach_song import person
 
@@ -226,10 +227,10 @@ class TestDuplicates:
 
 class TestLiveness:
     def test_month_arithmetic(self) -> None:
-        assert liveness.month_end(date(2028, 2, 3)) == date(2028, 2, 29)
-        assert liveness.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-        assert liveness.add_months(date(2025, 11, 30), 12) == date(2026, 11, 30)
-        assert liveness.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+        assert deadlines.month_end(date(2028, 2, 3)) == date(2028, 2, 29)
+        assert deadlines.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+        assert deadlines.add_months(date(2025, 11, 30), 12) == date(2026, 11, 30)
+        assert deadlines.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
 
     @pytest.mark.parametrize(("today", "found"), [(date(2026, 10, 31), False), (date(2026, 11, 1), True)])
     def test_window_ends_with_the_month(self, today: date, found: bool) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from hoso_shared.canonical import canonical
 from hoso_shared.settings import CommonSettings
 
 NONCE_BYTES = 12
@@ -66,17 +67,14 @@ def mask_citizen_id(citizen_id: str) -> str:
     return citizen_id[:3] + "*" * (len(citizen_id) - 5) + citizen_id[-2:]
 
 
-def canonical_json(value: Any) -> bytes:
-    """Deterministic bytes for hashing and sealing (sorted keys, no spaces, UTF-8)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
-
-
 def digest(value: Any) -> str:
-    return hashlib.sha256(canonical_json(value)).hexdigest()
+    """sha256 (hex) of the canonical bytes of a JSON value (`hoso_shared.canonical`: JSON types only)."""
+    return hashlib.sha256(canonical(value)).hexdigest()
 
 
 def seal_json(cipher: FieldCipher, value: Any, *, field: str) -> tuple[bytes, str]:
-    return cipher.encrypt(canonical_json(value).decode(), field=field)
+    # Sealed, not hashed: any JSON text that reads back as the value will do.
+    return cipher.encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")), field=field)
 
 
 def open_json(cipher: FieldCipher, blob: bytes, key_id: str, *, field: str) -> Any:

@@ -8,7 +8,8 @@ import uuid
 from datetime import date
 from typing import Any
 
-from hoso_shared.crypto import FieldCipher, canonical_json, open_json, seal_json
+from hoso_shared.canonical import canonical
+from hoso_shared.crypto import FieldCipher, open_json, seal_json
 from hoso_shared.db.models import Profile, ProfileSectionRow
 from hoso_shared.form import COLUMN_ITEMS, SECTIONS, SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 
@@ -94,10 +95,11 @@ def snapshot(profile: Profile, items: dict[str, Any], sections: dict[str, list[d
 
 
 def seal_snapshot(record: Record, cipher: FieldCipher) -> tuple[bytes, str, str]:
-    """(sealed bytes, key id, sha256 digest), from one canonical serialisation of the snapshot."""
-    canonical = canonical_json(record)
-    sealed, key_id = cipher.encrypt(canonical.decode(), field="profile_version")
-    return sealed, key_id, hashlib.sha256(canonical).hexdigest()
+    """(sealed bytes, key id, sha256 digest), from one canonical serialisation of the snapshot: the digest
+    is `crypto.digest(record)`, which the audit entry of the same write carries too."""
+    body = canonical(record)
+    sealed, key_id = cipher.encrypt(body.decode(), field="profile_version")
+    return sealed, key_id, hashlib.sha256(body).hexdigest()
 
 
 def open_snapshot(blob: bytes, key_id: str, cipher: FieldCipher) -> Record:

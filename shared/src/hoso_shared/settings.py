@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hoso_shared.validation.policies import DEFAULT_POLICY, POLICIES
+from hoso_shared.deadlines import DEFAULT_POLICY, DeadlinePolicy, resolve_policy
 
 PLACEHOLDER = "change-me"
 
@@ -45,9 +45,13 @@ class CommonSettings(BaseSettings):
     @field_validator("policy")
     @classmethod
     def _known_policy(cls, value: str) -> str:
-        if value not in POLICIES:
-            raise ValueError(f"unknown policy {value!r}; known: {', '.join(sorted(POLICIES))}")
+        resolve_policy(value)
         return value
+
+    @property
+    def deadline_policy(self) -> DeadlinePolicy:
+        """The preset `policy` names: every deadline any service judges."""
+        return resolve_policy(self.policy)
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> CommonSettings:

@@ -2,6 +2,13 @@
 
 It owns the cross-cutting parts so no service can forget one: middleware order, problem
 handlers, token verification, the database session, /healthz /readyz /metrics, CORS.
+
+Collaborators reach routes typed, never as loose `app.state` attributes. A service's factory builds one
+frozen dataclass of them (a subclass of `Collaborators`: settings, sessionmaker, clock and whatever else
+its routes need) and `provide`s it; its `dependencies.py` turns it into `Annotated[..., Depends(...)]`
+aliases through `collaborators_of(app, TheirClass)`, which checks the type, so mypy's view is true.
+`hoso_shared.dependencies` holds the aliases every service shares (`Now`, `Today`, `Deadlines`). Tests
+build the app with the collaborators they want (a `FixedClock`, a client on another in-process app).
 """
 
 from __future__ import annotations
@@ -10,12 +17,13 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 
 from hoso_shared.auth import AnyPrincipal
@@ -27,25 +35,53 @@ from hoso_shared.metrics import HttpMetrics
 from hoso_shared.middleware import BodyLimitMiddleware, CorrelationIdMiddleware, ObserveMiddleware
 from hoso_shared.problems import MEDIA_TYPE, ServiceUnavailable, install_problem_handlers
 from hoso_shared.settings import CommonSettings
+from hoso_shared.time import Clock, utc_now
 
 log = get_logger("hoso.web")
 READY_TIMEOUT_SECONDS = 2.0
 Hook = Callable[[FastAPI], Awaitable[None]]
 
 
-class Problem(BaseModel):
-    """RFC 9457 problem details, as every error of this API is returned."""
+@dataclass(frozen=True, kw_only=True)
+class Collaborators:
+    """What every service's routes may be given; a service subclasses it with its own."""
 
-    model_config = ConfigDict(extra="allow")
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    correlation_id: str | None = None
+    settings: CommonSettings
+    sessionmaker: SessionMaker
+    clock: Clock = utc_now
+
+
+C = TypeVar("C", bound=Collaborators)
+
+
+def provide(app: FastAPI, collaborators: Collaborators) -> None:
+    """The factory's last step: the one place an app's collaborators are kept."""
+    app.state.collaborators = collaborators
+
+
+def collaborators_of(app: FastAPI, kind: type[C]) -> C:
+    """The collaborators `app` was built with, checked to be a `kind` (the service's class, or the base)."""
+    found = getattr(app.state, "collaborators", None)
+    if not isinstance(found, kind):
+        raise TypeError(f"{app.title} was built without {kind.__module__}.{kind.__qualname__}")
+    return found
+
+
+class ProblemDocument(BaseModel):
+    """RFC 9457 problem details, as every error of this API is returned (the body `hoso_shared.problems.Problem`
+    exceptions are rendered as)."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+    type: str = Field(description="A URI naming the kind of problem (urn:hoso:problem:…); stable, for code to test")
+    title: str = Field(description="A short summary of the kind of problem, in English")
+    status: int = Field(description="The HTTP status code")
+    detail: str | None = Field(default=None, description="What went wrong this time, for a person to read")
+    correlation_id: str | None = Field(default=None,
+                                       description="The id of this request in the logs (X-Correlation-Id)")
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "model": Problem, "content": {MEDIA_TYPE: {}}}
+    code: {"description": text, "model": ProblemDocument, "content": {MEDIA_TYPE: {}}}
     for code, text in [(401, "No valid token"), (403, "Not allowed"), (422, "Invalid request")]
 }
 
@@ -91,7 +127,7 @@ def _ops_router(registry: CollectorRegistry) -> APIRouter:
         return {"status": "ok"}
 
     @router.get("/readyz", summary="Readiness: the database answers and its schema is at head.",
-                responses={503: {"model": Problem, "description": "Not ready"}})
+                responses={503: {"model": ProblemDocument, "description": "Not ready"}})
     async def readyz(request: Request) -> dict[str, str]:
         reason = await database_ready(request.app.state.sessionmaker, request.app.state.schema_head)
         if reason:
@@ -130,15 +166,18 @@ def build_app(
     on_startup: Hook | None = None,
     on_shutdown: Hook | None = None,
 ) -> FastAPI:
-    """`sessionmaker` is for tests, which bind it to a connection rolled back after each test."""
+    """`sessionmaker` is for tests, which bind it to a connection rolled back after each test. Without it,
+    `app.state.sessionmaker` exists at once (for the service's collaborators) and is bound to an engine
+    made at startup."""
     configure_logging(settings.log_level, json=settings.log_json)
+    maker = sessionmaker or create_sessionmaker()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = None
         if sessionmaker is None:
             engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
-            app.state.sessionmaker = create_sessionmaker(engine)
+            maker.configure(bind=engine)
         if on_startup:
             await on_startup(app)
         log.info("started", service=settings.service_name)
@@ -152,7 +191,7 @@ def build_app(
 
     app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
     app.state.settings = settings
-    app.state.sessionmaker = sessionmaker
+    app.state.sessionmaker = maker
     app.state.schema_head = head_revision()
     app.state.token_verifier = token_verifier or token_verifier_from(settings)
     registry = CollectorRegistry()

@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Attachment, AuditEntry
-from hoso_shared.web import build_app
+from hoso_shared.web import build_app, collaborators_of, provide
+from profile_api.app import create_app
 from profile_api.attachments.router import router
+from profile_api.collaborators import Collaborators
 from profile_api.settings import Settings
 from tests.conftest import settings_env
 from tests.factories import make_account
@@ -118,8 +120,10 @@ class TestDownloadAttachment:
 @pytest.fixture
 async def attachments_only(db_url: str, sessionmaker: Any) -> AsyncIterator[AsyncClient]:
     """An app with only the attachments routes, so no other feature's route can shadow them."""
-    app = build_app(Settings(**settings_env(db_url)), title="t", description="t", routers=[router],
-                    sessionmaker=sessionmaker)
+    settings = Settings(**settings_env(db_url))
+    app = build_app(settings, title="t", description="t", routers=[router], sessionmaker=sessionmaker)
+    # Its routes read profile-api's collaborators (the upload limit): those of a full app, never started.
+    provide(app, collaborators_of(create_app(settings, sessionmaker=sessionmaker), Collaborators))
     async with LifespanManager(app) as manager:
         async with AsyncClient(transport=ASGITransport(app=manager.app), base_url="http://t") as client:
             yield client

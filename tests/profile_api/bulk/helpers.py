@@ -14,7 +14,7 @@ from typing import Any
 from httpx import AsyncClient
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
-from hoso_shared.devstack.demo import FAMILY, GIVEN, MIDDLE, citizen_id
+from hoso_devstack.demo import FAMILY, GIVEN, MIDDLE, citizen_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BASE = ["org_unit_code", "category", "full_name", "sex", "birth_date", "citizen_id", "ethnicity_code",

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import AuditEntry
-from hoso_shared.validation import POLICIES
+from hoso_shared.deadlines import HANOI_2024
 from profile_api.quality.scoring import Basis, with_calendar
 from tests.factories import CIPHER, bearer, make_account, make_unit, principal_for
 
@@ -34,9 +34,10 @@ class TestCalendarOverrides:
         listed = (await profile_api.get(f"{URL}?from=2026-01-01&to=2026-12-31", headers=doha)).json()
         assert [(o["day"], o["kind"]) for o in listed] == [("2026-08-22", "working_day"), ("2026-11-24", "holiday")]
 
-        basis = await with_calendar(session, Basis(today=date(2026, 11, 23), policy=POLICIES["hanoi-2024"],
+        basis = await with_calendar(session, Basis(today=date(2026, 11, 23), policy=HANOI_2024,
                                                    cipher=CIPHER))
-        assert basis.holidays == {date(2026, 11, 24)} and basis.working_days == {date(2026, 8, 22)}
+        assert basis.calendar.extra_holidays == {date(2026, 11, 24)}
+        assert basis.calendar.extra_working_days == {date(2026, 8, 22)}
 
         assert (await profile_api.delete(f"{URL}/2026-11-24", headers=doha)).status_code == 204
         assert (await profile_api.delete(f"{URL}/2026-11-24", headers=doha)).status_code == 404

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Account, Attachment, ChangeRequest, OutboxRow, Profile, ProfileVersion
+from hoso_shared.web import collaborators_of
+from profile_api.collaborators import Collaborators
 from tests.conftest import AppClient
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 
@@ -19,7 +21,7 @@ from tests.factories import bearer, make_account, make_profile, make_unit, princ
 async def apis(client_for: Any) -> tuple[AsyncClient, AsyncClient]:
     profile_api: AppClient = await client_for("profile-api")
     approval_api: AppClient = await client_for("approval-api")
-    profile_api.app.state.approval.client = approval_api
+    collaborators_of(profile_api.app, Collaborators).approval.client = approval_api
     return profile_api, approval_api
 
 

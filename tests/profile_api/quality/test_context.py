@@ -3,6 +3,7 @@ release dates, all read from the database."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
-from hoso_shared.db.models import ChangeRequest, CitizenCheck, OutboxRow, PacketRecord, Profile
+from hoso_shared.db.models import ChangeRequest, CitizenCheck, OutboxRow, PacketRecord, Profile, SyncBatch
 from hoso_shared.validation import ChangeFact, Context, Report, judge
 from hoso_shared.validation import CitizenCheck as CitizenCheckFact
 from profile_api.quality import facts, scoring
@@ -43,10 +44,21 @@ async def _history(session: AsyncSession, world: Province, target: Profile) -> N
         ChangeRequest(profile_id=target.id, org_unit_id=world.a1.id, base_version=1, state="submitted",
                       payload={"status": "retired", "event": "retire", "effective_on": "2026-12-31"},
                       attachment_ids=["00000000-0000-0000-0000-000000000001"], requested_by=author.id),
-        OutboxRow(profile_id=target.id, profile_version=1, org_unit_id=world.a1.id, payload={},
-                  released_at=datetime(2026, 2, 28, 10, 0, tzinfo=UTC)),
     ])
+    await _released(session, world, target, datetime(2026, 2, 28, 10, 0, tzinfo=UTC))
+
+
+async def _released(session: AsyncSession, world: Province, target: Profile, at: datetime) -> OutboxRow:
+    """The target's version 1 in the outbox, released `at` by an approved batch of its unit."""
+    row = OutboxRow(profile_id=target.id, profile_version=1, org_unit_id=world.a1.id, payload={})
+    agency = await make_account(session, unit=world.a1)
+    batch = SyncBatch(id=uuid.uuid4(), org_unit_id=world.a1.id, period=f"{at:%Y-%m}", state="approved",
+                      submitted_by=agency.id, decided_by=agency.id, decided_at=at, record_count=1)
+    session.add_all([row, batch])
     await session.flush()
+    row.sync_batch_id, row.released_at = batch.id, at
+    await session.flush()
+    return row
 
 
 async def test_the_context_is_read_from_the_database(
@@ -89,10 +101,7 @@ async def test_the_gateways_check_and_acknowledgement_reach_the_context(
 ) -> None:
     world = await province(session, token_issuer)
     target = world.people["a1"][1]
-    row = OutboxRow(profile_id=target.id, profile_version=1, org_unit_id=world.a1.id, payload={},
-                    released_at=datetime(2026, 2, 28, 10, 0, tzinfo=UTC))
-    session.add(row)
-    await session.flush()
+    row = await _released(session, world, target, datetime(2026, 2, 28, 10, 0, tzinfo=UTC))
     accepted = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     session.add_all([
         CitizenCheck(profile_id=target.id, checked_at=datetime(2025, 1, 1, tzinfo=UTC), result="match"),

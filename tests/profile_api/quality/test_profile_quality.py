@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import AuditEntry
+from hoso_shared.time import ZONE as VN
 from hoso_shared.validation import RULES, Criterion, Fix, Hit, Rule, Severity
-from profile_api.quality.facts import VN
 from tests.profile_api.quality.helpers import cccd_findings, cccd_report, passed, province
 
 

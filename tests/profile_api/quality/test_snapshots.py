@@ -14,19 +14,21 @@ from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_devstack.database import with_database
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
 from hoso_shared.db.models import QualitySnapshot
-from hoso_shared.devstack.database import with_database
-from hoso_shared.validation import POLICIES
+from hoso_shared.deadlines import HANOI_2024
+from hoso_shared.time import ZONE as VN
+from hoso_shared.web import collaborators_of
+from profile_api.collaborators import Collaborators
 from profile_api.quality import snapshots, tasks
-from profile_api.quality.facts import VN
 from tests.conftest import AppClient, fresh_database
 from tests.factories import CIPHER
 from tests.profile_api.quality.helpers import Province, person, province, unit
 
-POLICY = POLICIES["hanoi-2024"]
+POLICY = HANOI_2024
 DAY = date(2026, 3, 2)
 
 
@@ -153,10 +155,11 @@ class TestGauges:
         assert "hoso_quality_snapshot_timestamp_seconds" in metrics
         # The daily task: today's snapshot is missing, so it takes it, then reloads the gauges.
         await person(session, world.a2)
-        taken = await tasks.tick(api.app.state.quality)
+        quality = collaborators_of(api.app, Collaborators).quality
+        taken = await tasks.tick(quality)
         assert taken is not None and taken.day == datetime.now(VN).date()
         assert _gauges((await api.get("/metrics")).text, world.a.code)["records"] == 7.0
-        assert await tasks.tick(api.app.state.quality) is None  # taken already today: not again
+        assert await tasks.tick(quality) is None  # taken already today: not again
 
 
 class TestCommand:

@@ -25,7 +25,6 @@ import rfc8785
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
-from fastapi import FastAPI
 from httpx import AsyncClient, Response
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils import generic
@@ -38,14 +37,13 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_devstack import secrets
+from hoso_devstack.demo import citizen_id
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.crypto import new_key
-from hoso_shared.devstack import secrets
-from hoso_shared.devstack.demo import citizen_id
 from hoso_shared.signing import IdentityInvalid, generate_dev_identity, load_identity
 from hoso_shared.signing.identity import DEV_ROOT_NAME
-from profile_api.reports.exports.dependencies import load_identity as startup
-from profile_api.reports.exports.signer import identity_from_settings
+from profile_api.reports.exports.signer import ExportIdentity, identity_from_settings
 from profile_api.settings import Settings
 from tests.factories import bearer, make_account, make_unit, principal_for
 
@@ -335,11 +333,8 @@ class TestSigningIdentity:
 
     async def test_prod_refuses_to_start_without_one(self) -> None:
         prod = {"env": "prod", "lookup_hmac_key": "a-real-key", "field_keys": {"k1": new_key()}}
-        app = FastAPI()
-        app.state.settings = Settings(**prod)  # type: ignore[arg-type]
         with pytest.raises(IdentityInvalid, match="EXPORT_SIGNING_KEY"):
-            async with startup(app):
-                pass
+            ExportIdentity(Settings(**prod)).load()  # type: ignore[arg-type]  # what the app's startup runs
         with pytest.raises(IdentityInvalid, match="test CA"):
             identity_from_settings(Settings(**prod, **EXPORT_SETTINGS))  # type: ignore[arg-type]
         with pytest.raises(IdentityInvalid, match="not the signing key's"):

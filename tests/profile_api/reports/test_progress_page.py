@@ -26,6 +26,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hoso_devstack.demo import citizen_id
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import (
     Account,
@@ -37,7 +38,6 @@ from hoso_shared.db.models import (
     Profile,
     QualitySnapshot,
 )
-from hoso_shared.devstack.demo import citizen_id
 from profile_api.reports.progress import tasks
 from profile_api.reports.progress.figures import TITLE
 from tests.conftest import build

@@ -23,14 +23,13 @@ from cryptography import x509
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_devstack import demo
+from hoso_devstack.database import with_database
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker, session_scope
 from hoso_shared.db.models import Account, AuditEntry, OrgUnit, ProgressPage
-from hoso_shared.devstack import demo
-from hoso_shared.devstack.database import with_database
 from hoso_shared.signing import generate_dev_identity, load_identity
-from hoso_shared.validation import POLICIES
 from profile_api.reports.exports.schemas import VerifyResult
 from profile_api.reports.exports.signer import trust_roots
 from profile_api.reports.exports.verify import verify_file
@@ -60,7 +59,7 @@ class World:
     out: Path
 
 
-async def _review(session: AsyncSession, env: reviews.Env, unit_code: str, key: str, *,
+async def _review(session: AsyncSession, env: reviews.ReviewContext, unit_code: str, key: str, *,
                   submit_at: datetime | None) -> uuid.UUID:
     """Drafted by the unit's agency account, then (at `submit_at`) signed and submitted by its approver."""
     unit = (await session.execute(select(OrgUnit).where(OrgUnit.code == unit_code))).scalar_one()
@@ -74,7 +73,7 @@ async def _review(session: AsyncSession, env: reviews.Env, unit_code: str, key: 
     return draft.id
 
 
-async def _load(sessionmaker: SessionMaker, env: reviews.Env) -> dict[str, uuid.UUID]:
+async def _load(sessionmaker: SessionMaker, env: reviews.ReviewContext) -> dict[str, uuid.UUID]:
     async with session_scope(sessionmaker) as session:
         assert await demo.load(session, env.cipher) is not None
     async with session_scope(sessionmaker) as session:
@@ -134,7 +133,7 @@ async def world(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> As
         settings = Settings(env="test", database_url=url, lookup_hmac_key="report-clis-test",
                             export_signing_key=pem.key, export_signing_cert=pem.cert, export_signing_chain=pem.chain)
         identity = load_identity(pem.key, pem.cert, pem.chain, "")
-        env = reviews.Env(POLICIES[settings.policy], FieldCipher.from_settings(settings), identity)
+        env = reviews.ReviewContext(settings.deadline_policy, FieldCipher.from_settings(settings), identity)
         sessionmaker = create_sessionmaker(engine)
         ids = await _load(sessionmaker, env)
         out = tmp_path_factory.mktemp("report-clis")

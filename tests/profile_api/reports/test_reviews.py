@@ -16,14 +16,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_devstack.demo import citizen_id
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Account, ChangeRequest, OrgUnit, OutboxRow, Profile
-from hoso_shared.devstack.demo import citizen_id
+from hoso_shared.deadlines import HANOI_2024, PRESETS
 from hoso_shared.signing import generate_dev_identity, load_identity
-from hoso_shared.validation import POLICIES
-from profile_api.reports.exports.dependencies import app_identity
+from hoso_shared.time import ZONE as VN
+from hoso_shared.web import collaborators_of
+from profile_api.collaborators import Collaborators
 from profile_api.reports.reviews import signing
-from profile_api.reports.reviews.quarters import VN, Quarter, deadline, is_late
+from profile_api.reports.reviews.quarters import Quarter, deadline, is_late
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 
 PAST = "2026-Q3"  # whatever today is (the suite runs after it), its deadline has passed
@@ -171,7 +173,7 @@ class TestSubmitReview:
         approver = w.accounts["approver_a"]
         assert (done["state"], done["signed_by"], done["late"]) == ("submitted", str(approver.id), True)
         assert done["signed_at"] and done["submitted_at"] and done["content_hash"] == review["content_hash"]
-        roots = app_identity(profile_api.app).roots
+        roots = collaborators_of(profile_api.app, Collaborators).export_identity().roots
         checked = await signing.verify(done["content"], done["signature"], roots)
         assert checked.valid, checked.problems
         assert checked.signed_by is not None and checked.signed_by.person is not None
@@ -196,8 +198,8 @@ class TestSubmitReview:
 
         w = await world(session, token_issuer)
         pem = generate_dev_identity()
-        env = service.Env(policy=POLICIES["hanoi-2024"], cipher=CIPHER,
-                          identity=load_identity(pem.key, pem.cert, pem.chain))
+        env = service.ReviewContext(policy=HANOI_2024, cipher=CIPHER,
+                                    identity=load_identity(pem.key, pem.cert, pem.chain))
         prepare = principal_for(w.accounts["agency_a"], w.a)
         sign = principal_for(w.accounts["approver_a"], w.a)
         on_time = datetime(2026, 9, 25, 23, 30, tzinfo=VN).astimezone(UTC)
@@ -252,7 +254,7 @@ class TestDeadline:
     @pytest.mark.parametrize(("quarter", "due"), [("2026-Q1", date(2026, 3, 25)), ("2026-Q2", date(2026, 6, 25)),
                                                   ("2026-Q3", date(2026, 9, 25)), ("2026-Q4", date(2026, 12, 25))])
     def test_the_25th_of_the_last_month_before_31_december(self, quarter: str, due: date) -> None:
-        for policy in POLICIES:
+        for policy in PRESETS.values():
             assert deadline(Quarter.parse(quarter), policy) == due
         assert due < date(due.year, 12, 31)
 
@@ -261,7 +263,7 @@ class TestDeadline:
         assert (q4.first_day, q4.last_day, str(q4)) == (date(2026, 10, 1), date(2026, 12, 31), "2026-Q4")
         assert q4.ends_at == datetime(2027, 1, 1, tzinfo=VN).astimezone(UTC)
         assert Quarter.containing(date(2026, 11, 23)) == q4
-        assert not is_late(q4, "hanoi-2024", datetime(2026, 12, 25, 16, 59, tzinfo=UTC))  # 23:59 in Hà Nội
-        assert is_late(q4, "hanoi-2024", datetime(2026, 12, 25, 17, 0, tzinfo=UTC))
+        assert not is_late(q4, HANOI_2024, datetime(2026, 12, 25, 16, 59, tzinfo=UTC))  # 23:59 in Hà Nội
+        assert is_late(q4, HANOI_2024, datetime(2026, 12, 25, 17, 0, tzinfo=UTC))
         with pytest.raises(ValueError, match="not a quarter"):
             Quarter.parse("2026-Q0")

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Account, OrgUnit
-from profile_api.reports.reviews.quarters import VN
+from hoso_shared.time import ZONE as VN
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 from tests.profile_api.reports.test_exports import (
     EXPORT_SETTINGS,

@@ -1,6 +1,6 @@
 """GET /api/v1/reports/workforce: the workforce statistics of a subtree on a day, counted right.
 
-The acceptance test loads the demo province (`hoso_shared.devstack.demo`) in the test's transaction,
+The acceptance test loads the demo province (`hoso_devstack.demo`) in the test's transaction,
 adds people who joined, left and moved in 2026, and checks every dimension against counts made
 independently (tests/profile_api/reports/workforce.py): SQL `GROUP BY` for what is stored in plain
 columns and JSONB, a decrypting loop for the sealed Party dates."""

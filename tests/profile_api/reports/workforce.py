@@ -7,19 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from httpx import AsyncClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_devstack import demo
 from hoso_shared import records
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import OrgUnit, Profile, ProfileAssignment, ProfileSectionRow
-from hoso_shared.devstack import demo
+from hoso_shared.time import ZONE
 from tests.factories import CIPHER, bearer, make_account, make_profile, make_unit, principal_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 AS_OF = date(2026, 6, 30)
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 URL = "/api/v1/reports/workforce"
@@ -38,7 +37,7 @@ class World:
 
 
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 10, tzinfo=VN)
+    return datetime(day.year, day.month, day.day, 10, tzinfo=ZONE)
 
 
 async def person(session: AsyncSession, unit: OrgUnit, stints: list[tuple[OrgUnit, date, date | None]], *,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import Packet
 from sync_gateway.delivery.breaker import Breaker, State
-from sync_gateway.delivery.policy import Policy, Tried, attempt
+from sync_gateway.delivery.retry_policy import RetryPolicy, Tried, attempt
 from sync_gateway.delivery.transport import Transport
 from tests.conftest import AppClient
 from tests.sync_gateway.conftest import GATEWAY_KEY, NDXP, Stack, national_jwks, released
@@ -26,7 +26,7 @@ PACKETS_URL = f"{NDXP}/ndxp/v1/packets"
 PACKET_ID = "4f0c9a52-0000-4000-8000-000000000001"
 JWS = "aGVhZA.Ym9keQ.c2ln"  # the transport sends it as it is; its content does not matter here
 # Tiny backoff so retries cost no wall time; a breaker that never opens unless a test wants it to.
-POLICY = Policy(max_attempts=8, attempts_per_claim=3, base=0.001, cap=0.01, inline_cap=2.0)
+POLICY = RetryPolicy(max_attempts=8, attempts_per_claim=3, base=0.001, cap=0.01, inline_cap=2.0)
 TRANSIENT = [500, 502, 503, 504, 408, 429]
 REFUSED = [400, 403, 404, 409, 422]
 
@@ -50,7 +50,7 @@ def calm_breaker() -> Breaker:
     return Breaker(failures=100, cooldown=10.0)
 
 
-async def send(transport: Transport, breaker: Breaker, policy: Policy = POLICY, attempts_so_far: int = 0) -> Tried:
+async def send(transport: Transport, breaker: Breaker, policy: RetryPolicy = POLICY, attempts_so_far: int = 0) -> Tried:
     return await attempt(lambda: transport.deliver(PACKET_ID, JWS), breaker, policy, attempts_so_far)
 
 

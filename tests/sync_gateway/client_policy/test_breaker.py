@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import Delivery
 from sync_gateway.delivery.breaker import Breaker, State
-from sync_gateway.delivery.policy import Policy
+from sync_gateway.delivery.retry_policy import RetryPolicy
 from sync_gateway.delivery.transport import Transport
 from tests.sync_gateway.client_policy.helpers import (
     PACKET_ID,
@@ -69,7 +69,7 @@ class TestBreaker:
                                                                           transport: Transport) -> None:
         clock = Clock()
         breaker = Breaker(failures=2, cooldown=10.0, clock=clock)
-        policy = Policy(attempts_per_claim=5, base=0.001)
+        policy = RetryPolicy(attempts_per_claim=5, base=0.001)
         route = ndxp.post(PACKETS_URL).mock(return_value=httpx.Response(503))
         tried = await send(transport, breaker, policy)
         assert route.call_count == 2 and len(tried.outcomes) == 2 and tried.breaker_closed
@@ -86,9 +86,9 @@ class TestBreaker:
         clock = Clock()
         breaker = Breaker(failures=2, cooldown=10.0, clock=clock)
         route = ndxp.post(PACKETS_URL).mock(return_value=httpx.Response(503))
-        await send(transport, breaker, Policy(attempts_per_claim=5, base=0.001))
+        await send(transport, breaker, RetryPolicy(attempts_per_claim=5, base=0.001))
         clock.now += 10.0
-        tried = await send(transport, breaker, Policy(attempts_per_claim=5, base=0.001))
+        tried = await send(transport, breaker, RetryPolicy(attempts_per_claim=5, base=0.001))
         assert route.call_count == 3 and len(tried.outcomes) == 1 and tried.breaker_closed
         assert state(breaker) is State.OPEN and breaker.retry_in() == 10.0
 

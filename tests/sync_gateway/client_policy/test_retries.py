@@ -14,7 +14,7 @@ import respx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sync_gateway.delivery.breaker import State
-from sync_gateway.delivery.policy import Policy
+from sync_gateway.delivery.retry_policy import RetryPolicy
 from sync_gateway.delivery.transport import Transport, retry_after
 from tests.sync_gateway.client_policy.helpers import (
     JWS,
@@ -60,7 +60,7 @@ class TestWhatRetries:
             httpx.Response(503), httpx.ConnectError("refused"),
             httpx.Response(202, json={"packet_id": PACKET_ID, "status": "accepted"})])
         breaker = calm_breaker()
-        tried = await send(transport, breaker, Policy(attempts_per_claim=5, base=0.001))
+        tried = await send(transport, breaker, RetryPolicy(attempts_per_claim=5, base=0.001))
         assert route.call_count == 3 and [o.kind for o in tried.outcomes] == ["transient", "transient", "delivered"]
         assert breaker.failures == 0  # a success resets the consecutive count
 
@@ -103,7 +103,7 @@ class TestWhatRetries:
     async def test_a_second_401_is_not_refreshed_again_within_the_call(self, ndxp: respx.MockRouter,
                                                                        transport: Transport) -> None:
         route = ndxp.post(PACKETS_URL).mock(return_value=httpx.Response(401))
-        tried = await send(transport, calm_breaker(), Policy(max_attempts=1, attempts_per_claim=1, base=0.001))
+        tried = await send(transport, calm_breaker(), RetryPolicy(max_attempts=1, attempts_per_claim=1, base=0.001))
         assert route.call_count == 2 and ndxp["token"].call_count == 2
         assert tried.last is not None and (tried.last.kind, tried.last.status) == ("transient", 401)
 
@@ -151,7 +151,7 @@ class TestRetryAfter:
         route = ndxp.post(PACKETS_URL).mock(side_effect=[
             httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(503),
             httpx.Response(202, json={"packet_id": PACKET_ID, "status": "accepted"})])
-        tried = await send(transport, calm_breaker(), Policy(attempts_per_claim=3, base=0.001, inline_cap=2.0))
+        tried = await send(transport, calm_breaker(), RetryPolicy(attempts_per_claim=3, base=0.001, inline_cap=2.0))
         assert route.call_count == 3 and tried.last is not None and tried.last.kind == "delivered"
         assert waits[0] == 1.0  # the peer's ask, not our jitter
         assert 0.0 <= waits[1] <= 0.001 * 2 ** 2  # no ask: full jitter after the second attempt
@@ -159,7 +159,7 @@ class TestRetryAfter:
     async def test_a_wait_beyond_inline_cap_stops_inline_retrying(self, ndxp: respx.MockRouter,
                                                                   transport: Transport) -> None:
         route = ndxp.post(PACKETS_URL).mock(return_value=httpx.Response(503, headers={"Retry-After": "3"}))
-        tried = await send(transport, calm_breaker(), Policy(attempts_per_claim=3, base=0.001, inline_cap=2.0))
+        tried = await send(transport, calm_breaker(), RetryPolicy(attempts_per_claim=3, base=0.001, inline_cap=2.0))
         assert route.call_count == 1
         assert tried.last is not None and tried.last.retry_after == 3.0
 
@@ -180,7 +180,7 @@ class TestRetryAfter:
 
 class TestBackoff:
     def test_full_jitter_stays_within_zero_and_the_capped_exponential(self) -> None:
-        policy = Policy(base=0.5, cap=4.0)
+        policy = RetryPolicy(base=0.5, cap=4.0)
         for attempts in range(8):
             bound = min(4.0, 0.5 * 2 ** attempts)
             samples = [policy.backoff(attempts) for _ in range(2000)]

@@ -12,41 +12,41 @@ import structlog
 
 from approval_api.applying.apply import reconcile_once
 from approval_api.change_requests import queries
-from approval_api.change_requests.service import OPEN, Env, overdue_by_unit
+from approval_api.change_requests.service import OPEN, Workflow, overdue_by_unit
 from hoso_shared.db.engine import session_scope
 
 log = structlog.get_logger()
 EVERYWHERE = "/"
 
 
-async def refresh_gauges(env: Env, now: datetime) -> None:
-    async with session_scope(env.sessionmaker) as session:
+async def refresh_gauges(workflow: Workflow, now: datetime) -> None:
+    async with session_scope(workflow.sessionmaker) as session:
         rows = await queries.backlog(session, EVERYWHERE, OPEN)
-        late = await overdue_by_unit(session, EVERYWHERE, env.policy, now)
+        late = await overdue_by_unit(session, EVERYWHERE, workflow.policy, now)
     codes = {unit_id: code for unit_id, code, *_ in rows}
-    env.metrics.publish_backlog(
+    workflow.metrics.publish_backlog(
         [(code, state, count, max(0.0, (now - oldest).total_seconds())) for _, code, _, state, count, oldest in rows],
         [(codes[unit_id], n) for unit_id, n in late.items() if unit_id in codes])
 
 
-async def tick(env: Env, clock: Callable[[], datetime]) -> None:
-    applied = await reconcile_once(env.sessionmaker, env.profiles, clock(), env.metrics)
+async def tick(workflow: Workflow, clock: Callable[[], datetime]) -> None:
+    applied = await reconcile_once(workflow.sessionmaker, workflow.profiles, clock(), workflow.metrics)
     if applied:
         log.info("reconciled", applied=applied)
-    await refresh_gauges(env, clock())
+    await refresh_gauges(workflow, clock())
 
 
-async def _loop(env: Env, clock: Callable[[], datetime], interval: float) -> None:
+async def _loop(workflow: Workflow, clock: Callable[[], datetime], interval: float) -> None:
     while True:
         try:
-            await tick(env, clock)
+            await tick(workflow, clock)
         except Exception:  # a bad tick must not end the loop; the next one retries
             log.exception("approval_tick_failed")
         await asyncio.sleep(interval)
 
 
-def start(env: Env, clock: Callable[[], datetime], interval: float) -> asyncio.Task[None] | None:
-    return asyncio.create_task(_loop(env, clock, interval)) if interval > 0 else None
+def start(workflow: Workflow, clock: Callable[[], datetime], interval: float) -> asyncio.Task[None] | None:
+    return asyncio.create_task(_loop(workflow, clock, interval)) if interval > 0 else None
 
 
 async def stop(task: asyncio.Task[None] | None) -> None:

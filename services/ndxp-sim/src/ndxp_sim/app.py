@@ -8,8 +8,10 @@ import httpx
 from fastapi import FastAPI
 
 from hoso_shared.db.engine import SessionMaker
-from hoso_shared.web import build_app
+from hoso_shared.time import Clock, utc_now
+from hoso_shared.web import build_app, provide
 from ndxp_sim.admin.router import router as admin_router
+from ndxp_sim.collaborators import Collaborators
 from ndxp_sim.errors import install_error_handlers
 from ndxp_sim.faults.transport import DropConnectionMiddleware
 from ndxp_sim.keys.router import router as keys_router
@@ -28,33 +30,31 @@ The national routes answer errors as the national side does, `{"error": "<code>"
 answer `application/problem+json` (RFC 9457)."""
 
 
-def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker | None = None,
+               clock: Clock = utc_now, callback_client: httpx.AsyncClient | None = None) -> FastAPI:
+    """`clock` and `callback_client` are for tests: a `FixedClock` to expire tokens, a client on an in-process
+    gateway for the receipts (the test closes it)."""
     settings = settings or Settings()
+    own_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+    callback = callback_client or own_http
 
     async def fetch_jwks(url: str) -> dict[str, Any]:
-        response = await app.state.jwks_client.get(url)
+        response = await own_http.get(url)
         response.raise_for_status()
         jwks: dict[str, Any] = response.json()
         return jwks
 
-    async def start(app: FastAPI) -> None:
-        # Tests swap `app.state.callback_client` for one on an ASGI transport after start; the
-        # simulator reads the attribute at each post, so the swap takes effect at once.
-        app.state.own_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
-        app.state.callback_client = app.state.own_http
-        app.state.jwks_client = app.state.own_http
-
     async def stop(app: FastAPI) -> None:
         await sim.deliveries.cancel_all()
-        await app.state.own_http.aclose()
+        await own_http.aclose()
 
     app = build_app(settings, title="Hồ sơ Gateway — ndxp-sim", description=DESCRIPTION,
                     routers=[tokens_router, packets_router, population_router, national_router, keys_router,
                              admin_router],
-                    sessionmaker=sessionmaker, on_startup=start, on_shutdown=stop)
+                    sessionmaker=sessionmaker, on_shutdown=stop)
     install_error_handlers(app)
     app.add_middleware(DropConnectionMiddleware)  # outermost, so it cuts whatever the stack answered
-    sim = build_sim(settings, fetch_jwks)
-    sim.callback_client = lambda: app.state.callback_client
-    app.state.sim = sim
+    sim = build_sim(settings, fetch_jwks, clock)
+    sim.callback_client = lambda: callback
+    provide(app, Collaborators(settings=settings, sessionmaker=app.state.sessionmaker, clock=clock, sim=sim))
     return app

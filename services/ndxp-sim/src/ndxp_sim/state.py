@@ -38,7 +38,7 @@ class Sim:
     own_key: SimKey
     gateway_keys: GatewayKeys
     tokens: TokenStore
-    clock: Callable[[], datetime] = utc_now  # tests set another to move time
+    clock: Callable[[], datetime] = utc_now  # tests give a FixedClock to move time
     callback_client: Callable[[], httpx.AsyncClient] = _no_client
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliveries: Deliveries = field(default_factory=Deliveries)
@@ -70,11 +70,11 @@ class Sim:
             self.seed_data()
 
 
-def build_sim(settings: Settings, fetch_jwks: Fetch) -> Sim:
+def build_sim(settings: Settings, fetch_jwks: Fetch, clock: Callable[[], datetime] = utc_now) -> Sim:
     tokens = TokenStore(settings.sim_token_ttl_seconds, utc_now)
     sim = Sim(settings=settings, own_key=SimKey.load(settings.sim_signing_key.get_secret_value()),
               gateway_keys=GatewayKeys(inline=settings.sim_gateway_jwks, url=settings.sim_gateway_jwks_url,
                                        fetch=fetch_jwks),
-              tokens=tokens)
+              tokens=tokens, clock=clock)
     tokens.clock = lambda: sim.clock()  # one clock for the whole simulator
     return sim

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from datetime import timedelta
@@ -18,8 +19,8 @@ from hoso_shared.auth.tokens import (
 )
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker
-from hoso_shared.validation import POLICIES
-from hoso_shared.web import build_app
+from hoso_shared.time import Clock, utc_now
+from hoso_shared.web import build_app, provide
 from profile_api.accounts.router import router as accounts_router
 from profile_api.attachments.router import router as attachments_router
 from profile_api.audit import sealer
@@ -28,12 +29,14 @@ from profile_api.calendar.router import router as calendar_router
 from profile_api.changes.clients import ApprovalClient
 from profile_api.changes.router import internal as changes_internal
 from profile_api.changes.router import router as changes_router
+from profile_api.collaborators import Collaborators
 from profile_api.org_units.router import router as org_units_router
 from profile_api.profiles.router import router as profiles_router
 from profile_api.quality import tasks as quality_tasks
 from profile_api.quality.metrics import QualityGauges
 from profile_api.quality.router import profile_router as quality_profile_router
 from profile_api.quality.router import router as quality_router
+from profile_api.reports.exports.signer import ExportIdentity
 from profile_api.reports.progress import tasks as progress_tasks
 from profile_api.reports.router import router as reports_router
 from profile_api.settings import Settings
@@ -47,7 +50,8 @@ Also the token issuer: `POST /api/v1/auth/token` (password or client-credentials
 keys at `/.well-known/jwks.json`. Every error is `application/problem+json` (RFC 9457)."""
 
 
-def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker | None = None,
+               clock: Clock = utc_now) -> FastAPI:
     settings = settings or Settings()
     secret = settings.token_signing_key.get_secret_value()
     if not secret and settings.env == "prod":
@@ -63,21 +67,20 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                                  jwks=jwks, leeway=settings.auth_leeway_seconds)
     issuer = TokenIssuer(key, settings.auth_issuer, settings.token_ttl_seconds)
     http = httpx.AsyncClient(base_url=settings.approval_api_url, timeout=httpx.Timeout(10.0, connect=3.0))
+    sealing: asyncio.Task[None] | None = None
+    snapshots: asyncio.Task[None] | None = None
 
     async def start_tasks(app: FastAPI) -> None:
+        nonlocal sealing, snapshots
+        collaborators.export_identity.load()  # a configured identity must load, and prod must have one
         if settings.audit_seal_interval_seconds > 0:
-            app.state.sealer = sealer.start(app.state.sessionmaker, settings.audit_seal_interval_seconds)
-        pages = functools.partial(progress_tasks.refresh_pages, app.state.sessionmaker,
-                                  older_than=timedelta(minutes=10))
-        quality = quality_tasks.Quality(app.state.sessionmaker, app.state.field_cipher,
-                                        POLICIES[settings.policy], app.state.quality_gauges, after=pages)
-        app.state.quality = quality
-        app.state.quality_task = await quality_tasks.start(quality, settings.quality_interval_seconds)
+            sealing = sealer.start(collaborators.sessionmaker, settings.audit_seal_interval_seconds)
+        snapshots = await quality_tasks.start(collaborators.quality, settings.quality_interval_seconds)
 
     async def stop_tasks(app: FastAPI) -> None:
-        if getattr(app.state, "sealer", None) is not None:
-            await sealer.stop(app.state.sealer)
-        await quality_tasks.stop(getattr(app.state, "quality_task", None))
+        if sealing is not None:
+            await sealer.stop(sealing)
+        await quality_tasks.stop(snapshots)
         await http.aclose()
 
     app = build_app(settings, title="Hồ sơ Gateway — profile-api", description=DESCRIPTION,
@@ -87,11 +90,15 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                              changes_router, changes_internal, org_units_router, accounts_router, bulk_router,
                              quality_router, calendar_router, reports_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
-    app.state.token_issuer = issuer
-    app.state.approval = ApprovalClient(http, issuer, settings.auth_audience)
-    app.state.jwks = jwks
-    app.state.field_cipher = FieldCipher.from_settings(settings)
-    app.state.quality_gauges = QualityGauges(app.state.metrics_registry)
-    app.state.login_policy = LoginPolicy(settings.max_failed_logins,
-                                         timedelta(minutes=settings.lockout_minutes))
+    maker: SessionMaker = app.state.sessionmaker
+    cipher = FieldCipher.from_settings(settings)
+    pages = functools.partial(progress_tasks.refresh_pages, maker, older_than=timedelta(minutes=10))
+    quality = quality_tasks.Quality(maker, cipher, settings.deadline_policy, QualityGauges(app.state.metrics_registry),
+                                    after=pages, clock=clock)
+    collaborators = Collaborators(
+        settings=settings, sessionmaker=maker, clock=clock, cipher=cipher, token_issuer=issuer, jwks=jwks,
+        login_policy=LoginPolicy(settings.max_failed_logins, timedelta(minutes=settings.lockout_minutes)),
+        approval=ApprovalClient(http, issuer, settings.auth_audience), export_identity=ExportIdentity(settings),
+        quality=quality)
+    provide(app, collaborators)
     return app

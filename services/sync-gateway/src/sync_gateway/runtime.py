@@ -10,7 +10,6 @@ import os
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import httpx
 import structlog
@@ -18,11 +17,10 @@ import structlog
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.oauth import ClientCredentials
-from hoso_shared.validation import POLICIES
-from sync_gateway.clock import local_today
+from hoso_shared.time import Clock, local_day, utc_now
 from sync_gateway.delivery import queries as delivery_queries
 from sync_gateway.delivery.breaker import Breaker, State
-from sync_gateway.delivery.policy import Policy
+from sync_gateway.delivery.retry_policy import RetryPolicy
 from sync_gateway.delivery.transport import Route, Transport
 from sync_gateway.delivery.worker import Deliverer
 from sync_gateway.keys import service as signing
@@ -30,7 +28,8 @@ from sync_gateway.metrics import GatewayMetrics
 from sync_gateway.notify import Waker, wait
 from sync_gateway.packets.builder import Signer, build_once
 from sync_gateway.progress import service as progress
-from sync_gateway.returns import ApprovalClient, return_once
+from sync_gateway.returns.client import ApprovalClient
+from sync_gateway.returns.service import return_once
 from sync_gateway.settings import Settings
 
 log = structlog.get_logger()
@@ -45,17 +44,19 @@ class Runtime:
     signer: Signer | None
     transport: Transport
     breaker: Breaker
-    policy: Policy
+    policy: RetryPolicy
     approval: ApprovalClient
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    clock: Clock = utc_now
 
     async def build(self) -> int:
         """Packs what is released; returns the number of packets made."""
         if self.signer is None:
             return 0
+        now = self.clock()
         async with session_scope(self.sessionmaker) as session:
-            built = await build_once(session, self.signer, self.cipher, POLICIES[self.settings.policy],
-                                     datetime.now(UTC), local_today())
+            built = await build_once(session, self.signer, self.cipher, self.settings.deadline_policy, now,
+                                     local_day(now))
         self.metrics.records.labels("packed").inc(built.records)
         self.metrics.records.labels("blocked").inc(built.blocked)
         return built.packets + built.blocked
@@ -64,7 +65,7 @@ class Runtime:
         return Deliverer(self.sessionmaker, self.transport, self.breaker, self.policy, self.metrics, name)
 
     async def refresh_gauges(self) -> None:
-        now = datetime.now(UTC)
+        now = self.clock()
         async with session_scope(self.sessionmaker) as session:
             depth = await delivery_queries.depth(session)
             tables = [await progress.progress(session, root, now) for root in await progress.roots(session)]
@@ -99,7 +100,7 @@ def make_runtime(settings: Settings, sessionmaker: SessionMaker, metrics: Gatewa
                                       settings.service_client_id, settings.service_client_secret.get_secret_value(),
                                       scope="change-requests:return")
     approval_http = httpx.AsyncClient(base_url=settings.approval_api_url, timeout=httpx.Timeout(10.0, connect=3.0))
-    policy = Policy(max_attempts=settings.delivery_max_attempts, base=settings.delivery_backoff_base_seconds,
+    policy = RetryPolicy(max_attempts=settings.delivery_max_attempts, base=settings.delivery_backoff_base_seconds,
                     cap=settings.delivery_backoff_max_seconds)
     runtime = Runtime(settings, sessionmaker, metrics, FieldCipher.from_settings(settings),
                       Signer(key, settings.province_code, settings.packet_size) if key else None,

@@ -34,7 +34,9 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     )
 
 
-def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
+def create_sessionmaker(engine: AsyncEngine | None = None) -> SessionMaker:
+    """Without an engine, bind it later with `.configure(bind=engine)`: an app hands its sessionmaker to
+    its collaborators when it is built, and makes the engine only when it starts."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 

@@ -7,10 +7,9 @@ from hoso_shared.validation import compiled, rules  # noqa: F401  (rules: regist
 from hoso_shared.validation.context import ChangeFact, CitizenCheck, Context, DuplicateCandidate
 from hoso_shared.validation.engine import Report, judge
 from hoso_shared.validation.model import Criterion, Finding, Fix, Hit, Rule, Severity
-from hoso_shared.validation.policies import DEFAULT_POLICY, POLICIES, Policy
 from hoso_shared.validation.registry import RULES, rule
 
 __all__ = [
-    "DEFAULT_POLICY", "POLICIES", "RULES", "ChangeFact", "CitizenCheck", "Context", "Criterion",
-    "DuplicateCandidate", "Finding", "Fix", "Hit", "Policy", "Report", "Rule", "Severity", "judge", "rule",
+    "RULES", "ChangeFact", "CitizenCheck", "Context", "Criterion", "DuplicateCandidate", "Finding", "Fix", "Hit",
+    "Report", "Rule", "Severity", "judge", "rule",
 ]

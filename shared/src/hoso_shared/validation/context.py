@@ -1,4 +1,4 @@
-"""What a rule may know beyond the record: today, the deadline policy, the working-day overrides, and
+"""What a rule may know beyond the record: today, the deadline policy, the working-day calendar, and
 facts the services gather (the population-DB check, the change history, sync acknowledgements,
 possible duplicates). Pure data: the engine does no I/O."""
 
@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from hoso_shared.validation.policies import POLICIES, Policy
+from hoso_shared.deadlines import HANOI_2024, DeadlinePolicy, resolve_policy
+from hoso_shared.time.calendar import STATUTORY, Calendar
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,8 @@ class DuplicateCandidate:
 @dataclass(frozen=True)
 class Context:
     today: date
-    policy: Policy = POLICIES["hanoi-2024"]
-    extra_holidays: frozenset[date] = frozenset()
-    extra_working_days: frozenset[date] = frozenset()
+    policy: DeadlinePolicy = HANOI_2024
+    calendar: Calendar = STATUTORY
     citizen_check: CitizenCheck | None = None
     changes: tuple[ChangeFact, ...] = ()
     reviewed_at: datetime | None = None
@@ -64,9 +64,9 @@ class Context:
 
         check = data.get("citizen_check")
         return cls(
-            today=date.fromisoformat(data["today"]), policy=POLICIES[data.get("policy", "hanoi-2024")],
-            extra_holidays=frozenset(date.fromisoformat(d) for d in data.get("extra_holidays", [])),
-            extra_working_days=frozenset(date.fromisoformat(d) for d in data.get("extra_working_days", [])),
+            today=date.fromisoformat(data["today"]), policy=resolve_policy(data.get("policy", HANOI_2024.name)),
+            calendar=Calendar(frozenset(date.fromisoformat(d) for d in data.get("extra_holidays", [])),
+                              frozenset(date.fromisoformat(d) for d in data.get("extra_working_days", []))),
             citizen_check=None if not check else CitizenCheck(
                 date.fromisoformat(check["checked_on"]), check["result"], tuple(check.get("mismatched", []))),
             changes=tuple(ChangeFact(date.fromisoformat(c["occurred_on"]), date.fromisoformat(c["entered_on"]),

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from hoso_shared import http as peer
 from hoso_shared.oauth import TokenSource
 
 STALE = "urn:hoso:problem:stale-change-request"
@@ -42,12 +42,6 @@ class Unreachable:
 ApplyResult = Applied | Refused | Unreachable
 
 
-def _transient(exc: BaseException) -> bool:
-    if isinstance(exc, httpx.HTTPStatusError):
-        return exc.response.status_code in (408, 429, 500, 502, 503, 504)
-    return isinstance(exc, httpx.TransportError)
-
-
 class ProfileClient:
     def __init__(self, http: httpx.AsyncClient, token: TokenSource, *, attempts: int = 3) -> None:
         self.http, self.token, self.attempts = http, token, attempts
@@ -55,12 +49,11 @@ class ProfileClient:
     async def apply(self, change_request_id: uuid.UUID) -> ApplyResult:
         path = f"/internal/v1/change-requests/{change_request_id}/apply"
         try:
-            async for attempt in AsyncRetrying(retry=retry_if_exception(_transient), reraise=True,
-                                               stop=stop_after_attempt(self.attempts),
-                                               wait=wait_random_exponential(0.05, 1)):
+            async for attempt in peer.retrying(self.attempts):
                 with attempt:
                     response = await self.http.post(path, headers={"Authorization": f"Bearer {await self.token()}"})
-                    if response.status_code >= 500 or response.status_code in (408, 429):
+                    # Other 4xx are profile-api's answer (below); any other 5xx is unreachable, not retried.
+                    if response.status_code >= 500 or peer.is_transient_status(response.status_code):
                         response.raise_for_status()
         except httpx.HTTPError as exc:
             return Unreachable(f"{type(exc).__name__}: {exc}"[:300])

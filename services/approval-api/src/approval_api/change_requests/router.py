@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, Security
+from fastapi import APIRouter, Query, Response, Security
 
 from approval_api.change_requests import service
 from approval_api.change_requests.errors import (
@@ -30,9 +30,12 @@ from approval_api.change_requests.schemas import (
     NationalRejection,
     State,
 )
+from approval_api.change_requests.service import Workflow
 from approval_api.change_requests.workflow import Action
+from approval_api.dependencies import AppWorkflow
 from hoso_shared.auth import AnyPrincipal, Principal, authorize
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Deadlines, Now
 
 router = APIRouter(prefix="/api/v1/change-requests", tags=["change-requests"])
 internal = APIRouter(prefix="/internal/v1/change-requests", tags=["internal"])
@@ -41,19 +44,14 @@ ACTION_ERRORS = {**ChangeRequestNotFound.openapi(), **TransitionNotAllowed.opena
                  **OwnRequest.openapi(), **CommentRequired.openapi()}
 
 
-def now(request: Request) -> datetime:
-    moment: datetime = request.app.state.clock()
-    return moment
-
-
 @router.post("", status_code=201, summary="Take a change forwarded by profile-api (service token).",
              description="Idempotent by `id`: a retry returns the stored request with 200. A change that needs "
                          "evidence (DOMAIN: identity, diplomas, rank and salary, position, awards, discipline) is "
                          "refused for submission without an attachment.",
              responses={**ChangeRequestIdReused.openapi(), **EvidenceRequired.openapi()})
-async def create_change_request(body: ForwardedChange, principal: Forwarder, session: DbSession, request: Request,
+async def create_change_request(body: ForwardedChange, principal: Forwarder, session: DbSession, now: Now,
                                 response: Response) -> ChangeRequestRead:
-    stored, created = await service.accept_forwarded(session, body, now(request))
+    stored, created = await service.accept_forwarded(session, body, now)
     response.status_code = 201 if created else 200
     return stored
 
@@ -61,48 +59,48 @@ async def create_change_request(body: ForwardedChange, principal: Forwarder, ses
 @router.get("", summary="List change requests: yours, or your subtree's with change-requests:read.",
             description="Filters: `state` (repeatable), `org_unit_id` (a unit subtree), `older_than_days` (submitted "
                         "at least that long ago). Oldest first; follow `next_cursor`.")
-async def list_change_requests(principal: AnyPrincipal, session: DbSession, request: Request,
+async def list_change_requests(principal: AnyPrincipal, session: DbSession, now: Now,
                                state: Annotated[list[State], Query()] = [],  # noqa: B006 - FastAPI copies it
                                org_unit_id: uuid.UUID | None = None,
                                older_than_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
                                cursor: Annotated[str | None, Query(max_length=200)] = None,
                                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> ChangeRequestPage:
     return await service.list_page(session, principal, states=list(state), org_unit_id=org_unit_id,
-                                   older_than_days=older_than_days, cursor=cursor, limit=limit, now=now(request))
+                                   older_than_days=older_than_days, cursor=cursor, limit=limit, now=now)
 
 
 @router.get("/backlog", summary="Open requests per unit and state, with the oldest and the overdue count.",
             description="Overdue follows the deadline policy: under `hanoi-2024` a request not decided by the end of "
                         "its month's window; under `nd27-2026` one waiting more than 3 working days.")
-async def read_backlog(principal: AnyPrincipal, session: DbSession, request: Request,
+async def read_backlog(principal: AnyPrincipal, session: DbSession, policy: Deadlines, now: Now,
                        org_unit_id: uuid.UUID | None = None) -> Backlog:
-    return await service.backlog(session, principal, org_unit_id, request.app.state.env.policy, now(request))
+    return await service.backlog(session, principal, org_unit_id, policy, now)
 
 
 @router.post("/bulk", summary="Approve, reject or return many requests; a result per item.",
              description="Each item is decided in its own transaction, so one refusal leaves the others done.")
-async def bulk_decide(body: BulkAction, principal: AnyPrincipal, request: Request) -> BulkResult:
-    return await service.bulk(request.app.state.env, principal, body, now(request))
+async def bulk_decide(body: BulkAction, principal: AnyPrincipal, workflow: AppWorkflow, now: Now) -> BulkResult:
+    return await service.bulk(workflow, principal, body, now)
 
 
 @router.get("/{change_request_id}", summary="Read one change request with its decision trail.",
             responses=ChangeRequestNotFound.openapi())
 async def get_change_request(change_request_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
-                             request: Request) -> ChangeRequestDetail:
-    return await service.get_detail(session, principal, change_request_id, now(request))
+                             now: Now) -> ChangeRequestDetail:
+    return await service.get_detail(session, principal, change_request_id, now)
 
 
-async def _act(change_request_id: uuid.UUID, action: Action, principal: Principal, request: Request,
-               body: ActionBody | None) -> ChangeRequestRead:
+async def _act(workflow: Workflow, principal: Principal, change_request_id: uuid.UUID, action: Action,
+               body: ActionBody | None, now: datetime) -> ChangeRequestRead:
     comment = body.comment if body else None
-    return await service.act(request.app.state.env, principal, change_request_id, action, comment, now(request))
+    return await service.act(workflow, principal, change_request_id, action, comment, now)
 
 
 @router.post("/{change_request_id}/submit", responses={**ACTION_ERRORS, **EvidenceRequired.openapi()},
              summary="Submit a draft or a returned request (its requester, or the agency's HR staff).")
-async def submit(change_request_id: uuid.UUID, principal: AnyPrincipal, request: Request,
+async def submit(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow, now: Now,
                  body: ActionBody | None = None) -> ChangeRequestRead:
-    return await _act(change_request_id, Action.SUBMIT, principal, request, body)
+    return await _act(workflow, principal, change_request_id, Action.SUBMIT, body, now)
 
 
 @router.post("/{change_request_id}/approve",
@@ -111,35 +109,35 @@ async def submit(change_request_id: uuid.UUID, principal: AnyPrincipal, request:
                      "delegate; never one's own request; inside the approval window).",
              description="A request made on an older version is returned for rebasing (409). If profile-api does "
                          "not answer, the request stays approved and the reconciler applies it.")
-async def approve(change_request_id: uuid.UUID, principal: AnyPrincipal, request: Request,
+async def approve(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow, now: Now,
                   body: ActionBody | None = None) -> ChangeRequestRead:
-    return await _act(change_request_id, Action.APPROVE, principal, request, body)
+    return await _act(workflow, principal, change_request_id, Action.APPROVE, body, now)
 
 
 @router.post("/{change_request_id}/reject", responses=ACTION_ERRORS,
              summary="Reject a submitted request (a comment is required).")
-async def reject(change_request_id: uuid.UUID, body: ActionBody, principal: AnyPrincipal,
-                 request: Request) -> ChangeRequestRead:
-    return await _act(change_request_id, Action.REJECT, principal, request, body)
+async def reject(change_request_id: uuid.UUID, body: ActionBody, principal: AnyPrincipal, workflow: AppWorkflow,
+                 now: Now) -> ChangeRequestRead:
+    return await _act(workflow, principal, change_request_id, Action.REJECT, body, now)
 
 
 @router.post("/{change_request_id}/return", responses=ACTION_ERRORS,
              summary="Return a submitted request for correction (a comment is required).")
-async def return_(change_request_id: uuid.UUID, body: ActionBody, principal: AnyPrincipal,
-                  request: Request) -> ChangeRequestRead:
-    return await _act(change_request_id, Action.RETURN, principal, request, body)
+async def return_(change_request_id: uuid.UUID, body: ActionBody, principal: AnyPrincipal, workflow: AppWorkflow,
+                  now: Now) -> ChangeRequestRead:
+    return await _act(workflow, principal, change_request_id, Action.RETURN, body, now)
 
 
 @router.post("/{change_request_id}/withdraw", responses=ACTION_ERRORS,
              summary="Withdraw a request not yet decided (its requester, or the agency's HR staff).")
-async def withdraw(change_request_id: uuid.UUID, principal: AnyPrincipal, request: Request,
+async def withdraw(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow, now: Now,
                    body: ActionBody | None = None) -> ChangeRequestRead:
-    return await _act(change_request_id, Action.WITHDRAW, principal, request, body)
+    return await _act(workflow, principal, change_request_id, Action.WITHDRAW, body, now)
 
 
 @internal.post("/{change_request_id}/national-rejection", responses=ACTION_ERRORS,
                summary="The national side rejected this applied change: return it with the reason (sync-gateway).",
                description="Idempotent: the same rejection twice is a no-op.")
 async def national_rejection(change_request_id: uuid.UUID, body: NationalRejection, principal: AnyPrincipal,
-                             request: Request) -> ChangeRequestRead:
-    return await service.national_return(request.app.state.env, principal, change_request_id, body, now(request))
+                             workflow: AppWorkflow, now: Now) -> ChangeRequestRead:
+    return await service.national_return(workflow, principal, change_request_id, body, now)

@@ -41,14 +41,15 @@ from approval_api.change_requests.schemas import (
 )
 from approval_api.change_requests.workflow import DECISIONS, Action, Caller, Refusal, refusal, target
 from approval_api.metrics import ApprovalMetrics
-from approval_api.windows.policy import local_day, overdue
 from approval_api.windows.service import window_open
 from hoso_shared.auth import Principal
 from hoso_shared.auth.scopes import scopes_for_roles
+from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.engine import SessionMaker, session_scope
-from hoso_shared.db.models import Account, ChangeRequest, WorkingDayOverride
+from hoso_shared.db.models import Account, ChangeRequest
+from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.problems import Forbidden, Problem, ValidationFailed
-from hoso_shared.validation import Policy
+from hoso_shared.time import local_day
 from hoso_shared.validation.rules.evidence import needs_evidence
 
 DECIDE, READ, WRITE, RETURN = ("change-requests:decide", "change-requests:read", "change-requests:write",
@@ -60,11 +61,11 @@ REFUSALS: dict[Refusal, type[Problem]] = {
 
 
 @dataclass(frozen=True)
-class Env:
-    """What the workflow needs from the running service."""
+class Workflow:
+    """What the workflow needs from the running service (one per app, in its collaborators)."""
 
     sessionmaker: SessionMaker
-    policy: Policy
+    policy: DeadlinePolicy
     profiles: ProfileClient
     metrics: ApprovalMetrics
 
@@ -128,7 +129,7 @@ async def _delegator(session: AsyncSession, principal: Principal, request: Chang
     return None
 
 
-async def act(env: Env, principal: Principal, change_request_id: uuid.UUID, action: Action, comment: str | None,
+async def act(env: Workflow, principal: Principal, change_request_id: uuid.UUID, action: Action, comment: str | None,
               now: datetime) -> ChangeRequestRead:
     """One transition in its own transaction; an approval then asks profile-api to apply it."""
     stale: tuple[int, int | None] | None = None
@@ -191,7 +192,7 @@ def _move(request: ChangeRequest, action: Action, principal: Principal, delegato
             metrics.decision_latency.labels(action.value).observe((now - request.submitted_at).total_seconds())
 
 
-async def _apply(env: Env, change_request_id: uuid.UUID, now: datetime, approved: ChangeRequestRead) -> (
+async def _apply(env: Workflow, change_request_id: uuid.UUID, now: datetime, approved: ChangeRequestRead) -> (
         ChangeRequestRead):
     result = await apply_approved(env.sessionmaker, env.profiles, change_request_id, now, env.metrics)
     if isinstance(result, Refused):
@@ -205,7 +206,7 @@ async def _apply(env: Env, change_request_id: uuid.UUID, now: datetime, approved
         return ChangeRequestRead.model_validate(found[0]) if found else approved
 
 
-async def bulk(env: Env, principal: Principal, body: BulkAction, now: datetime) -> BulkResult:
+async def bulk(env: Workflow, principal: Principal, body: BulkAction, now: datetime) -> BulkResult:
     """Each item in its own transaction: one refusal does not undo the others."""
     results = []
     for change_request_id in dict.fromkeys(body.ids):
@@ -219,7 +220,7 @@ async def bulk(env: Env, principal: Principal, body: BulkAction, now: datetime) 
     return BulkResult(succeeded=ok, failed=len(results) - ok, results=results)
 
 
-async def national_return(env: Env, principal: Principal, change_request_id: uuid.UUID, body: NationalRejection,
+async def national_return(env: Workflow, principal: Principal, change_request_id: uuid.UUID, body: NationalRejection,
                           now: datetime) -> ChangeRequestRead:
     """The national side rejected an applied change: it goes back to its requester with that reason.
     Repeating the same rejection is a no-op (receipts can arrive twice)."""
@@ -275,13 +276,7 @@ async def list_page(session: AsyncSession, principal: Principal, *, states: list
     return ChangeRequestPage(items=items, next_cursor=_cursor(rows[limit - 1][0]) if len(rows) > limit else None)
 
 
-async def days_off(session: AsyncSession) -> tuple[frozenset[Any], frozenset[Any]]:
-    """The working-day overrides DOHA keeps (profile-api's table): extra holidays, extra working days."""
-    rows = (await session.execute(select(WorkingDayOverride.day, WorkingDayOverride.kind))).all()
-    return (frozenset(d for d, k in rows if k == "holiday"), frozenset(d for d, k in rows if k == "working_day"))
-
-
-async def backlog(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, policy: Policy,
+async def backlog(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, policy: DeadlinePolicy,
                   now: datetime) -> Backlog:
     if not (principal.has_scopes(READ) or principal.has_scopes(DECIDE)):
         raise Forbidden("Reading the backlog needs change-requests:read.", missing_scopes=[READ])
@@ -296,10 +291,11 @@ async def backlog(session: AsyncSession, principal: Principal, org_unit_id: uuid
 OPEN = ("draft", "submitted", "returned", "approved")
 
 
-async def overdue_by_unit(session: AsyncSession, path: str, policy: Policy, now: datetime) -> dict[uuid.UUID, int]:
-    holidays, working = await days_off(session)
+async def overdue_by_unit(session: AsyncSession, path: str, policy: DeadlinePolicy,
+                          now: datetime) -> dict[uuid.UUID, int]:
+    days, today = await load_calendar(session), local_day(now)
     late: dict[uuid.UUID, int] = {}
     for unit_id, submitted_at in await queries.submitted_since(session, path):
-        if overdue(policy, submitted_at, now, extra_holidays=holidays, extra_working_days=working):
+        if policy.request_overdue(local_day(submitted_at), today, days):
             late[unit_id] = late.get(unit_id, 0) + 1
     return late

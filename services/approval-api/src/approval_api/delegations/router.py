@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from approval_api.delegations import service
 from approval_api.delegations.schemas import DelegationCreate, DelegationRead
-from approval_api.windows.policy import local_day
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Now, Today
 
 router = APIRouter(prefix="/api/v1/delegations", tags=["delegations"])
 
@@ -18,8 +18,8 @@ router = APIRouter(prefix="/api/v1/delegations", tags=["delegations"])
              description="While it runs (Asia/Ho_Chi_Minh dates, inclusive) the delegate may approve, reject or "
                          "return what you could; each decision records both names.")
 async def create_delegation(body: DelegationCreate, principal: AnyPrincipal, session: DbSession,
-                            request: Request) -> DelegationRead:
-    return await service.create(session, principal, body, local_day(request.app.state.clock()))
+                            today: Today) -> DelegationRead:
+    return await service.create(session, principal, body, today)
 
 
 @router.get("", summary="Delegations you gave or received.")
@@ -30,5 +30,5 @@ async def list_delegations(principal: AnyPrincipal, session: DbSession) -> list[
 @router.post("/{delegation_id}/revoke", responses=service.DelegationNotFound.openapi(),
              summary="End a delegation now (its delegator, or its delegate handing it back).")
 async def revoke_delegation(delegation_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
-                            request: Request) -> DelegationRead:
-    return await service.revoke(session, principal, delegation_id, request.app.state.clock())
+                            now: Now) -> DelegationRead:
+    return await service.revoke(session, principal, delegation_id, now)

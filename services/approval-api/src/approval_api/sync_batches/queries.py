@@ -1,33 +1,32 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from hoso_shared.auth.subtree import escape_like
+from hoso_shared.db import outbox
 from hoso_shared.db.models import Account, OrgUnit, OutboxRow, SyncBatch
 
-# The approved changes of a unit's subtree not yet in a batch — except those of sub-units that have
-# their own agency account (they submit their own batches; a parent submits only for those without).
-_TAKE = text("""
-UPDATE outbox SET sync_batch_id = :batch
-WHERE id IN (
-    SELECT o.id FROM outbox o JOIN org_units u ON u.id = o.org_unit_id
-    WHERE o.sync_batch_id IS NULL AND o.released_at IS NULL AND u.path LIKE :prefix ESCAPE '\\'
-      AND NOT EXISTS (
-          SELECT 1 FROM accounts a JOIN org_units au ON au.id = a.org_unit_id
-          WHERE a.kind = 'agency' AND 'agency_admin' = ANY(a.roles) AND a.disabled_at IS NULL AND au.id <> :unit
-            AND au.path LIKE :prefix ESCAPE '\\' AND starts_with(u.path, au.path))
-    FOR UPDATE OF o SKIP LOCKED)
-""")
+
+def _synced_by(unit_id: uuid.UUID, path: str) -> Select[Any]:
+    """The units whose approved changes the unit's batch takes: its subtree, except the subtrees of other
+    units with their own agency account (they submit their own batches; a parent submits only for those
+    without)."""
+    prefix = escape_like(path) + "%"
+    agency = aliased(OrgUnit)
+    own_agency = (select(Account.id).join(agency, agency.id == Account.org_unit_id)
+                  .where(Account.kind == "agency", literal("agency_admin") == Account.roles.any_(),
+                         Account.disabled_at.is_(None), agency.id != unit_id,
+                         agency.path.like(prefix, escape="\\"), func.starts_with(OrgUnit.path, agency.path)))
+    return select(OrgUnit.id).where(OrgUnit.path.like(prefix, escape="\\"), ~own_agency.exists())
 
 
 async def take_rows(session: AsyncSession, batch_id: uuid.UUID, unit_id: uuid.UUID, path: str) -> int:
-    result = await session.execute(_TAKE, {"batch": batch_id, "unit": unit_id, "prefix": escape_like(path) + "%"})
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return await outbox.take(session, batch_id, _synced_by(unit_id, path))
 
 
 async def has_agency_account(session: AsyncSession, unit_id: uuid.UUID) -> bool:
@@ -49,19 +48,6 @@ async def by_id(session: AsyncSession, batch_id: uuid.UUID, *, lock: bool = Fals
         stmt = stmt.with_for_update(of=SyncBatch)
     row = (await session.execute(stmt)).first()
     return (row[0], row[1]) if row else None
-
-
-async def release(session: AsyncSession, batch_id: uuid.UUID, now: datetime) -> int:
-    result = await session.execute(update(OutboxRow).where(OutboxRow.sync_batch_id == batch_id)
-                                   .values(released_at=now))
-    # The gateway LISTENs; the notification is delivered when this transaction commits.
-    await session.execute(text("SELECT pg_notify('hoso_outbox', :batch)"), {"batch": str(batch_id)})
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def detach(session: AsyncSession, batch_id: uuid.UUID) -> None:
-    await session.execute(update(OutboxRow).where(OutboxRow.sync_batch_id == batch_id, OutboxRow.released_at.is_(None))
-                          .values(sync_batch_id=None))
 
 
 def _filtered(stmt: Any, prefix: str, states: list[str]) -> Any:

@@ -3,12 +3,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
+from approval_api.dependencies import AppWorkflow
 from approval_api.sync_batches import service
 from approval_api.sync_batches.schemas import BatchDecision, BatchPage, BatchRead, BatchSubmit
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Deadlines, Now
 
 router = APIRouter(prefix="/api/v1/sync-batches", tags=["sync-batches"])
 DECIDE_ERRORS = {**service.BatchNotFound.openapi(), **service.BatchDecided.openapi()}
@@ -21,11 +23,9 @@ DECIDE_ERRORS = {**service.BatchNotFound.openapi(), **service.BatchDecided.opena
              description="Sub-units with their own agency account submit their own; a parent's batch carries the "
                          "rest of its subtree. Under `hanoi-2024` only in the last 5 days of the month, unless DOHA "
                          "opened an extraordinary window.")
-async def submit_batch(principal: AnyPrincipal, session: DbSession, request: Request,
-                       body: BatchSubmit | None = None) -> BatchRead:
-    env = request.app.state.env
-    return await service.submit(session, principal, body or BatchSubmit(), env.policy, request.app.state.clock(),
-                                env.metrics)
+async def submit_batch(principal: AnyPrincipal, session: DbSession, policy: Deadlines, now: Now,
+                       workflow: AppWorkflow, body: BatchSubmit | None = None) -> BatchRead:
+    return await service.submit(session, principal, body or BatchSubmit(), policy, now, workflow.metrics)
 
 
 @router.get("", summary="Sync batches of your subtree, newest first, with counts per state.")
@@ -42,13 +42,13 @@ async def get_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSes
 
 @router.post("/{batch_id}/approve", responses=DECIDE_ERRORS,
              summary="Approve a batch (DOHA): its outbox rows are released to sync-gateway.")
-async def approve_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, request: Request,
+async def approve_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, now: Now,
                         body: BatchDecision | None = None) -> BatchRead:
-    return await service.approve(session, principal, batch_id, body, request.app.state.clock())
+    return await service.approve(session, principal, batch_id, body, now)
 
 
 @router.post("/{batch_id}/return", responses=DECIDE_ERRORS,
              summary="Return a batch (DOHA, with a comment): its changes wait for the next batch.")
 async def return_batch(batch_id: uuid.UUID, body: BatchDecision, principal: AnyPrincipal, session: DbSession,
-                       request: Request) -> BatchRead:
-    return await service.return_(session, principal, batch_id, body, request.app.state.clock())
+                       now: Now) -> BatchRead:
+    return await service.return_(session, principal, batch_id, body, now)

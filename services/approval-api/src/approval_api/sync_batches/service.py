@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from approval_api.metrics import ApprovalMetrics
 from approval_api.sync_batches import queries
 from approval_api.sync_batches.schemas import BatchDecision, BatchPage, BatchRead, BatchSubmit
-from approval_api.windows.policy import local_day
 from approval_api.windows.service import window_open
 from hoso_shared.auth import Principal
+from hoso_shared.db import outbox
 from hoso_shared.db.models import OrgUnit, SyncBatch
+from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.problems import Conflict, Forbidden, NotFound, ValidationFailed
-from hoso_shared.validation import Policy
+from hoso_shared.time import local_day
 
 SUBMIT, DECIDE, READ = "sync-batches:submit", "sync-batches:decide", "sync-batches:read"
 
@@ -51,7 +52,7 @@ def _read(batch: SyncBatch, consumed: int = 0) -> BatchRead:
     return BatchRead.model_validate(batch).model_copy(update={"consumed": consumed})
 
 
-async def submit(session: AsyncSession, principal: Principal, body: BatchSubmit, policy: Policy, now: datetime,
+async def submit(session: AsyncSession, principal: Principal, body: BatchSubmit, policy: DeadlinePolicy, now: datetime,
                  metrics: ApprovalMetrics) -> BatchRead:
     if not principal.has_scopes(SUBMIT):
         raise Forbidden("Submitting a sync batch needs an agency account.", missing_scopes=[SUBMIT])
@@ -94,7 +95,7 @@ async def approve(session: AsyncSession, principal: Principal, batch_id: uuid.UU
     batch = await _decidable(session, principal, batch_id)
     batch.state, batch.decided_by, batch.decided_at = "approved", principal.subject, now
     batch.comment = body.comment if body else None
-    await queries.release(session, batch.id, now)
+    await outbox.release(session, batch.id, now)
     await session.flush()
     return _read(batch)
 
@@ -105,7 +106,7 @@ async def return_(session: AsyncSession, principal: Principal, batch_id: uuid.UU
         raise ValidationFailed("Say why the batch is returned.")
     batch = await _decidable(session, principal, batch_id)
     batch.state, batch.decided_by, batch.decided_at, batch.comment = "returned", principal.subject, now, body.comment
-    await queries.detach(session, batch.id)
+    await outbox.detach(session, batch.id)
     await session.flush()
     return _read(batch)
 

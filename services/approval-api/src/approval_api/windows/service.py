@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from approval_api.windows.policy import in_monthly_window, local_day, monthly_window
 from approval_api.windows.schemas import WindowOpen, WindowRead, WindowStatus
 from hoso_shared.auth import Principal
 from hoso_shared.db.models import ApprovalWindow, OrgUnit
+from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.problems import NotFound, ValidationFailed
-from hoso_shared.validation import Policy
+from hoso_shared.time import local_day
 
 LONGEST_DAYS = 31
 
@@ -30,8 +30,8 @@ async def extraordinary_open(session: AsyncSession, unit_path: str, now: datetim
     return bool((await session.execute(stmt)).scalar())
 
 
-async def window_open(session: AsyncSession, policy: Policy, unit_path: str, now: datetime) -> bool:
-    return in_monthly_window(policy, now) or await extraordinary_open(session, unit_path, now)
+async def window_open(session: AsyncSession, policy: DeadlinePolicy, unit_path: str, now: datetime) -> bool:
+    return policy.in_approval_window(local_day(now)) or await extraordinary_open(session, unit_path, now)
 
 
 async def _path(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID) -> str:
@@ -53,12 +53,12 @@ async def open_window(session: AsyncSession, principal: Principal, body: WindowO
     return WindowRead.model_validate(window)
 
 
-async def status(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, policy: Policy,
+async def status(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, policy: DeadlinePolicy,
                  now: datetime) -> WindowStatus:
     path = await _path(session, principal, org_unit_id) if org_unit_id else principal.org_path
     stmt = (select(ApprovalWindow, OrgUnit.path).join(OrgUnit, OrgUnit.id == ApprovalWindow.org_unit_id)
             .where(ApprovalWindow.closes_at > now).order_by(ApprovalWindow.opens_at))
     covering = [window for window, unit_path in (await session.execute(stmt)).all() if path.startswith(unit_path)]
-    open_now = in_monthly_window(policy, now) or any(w.opens_at <= now < w.closes_at for w in covering)
-    return WindowStatus(policy=policy.name, open=open_now, monthly_window=monthly_window(policy, local_day(now)),
+    open_now = policy.in_approval_window(local_day(now)) or any(w.opens_at <= now < w.closes_at for w in covering)
+    return WindowStatus(policy=policy.name, open=open_now, monthly_window=policy.approval_window(local_day(now)),
                         extraordinary=[WindowRead.model_validate(w) for w in covering])

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Deadlines, Today
 from profile_api.accounts import incoming, service
 from profile_api.accounts.auth import AccountsRead, AccountsWrite
 from profile_api.accounts.errors import (
@@ -62,9 +63,11 @@ async def list_accounts(principal: AccountsRead, session: DbSession, role: RoleN
                         "10th working day after arrival (Vietnamese holidays) is before `as_of` (default: "
                         "today in Asia/Ho_Chi_Minh), and no account linked.",
             responses=InvalidCursor.openapi())
-async def list_overdue_incoming(principal: AccountsRead, session: DbSession, as_of: date | None = None,
-                                cursor: Cursor = None, limit: Limit = 50) -> OverdueIncomingPage:
-    return await incoming.list_overdue_incoming(session, principal, as_of=as_of, cursor=cursor, limit=limit)
+async def list_overdue_incoming(principal: AccountsRead, session: DbSession, policy: Deadlines, today: Today,
+                                as_of: date | None = None, cursor: Cursor = None,
+                                limit: Limit = 50) -> OverdueIncomingPage:
+    return await incoming.list_overdue_incoming(session, principal, policy, as_of=as_of or today, cursor=cursor,
+                                                limit=limit)
 
 
 @router.get("/{account_id}", summary="Read one account of the caller's subtree.",

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi import APIRouter, File, Response, UploadFile
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
@@ -16,6 +16,7 @@ from profile_api.attachments.errors import (
     UnsupportedFileType,
 )
 from profile_api.attachments.schemas import AttachmentRead
+from profile_api.dependencies import AppSettings
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["attachments"])
 SCAN_TYPES: dict[int | str, dict[str, Any]] = {200: {
@@ -31,8 +32,8 @@ SCAN_TYPES: dict[int | str, dict[str, Any]] = {200: {
              responses={**ProfileNotFound.openapi(), **UnsupportedFileType.openapi(), **EmptyFile.openapi(),
                         **FileTooLarge.openapi()})
 async def upload_attachment(profile_id: uuid.UUID, file: Annotated[UploadFile, File(description="The scan")],
-                            principal: AnyPrincipal, session: DbSession, request: Request) -> AttachmentRead:
-    max_bytes: int = request.app.state.settings.upload_max_bytes
+                            principal: AnyPrincipal, session: DbSession, settings: AppSettings) -> AttachmentRead:
+    max_bytes = settings.upload_max_bytes
     data = await file.read(max_bytes + 1)
     return await service.upload_attachment(session, principal, profile_id, filename=file.filename, data=data,
                                            max_bytes=max_bytes)

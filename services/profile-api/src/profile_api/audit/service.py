@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
-from hoso_shared.crypto import canonical_json, digest
+from hoso_shared.canonical import canonical
+from hoso_shared.crypto import digest
 from hoso_shared.db.models import AuditEntry
 from profile_api.audit import queries
 
@@ -29,7 +30,7 @@ HASHED = ("id", "at", "actor", "action", "entity", "entity_id", "fields", "befor
 def entry_hash(prev_hash: str, seq: int, entry: AuditEntry) -> str:
     content = {k: getattr(entry, k) for k in HASHED} | {"at": queries.stamp(entry.at), "seq": seq,
                                                          "fields": list(entry.fields)}
-    return hashlib.sha256(prev_hash.encode() + canonical_json(content)).hexdigest()
+    return hashlib.sha256(prev_hash.encode() + canonical(content)).hexdigest()
 
 
 def actor_of(principal: Principal | None) -> str:
@@ -39,7 +40,8 @@ def actor_of(principal: Principal | None) -> str:
 async def record(session: AsyncSession, principal: Principal | None, action: str, entity: str,
                  entity_id: uuid.UUID | str, *, before: Any = None, after: Any = None,
                  fields: list[str] | None = None) -> None:
-    """Append one entry in the caller's transaction."""
+    """Append one entry in the caller's transaction. `before` and `after` are JSON values (their digests
+    are over `hoso_shared.canonical` bytes): convert dates, UUIDs and decimals first."""
     await queries.append(session, {
         "at": datetime.now(UTC), "actor": actor_of(principal), "action": action, "entity": entity,
         "entity_id": str(entity_id), "fields": sorted(fields or []),

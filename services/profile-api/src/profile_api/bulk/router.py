@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, Response, UploadFile
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Today
 from profile_api.bulk import service, sheets, tasks
 from profile_api.bulk.auth import ProfilesRead, ProfilesWrite
 from profile_api.bulk.errors import (
@@ -21,9 +20,9 @@ from profile_api.bulk.errors import (
     UnsupportedFileType,
 )
 from profile_api.bulk.schemas import ExportFormat, ImportJobRead, ImportMode
+from profile_api.dependencies import AppSettings, Cipher, Sessions
 
 router = APIRouter(prefix="/api/v1/bulk", tags=["bulk"])
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 LAYOUT = ("Columns: `org_unit_code`, `category`, then every scalar item of the form by its English key, "
           "places flattened (`birth_place.province`, …). The repeating tables (training, work history, "
           "family …) are not part of the flat layout.")
@@ -54,15 +53,15 @@ async def get_template_csv(principal: AnyPrincipal) -> Response:
              "`all_or_nothing` stores nothing if any row is bad; `valid_only` stores the good rows.",
              responses={**UnsupportedFileType.openapi(), **ImportFileTooLarge.openapi(), **ImportFileEmpty.openapi()})
 async def create_import(principal: ProfilesWrite, session: DbSession, request: Request, response: Response,
-                        background: BackgroundTasks, file: Annotated[UploadFile, File(description=".xlsx or .csv")],
+                        background: BackgroundTasks, settings: AppSettings, sessions: Sessions, cipher: Cipher,
+                        today: Today, file: Annotated[UploadFile, File(description=".xlsx or .csv")],
                         mode: Annotated[ImportMode, Form()] = "all_or_nothing",
                         dry_run: Annotated[bool, Form()] = False) -> ImportJobRead:
-    limit = request.app.state.settings.import_max_bytes
+    limit = settings.import_max_bytes
     content = await file.read(limit + 1)
     job, run = await service.start_import(
         session, principal, content, filename=file.filename, mode=mode, dry_run=dry_run,
-        sessionmaker=request.app.state.sessionmaker, cipher=request.app.state.field_cipher,
-        today=datetime.now(VN).date(), max_bytes=limit)
+        sessionmaker=sessions, cipher=cipher, today=today, max_bytes=limit)
     background.add_task(tasks.run_import, run)
     response.headers["Location"] = str(request.url_for("get_import", job_id=job.id).path)
     return job
@@ -84,11 +83,10 @@ async def get_import(job_id: uuid.UUID, principal: ProfilesWrite, session: DbSes
             "Sensitive columns (citizen ID, phone, Party dates …) only for callers with `profiles:sensitive`, "
             "and the export is written to the audit log.",
             response_class=Response, responses=ExportUnitNotFound.openapi())
-async def export_profiles(principal: ProfilesRead, session: DbSession, request: Request,
+async def export_profiles(principal: ProfilesRead, session: DbSession, cipher: Cipher, today: Today,
                           org_unit_id: Annotated[uuid.UUID | None, Query(description="Default: your unit")] = None,
                           file_format: Annotated[ExportFormat, Query(alias="format")] = "xlsx",
                           include_archived: bool = False) -> Response:
-    found = await service.export_profiles(session, principal, request.app.state.field_cipher,
-                                          org_unit_id=org_unit_id, file_format=file_format,
-                                          include_archived=include_archived, today=datetime.now(VN).date())
+    found = await service.export_profiles(session, principal, cipher, org_unit_id=org_unit_id,
+                                          file_format=file_format, include_archived=include_archived, today=today)
     return _download(found)

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared import records as record
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db.models import AuditEntry, OutboxRow, Profile, ProfileAssignment, ProfileVersion
+from hoso_shared.db import outbox
+from hoso_shared.db.models import AuditEntry, Profile, ProfileAssignment, ProfileVersion
 from profile_api.audit import service as audit
 from profile_api.bulk import queries
 from profile_api.bulk.rows import CheckedRow
@@ -52,8 +53,8 @@ def build_profile(row: CheckedRow, actor_id: uuid.UUID, cipher: FieldCipher, tod
         assignment={"profile_id": profile.id, "org_unit_id": row.unit_id, "valid_from": today, "reason": "created"},
         version={"profile_id": profile.id, "version": 1, "snapshot_enc": sealed, "key_id": key_id, "digest": digest,
                  "changed": changed, "reason": "created", "change_request_id": None, "created_by": actor_id},
-        outbox={"profile_id": profile.id, "profile_version": 1, "change_request_id": None,
-                "org_unit_id": row.unit_id, "payload": {"kind": "created", "changed": changed, "digest": digest}},
+        outbox=outbox.announcing(profile_id=profile.id, version=1, change_request_id=None, org_unit_id=row.unit_id,
+                                 reason="created", changed=changed, digest=digest),
     )
 
 
@@ -70,5 +71,5 @@ async def insert_profiles(session: AsyncSession, principal: Principal, new: list
     await queries.insert_many(session, Profile, [n.profile for n in new])
     await queries.insert_many(session, ProfileAssignment, [n.assignment for n in new])
     await queries.insert_many(session, ProfileVersion, [n.version for n in new])
-    await queries.insert_many(session, OutboxRow, [n.outbox for n in new])
+    await outbox.append(session, [n.outbox for n in new])
     await queries.insert_many(session, AuditEntry, audit_entries(principal, new))

@@ -1,5 +1,5 @@
-"""The editable working-day calendar: overrides on top of Vietnam's public holidays, used wherever a
-deadline counts working days (the Sống rules, the incoming-account deadline)."""
+"""The editable working-day calendar: DOHA's overrides on top of Vietnam's public holidays. Every deadline
+that counts working days reads them through `hoso_shared.db.calendar.load_calendar`."""
 
 from __future__ import annotations
 
@@ -20,13 +20,6 @@ class OverrideNotFound(NotFound):
 
 async def list_overrides(session: AsyncSession, start: date | None, end: date | None) -> list[OverrideRead]:
     return [OverrideRead.model_validate(o) for o in await queries.overrides(session, start, end)]
-
-
-async def calendar_sets(session: AsyncSession) -> tuple[frozenset[date], frozenset[date]]:
-    """(extra days off, extra working days) for the working-day arithmetic."""
-    rows = await queries.overrides(session)
-    return (frozenset(o.day for o in rows if o.kind == "holiday"),
-            frozenset(o.day for o in rows if o.kind == "working_day"))
 
 
 async def set_override(session: AsyncSession, principal: Principal, day: date, body: OverrideWrite) -> OverrideRead:

@@ -7,19 +7,13 @@ import uuid
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from hoso_shared import http as peer
 from hoso_shared.auth import Principal, TokenIssuer
 from profile_api.changes.errors import ApprovalUnavailable
 
 SERVICE_ID = uuid.uuid5(uuid.NAMESPACE_URL, "hoso-gateway:profile-api")
 FORWARD_SCOPE = "change-requests:forward"
-
-
-def _transient(exc: BaseException) -> bool:
-    if isinstance(exc, httpx.HTTPStatusError):
-        return exc.response.status_code in (408, 429, 502, 503, 504)
-    return isinstance(exc, httpx.TransportError)
 
 
 class ApprovalClient:
@@ -32,8 +26,7 @@ class ApprovalClient:
         """POSTs the change; idempotent by its id, so retrying after a lost answer is safe."""
         token, _ = self.issuer.mint(principal=self.service, audience=self.audience)
         try:
-            async for attempt in AsyncRetrying(retry=retry_if_exception(_transient), reraise=True,
-                                               stop=stop_after_attempt(3), wait=wait_random_exponential(0.1, 1)):
+            async for attempt in peer.retrying():
                 with attempt:
                     response = await self.client.post("/api/v1/change-requests", json=change,
                                                       headers={"Authorization": f"Bearer {token}"})

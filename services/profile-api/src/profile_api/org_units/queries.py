@@ -34,7 +34,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from hoso_shared.db.models import Account, OrgUnit, OrgUnitPeriod, Profile, ProfileAssignment
-from profile_api.org_units.schemas import LOCAL_TZ, Unit
+from hoso_shared.time import ZONE
+from profile_api.org_units.schemas import Unit
 
 P, A = OrgUnitPeriod, ProfileAssignment
 _PERIOD_KEYS = ["id", "org_unit_id", "name", "type", "parent_id", "path", "valid_from", "valid_to", "event"]
@@ -45,7 +46,7 @@ def _covers(valid_from: ColumnElement[date], valid_to: ColumnElement[date | None
 
 
 def _local_day(column: InstrumentedAttribute[datetime]) -> ColumnElement[date]:
-    return cast(func.timezone(LOCAL_TZ.key, column), Date)
+    return cast(func.timezone(ZONE.key, column), Date)
 
 
 def _periods() -> Subquery:

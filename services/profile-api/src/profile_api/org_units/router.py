@@ -6,9 +6,11 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Today
+from profile_api.dependencies import Cipher
 from profile_api.org_units import restructuring, service
 from profile_api.org_units.auth import OrgUnitsRead, OrgUnitsWrite
 from profile_api.org_units.errors import (
@@ -31,7 +33,6 @@ from profile_api.org_units.schemas import (
     OrgUnitSplit,
     OrgUnitTree,
     Restructuring,
-    today_local,
 )
 
 router = APIRouter(prefix="/api/v1/org-units", tags=["org_units"])
@@ -43,10 +44,10 @@ ON_DATE = ("Units are as they stood on `as_of`, within the caller's subtree (the
 
 @router.get("", summary="The org tree as of a date, as a flat list ordered by path.", description=ON_DATE,
             responses=OrgUnitNotFound.openapi())
-async def list_org_units(principal: OrgUnitsRead, session: DbSession, as_of: AsOf = None,
+async def list_org_units(principal: OrgUnitsRead, session: DbSession, today: Today, as_of: AsOf = None,
                          root_id: Annotated[uuid.UUID | None, Query(description="Only this unit's subtree")] = None,
                          ) -> OrgUnitTree:
-    return await service.list_tree(session, principal, as_of=as_of or today_local(), root_id=root_id)
+    return await service.list_tree(session, principal, as_of=as_of or today, root_id=root_id)
 
 
 @router.post("", status_code=201, summary="Create a unit under a parent in the caller's subtree.",
@@ -57,17 +58,17 @@ async def create_org_unit(principal: OrgUnitsWrite, session: DbSession, body: Or
 
 @router.get("/{org_unit_id}", summary="One unit as of a date.", description=ON_DATE,
             responses=OrgUnitNotFound.openapi())
-async def get_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsRead, session: DbSession,
+async def get_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsRead, session: DbSession, today: Today,
                        as_of: AsOf = None) -> OrgUnitRead:
-    return await service.get_unit(session, principal, org_unit_id, as_of=as_of or today_local())
+    return await service.get_unit(session, principal, org_unit_id, as_of=as_of or today)
 
 
 @router.get("/{org_unit_id}/people", summary="The people assigned to a unit on a date.",
             description="From the assignment history, so a past date reads back who was there then.",
             responses=OrgUnitNotFound.openapi())
-async def list_org_unit_people(org_unit_id: uuid.UUID, principal: OrgUnitsRead, session: DbSession,
+async def list_org_unit_people(org_unit_id: uuid.UUID, principal: OrgUnitsRead, session: DbSession, today: Today,
                                as_of: AsOf = None) -> OrgUnitPeople:
-    return await service.list_people(session, principal, org_unit_id, as_of=as_of or today_local())
+    return await service.list_people(session, principal, org_unit_id, as_of=as_of or today)
 
 
 @router.post("/{org_unit_id}/rename", summary="Rename a unit from a date on.", responses=ERRORS)
@@ -85,21 +86,21 @@ async def move_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessio
 
 @router.post("/{org_unit_id}/merge", summary="Merge a unit into another: its people, accounts and child units "
                                              "move to the target, and the unit closes.", responses=ERRORS)
-async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, request: Request,
+async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                          body: OrgUnitMerge) -> Restructuring:
-    return await restructuring.merge_unit(session, principal, request.app.state.field_cipher, org_unit_id, body)
+    return await restructuring.merge_unit(session, principal, cipher, org_unit_id, body)
 
 
 @router.post("/{org_unit_id}/split", summary="Split new sibling units off a unit, moving the listed people "
                                              "and accounts; optionally close the unit.",
              responses={**ERRORS, **OrgUnitNotEmpty.openapi(), **OutsideSubtree.openapi()})
-async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, request: Request,
+async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                          body: OrgUnitSplit) -> Restructuring:
-    return await restructuring.split_unit(session, principal, request.app.state.field_cipher, org_unit_id, body)
+    return await restructuring.split_unit(session, principal, cipher, org_unit_id, body)
 
 
 @router.post("/{org_unit_id}/dissolve", summary="Dissolve a unit, moving whatever remains to another unit.",
              responses={**ERRORS, **OrgUnitNotEmpty.openapi()})
-async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, request: Request,
+async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                             body: OrgUnitDissolve) -> Restructuring:
-    return await restructuring.dissolve_unit(session, principal, request.app.state.field_cipher, org_unit_id, body)
+    return await restructuring.dissolve_unit(session, principal, cipher, org_unit_id, body)

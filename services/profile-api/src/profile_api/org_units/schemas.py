@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from hoso_shared.form.base import FormModel
+from hoso_shared.time import local_today
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Nghị quyết 202/2025/QH15, QĐ 19/2025/QĐ-TTg: no district level from this day on (DOMAIN §4.3).
 DISTRICTS_ABOLISHED_ON = date(2025, 7, 1)
 
@@ -22,7 +21,7 @@ Name = Annotated[str, Field(min_length=1, max_length=300)]
 
 def today_local() -> date:
     """Today at the edge of the system: the calendar day in Việt Nam."""
-    return datetime.now(LOCAL_TZ).date()
+    return local_today()
 
 
 EffectiveOn = Annotated[date, Field(default_factory=today_local,

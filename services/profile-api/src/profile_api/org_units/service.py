@@ -8,10 +8,10 @@ caller's subtree, taken from the *current* path of the caller's unit (a token ma
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
@@ -127,8 +127,9 @@ def period(unit: Unit, on: date, event: str, *, ref: uuid.UUID | None = None, **
 
 async def record(session: AsyncSession, principal: Principal, action: str, unit: Unit,
                  after: dict[str, Any]) -> None:
+    # The unit's UUIDs and dates as their JSON strings (what `str` gives, so the digests keep their bytes).
     await audit.record(session, principal, f"org_unit.{action}", ENTITY, unit.id,
-                       before=asdict(unit), after=after, fields=sorted(after))
+                       before=to_jsonable_python(unit), after=after, fields=sorted(after))
 
 
 # --- single-unit edits --------------------------------------------------------------------------

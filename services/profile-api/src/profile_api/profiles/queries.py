@@ -12,7 +12,6 @@ from hoso_shared.auth import Principal, scoped_to_subtree, scoped_to_subtree_par
 from hoso_shared.db.models import (
     ChangeRequest,
     OrgUnit,
-    OutboxRow,
     Profile,
     ProfileAssignment,
     ProfileSectionRow,
@@ -132,9 +131,8 @@ async def add_profile(session: AsyncSession, profile: Profile, assignment: Profi
     session.add(assignment)
 
 
-async def add_version(session: AsyncSession, version: ProfileVersion, outbox: OutboxRow) -> None:
+async def add_version(session: AsyncSession, version: ProfileVersion) -> None:
     session.add(version)
-    session.add(outbox)
     await session.flush()
 
 

@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from pydantic_core import to_json
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Today
 from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, Category, ProfileItems, Status
 from hoso_shared.problems import ValidationFailed
+from profile_api.dependencies import Cipher
 from profile_api.profiles import service, versions
 from profile_api.profiles.errors import (
     CitizenIdTaken,
@@ -34,7 +34,6 @@ from profile_api.profiles.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 LISTABLE_FIELDS = frozenset(ProfileItems.model_fields) - SENSITIVE_ITEMS
 
 
@@ -56,10 +55,9 @@ def _fields(fields: str | None) -> list[str] | None:
 
 @router.post("", status_code=201, summary="Create a profile (agency HR, DOHA, HR systems) in the caller's subtree.",
              responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(), **InvalidSection.openapi()})
-async def create_profile(body: ProfileCreate, principal: AnyPrincipal, session: DbSession,
-                         request: Request) -> ProfileRead:
-    cipher = request.app.state.field_cipher
-    profile = await service.create_profile(session, principal, body, cipher, today=datetime.now(VN).date())
+async def create_profile(body: ProfileCreate, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
+                         today: Today) -> ProfileRead:
+    profile = await service.create_profile(session, principal, body, cipher, today=today)
     return await service.get_profile(session, principal, profile.id, cipher)
 
 
@@ -67,20 +65,19 @@ async def create_profile(body: ProfileCreate, principal: AnyPrincipal, session: 
              "province, from the record pulled from the national database (sync-gateway hands it over).",
              description="`incoming_on` is required: from that date an account is due within 10 working days.",
              responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi()})
-async def create_incoming(body: ProfileCreate, principal: AnyPrincipal, session: DbSession,
-                          request: Request) -> ProfileRead:
+async def create_incoming(body: ProfileCreate, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
+                          today: Today) -> ProfileRead:
     if body.incoming_on is None:
         raise ValidationFailed("`incoming_on` is required for an incoming person.")
-    return await create_profile(body, principal, session, request)
+    return await create_profile(body, principal, session, cipher, today)
 
 
 @router.post("/legacy", status_code=201, summary="Create a profile from a record on an older form (2C-BNV/2008, "
              "2C/TCTW-98).", responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(),
                                        **LegacyNotMappable.openapi()})
-async def import_legacy(body: LegacyImport, principal: AnyPrincipal, session: DbSession,
-                        request: Request) -> ProfileRead:
-    cipher = request.app.state.field_cipher
-    profile = await service.import_legacy(session, principal, body, cipher, today=datetime.now(VN).date())
+async def import_legacy(body: LegacyImport, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
+                        today: Today) -> ProfileRead:
+    profile = await service.import_legacy(session, principal, body, cipher, today=today)
     return await service.get_profile(session, principal, profile.id, cipher)
 
 
@@ -90,7 +87,7 @@ async def import_legacy(body: LegacyImport, principal: AnyPrincipal, session: Db
                         "(non-sensitive) items to each row. Pass `next_cursor` back as `cursor`.",
             responses=InvalidCursor.openapi(), response_model=ProfilePage)
 async def list_profiles(
-    principal: AnyPrincipal, session: DbSession, request: Request,
+    principal: AnyPrincipal, session: DbSession, cipher: Cipher,
     org_unit_id: Annotated[uuid.UUID | None, Query(description="Only this unit's subtree")] = None,
     status: Status | None = None,
     category: Category | None = None,
@@ -102,7 +99,6 @@ async def list_profiles(
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
-    cipher = request.app.state.field_cipher
     flt = ProfileFilter(org_unit_id=org_unit_id, status=status, category=category, rank_code=rank_code,
                         name_prefix=name_prefix, include_archived=include_archived,
                         citizen_id_hmac=cipher.lookup_hash(citizen_id, field="citizen_id") if citizen_id else None)
@@ -121,8 +117,8 @@ async def list_sections() -> dict[str, Any]:
                         "themself); each such read is written to the audit log.",
             responses=ProfileNotFound.openapi(), response_model=ProfileRead)
 async def get_profile(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
-                      request: Request) -> Response:
-    return as_json(await service.get_profile(session, principal, profile_id, request.app.state.field_cipher))
+                      cipher: Cipher) -> Response:
+    return as_json(await service.get_profile(session, principal, profile_id, cipher))
 
 
 @router.get("/{profile_id}/versions", summary="The approved versions of a profile, oldest first.",
@@ -136,9 +132,9 @@ async def list_versions(profile_id: uuid.UUID, principal: AnyPrincipal, session:
             summary="What changed between two versions of a profile.",
             responses={**ProfileNotFound.openapi(), **VersionNotFound.openapi()})
 async def diff_versions(profile_id: uuid.UUID, from_version: int, to_version: int, principal: AnyPrincipal,
-                        session: DbSession, request: Request) -> VersionDiff:
+                        session: DbSession, cipher: Cipher) -> VersionDiff:
     profile = await service.load_visible(session, principal, profile_id)
-    result = await versions.diff_versions(session, profile, from_version, to_version, request.app.state.field_cipher)
+    result = await versions.diff_versions(session, profile, from_version, to_version, cipher)
     if not service.sees_sensitive(principal, profile):
         result.changes.get("items", {}).update(
             {k: "[sensitive]" for k in list(result.changes.get("items", {})) if k in SENSITIVE_ITEMS})
@@ -150,5 +146,5 @@ async def diff_versions(profile_id: uuid.UUID, from_version: int, to_version: in
 @router.get("/{profile_id}/{section}", summary="Read one of the record's tables (as approved).",
             responses={**ProfileNotFound.openapi(), **InvalidSection.openapi()})
 async def list_section_rows(profile_id: uuid.UUID, section: str, principal: AnyPrincipal, session: DbSession,
-                            request: Request) -> list[dict[str, Any]]:
-    return await service.get_section(session, principal, profile_id, section, request.app.state.field_cipher)
+                            cipher: Cipher) -> list[dict[str, Any]]:
+    return await service.get_section(session, principal, profile_id, section, cipher)

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared import records as record
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db.models import OutboxRow, Profile, ProfileVersion
+from hoso_shared.db import outbox
+from hoso_shared.db.models import Profile, ProfileVersion
 from profile_api.profiles import queries
 from profile_api.profiles.errors import VersionNotFound
 from profile_api.profiles.schemas import VersionDiff, VersionSummary
@@ -23,11 +24,10 @@ async def write_version(session: AsyncSession, profile: Profile, snapshot: recor
     version = ProfileVersion(profile_id=profile.id, version=profile.version, snapshot_enc=sealed, key_id=key_id,
                              digest=digest, changed=sorted(changed), reason=reason,
                              change_request_id=change_request_id, created_by=actor_id)
-    # The outbox says what changed, never the personal data itself: the gateway reads the sealed version.
-    outbox = OutboxRow(profile_id=profile.id, profile_version=profile.version, change_request_id=change_request_id,
-                       org_unit_id=profile.org_unit_id,
-                       payload={"kind": reason, "changed": sorted(changed), "digest": digest})
-    await queries.add_version(session, version, outbox)
+    await queries.add_version(session, version)
+    await outbox.append(session, [outbox.announcing(
+        profile_id=profile.id, version=profile.version, change_request_id=change_request_id,
+        org_unit_id=profile.org_unit_id, reason=reason, changed=sorted(changed), digest=digest)])
     return version
 
 

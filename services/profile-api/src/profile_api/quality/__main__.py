@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import date, datetime
+from datetime import date
 
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
-from hoso_shared.validation import POLICIES
+from hoso_shared.time import local_today
 from profile_api.quality import snapshots
-from profile_api.quality.facts import VN
 from profile_api.settings import Settings
 
 
@@ -38,7 +37,7 @@ async def _snapshot(settings: Settings, day: date, unit_code: str | None) -> sna
                 if root is None:
                     return None
             return await snapshots.take_snapshot(session, FieldCipher.from_settings(settings),
-                                                 policy=POLICIES[settings.policy], day=day, root_id=root)
+                                                 policy=settings.deadline_policy, day=day, root_id=root)
     finally:
         await engine.dispose()
 
@@ -49,7 +48,7 @@ def main(argv: list[str]) -> int:
     except SystemExit as exc:
         return 0 if exc.code == 0 else 2
     settings = Settings()
-    day = args.day or datetime.now(VN).date()
+    day = args.day or local_today()
     taken = asyncio.run(_snapshot(settings, day, args.unit))
     if taken is None:
         print(f"no unit with code {args.unit!r}", file=sys.stderr)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
-from zoneinfo import ZoneInfo
 
-from hoso_shared.validation import ChangeFact, CitizenCheck, Context, DuplicateCandidate, Policy
+from hoso_shared.deadlines import DeadlinePolicy
+from hoso_shared.time import STATUTORY, Calendar, local_day
+from hoso_shared.validation import ChangeFact, CitizenCheck, Context, DuplicateCandidate
 from hoso_shared.validation.normalise import place_text
 from hoso_shared.validation.rules.evidence import needs_evidence
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class ChangeRow(NamedTuple):
@@ -38,10 +37,6 @@ class CandidateRow(NamedTuple):
     birth_date: date
     birth_place: dict[str, Any] | None
     citizen_id_hmac: bytes
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(VN).date()
 
 
 def _day(value: str | None) -> date | None:
@@ -67,16 +62,16 @@ def candidates(own_id: uuid.UUID, own_hmac: bytes, rows: list[CandidateRow], lim
     return tuple(found[:limit])
 
 
-def context(*, today: date, policy: Policy, reviewed_at: datetime | None, approved_at: datetime | None,
+def context(*, today: date, policy: DeadlinePolicy, reviewed_at: datetime | None, approved_at: datetime | None,
             changes: list[ChangeRow], found: tuple[DuplicateCandidate, ...],
             acknowledged_at: datetime | None = None, check: CheckRow | None = None,
-            holidays: frozenset[date] = frozenset(), working_days: frozenset[date] = frozenset()) -> Context:
+            calendar: Calendar = STATUTORY) -> Context:
     """The latest population-DB check and national acknowledgement come from sync-gateway's tables; a
     record never checked (or never acknowledged) has None there, which the Sống rules report as such."""
     citizen = None if check is None else CitizenCheck(local_day(check.checked_at), check.result,  # type: ignore[arg-type]
                                                       tuple(check.mismatched))
     return Context(today=today, policy=policy, changes=tuple(change_fact(c) for c in changes),
-                   extra_holidays=holidays, extra_working_days=working_days, citizen_check=citizen,
+                   calendar=calendar, citizen_check=citizen,
                    reviewed_at=reviewed_at, approved_at=approved_at, acknowledged_at=acknowledged_at,
                    candidates=found)
 

@@ -4,17 +4,18 @@ profiles router, whose `/{profile_id}/{section}` would otherwise answer `/{profi
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Deadlines, Today
+from profile_api.dependencies import Cipher
 from profile_api.quality import export, service
 from profile_api.quality.auth import QualityRead
 from profile_api.quality.errors import InvalidPeriod, OrgUnitNotFound, ProfileNotFound
-from profile_api.quality.facts import VN
 from profile_api.quality.schemas import ProfileQuality, ReportFormat, Scorecard, ScorecardHistory
 from profile_api.quality.scoring import Basis
 
@@ -25,9 +26,11 @@ JUDGED = ("Judged now, as of today in Asia/Ho_Chi_Minh, under the deadline polic
           "duplicates. Rules and their codes: docs/rules.md.")
 
 
-def _basis(request: Request) -> Basis:
-    return service.basis(request.app.state.settings.policy, request.app.state.field_cipher,
-                         today=datetime.now(VN).date())
+async def judging_basis(policy: Deadlines, cipher: Cipher, today: Today) -> Basis:
+    return service.basis(policy, cipher, today=today)
+
+
+Judged = Annotated[Basis, Depends(judging_basis)]
 
 
 @profile_router.get("/{profile_id}/quality", summary="The data-quality findings of one record (Đúng, Đủ, Sạch, "
@@ -36,8 +39,8 @@ def _basis(request: Request) -> Basis:
                     "suggested value for a sensitive item shows as \"[sensitive]\" to callers who may not see it.",
                     responses=ProfileNotFound.openapi(), response_model=ProfileQuality)
 async def get_profile_quality(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
-                              request: Request) -> Response:
-    report = await service.get_profile_quality(session, principal, profile_id, _basis(request))
+                              basis: Judged) -> Response:
+    report = await service.get_profile_quality(session, principal, profile_id, basis)
     return Response(report.model_dump_json(), media_type="application/json")
 
 
@@ -45,10 +48,10 @@ async def get_profile_quality(profile_id: uuid.UUID, principal: AnyPrincipal, se
             "share passing each criterion, findings per rule, the worst records.",
             description=JUDGED + " Archived records are left out. " + export.DESCRIPTION,
             response_model=Scorecard, responses={200: {"content": {"text/csv": {}}}, **OrgUnitNotFound.openapi()})
-async def get_scorecard(org_unit_id: uuid.UUID, principal: QualityRead, session: DbSession, request: Request,
+async def get_scorecard(org_unit_id: uuid.UUID, principal: QualityRead, session: DbSession, basis: Judged,
                         worst: Annotated[int, Query(ge=0, le=100, description="How many worst records")] = 10,
                         file_format: Annotated[ReportFormat, Query(alias="format")] = "json") -> Response:
-    card = await service.get_scorecard(session, principal, org_unit_id, _basis(request), worst=worst)
+    card = await service.get_scorecard(session, principal, org_unit_id, basis, worst=worst)
     if file_format == "csv":
         return Response(export.scorecard_csv(card), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{export.filename(card)}"'})
@@ -60,9 +63,8 @@ async def get_scorecard(org_unit_id: uuid.UUID, principal: QualityRead, session:
             "service's own daily task). Default period: the 90 days up to today; at most 731 days.",
             responses={**OrgUnitNotFound.openapi(), **InvalidPeriod.openapi()})
 async def get_scorecard_history(
-    org_unit_id: uuid.UUID, principal: QualityRead, session: DbSession,
+    org_unit_id: uuid.UUID, principal: QualityRead, session: DbSession, today: Today,
     start: Annotated[date | None, Query(alias="from", description="First day (inclusive)")] = None,
     end: Annotated[date | None, Query(alias="to", description="Last day (inclusive); default today")] = None,
 ) -> ScorecardHistory:
-    return await service.get_history(session, principal, org_unit_id, start=start, end=end,
-                                     today=datetime.now(VN).date())
+    return await service.get_history(session, principal, org_unit_id, start=start, end=end, today=today)

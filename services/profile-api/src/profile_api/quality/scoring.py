@@ -18,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared import records
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.models import CitizenCheck
+from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.records import SectionValues
-from hoso_shared.validation import Criterion, Policy, Report, Severity, judge
-from profile_api.calendar import service as calendar
+from hoso_shared.time import STATUTORY, Calendar
+from hoso_shared.validation import Criterion, Report, Severity, judge
 from profile_api.quality import facts, queries
 from profile_api.quality.facts import CandidateRow, ChangeRow
 
@@ -31,10 +33,9 @@ class Basis:
     """What every record of one run is judged against."""
 
     today: date
-    policy: Policy
+    policy: DeadlinePolicy
     cipher: FieldCipher
-    holidays: frozenset[date] = frozenset()  # the editable calendar's overrides
-    working_days: frozenset[date] = frozenset()
+    calendar: Calendar = STATUTORY  # with DOHA's overrides once `with_calendar` read them
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def judge_loaded(loaded: Loaded, basis: Basis) -> list[Judged]:
                                           *by_name[(profile.full_name, profile.birth_date)],
                                           *by_day[profile.birth_date]]}
         context = facts.context(
-            today=basis.today, policy=basis.policy, holidays=basis.holidays, working_days=basis.working_days,
+            today=basis.today, policy=basis.policy, calendar=basis.calendar,
             reviewed_at=profile.reviewed_at,
             approved_at=loaded.released.get(profile.id), acknowledged_at=loaded.acknowledged.get(profile.id),
             check=loaded.checks.get(profile.id), changes=loaded.changes.get(profile.id, []),
@@ -99,8 +100,7 @@ def judge_loaded(loaded: Loaded, basis: Basis) -> list[Judged]:
 
 
 async def with_calendar(session: AsyncSession, basis: Basis) -> Basis:
-    holidays, working_days = await calendar.calendar_sets(session)
-    return dataclasses.replace(basis, holidays=holidays, working_days=working_days)
+    return dataclasses.replace(basis, calendar=await load_calendar(session))
 
 
 async def judge_rows(session: AsyncSession, rows: list[queries.ProfileRow], basis: Basis) -> list[Judged]:

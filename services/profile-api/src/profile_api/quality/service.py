@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import OrgUnit, QualitySnapshot
+from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.form import SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 from hoso_shared.problems import Forbidden
-from hoso_shared.validation import POLICIES, RULES, Criterion, Finding, Severity
+from hoso_shared.validation import RULES, Criterion, Finding, Severity
 from profile_api.audit import service as audit
 from profile_api.quality import queries, scoring
 from profile_api.quality.auth import READ
@@ -44,8 +45,8 @@ DEFAULT_HISTORY_DAYS = 90
 SENSITIVE_NAMES = SENSITIVE_ITEMS | SENSITIVE_SECTIONS
 
 
-def basis(policy: str, cipher: FieldCipher, *, today: date) -> Basis:
-    return Basis(today=today, policy=POLICIES[policy], cipher=cipher)
+def basis(policy: DeadlinePolicy, cipher: FieldCipher, *, today: date) -> Basis:
+    return Basis(today=today, policy=policy, cipher=cipher)
 
 
 def _self_only(principal: Principal) -> bool:

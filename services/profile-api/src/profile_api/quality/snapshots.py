@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.validation import Criterion, Policy
+from hoso_shared.deadlines import DeadlinePolicy
+from hoso_shared.validation import Criterion
 from profile_api.quality import queries, scoring
 from profile_api.quality.errors import OrgUnitNotFound
 
@@ -37,7 +38,7 @@ def _row(unit_id: uuid.UUID, day: date, policy: str, tally: scoring.Tally) -> di
             **{column: tally.passing[c] for c, column in PASSING_COLUMN.items()}}
 
 
-async def take_snapshot(session: AsyncSession, cipher: FieldCipher, *, policy: Policy, day: date,
+async def take_snapshot(session: AsyncSession, cipher: FieldCipher, *, policy: DeadlinePolicy, day: date,
                         root_id: uuid.UUID | None = None) -> Taken:
     """Snapshots every unit open on `day` (or those under `root_id`), replacing that day's rows."""
     within = "/"
@@ -62,7 +63,8 @@ async def take_snapshot(session: AsyncSession, cipher: FieldCipher, *, policy: P
     return Taken(day=day, policy=policy.name, units=len(rows), records=judged_count)
 
 
-async def take_if_missing(session: AsyncSession, cipher: FieldCipher, *, policy: Policy, day: date) -> Taken | None:
+async def take_if_missing(session: AsyncSession, cipher: FieldCipher, *, policy: DeadlinePolicy,
+                          day: date) -> Taken | None:
     """The daily task: one replica at a time (a transaction-scoped advisory lock), and only while some
     root unit still lacks the day's snapshot."""
     if not await queries.try_snapshot_lock(session) or not await queries.snapshot_missing(session, day):

@@ -8,14 +8,13 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker, session_scope
+from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.logging import get_logger
-from hoso_shared.validation import Policy
+from hoso_shared.time import Clock, local_today, utc_now
 from profile_api.quality import snapshots
-from profile_api.quality.facts import VN
 from profile_api.quality.metrics import QualityGauges
 
 log = get_logger("profile_api.quality")
@@ -25,21 +24,22 @@ log = get_logger("profile_api.quality")
 class Quality:
     sessionmaker: SessionMaker
     cipher: FieldCipher
-    policy: Policy
+    policy: DeadlinePolicy
     gauges: QualityGauges
     # Work that follows the day's figures (the public progress page): run after every tick.
     after: Callable[[], Awaitable[object]] | None = None
+    clock: Clock = utc_now
 
 
 async def refresh(quality: Quality) -> None:
-    today = datetime.now(VN).date()
+    today = local_today(quality.clock)
     async with session_scope(quality.sessionmaker) as session:
         latest = await snapshots.latest(session, today)
     quality.gauges.publish(latest)
 
 
 async def tick(quality: Quality) -> snapshots.Taken | None:
-    today = datetime.now(VN).date()
+    today = local_today(quality.clock)
     async with session_scope(quality.sessionmaker) as session:
         taken = await snapshots.take_if_missing(session, quality.cipher, policy=quality.policy, day=today)
     if taken is not None:

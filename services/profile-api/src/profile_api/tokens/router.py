@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from hoso_shared.auth import CHANGE_PASSWORD, Principal, authorize
 from hoso_shared.db import DbSession
 from hoso_shared.problems import Problem, problem_response
+from profile_api.dependencies import AppSettings, Issuer, Jwks, Logins
 from profile_api.tokens import service
 from profile_api.tokens.errors import InvalidClient, UnsupportedGrantType
 from profile_api.tokens.schemas import PasswordChange, TokenResponse
@@ -34,7 +35,7 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
              response_model=TokenResponse,
              responses={**InvalidClient.openapi(), **UnsupportedGrantType.openapi()})
 async def issue_token(
-    request: Request, session: DbSession,
+    request: Request, session: DbSession, settings: AppSettings, issuer: Issuer, logins: Logins,
     grant_type: Annotated[str, Form()],
     username: Annotated[str | None, Form(max_length=128)] = None,
     password: Annotated[str | None, Form(max_length=256)] = None,
@@ -42,12 +43,11 @@ async def issue_token(
     client_secret: Annotated[str | None, Form(max_length=256)] = None,
     scope: Annotated[str | None, Form(max_length=2048)] = None,
 ) -> Any:
-    issuer, settings = request.app.state.token_issuer, request.app.state.settings
     audience = settings.auth_audience
     result: TokenResponse | Problem
     if grant_type == "password" and username is not None and password is not None:
         result = await service.password_grant(session, issuer, username=username, password=password,
-                                              audience=audience, policy=request.app.state.login_policy)
+                                              audience=audience, policy=logins)
     elif grant_type == "client_credentials":
         basic = _basic_credentials(request) or (client_id or "", client_secret or "")
         requested = set(scope.split()) if scope else None
@@ -70,6 +70,5 @@ async def change_password(principal: PasswordChanger, body: PasswordChange, sess
 
 
 @jwks_router.get("/.well-known/jwks.json", summary="Public keys that verify this issuer's tokens.")
-async def read_jwks(request: Request) -> dict[str, Any]:
-    jwks: dict[str, Any] = request.app.state.jwks
+async def read_jwks(jwks: Jwks) -> dict[str, Any]:
     return jwks

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Request
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
 from sync_gateway.citizens import service
+from sync_gateway.citizens.national import NationalRefused, NationalUnavailable
 from sync_gateway.citizens.service import CheckRequest, CheckResult, NotInNationalDb, PullRequest
-from sync_gateway.national import NationalRefused, NationalUnavailable
+from sync_gateway.dependencies import AppRuntime, ProfileApi
 
 router = APIRouter(prefix="/api/v1", tags=["national"])
 NATIONAL_ERRORS = {**NationalUnavailable.openapi(), **NationalRefused.openapi()}
@@ -18,14 +19,14 @@ NATIONAL_ERRORS = {**NationalUnavailable.openapi(), **NationalRefused.openapi()}
              summary="Check a record's citizen ID, name, birth date and sex against the population DB.",
              description="The result is stored with its date; the Đúng rules read the latest one.")
 async def check_citizen(body: CheckRequest, principal: AnyPrincipal, session: DbSession,
-                        request: Request) -> CheckResult:
-    return await service.check(session, request.app.state.runtime, principal, body)
+                        runtime: AppRuntime) -> CheckResult:
+    return await service.check(session, runtime, principal, body)
 
 
 @router.post("/incoming", status_code=201, responses={**NATIONAL_ERRORS, **NotInNationalDb.openapi()},
              summary="Pull an incoming person's record from the national DB and create it in profile-api.",
              description="profile-api creates it with the caller's own token, so its rules on who may create a "
                          "record where apply unchanged; its refusals come back as they are.")
-async def pull_incoming(body: PullRequest, principal: AnyPrincipal, request: Request) -> dict[str, Any]:
-    state = request.app.state
-    return await service.pull(state.runtime, state.profile_api, request.headers["authorization"], body)
+async def pull_incoming(body: PullRequest, principal: AnyPrincipal, request: Request, runtime: AppRuntime,
+                        profile_api: ProfileApi) -> dict[str, Any]:
+    return await service.pull(runtime, profile_api, request.headers["authorization"], body)

@@ -18,7 +18,7 @@ from hoso_shared import records
 from hoso_shared.auth import Principal
 from hoso_shared.db.models import CitizenCheck, OrgUnit, Profile
 from hoso_shared.problems import Forbidden, NotFound, Problem
-from sync_gateway.national import call
+from sync_gateway.citizens.national import call
 from sync_gateway.runtime import Runtime
 
 

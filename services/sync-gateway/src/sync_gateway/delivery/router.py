@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Security
@@ -9,6 +8,7 @@ from fastapi.responses import PlainTextResponse
 
 from hoso_shared.auth import Principal, authorize
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Now
 from sync_gateway.delivery import operations
 from sync_gateway.delivery.schemas import PacketDetail, PacketPage, PacketRead, PacketState, Replay, Replayed
 
@@ -25,8 +25,9 @@ async def list_packets(principal: Operator, session: DbSession, state: PacketSta
 
 @router.post("/replay", summary="Send every dead letter again (optionally one agency's).",
              description="Re-queues them under their own ids: NDXP recognises any it had already taken.")
-async def replay_dead_letters(principal: Operator, session: DbSession, body: Replay | None = None) -> Replayed:
-    return await operations.replay(session, body or Replay(), datetime.now(UTC))
+async def replay_dead_letters(principal: Operator, session: DbSession, now: Now,
+                              body: Replay | None = None) -> Replayed:
+    return await operations.replay(session, body or Replay(), now)
 
 
 @router.get("/{packet_id}", responses=operations.PacketNotFound.openapi(),
@@ -43,5 +44,5 @@ async def get_packet_jws(packet_id: uuid.UUID, principal: Operator, session: DbS
 
 @router.post("/{packet_id}/retry", responses={**operations.PacketNotFound.openapi(), **operations.NotDead.openapi()},
              summary="Send a dead-lettered packet again.")
-async def retry_packet(packet_id: uuid.UUID, principal: Operator, session: DbSession) -> PacketRead:
-    return await operations.retry(session, packet_id, datetime.now(UTC))
+async def retry_packet(packet_id: uuid.UUID, principal: Operator, session: DbSession, now: Now) -> PacketRead:
+    return await operations.retry(session, packet_id, now)

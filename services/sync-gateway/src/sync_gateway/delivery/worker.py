@@ -15,7 +15,7 @@ from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.db.models import Delivery, Packet
 from sync_gateway.delivery import queries
 from sync_gateway.delivery.breaker import Breaker
-from sync_gateway.delivery.policy import Policy, Tried, attempt
+from sync_gateway.delivery.retry_policy import RetryPolicy, Tried, attempt
 from sync_gateway.delivery.transport import Transport
 from sync_gateway.metrics import GatewayMetrics
 
@@ -27,7 +27,7 @@ class Deliverer:
     sessionmaker: SessionMaker
     transport: Transport
     breaker: Breaker
-    policy: Policy
+    policy: RetryPolicy
     metrics: GatewayMetrics
     name: str
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from joserfc.jwk import ECKey
@@ -17,9 +17,13 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared import records
+from hoso_shared.canonical import canonical
 from hoso_shared.crypto import FieldCipher
+from hoso_shared.db import outbox
+from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.models import OutboxRow, Packet, PacketRecord
-from hoso_shared.validation import Context, Policy, Severity, judge
+from hoso_shared.deadlines import DeadlinePolicy
+from hoso_shared.validation import Context, Severity, judge
 from sync_gateway.packets import queries, wire
 
 NO_REQUEST = "không có yêu cầu thay đổi để trả lại / no change request to return"
@@ -48,8 +52,8 @@ def _record(row: OutboxRow, snapshot: dict[str, Any], warnings: list[str]) -> di
             "warnings": warnings}
 
 
-async def build_once(session: AsyncSession, signer: Signer, cipher: FieldCipher, policy: Policy, now: datetime,
-                     today: Any) -> Built:
+async def build_once(session: AsyncSession, signer: Signer, cipher: FieldCipher, policy: DeadlinePolicy,
+                     now: datetime, today: date) -> Built:
     """Packs up to one packet's worth of released rows; returns what it did (all zero: nothing waiting).
     One packet per transaction lets delivery start on the first packet while the next is built, and
     lets several builders (every gateway process runs one) share a large release."""
@@ -57,7 +61,7 @@ async def build_once(session: AsyncSession, signer: Signer, cipher: FieldCipher,
     if not claimed:
         return Built(0, 0, 0)
     snapshots = await queries.versions(session, [(r.profile_id, r.profile_version) for r, _ in claimed])
-    context = Context(today=today, policy=policy)
+    context = Context(today=today, policy=policy, calendar=await load_calendar(session))
     per_agency: dict[str, list[tuple[OutboxRow, dict[str, Any]]]] = defaultdict(list)
     blocked = 0
     for row, agency in claimed:
@@ -83,7 +87,7 @@ async def build_once(session: AsyncSession, signer: Signer, cipher: FieldCipher,
             await _pack(session, signer, agency, chunk, now)
             packed += len(chunk)
             packets += 1
-    await queries.mark_consumed(session, [r.id for r, _ in claimed], now)
+    await outbox.consume(session, [r.id for r, _ in claimed], now)
     if packets:
         await queries.notify_packets(session)
     return Built(packets, packed, blocked)
@@ -93,7 +97,7 @@ async def _pack(session: AsyncSession, signer: Signer, agency: str, chunk: list[
                 now: datetime) -> None:
     last_sequence, last_hash = await queries.chain_head(session, agency)
     packet_id, sequence = uuid.uuid4(), last_sequence + 1
-    payload = wire.canonical(wire.document(
+    payload = canonical(wire.document(
         packet_id=packet_id, province_code=signer.province_code, agency_code=agency, sequence=sequence,
         prev_hash=last_hash, created_at=now, records=[record for _, record in chunk]))
     digest = wire.digest(payload)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text, tuple_, update
@@ -42,10 +41,6 @@ async def chain_head(session: AsyncSession, agency_code: str) -> tuple[int, str 
 async def advance_chain(session: AsyncSession, agency_code: str, sequence: int, digest: str) -> None:
     await session.execute(update(PacketChain).where(PacketChain.agency_code == agency_code)
                           .values(last_sequence=sequence, last_hash=digest))
-
-
-async def mark_consumed(session: AsyncSession, ids: list[int], now: datetime) -> None:
-    await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(consumed_at=now))
 
 
 async def notify_packets(session: AsyncSession) -> None:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Now
 from sync_gateway.progress import service
 from sync_gateway.progress.service import Progress
 
@@ -18,5 +18,6 @@ router = APIRouter(prefix="/api/v1/sync-progress", tags=["sync-progress"])
                         "approved this month, records synced (delivered), acknowledged (accepted nationally), and "
                         "rejected (by a rule before signing, or nationally). Also Prometheus "
                         "`hoso_sync_progress_records{org_unit,stage}`.")
-async def read_progress(principal: AnyPrincipal, session: DbSession, org_unit_id: uuid.UUID | None = None) -> Progress:
-    return await service.for_caller(session, principal, org_unit_id, datetime.now(UTC))
+async def read_progress(principal: AnyPrincipal, session: DbSession, now: Now,
+                        org_unit_id: uuid.UUID | None = None) -> Progress:
+    return await service.for_caller(session, principal, org_unit_id, now)

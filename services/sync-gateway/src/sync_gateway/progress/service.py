@@ -1,5 +1,7 @@
 """Sync progress per unit — the table the ministry publishes three times a week: records, changed this
-month, approved, synced, acknowledged, rejected. Months are Hà Nội months."""
+month, approved, synced, acknowledged, rejected. Months are Hà Nội months. What each column counts is
+`hoso_shared.db.progress`'s (as on the public progress page): records kept and records changed, then the
+changes approved, synced, acknowledged and rejected, as the national side counts them."""
 
 from __future__ import annotations
 
@@ -8,35 +10,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select, text
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
+from hoso_shared.db import progress as sync_progress
 from hoso_shared.db.models import OrgUnit
 from hoso_shared.problems import Forbidden, NotFound
-from sync_gateway.clock import LOCAL
+from hoso_shared.time import ZONE
 
 STAGES = ("total", "changed_this_month", "approved", "synced", "acknowledged", "rejected")
-
-# Per target unit (the unit and its direct children), counts over its whole subtree.
-_PROGRESS = text("""
-WITH targets AS (SELECT id, code, name, path FROM org_units WHERE id = :unit OR parent_id = :unit)
-SELECT t.id, t.code, t.name,
-  (SELECT count(*) FROM profiles p JOIN org_units u ON u.id = p.org_unit_id
-    WHERE starts_with(u.path, t.path) AND p.archived_at IS NULL) AS total,
-  (SELECT count(DISTINCT o.profile_id) FROM outbox o JOIN org_units u ON u.id = o.org_unit_id
-    WHERE starts_with(u.path, t.path) AND o.created_at >= :since) AS changed_this_month,
-  (SELECT count(*) FROM change_requests c JOIN org_units u ON u.id = c.org_unit_id
-    WHERE starts_with(u.path, t.path) AND c.state IN ('approved', 'applied') AND c.decided_at >= :since) AS approved,
-  (SELECT count(*) FROM packet_records r JOIN packets k ON k.id = r.packet_id JOIN org_units u ON u.id = r.org_unit_id
-    WHERE starts_with(u.path, t.path) AND k.state IN ('delivered', 'acknowledged') AND r.created_at >= :since)
-    AS synced,
-  (SELECT count(*) FROM packet_records r JOIN org_units u ON u.id = r.org_unit_id
-    WHERE starts_with(u.path, t.path) AND r.status = 'accepted' AND r.created_at >= :since) AS acknowledged,
-  (SELECT count(*) FROM packet_records r JOIN org_units u ON u.id = r.org_unit_id
-    WHERE starts_with(u.path, t.path) AND r.status IN ('rejected', 'blocked') AND r.created_at >= :since) AS rejected
-FROM targets t ORDER BY t.path
-""")
 
 
 class UnitProgress(BaseModel):
@@ -57,16 +40,25 @@ class Progress(BaseModel):
 
 
 def month_start(now: datetime) -> datetime:
-    local = now.astimezone(LOCAL)
+    local = now.astimezone(ZONE)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
+def _row(unit: Any, counts: sync_progress.Counts) -> UnitProgress:
+    return UnitProgress(org_unit_id=unit.id, org_unit_code=unit.code, org_unit_name=unit.name, total=counts.total,
+                        changed_this_month=counts.records["changed"], approved=counts.changes["approved"],
+                        synced=counts.changes["synced"], acknowledged=counts.changes["acknowledged"],
+                        rejected=counts.changes["rejected"])
+
+
 async def progress(session: AsyncSession, unit_id: uuid.UUID, now: datetime) -> Progress:
+    """The unit, then its direct children, each counting its whole subtree."""
     since = month_start(now)
-    rows = await session.execute(_PROGRESS, {"unit": unit_id, "since": since})
-    units = [UnitProgress(org_unit_id=r[0], org_unit_code=r[1], org_unit_name=r[2],
-                          **{stage: int(r[3 + i]) for i, stage in enumerate(STAGES)}) for r in rows]
-    return Progress(month=since.astimezone(LOCAL).strftime("%Y-%m"), units=units)
+    units = (await session.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.name)
+                                   .where(or_(OrgUnit.id == unit_id, OrgUnit.parent_id == unit_id))
+                                   .order_by(OrgUnit.path))).all()
+    counts = await sync_progress.counts(session, [u.id for u in units], since)
+    return Progress(month=since.astimezone(ZONE).strftime("%Y-%m"), units=[_row(u, counts[u.id]) for u in units])
 
 
 async def for_caller(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None,

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Now
+from sync_gateway.dependencies import AppSettings, Metrics, NationalKeys
 from sync_gateway.receipts import service
 from sync_gateway.receipts.errors import (
     BadReceiptSignature,
@@ -31,12 +33,11 @@ MAX_RECEIPT_BYTES = 8 * 1024 * 1024
              responses={**MalformedReceipt.openapi(), **InvalidReceipt.openapi(), **BadReceiptSignature.openapi(),
                         **StaleReceipt.openapi(), **ReceiptIdReused.openapi(), **UnknownPacket.openapi(),
                         **NationalKeysUnavailable.openapi()})
-async def take_receipt(request: Request, session: DbSession) -> ReceiptTaken:
-    state = request.app.state
+async def take_receipt(request: Request, session: DbSession, settings: AppSettings, keys: NationalKeys,
+                       metrics: Metrics, now: Now) -> ReceiptTaken:
     token = (await request.body()).strip()
     if not token or len(token) > MAX_RECEIPT_BYTES:
         raise MalformedReceipt("Send the receipt's compact JWS as the body.")
-    payload = await service.verify(token, state.national_keys, state.metrics)
-    now = datetime.now(UTC)
-    body = service.parse(payload, now, timedelta(seconds=state.settings.receipt_max_age_seconds))
-    return await service.record(session, body, payload, now, state.metrics)
+    payload = await service.verify(token, keys, metrics)
+    body = service.parse(payload, now, timedelta(seconds=settings.receipt_max_age_seconds))
+    return await service.record(session, body, payload, now, metrics)

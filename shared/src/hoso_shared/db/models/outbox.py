@@ -1,5 +1,6 @@
-"""Appended by profile-api in the same transaction as the profile version it announces (the one
-shared write); released by approval-api when DOHA approves the batch; consumed by sync-gateway."""
+"""The one row three services write, each move through `hoso_shared.db.outbox`: appended by profile-api
+in the same transaction as the profile version it announces; batched and released by approval-api when
+an agency submits its batch and DOHA approves it; consumed by sync-gateway when it builds packets."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, Index, func
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,4 +35,7 @@ class OutboxRow(Base):
         # A sync batch's lookups: rows not yet in a batch, and a batch's rows.
         Index("ix_outbox_unbatched", "org_unit_id", postgresql_where="sync_batch_id IS NULL"),
         Index("ix_outbox_sync_batch_id", "sync_batch_id"),
+        # The states a row can be in; the moves between them are the trigger's (hoso_shared.db.outbox).
+        CheckConstraint("released_at IS NULL OR sync_batch_id IS NOT NULL", name="released_by_a_batch"),
+        CheckConstraint("consumed_at IS NULL OR released_at IS NOT NULL", name="consumed_once_released"),
     )

@@ -1,6 +1,6 @@
 """Sống: the record keeps up with reality, by the deadlines of the context's policy (DOMAIN
-"decisions"; `hoso_shared.validation.policies`). Working days come from `hoso_shared.workdays` with the
-context's overrides (extra days off, make-up Saturdays).
+"decisions"; `hoso_shared.deadlines`), which counts working days in the context's calendar (the law's
+holidays with DOHA's overrides). The rules ask the policy; they do no deadline arithmetic themselves.
 
 - A change entered later than `change_deadline_working_days` after it occurred (5 under hanoi-2024,
   3 under nd27-2026). Rejected and withdrawn changes are not counted.
@@ -22,14 +22,12 @@ context's overrides (extra days off, make-up Saturdays).
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from hoso_shared.validation.context import Context
 from hoso_shared.validation.model import Criterion, Hit, Record, Severity
 from hoso_shared.validation.registry import rule
-from hoso_shared.workdays import add_working_days, working_days_between
 
 # The national side's receipt is automatic and no SLA for it is published (DOMAIN §8 [NOT FOUND]);
 # a week of calendar days covers a weekend, a long holiday bridge and a retry cycle of the gateway.
@@ -37,21 +35,6 @@ from hoso_shared.workdays import add_working_days, working_days_between
 ACK_WAIT_DAYS = 7
 NOT_COUNTED = frozenset({"rejected", "withdrawn"})
 LIVE_STATUSES = frozenset({"active", None})
-
-
-def _days_off(context: Context) -> dict[str, frozenset[date]]:
-    return {"extra_holidays": context.extra_holidays, "extra_working_days": context.extra_working_days}
-
-
-def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (31/1 + 1 → 28/2 or 29/2)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _live(record: Record) -> bool:
@@ -65,16 +48,15 @@ def _live(record: Record) -> bool:
       en="The change of {occurred:%Y-%m-%d} was entered on {entered:%Y-%m-%d}, {late} working day(s) after its "
          "deadline {deadline:%Y-%m-%d} ({limit} working days under {policy}).")
 def _entered_late(_: Record, context: Context) -> Iterator[Hit]:
-    limit = context.policy.change_deadline_working_days
+    policy, days = context.policy, context.calendar
     for change in context.changes:
-        # N working days span at least N calendar days: a change entered sooner is on time.
-        if change.state in NOT_COUNTED or (change.entered_on - change.occurred_on).days <= limit:
+        if change.state in NOT_COUNTED:
             continue
-        deadline = add_working_days(change.occurred_on, limit, **_days_off(context))
-        if change.entered_on > deadline:
-            late = working_days_between(deadline, change.entered_on, **_days_off(context))
-            yield Hit(None, {"occurred": change.occurred_on, "entered": change.entered_on, "deadline": deadline,
-                             "late": late, "limit": limit, "policy": context.policy.name})
+        late = policy.self_update_late_by(change.occurred_on, change.entered_on, days)
+        if late is not None:
+            yield Hit(None, {"occurred": change.occurred_on, "entered": change.entered_on,
+                             "deadline": policy.self_update_due(change.occurred_on, days), "late": late,
+                             "limit": policy.change_deadline_working_days, "policy": policy.name})
 
 
 @rule("SONG-APPROVE-001", Criterion.SONG, Severity.WARNING, needs=["changes"], reads=["context.changes"],
@@ -83,16 +65,15 @@ def _entered_late(_: Record, context: Context) -> Iterator[Hit]:
       en="The change submitted on {entered:%Y-%m-%d} still awaits approval: the month-end approval window "
          "({start:%Y-%m-%d} to {end:%Y-%m-%d}) ended {overdue} day(s) ago.")
 def _window_passed(_: Record, context: Context) -> Iterator[Hit]:
-    window = context.policy.approval_window_days
-    if window is None:
+    policy = context.policy
+    if policy.approval_window_days is None:
         return
     for change in context.changes:
-        if change.state != "submitted":
-            continue
-        end = month_end(change.entered_on)
-        if context.today > end:
-            yield Hit(None, {"entered": change.entered_on, "start": end - timedelta(days=window - 1), "end": end,
-                             "overdue": (context.today - end).days})
+        window = policy.approval_window(change.entered_on)
+        if change.state == "submitted" and window is not None and policy.window_passed(change.entered_on,
+                                                                                       context.today):
+            yield Hit(None, {"entered": change.entered_on, "start": window[0], "end": window[1],
+                             "overdue": (context.today - window[1]).days})
 
 
 @rule("SONG-APPROVE-002", Criterion.SONG, Severity.WARNING, needs=["changes"], reads=["context.changes"],
@@ -101,16 +82,18 @@ def _window_passed(_: Record, context: Context) -> Iterator[Hit]:
       en="The change submitted on {entered:%Y-%m-%d} was not taken up by the agency within {limit} working days "
          "(due {due:%Y-%m-%d}, {late} working day(s) late).")
 def _agency_late(_: Record, context: Context) -> Iterator[Hit]:
-    limit = context.policy.agency_update_working_days
+    policy, days = context.policy, context.calendar
+    limit = policy.agency_update_working_days
     if limit is None:
         return
     for change in context.changes:
+        # N working days span at least N calendar days: sooner than that, nothing is counted.
         if change.state != "submitted" or (context.today - change.entered_on).days <= limit:
             continue
-        due = add_working_days(change.entered_on, limit, **_days_off(context))
-        if context.today > due:
+        due = policy.agency_due(change.entered_on, days)
+        if due is not None and policy.agency_late(change.entered_on, context.today, days):
             yield Hit(None, {"entered": change.entered_on, "due": due, "limit": limit,
-                             "late": working_days_between(due, context.today, **_days_off(context))})
+                             "late": days.working_days_between(due, context.today)})
 
 
 @rule("SONG-REVIEW-001", Criterion.SONG, Severity.WARNING, reads=["context.reviewed_at", "status"],
@@ -119,10 +102,9 @@ def _agency_late(_: Record, context: Context) -> Iterator[Hit]:
 def _review_stale(record: Record, context: Context) -> Iterator[Hit]:
     if context.reviewed_at is None or not _live(record):
         return
-    reviewed, months = context.reviewed_at.date(), context.policy.review_months
-    # A month has at least 28 days: sooner than that, the review cannot be stale yet.
-    if (context.today - reviewed).days > 28 * months and context.today > add_months(reviewed, months):
-        yield Hit(None, {"reviewed": reviewed, "months": months})
+    reviewed = context.reviewed_at.date()
+    if context.policy.record_review_stale(reviewed, context.today):
+        yield Hit(None, {"reviewed": reviewed, "months": context.policy.review_months})
 
 
 @rule("SONG-REVIEW-002", Criterion.SONG, Severity.INFO, reads=["context.reviewed_at", "status"],
@@ -138,9 +120,9 @@ def _never_reviewed(record: Record, context: Context) -> Iterator[Hit]:
       en="The last check against the national population database ({checked:%Y-%m-%d}) is more than "
          "{max_days} days old.")
 def _check_stale(record: Record, context: Context) -> Iterator[Hit]:
-    check, max_days = context.citizen_check, context.policy.citizen_check_max_age_days
-    if check is not None and _live(record) and (context.today - check.checked_on).days > max_days:
-        yield Hit("citizen_id", {"checked": check.checked_on, "max_days": max_days})
+    check = context.citizen_check
+    if check is not None and _live(record) and context.policy.citizen_check_stale(check.checked_on, context.today):
+        yield Hit("citizen_id", {"checked": check.checked_on, "max_days": context.policy.citizen_check_max_age_days})
 
 
 @rule("SONG-CITIZEN-002", Criterion.SONG, Severity.INFO, reads=["context.citizen_check", "status"],

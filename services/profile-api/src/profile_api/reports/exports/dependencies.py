@@ -1,44 +1,14 @@
-"""The province signing identity of an app: loaded (or refused) at startup, kept on `app.state`."""
+"""What an export route reads from the request: the file to verify, capped at `export_verify_max_bytes`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, Request
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from hoso_shared.signing import SigningIdentity
+from profile_api.dependencies import AppSettings
 from profile_api.reports.exports.errors import FileTooLarge, NoFile
-from profile_api.reports.exports.signer import configured, identity_from_settings
-from profile_api.settings import Settings
-
-
-def app_identity(app: FastAPI) -> SigningIdentity:
-    """The app's identity; in dev/test without one configured, a throwaway test CA made on first use
-    (not at startup: most test apps never export, and each would pay for two new certificates)."""
-    identity: SigningIdentity | None = getattr(app.state, "export_identity", None)
-    if identity is None:
-        identity = identity_from_settings(app.state.settings)
-        app.state.export_identity = identity
-    return identity
-
-
-@asynccontextmanager
-async def load_identity(app: FastAPI) -> AsyncIterator[None]:
-    """Startup: a configured identity must load, and prod must have one; the app refuses to start else."""
-    settings: Settings = app.state.settings
-    if configured(settings) or settings.env == "prod":
-        app.state.export_identity = identity_from_settings(settings)
-    yield
-
-
-def _identity(request: Request) -> SigningIdentity:
-    return app_identity(request.app)
-
-
-Identity = Annotated[SigningIdentity, Depends(_identity)]
 
 
 async def _read_capped(request: Request, limit: int) -> bytes:
@@ -52,9 +22,9 @@ async def _read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def uploaded_file(request: Request) -> bytes:
+async def uploaded_file(request: Request, settings: AppSettings) -> bytes:
     """The file to verify: the body itself (any content type), or the part `file` of a multipart form."""
-    limit: int = request.app.state.settings.export_verify_max_bytes
+    limit = settings.export_verify_max_bytes
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         data = await _read_capped(request, limit)
     else:

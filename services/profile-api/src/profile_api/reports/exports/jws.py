@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import rfc8785
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from joserfc import jws
@@ -20,6 +19,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 from joserfc.registry import HeaderParameter
 
+from hoso_shared.canonical import canonical
 from profile_api.reports.exports import certs
 from profile_api.reports.exports.schemas import SignedBy, VerifyResult
 from profile_api.reports.exports.signer import Signer
@@ -44,8 +44,9 @@ REGISTRY.max_header_length = 32 * 1024
 REGISTRY.max_payload_length = 32 * 1024 * 1024
 
 
-def canonical(doc: dict[str, Any]) -> bytes:
-    return rfc8785.dumps({k: v for k, v in doc.items() if k != SIGNATURE})
+def payload(doc: dict[str, Any]) -> bytes:
+    """What the JWS signs: the canonical bytes of the document without its signature member."""
+    return canonical({k: v for k, v in doc.items() if k != SIGNATURE})
 
 
 def _der_b64(cert: x509.Certificate) -> str:
@@ -66,7 +67,7 @@ def sign_json(doc: dict[str, Any], signer: Signer) -> dict[str, Any]:
         raise ValueError(f"the document already has a {SIGNATURE!r} member")
     pem = signer.identity.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                             serialization.NoEncryption())
-    compact = jws.serialize_compact(protected_header(signer), canonical(doc), ECKey.import_key(pem),
+    compact = jws.serialize_compact(protected_header(signer), payload(doc), ECKey.import_key(pem),
                                     algorithms=ALGORITHMS, registry=REGISTRY)
     header, _, signature = compact.split(".")
     return {**doc, SIGNATURE: f"{header}..{signature}"}
@@ -106,8 +107,8 @@ async def verify_json(data: bytes, roots: Iterable[x509.Certificate]) -> VerifyR
     """Never raises on a bad file: anything unreadable is `valid: false` with the reason."""
     try:
         doc, compact, header, chain = _parse(data)
-        payload = canonical(doc)
-    except (ValueError, UnicodeDecodeError, binascii.Error, rfc8785.CanonicalizationError) as exc:
+        signed = payload(doc)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:  # a CanonicalizationError is a ValueError
         return _invalid(f"not a signed JSON export: {exc}")
     person = header.get("signer")
     signed_by = SignedBy(certificate=certs.describe(chain[0]), person=person if isinstance(person, dict) else None)
@@ -115,7 +116,7 @@ async def verify_json(data: bytes, roots: Iterable[x509.Certificate]) -> VerifyR
                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
     try:
         jws.deserialize_compact(compact, ECKey.import_key(public), algorithms=ALGORITHMS, registry=REGISTRY,
-                                payload=payload)
+                                payload=signed)
         intact = True
     except (JoseError, ValueError):
         intact = False

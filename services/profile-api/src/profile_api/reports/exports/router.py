@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from pydantic_core import to_json
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from profile_api.dependencies import Cipher, Identity
 from profile_api.profiles.errors import ProfileNotFound
 from profile_api.reports.exports import service
-from profile_api.reports.exports.dependencies import Identity, UploadedFile, load_identity
+from profile_api.reports.exports.dependencies import UploadedFile
 from profile_api.reports.exports.errors import FileTooLarge, NoFile
 from profile_api.reports.exports.schemas import VerifyResult
 from profile_api.reports.exports.verify import verify_file
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"], lifespan=load_identity)
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 NO_STORE = {"Cache-Control": "no-store"}
 UPLOAD = {"requestBody": {"required": True, "content": {
     "application/pdf": {"schema": {"type": "string", "format": "binary"}},
@@ -36,10 +37,9 @@ def _attachment(name: str) -> dict[str, str]:
                         "sensitive items only for roles that may see them), signed with the province "
                         "certificate on behalf of the caller, whose name and role the signature records.",
             responses={200: {"content": {"application/pdf": {}}}, **ProfileNotFound.openapi()})
-async def export_syll_pdf(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, request: Request,
+async def export_syll_pdf(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
                           identity: Identity) -> Response:
-    record, pdf = await service.export_syll_pdf(session, principal, profile_id, request.app.state.field_cipher,
-                                                identity)
+    record, pdf = await service.export_syll_pdf(session, principal, profile_id, cipher, identity)
     return Response(pdf, media_type="application/pdf", headers=_attachment(f"so-yeu-ly-lich-{record.id}.pdf"))
 
 
@@ -48,10 +48,9 @@ async def export_syll_pdf(profile_id: uuid.UUID, principal: AnyPrincipal, sessio
             description="The JWS (ES256, x5c) signs the RFC 8785 canonical bytes of the document without "
                         "`signature`; its protected header names the caller (`signer`), `signed_at` and `purpose`.",
             responses={200: {"content": {"application/json": {}}}, **ProfileNotFound.openapi()})
-async def export_syll_json(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, request: Request,
+async def export_syll_json(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
                            identity: Identity) -> Response:
-    record, doc = await service.export_syll_json(session, principal, profile_id, request.app.state.field_cipher,
-                                                 identity)
+    record, doc = await service.export_syll_json(session, principal, profile_id, cipher, identity)
     return Response(to_json(doc), media_type="application/json",
                     headers=_attachment(f"so-yeu-ly-lich-{record.id}.json"))
 

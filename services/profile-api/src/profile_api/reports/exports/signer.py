@@ -61,6 +61,25 @@ def identity_from_settings(settings: Settings) -> SigningIdentity:
     return identity
 
 
+class ExportIdentity:
+    """An app's identity: loaded (or refused) at startup when configured, and always in prod; in dev/test
+    without one, a throwaway test CA made on first use (not at startup: most test apps never export, and
+    each would pay for two new certificates)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._identity: SigningIdentity | None = None
+
+    def load(self) -> None:
+        if configured(self.settings) or self.settings.env == "prod":
+            self._identity = identity_from_settings(self.settings)
+
+    def __call__(self) -> SigningIdentity:
+        if self._identity is None:
+            self._identity = identity_from_settings(self.settings)
+        return self._identity
+
+
 def trust_roots(chain_pem: str, roots_pem: str) -> tuple[x509.Certificate, ...]:
     """What a verifier without the key trusts: the configured extra roots and the chain's own root."""
     return (*load_roots(roots_pem), *(c for c in load_roots(chain_pem) if c.subject == c.issuer))

@@ -4,16 +4,15 @@ not see (sensitive, without the scope) are printed as restricted, never silently
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from hoso_shared.form import SENSITIVE_ITEMS, SENSITIVE_SECTIONS
+from hoso_shared.time import ZONE
 from profile_api.profiles.schemas import ProfileRead
 from profile_api.reports.exports import syll_form as form
 from profile_api.reports.exports.formatting import Format
 from profile_api.reports.exports.layout import FAMILY, FormPdf
 from profile_api.reports.exports.signer import Signer
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 RESTRICTED = "(thông tin hạn chế — không xuất cho người yêu cầu)"
 PHOTO = (165.0, 20.0, 30.0, 40.0)  # x, y, w, h in mm: the "Ảnh màu (4 x 6 cm)" box
 
@@ -61,7 +60,7 @@ def _line(pdf: FormPdf, record: ProfileRead, part: form.Line | form.Heading) -> 
 
 
 def _closing(pdf: FormPdf, record: ProfileRead, signer: Signer) -> None:
-    when = signer.signed_at.astimezone(VN)
+    when = signer.signed_at.astimezone(ZONE)
     pdf.ln(3)
     width = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     top = pdf.get_y()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+from hoso_shared.time import ZONE
+
 TITLE = "Tiến độ cập nhật, đồng bộ và chất lượng dữ liệu hồ sơ cán bộ, công chức, viên chức"
 NOTICE = "Số liệu tổng hợp theo đơn vị — không chứa thông tin cá nhân."
 # (key in the data, label, bar colour)
@@ -32,7 +32,7 @@ def shown(value: int | None) -> str:
 
 
 def when(moment: datetime) -> str:
-    local = moment.astimezone(VN)
+    local = moment.astimezone(ZONE)
     return f"{local:%H:%M} ngày {local:%d/%m/%Y} (giờ Việt Nam)"
 
 
@@ -78,7 +78,7 @@ class Figures:
     @classmethod
     def of(cls, data: dict[str, Any]) -> Figures:
         generated = datetime.fromisoformat(data["generated_at"])
-        local = generated.astimezone(VN)
+        local = generated.astimezone(ZONE)
         sections = tuple(Section(s["code"], s["name"], tuple(Row.of(r) for r in s["rows"])) for s in data["sections"])
         return cls(generated_at=generated, month=f"{local:%m/%Y}",
                    quarter=f"{ROMAN[(local.month - 1) // 3 + 1]}/{local.year}", sections=sections)

@@ -1,8 +1,8 @@
 """Every database statement of the public progress page: counts per unit, never a row about a person.
 
-The counts read the outbox (ours), approval-api's change requests and the gateway's packet records
-through the shared models, as sync-gateway's sync-progress does; each is a count of distinct kept
-(not archived) records in the unit's subtree, so it never exceeds the number of records."""
+The counts are sync progress as `hoso_shared.db.progress` defines it for sync-gateway's table too: here
+each is a number of kept (not archived) records in the unit's subtree, so it never exceeds the number of
+records — updated this month and this quarter, and approved, synced and acknowledged this quarter."""
 
 from __future__ import annotations
 
@@ -11,41 +11,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_shared.db import progress
 from hoso_shared.db.models import OrgUnit, ProgressPage, QualitySnapshot
 
 STAGES = ("total", "updated_month", "updated_quarter", "approved", "synced", "acknowledged")
-
-# Per unit: kept records in its subtree; of them, those with a new version this month and this quarter
-# (the outbox row every change and creation writes); with a change request approved this quarter; packed
-# into a packet delivered to the national side this quarter; accepted nationally this quarter.
-_COUNTS = text("""
-SELECT t.id,
-  (SELECT count(*) FROM profiles p JOIN org_units u ON u.id = p.org_unit_id
-    WHERE starts_with(u.path, t.path) AND p.archived_at IS NULL) AS total,
-  (SELECT count(DISTINCT o.profile_id) FROM outbox o JOIN profiles p ON p.id = o.profile_id
-    JOIN org_units u ON u.id = p.org_unit_id
-    WHERE starts_with(u.path, t.path) AND p.archived_at IS NULL AND o.created_at >= :month) AS updated_month,
-  (SELECT count(DISTINCT o.profile_id) FROM outbox o JOIN profiles p ON p.id = o.profile_id
-    JOIN org_units u ON u.id = p.org_unit_id
-    WHERE starts_with(u.path, t.path) AND p.archived_at IS NULL AND o.created_at >= :quarter) AS updated_quarter,
-  (SELECT count(DISTINCT c.profile_id) FROM change_requests c JOIN profiles p ON p.id = c.profile_id
-    JOIN org_units u ON u.id = p.org_unit_id
-    WHERE starts_with(u.path, t.path) AND p.archived_at IS NULL AND c.state IN ('approved', 'applied')
-      AND c.decided_at >= :quarter) AS approved,
-  (SELECT count(DISTINCT r.profile_id) FROM packet_records r JOIN packets k ON k.id = r.packet_id
-    JOIN profiles p ON p.id = r.profile_id JOIN org_units u ON u.id = p.org_unit_id
-    WHERE starts_with(u.path, t.path) AND p.archived_at IS NULL AND k.state IN ('delivered', 'acknowledged')
-      AND r.created_at >= :quarter) AS synced,
-  (SELECT count(DISTINCT r.profile_id) FROM packet_records r JOIN profiles p ON p.id = r.profile_id
-    JOIN org_units u ON u.id = p.org_unit_id
-    WHERE starts_with(u.path, t.path) AND p.archived_at IS NULL AND r.status = 'accepted'
-      AND r.created_at >= :quarter) AS acknowledged
-FROM org_units t WHERE t.id = ANY(:ids)
-""")
 
 
 def _open_on(day: date) -> Any:
@@ -71,10 +44,11 @@ async def children(session: AsyncSession, parent_ids: Sequence[uuid.UUID], today
 
 async def counts(session: AsyncSession, unit_ids: Sequence[uuid.UUID], *, month: datetime,
                  quarter: datetime) -> dict[uuid.UUID, dict[str, int]]:
-    if not unit_ids:
-        return {}
-    rows = await session.execute(_COUNTS, {"ids": list(unit_ids), "month": month, "quarter": quarter})
-    return {row[0]: {stage: int(row[1 + i]) for i, stage in enumerate(STAGES)} for row in rows}
+    by_month = await progress.counts(session, unit_ids, month)
+    return {unit_id: {"total": q.total, "updated_month": by_month[unit_id].records["changed"],
+                      "updated_quarter": q.records["changed"], "approved": q.records["approved"],
+                      "synced": q.records["synced"], "acknowledged": q.records["acknowledged"]}
+            for unit_id, q in (await progress.counts(session, unit_ids, quarter)).items()}
 
 
 async def latest_snapshots(session: AsyncSession, unit_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, QualitySnapshot]:

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 from hoso_shared.db import DbSession
-from profile_api.reports.exports.dependencies import Identity
+from hoso_shared.dependencies import Now
+from profile_api.dependencies import Identity
 from profile_api.reports.progress import service
 from profile_api.reports.progress.auth import ReportsRead
 from profile_api.reports.progress.errors import ProgressUnitNotFound
@@ -40,8 +41,8 @@ def _headers(page: service.Page) -> dict[str, str]:
             summary="The public progress page (HTML, Vietnamese): per province and unit, records updated this "
                     "month and quarter, approved, synced, acknowledged, and quality per criterion, with bar charts.",
             description=PUBLIC)
-async def get_progress_page(session: DbSession, unit_code: UnitCode = None) -> HTMLResponse:
-    page = await service.get_page(session, unit_code, datetime.now(UTC))
+async def get_progress_page(session: DbSession, now: Now, unit_code: UnitCode = None) -> HTMLResponse:
+    page = await service.get_page(session, unit_code, now)
     return HTMLResponse(page.html, headers=_headers(page))
 
 
@@ -50,8 +51,9 @@ async def get_progress_page(session: DbSession, unit_code: UnitCode = None) -> H
             summary="The public progress page as a PDF signed by the province (PAdES; A4 landscape, DejaVu "
                     "fonts embedded): the same figures.",
             description=PUBLIC + SIGNED)
-async def get_progress_page_pdf(session: DbSession, identity: Identity, unit_code: UnitCode = None) -> Response:
-    page = await service.get_page(session, unit_code, datetime.now(UTC))
+async def get_progress_page_pdf(session: DbSession, identity: Identity, now: Now,
+                                unit_code: UnitCode = None) -> Response:
+    page = await service.get_page(session, unit_code, now)
     return Response(await service.signed_pdf(page, identity), media_type="application/pdf", headers={
         **_headers(page), "Content-Disposition": 'inline; filename="tien-do-ho-so.pdf"'})
 
@@ -63,8 +65,9 @@ async def get_progress_page_pdf(session: DbSession, identity: Identity, unit_cod
                         "`month_since`, `quarter_since`, and per section (province or unit) its rows of counts "
                         "(`total`, `updated_month`, `updated_quarter`, `approved`, `synced`, `acknowledged`) and "
                         "latest quality snapshot; format as in docs/exports.md." + SIGNED)
-async def get_progress_page_json(session: DbSession, identity: Identity, unit_code: UnitCode = None) -> Response:
-    page = await service.get_page(session, unit_code, datetime.now(UTC))
+async def get_progress_page_json(session: DbSession, identity: Identity, now: Now,
+                                 unit_code: UnitCode = None) -> Response:
+    page = await service.get_page(session, unit_code, now)
     return Response(to_json(service.signed_json(page, identity)), media_type="application/json", headers={
         **_headers(page), "Content-Disposition": 'inline; filename="tien-do-ho-so.json"'})
 
@@ -73,6 +76,7 @@ async def get_progress_page_json(session: DbSession, identity: Identity, unit_co
              summary="Render the progress page again now (reports:read).",
              description="With `unit_code`: that unit's page, when it is in your subtree. Without: the page of every "
                          "province, when your subtree holds them all (DOHA).")
-async def refresh_progress_page(principal: ReportsRead, session: DbSession, unit_code: UnitCode = None) -> Refreshed:
-    page = await service.refresh(session, principal, unit_code, datetime.now(UTC))
+async def refresh_progress_page(principal: ReportsRead, session: DbSession, now: Now,
+                                unit_code: UnitCode = None) -> Refreshed:
+    page = await service.refresh(session, principal, unit_code, now)
     return Refreshed(scope=page.scope, generated_at=page.generated_at)

@@ -23,12 +23,13 @@ from hoso_shared.auth import Principal
 from hoso_shared.db.models import OrgUnit, QualitySnapshot
 from hoso_shared.logging import get_logger
 from hoso_shared.signing import SigningIdentity
+from hoso_shared.time import ZONE
 from profile_api.reports.exports import service as exports
 from profile_api.reports.exports.schemas import SignerPerson
 from profile_api.reports.exports.signer import Signer
 from profile_api.reports.progress import html, pdf, queries
 from profile_api.reports.progress.errors import ProgressUnitNotFound
-from profile_api.reports.progress.figures import VN, Figures
+from profile_api.reports.progress.figures import Figures
 
 ALL = ""  # the scope of the page without `unit_code`: every province
 MAX_AGE = timedelta(minutes=15)
@@ -70,7 +71,7 @@ def signed_json(page: Page, identity: SigningIdentity) -> dict[str, Any]:
 
 def _starts(now: datetime) -> tuple[datetime, datetime]:
     """The first instants (UTC) of the Vietnamese month and quarter holding `now`."""
-    local = now.astimezone(VN).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    local = now.astimezone(ZONE).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     quarter = local.replace(month=(local.month - 1) // 3 * 3 + 1)
     return local.astimezone(UTC), quarter.astimezone(UTC)
 
@@ -88,7 +89,7 @@ def _row(unit: OrgUnit, level: int, counts: dict[str, int], snapshot: QualitySna
 
 
 async def _heads(session: AsyncSession, scope: str, now: datetime) -> list[OrgUnit]:
-    today = now.astimezone(VN).date()
+    today = now.astimezone(ZONE).date()
     if scope == ALL:
         return await queries.roots(session, today)
     unit = await queries.unit_by_code(session, scope, today)
@@ -99,7 +100,7 @@ async def _heads(session: AsyncSession, scope: str, now: datetime) -> list[OrgUn
 
 async def build_data(session: AsyncSession, scope: str, now: datetime) -> dict[str, Any]:
     heads = await _heads(session, scope, now)
-    units = await queries.children(session, [h.id for h in heads], now.astimezone(VN).date())
+    units = await queries.children(session, [h.id for h in heads], now.astimezone(ZONE).date())
     ids = [u.id for u in (*heads, *units)]
     month, quarter = _starts(now)
     counts = await queries.counts(session, ids, month=month, quarter=quarter)

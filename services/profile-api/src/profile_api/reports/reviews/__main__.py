@@ -30,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.auth import Principal
 from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.signing import SigningIdentity
-from hoso_shared.validation import POLICIES
 from profile_api.audit import service as audit
 from profile_api.reports import cli
 from profile_api.reports.exports.signer import Signer
@@ -104,7 +103,7 @@ async def status(args: argparse.Namespace, settings: Settings, sessionmaker: Ses
     async with session_scope(sessionmaker) as session:
         reader = operator(await _subtree(session, args.unit))
         try:
-            roster = await service.list_reviews(session, reader, args.quarter, POLICIES[settings.policy],
+            roster = await service.list_reviews(session, reader, args.quarter, settings.deadline_policy,
                                                 datetime.now(UTC))
         except InvalidQuarter as exc:
             raise cli.Stop(str(exc)) from None

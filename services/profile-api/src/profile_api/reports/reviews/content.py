@@ -15,13 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.models import OrgUnit
-from hoso_shared.validation import Policy
-from profile_api.calendar import service as calendar
+from hoso_shared.deadlines import DeadlinePolicy
+from hoso_shared.time import local_day
 from profile_api.quality import service as quality
 from profile_api.reports.reviews import queries
-from profile_api.reports.reviews.overdue import latest_overdue_arrival, request_overdue
-from profile_api.reports.reviews.quarters import Quarter, deadline, local_day
+from profile_api.reports.reviews.quarters import Quarter, deadline
 
 SCHEMA = "hoso-quarterly-review/1"
 TOP_RULES = 10  # the rules that found the most records
@@ -35,9 +35,9 @@ def _moment(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-async def _quality(session: AsyncSession, principal: Principal, unit: OrgUnit, policy: Policy,
+async def _quality(session: AsyncSession, principal: Principal, unit: OrgUnit, policy: DeadlinePolicy,
                    cipher: FieldCipher, now: datetime) -> dict[str, Any]:
-    basis = quality.basis(policy.name, cipher, today=local_day(now))
+    basis = quality.basis(policy, cipher, today=local_day(now))
     card = await quality.get_scorecard(session, principal, unit.id, basis, worst=0)
     return {
         "as_of": card.as_of.isoformat(), "records": card.records, "blocking": card.blocking,
@@ -56,26 +56,25 @@ async def _change_requests(session: AsyncSession, path: str) -> dict[str, Any]:
     return {"outstanding": sum(s["count"] for s in by_state.values()), "by_state": by_state, "oldest": oldest}
 
 
-async def _overdue(session: AsyncSession, path: str, policy: Policy, now: datetime) -> dict[str, Any]:
-    holidays, working = await calendar.calendar_sets(session)
+async def _overdue(session: AsyncSession, path: str, policy: DeadlinePolicy, now: datetime) -> dict[str, Any]:
+    days, today = await load_calendar(session), local_day(now)
     late = sorted(at for at in await queries.submitted_waiting(session, path)
-                  if request_overdue(policy, at, now, holidays=holidays, working=working))
-    cutoff = latest_overdue_arrival(local_day(now), policy.incoming_account_working_days, holidays=holidays,
-                                    working=working)
+                  if policy.request_overdue(local_day(at), today, days))
+    cutoff = policy.latest_overdue_arrival(today, days)
     return {
         "change_requests": len(late), "oldest_overdue_since": _moment(late[0]) if late else None,
         "incoming_without_account": await queries.incoming_without_account(session, path, cutoff),
     }
 
 
-async def build(session: AsyncSession, principal: Principal, unit: OrgUnit, quarter: Quarter, *, policy: Policy,
+async def build(session: AsyncSession, principal: Principal, unit: OrgUnit, quarter: Quarter, *, policy: DeadlinePolicy,
                 cipher: FieldCipher, now: datetime) -> dict[str, Any]:
     until = min(quarter.ends_at, now)
     return {
         "schema": SCHEMA, "quarter": str(quarter), "policy": policy.name, "generated_at": now.isoformat(),
         "org_unit": {"id": str(unit.id), "code": unit.code, "name": unit.name},
         "period": {"from": quarter.first_day.isoformat(), "to": quarter.last_day.isoformat()},
-        "deadline": deadline(quarter, policy.name).isoformat(),
+        "deadline": deadline(quarter, policy).isoformat(),
         "quality": await _quality(session, principal, unit, policy, cipher, now),
         "sync": {"since": quarter.starts_at.isoformat(), "until": until.isoformat(),
                  **await queries.sync_counts(session, unit.path, quarter.starts_at, until)},

@@ -2,17 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from hoso_shared.validation import POLICIES
-from profile_api.reports.exports.dependencies import app_identity
-from profile_api.reports.reviews.service import Env
+from hoso_shared.dependencies import Deadlines
+from profile_api.dependencies import Cipher, Identity
+from profile_api.reports.reviews.service import ReviewContext
 
 
-def review_env(request: Request) -> Env:
+async def review_context(policy: Deadlines, cipher: Cipher, identity: Identity) -> ReviewContext:
     """The signing identity is the signed exports' (loaded at startup, or a test CA made on first use)."""
-    state = request.app.state
-    return Env(policy=POLICIES[state.settings.policy], cipher=state.field_cipher, identity=app_identity(request.app))
+    return ReviewContext(policy=policy, cipher=cipher, identity=identity)
 
 
-ReviewEnv = Annotated[Env, Depends(review_env)]
+Review = Annotated[ReviewContext, Depends(review_context)]

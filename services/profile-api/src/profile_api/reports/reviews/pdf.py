@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from hoso_shared.db.models import QuarterlyReview
+from hoso_shared.time import ZONE
 from profile_api.reports.exports.formatting import day
 from profile_api.reports.exports.layout import FormPdf
 from profile_api.reports.exports.schemas import SignerPerson
 from profile_api.reports.exports.signer import Signer
-from profile_api.reports.reviews.quarters import VN
 
 TITLE = "BÁO CÁO RÀ SOÁT DỮ LIỆU HỒ SƠ CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC HẰNG QUÝ"
 SYNC = (("total", "Hồ sơ đang quản lý"), ("changed", "Hồ sơ có thay đổi trong quý"),
@@ -29,7 +29,7 @@ def moment(value: Any) -> str:
     if not value:
         return ""
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return f"{when.astimezone(VN):%H:%M %d/%m/%Y}"
+    return f"{when.astimezone(ZONE):%H:%M %d/%m/%Y}"
 
 
 def _shown(value: Any) -> str:
@@ -72,7 +72,7 @@ def _signature(pdf: FormPdf, review: QuarterlyReview, approver: SignerPerson | N
     pdf.fields("", [("Ký lúc", moment(review.signed_at)), ("Nộp lúc", moment(review.submitted_at)),
                     ("Đúng hạn", "không (nộp muộn)" if review.late else "có")])
     pdf.grid(("Mã băm SHA-256 của nội dung đã ký (dạng chuẩn RFC 8785)",), (1,), [(review.content_hash,)], empty="")
-    when = signer.signed_at.astimezone(VN)
+    when = signer.signed_at.astimezone(ZONE)
     pdf.ln(2)
     pdf.boxed(
         f"BẢN ĐIỆN TỬ CÓ CHỮ KÝ SỐ. Báo cáo do {approver.display_name if approver else 'lãnh đạo đơn vị'} ký duyệt "

@@ -1,35 +1,16 @@
-"""Quarters and the review deadline (DOMAIN "decisions"). Pure: no I/O.
-
-The province regulation (`hanoi-2024`, QĐ 6187/QĐ-UBND) wants the quarterly review on the 25th of the
-last month of each quarter, and the year's last one before 31 December. `nd27-2026` says nothing of a
-quarterly review, so the provincial rule stays in force under it. Dates are Vietnamese calendar dates
-(Asia/Ho_Chi_Minh); a review submitted on the deadline day is on time.
-
-The deadline belongs with the other deadlines in `hoso_shared.validation.policies.Policy`; until a
-field is added there, this table is keyed by the policy's name (every known policy has a row).
-"""
+"""Quarters of the calendar year, as the quarterly review counts them. Pure: no I/O. When a review of
+one is due is the deadline policy's to say (`DeadlinePolicy.review_due`)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+from hoso_shared.deadlines import DeadlinePolicy
+from hoso_shared.time import local_day, local_midnight
+
 _QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
-
-
-@dataclass(frozen=True)
-class ReviewDeadline:
-    day: int = 25  # of the quarter's last month
-    year_end_before: int = 31  # the fourth quarter's review also comes before this December day
-
-
-REVIEW_DEADLINES: dict[str, ReviewDeadline] = {
-    "hanoi-2024": ReviewDeadline(day=25, year_end_before=31),
-    "nd27-2026": ReviewDeadline(day=25, year_end_before=31),
-}
 
 
 @dataclass(frozen=True, order=True)
@@ -71,22 +52,10 @@ class Quarter:
         return local_midnight(self.last_day + timedelta(days=1))
 
 
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=VN).astimezone(UTC)
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(VN).date()
-
-
-def deadline(quarter: Quarter, policy: str) -> date:
+def deadline(quarter: Quarter, policy: DeadlinePolicy) -> date:
     """The last day a review of `quarter` is on time under `policy`."""
-    rule = REVIEW_DEADLINES.get(policy, ReviewDeadline())
-    due = date(quarter.year, 3 * quarter.number, rule.day)
-    if quarter.number == 4:
-        due = min(due, date(quarter.year, 12, rule.year_end_before) - timedelta(days=1))
-    return due
+    return policy.review_due(quarter.year, quarter.number)
 
 
-def is_late(quarter: Quarter, policy: str, submitted_at: datetime) -> bool:
-    return local_day(submitted_at) > deadline(quarter, policy)
+def is_late(quarter: Quarter, policy: DeadlinePolicy, submitted_at: datetime) -> bool:
+    return policy.review_late(quarter.year, quarter.number, local_day(submitted_at))

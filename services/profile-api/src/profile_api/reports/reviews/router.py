@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -12,9 +11,10 @@ from pydantic_core import to_json
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Deadlines, Now
 from profile_api.reports.reviews import service
 from profile_api.reports.reviews.auth import ReportsRead
-from profile_api.reports.reviews.dependencies import ReviewEnv
+from profile_api.reports.reviews.dependencies import Review
 from profile_api.reports.reviews.errors import (
     InvalidQuarter,
     OrgUnitNotFound,
@@ -41,9 +41,9 @@ DEADLINE = ("Deadline (policy `hanoi-2024`, QĐ 6187/QĐ-UBND): the 25th of the 
                          "person's data. " + DEADLINE,
              responses={**OrgUnitNotFound.openapi(), **ReviewAlreadySubmitted.openapi(), **InvalidQuarter.openapi(),
                         **UnitDoesNotReview.openapi()})
-async def create_review(data: ReviewCreate, principal: AnyPrincipal, session: DbSession,
-                        env: ReviewEnv) -> ReviewRead:
-    review = await service.create_review(session, principal, data, env, datetime.now(UTC))
+async def create_review(data: ReviewCreate, principal: AnyPrincipal, session: DbSession, context: Review,
+                        now: Now) -> ReviewRead:
+    review = await service.create_review(session, principal, data, context, now)
     return ReviewRead.model_validate(review)
 
 
@@ -58,8 +58,8 @@ async def create_review(data: ReviewCreate, principal: AnyPrincipal, session: Db
              responses={**ReviewNotFound.openapi(), **SignerNotAuthorised.openapi(),
                         **ReviewAlreadySubmitted.openapi(), **ReviewContentChanged.openapi()})
 async def submit_review(review_id: uuid.UUID, data: ReviewSubmit, principal: AnyPrincipal, session: DbSession,
-                        env: ReviewEnv) -> ReviewRead:
-    review = await service.submit_review(session, principal, review_id, data, env, datetime.now(UTC))
+                        context: Review, now: Now) -> ReviewRead:
+    review = await service.submit_review(session, principal, review_id, data, context, now)
     return ReviewRead.model_validate(review)
 
 
@@ -67,9 +67,9 @@ async def submit_review(review_id: uuid.UUID, data: ReviewSubmit, principal: Any
             summary="Who has submitted the quarter's review: every unit with an agency account in your subtree "
                     "(DOHA: all) — submitted, late or not submitted.",
             description=DEADLINE, responses=InvalidQuarter.openapi())
-async def list_reviews(principal: ReportsRead, session: DbSession, env: ReviewEnv,
+async def list_reviews(principal: ReportsRead, session: DbSession, policy: Deadlines, now: Now,
                        quarter: Annotated[str, Query(pattern=QUARTER_PATTERN, examples=["2026-Q4"])]) -> Roster:
-    return await service.list_reviews(session, principal, quarter, env.policy, datetime.now(UTC))
+    return await service.list_reviews(session, principal, quarter, policy, now)
 
 
 def _attachment(content: dict[str, object], ext: str) -> dict[str, str]:
@@ -88,8 +88,8 @@ def _attachment(content: dict[str, object], ext: str) -> dict[str, str]:
             responses={200: {"content": {"application/pdf": {}}}, **ReviewNotFound.openapi(),
                        **ReviewNotSubmitted.openapi()})
 async def export_review_pdf(review_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
-                            env: ReviewEnv) -> Response:
-    review, pdf = await service.export_review_pdf(session, principal, review_id, env.identity)
+                            context: Review) -> Response:
+    review, pdf = await service.export_review_pdf(session, principal, review_id, context.identity)
     return Response(pdf, media_type="application/pdf", headers=_attachment(review.content, "pdf"))
 
 

@@ -29,8 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.auth import Principal, Role
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import Account, OrgUnit, QuarterlyReview
+from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.signing import SigningIdentity
-from hoso_shared.validation import Policy
+from hoso_shared.time import local_day
 from profile_api.audit import service as audit
 from profile_api.reports.exports import service as exports
 from profile_api.reports.exports.signer import Signer
@@ -47,18 +48,18 @@ from profile_api.reports.reviews.errors import (
     UnitDoesNotReview,
 )
 from profile_api.reports.reviews.pdf import render_review
-from profile_api.reports.reviews.quarters import Quarter, deadline, is_late, local_day
+from profile_api.reports.reviews.quarters import Quarter, deadline, is_late
 from profile_api.reports.reviews.schemas import ReviewCreate, ReviewSubmit, Roster, RosterEntry
 
 PREPARE_SCOPES = ("reports:read", "quality:read")
 
 
 @dataclass(frozen=True)
-class Env:
+class ReviewContext:
     """What the reviews need from the app: the deadline policy, the field cipher (the quality part judges
     whole records) and the province's signing identity (the signed exports')."""
 
-    policy: Policy
+    policy: DeadlinePolicy
     cipher: FieldCipher
     identity: SigningIdentity
 
@@ -85,7 +86,7 @@ async def _visible_unit(session: AsyncSession, principal: Principal, unit_id: uu
     return unit
 
 
-async def create_review(session: AsyncSession, principal: Principal, data: ReviewCreate, env: Env,
+async def create_review(session: AsyncSession, principal: Principal, data: ReviewCreate, env: ReviewContext,
                         now: datetime) -> QuarterlyReview:
     """The unit's draft of the quarter, generated now (an existing draft is regenerated in place)."""
     _may_prepare(principal)
@@ -123,7 +124,7 @@ async def _authorised_signer(session: AsyncSession, principal: Principal, unit: 
 
 
 async def submit_review(session: AsyncSession, principal: Principal, review_id: uuid.UUID, data: ReviewSubmit,
-                        env: Env, now: datetime) -> QuarterlyReview:
+                        env: ReviewContext, now: datetime) -> QuarterlyReview:
     review = await queries.review(session, review_id, lock=True)
     unit = await queries.unit(session, review.org_unit_id) if review is not None else None
     if review is None or unit is None or not principal.covers(unit.path):
@@ -138,7 +139,7 @@ async def submit_review(session: AsyncSession, principal: Principal, review_id: 
     review.signature = signing.sign(env.identity, review.content, signer=signer, unit_code=unit.code,
                                     unit_name=unit.name, quarter=review.quarter, at=signed_at)
     review.state, review.signed_by, review.signed_at, review.submitted_at = "submitted", signer.id, signed_at, now
-    review.late = is_late(Quarter.parse(review.quarter), env.policy.name, now)
+    review.late = is_late(Quarter.parse(review.quarter), env.policy, now)
     review.updated_at = now
     await audit.record(session, principal, "review.submit", "quarterly_review", review.id,
                        after={"content_hash": review.content_hash, "late": review.late})
@@ -199,12 +200,12 @@ def _entry(row: tuple[object, ...], overdue_now: bool) -> RosterEntry:
         "submitted_at": submitted_at, "signed_by_name": signer})
 
 
-async def list_reviews(session: AsyncSession, principal: Principal, quarter_text: str, policy: Policy,
+async def list_reviews(session: AsyncSession, principal: Principal, quarter_text: str, policy: DeadlinePolicy,
                        now: datetime) -> Roster:
     """Every unit that must review (an agency account sits there) in the caller's subtree, and where its
     review of the quarter stands."""
     quarter = _quarter(quarter_text, now)
-    due = deadline(quarter, policy.name)
+    due = deadline(quarter, policy)
     rows = await queries.roster(session, principal.org_path, str(quarter), quarter.first_day)
     units = [_entry(tuple(row), local_day(now) > due) for row in rows]
     return Roster(quarter=str(quarter), policy=policy.name, deadline=due,

@@ -30,7 +30,7 @@ SIGNATURE = jws.SIGNATURE  # the member a signed document carries its JWS in; a 
 
 def content_hash(content: dict[str, Any]) -> str:
     """SHA-256 (hex) of the content's RFC 8785 canonical bytes: what the signer confirms and the JWS signs."""
-    return hashlib.sha256(jws.canonical(content)).hexdigest()
+    return hashlib.sha256(jws.payload(content)).hexdigest()
 
 
 def purpose(quarter: str, unit_code: str, unit_name: str) -> str:

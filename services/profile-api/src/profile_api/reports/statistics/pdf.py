@@ -4,15 +4,13 @@ exports' page (`exports.layout`: DejaVu, embedded as subsets, so the Vietnamese 
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
+from hoso_shared.time import ZONE
 from profile_api.reports.exports.formatting import day
 from profile_api.reports.exports.layout import FormPdf
 from profile_api.reports.exports.signer import Signer
 from profile_api.reports.statistics.export import name_of
 from profile_api.reports.statistics.schemas import WorkforceStatistics
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TITLE = "BÁO CÁO THỐNG KÊ ĐỘI NGŨ CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC"
 DIMENSIONS: dict[str, str] = {
     "category": "Theo phân loại cán bộ, công chức, viên chức",
@@ -46,7 +44,7 @@ def label(dimension: str, value: str) -> str:
 
 def _summary(pdf: FormPdf, stats: WorkforceStatistics, signer: Signer) -> None:
     unit, period = stats.org_unit, stats.period
-    when = signer.signed_at.astimezone(VN)
+    when = signer.signed_at.astimezone(ZONE)
     pdf.fields("", [("Đơn vị", f"{unit.name} ({unit.code}) và các đơn vị trực thuộc")])
     pdf.fields("", [("Số liệu tại ngày", day(stats.as_of)),
                     ("Kỳ báo cáo", f"từ {day(period.first)} đến {day(period.last)}")])
@@ -87,7 +85,7 @@ def render_workforce(stats: WorkforceStatistics, signer: Signer) -> bytes:
     pdf.ln(3)
     _summary(pdf, stats, signer)
     _dimensions(pdf, stats)
-    when = signer.signed_at.astimezone(VN)
+    when = signer.signed_at.astimezone(ZONE)
     pdf.ln(3)
     pdf.boxed(
         f"BẢN ĐIỆN TỬ CÓ CHỮ KÝ SỐ. Số liệu tổng hợp từ Cơ sở dữ liệu cán bộ, công chức, viên chức, được ký số "

@@ -8,7 +8,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Date, Select, Subquery, cast, exists, func, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,16 +16,16 @@ from sqlalchemy.orm import InstrumentedAttribute
 from hoso_shared.auth import Principal, scoped_to_subtree
 from hoso_shared.db.models import OrgUnit, OrgUnitPeriod, Profile, ProfileAssignment, ProfileSectionRow
 from hoso_shared.records import SectionValues
+from hoso_shared.time import ZONE
 from profile_api.reports.statistics.membership import Assignment, UnitPeriod
 from profile_api.reports.statistics.tally import TRAININGS
 
 PAGE = 500  # records read per round trip
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 P, A = OrgUnitPeriod, ProfileAssignment
 
 
 def _local_day(column: InstrumentedAttribute[Any]) -> Any:
-    return cast(func.timezone(VN.key, column), Date)
+    return cast(func.timezone(ZONE.key, column), Date)
 
 
 async def unit(session: AsyncSession, unit_id: uuid.UUID) -> OrgUnit | None:

@@ -7,10 +7,11 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from hoso_shared.db import DbSession
-from profile_api.reports.exports.dependencies import app_identity
+from hoso_shared.dependencies import Today
+from profile_api.dependencies import Cipher, LazyIdentity
 from profile_api.reports.statistics import export, service
 from profile_api.reports.statistics.auth import ReportsRead
 from profile_api.reports.statistics.errors import InvalidPeriod, NotSignable, OrgUnitNotFound
@@ -39,7 +40,7 @@ AS_OF = (
             responses={200: {"content": {export.CSV: {}, export.XLSX: {}, export.PDF: {}}},
                        **OrgUnitNotFound.openapi(), **InvalidPeriod.openapi(), **NotSignable.openapi()})
 async def get_workforce_statistics(
-    principal: ReportsRead, session: DbSession, request: Request,
+    principal: ReportsRead, session: DbSession, cipher: Cipher, identity: LazyIdentity, today: Today,
     org_unit_id: Annotated[uuid.UUID | None, Query(description="Default: the caller's unit")] = None,
     as_of: Annotated[date | None, Query(description="YYYY-MM-DD; default today")] = None,
     first: Annotated[date | None, Query(alias="from", description="Period start (inclusive)")] = None,
@@ -49,13 +50,13 @@ async def get_workforce_statistics(
                                               "the PDF is always signed")] = False,
 ) -> Response:
     kind = service.signed_as(file_format, signed)  # before counting: a bad request costs nothing
-    stats = await service.get_workforce(session, principal, request.app.state.field_cipher, org_unit_id=org_unit_id,
-                                        as_of=as_of or service.today(), first=first, last=last)
+    stats = await service.get_workforce(session, principal, cipher, org_unit_id=org_unit_id, as_of=as_of or today,
+                                        first=first, last=last)
     headers = {} if kind is None else {"Cache-Control": "no-store"}  # a signed file names who asked
     if kind is None:
         content = export.render(stats, file_format)
     else:
-        content = await service.sign_workforce(session, principal, stats, kind, app_identity(request.app))
+        content = await service.sign_workforce(session, principal, stats, kind, identity())
     if file_format != "json" or kind is not None:
         headers["Content-Disposition"] = f'attachment; filename="{export.filename(stats, file_format)}"'
     return Response(content, media_type=export.MEDIA_TYPES[file_format], headers=headers)

@@ -12,7 +12,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic_core import to_json
@@ -24,6 +24,7 @@ from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import OrgUnit, Profile
 from hoso_shared.records import SectionValues
 from hoso_shared.signing import SigningIdentity
+from hoso_shared.time import local_today
 from profile_api.audit import service as audit
 from profile_api.reports.exports import service as exports
 from profile_api.reports.exports.signer import Signer
@@ -56,7 +57,7 @@ class Counted:
 
 
 def today() -> date:
-    return datetime.now(queries.VN).date()
+    return local_today()
 
 
 def period(as_of: date, first: date | None, last: date | None) -> tuple[date, date]:

@@ -1,0 +1,145 @@
+"""Every legal deadline the project knows, answered by one `DeadlinePolicy` over the working-day
+`Calendar` (DOMAIN "decisions"). A preset is chosen by setting and resolved once (`resolve_policy`); no
+other module does date arithmetic on a deadline. Adding a decree is one new preset and its tests.
+
+- `hanoi-2024` is QĐ 6187/QĐ-UBND (29/11/2024): a change is entered within 5 working days of happening
+  (Điều 6), approved in the last 5 days of each month (Điều 7), and reviewed each quarter by the 25th of
+  its last month (the year's last one before 31 December).
+- `nd27-2026` is Nghị định 27/2026/NĐ-CP: 3 working days to enter a change, no monthly window, the agency
+  updates within 3 working days. It says nothing of a quarterly review, so the provincial one stays.
+
+All dates are Vietnamese calendar dates (`hoso_shared.time.local_day`); a thing done on its due day is on
+time."""
+
+from __future__ import annotations
+
+import calendar as months
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from hoso_shared.time.calendar import STATUTORY, Calendar
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    name: str
+    change_deadline_working_days: int  # a change is entered within this many working days of happening
+    approval_window_days: int | None  # approvals happen in the last N days of each month (None: any time)
+    agency_update_working_days: int | None  # the agency takes up a submitted change within N working days
+    incoming_account_working_days: int  # an incoming person gets an account within N working days
+    review_months: int = 12  # a record not reviewed for this long is stale
+    citizen_check_max_age_days: int = 365  # a population-DB check older than this is stale
+    quarterly_review_day: int = 25  # the quarterly review is due on this day of the quarter's last month
+    year_end_review_before: int = 31  # … and the fourth quarter's strictly before this December day
+
+    # The approval and sync window (Điều 7)
+
+    def approval_window(self, day: date) -> tuple[date, date] | None:
+        """The window in `day`'s month (first and last day, inclusive), or None when the policy has none."""
+        if self.approval_window_days is None:
+            return None
+        end = month_end(day)
+        return end - timedelta(days=self.approval_window_days - 1), end
+
+    def in_approval_window(self, day: date) -> bool:
+        window = self.approval_window(day)
+        return window is None or window[0] <= day <= window[1]
+
+    # A submitted change request awaiting its agency
+
+    def request_overdue(self, submitted: date, today: date, days: Calendar = STATUTORY) -> bool:
+        """Has a request submitted on `submitted`, still undecided on `today`, missed a deadline: its
+        month's window, or the agency's working days?"""
+        return self.window_passed(submitted, today) or self.agency_late(submitted, today, days)
+
+    def window_passed(self, submitted: date, today: date) -> bool:
+        """The window of the month a request was submitted in has closed: it should have been decided there."""
+        window = self.approval_window(submitted)
+        return window is not None and today > window[1]
+
+    def agency_due(self, submitted: date, days: Calendar = STATUTORY) -> date | None:
+        """The last working day the agency has to take up a request (None: no such limit)."""
+        if self.agency_update_working_days is None:
+            return None
+        return days.add_working_days(submitted, self.agency_update_working_days)
+
+    def agency_late(self, submitted: date, today: date, days: Calendar = STATUTORY) -> bool:
+        """The request has waited more than the agency's working days (a weekend after the due day is not
+        yet late: it has not waited another working day)."""
+        limit = self.agency_update_working_days
+        return limit is not None and days.working_days_between(submitted, today) > limit
+
+    # An officer's own update (Điều 6): from the day the information changed
+
+    def self_update_due(self, occurred: date, days: Calendar = STATUTORY) -> date:
+        return days.add_working_days(occurred, self.change_deadline_working_days)
+
+    def self_update_late_by(self, occurred: date, entered: date, days: Calendar = STATUTORY) -> int | None:
+        """Working days by which a change entered on `entered` missed its deadline; None when on time."""
+        # N working days span at least N calendar days: a change entered sooner is on time, uncounted.
+        if (entered - occurred).days <= self.change_deadline_working_days:
+            return None
+        due = self.self_update_due(occurred, days)
+        return days.working_days_between(due, entered) if entered > due else None
+
+    # An incoming person's account (Điều 12)
+
+    def account_due(self, arrived: date, days: Calendar = STATUTORY) -> date:
+        return days.add_working_days(arrived, self.incoming_account_working_days)
+
+    def latest_overdue_arrival(self, today: date, days: Calendar = STATUTORY) -> date:
+        """The last arrival day whose account deadline is before `today`. The deadline only moves forward
+        with the arrival day, so this one cut-off splits the people."""
+        within = self.incoming_account_working_days
+        arrival = today - timedelta(days=within + 1)  # n working days take at least n calendar days
+        while self.account_due(arrival, days) >= today:
+            arrival -= timedelta(days=1)
+        return arrival
+
+    # The quarterly review of a unit's records
+
+    def review_due(self, year: int, quarter: int) -> date:
+        """The last day a review of quarter `quarter` (1–4) of `year` is on time."""
+        due = date(year, 3 * quarter, self.quarterly_review_day)
+        if quarter == 4:
+            due = min(due, date(year, 12, self.year_end_review_before) - timedelta(days=1))
+        return due
+
+    def review_late(self, year: int, quarter: int, submitted: date) -> bool:
+        return submitted > self.review_due(year, quarter)
+
+    # How long a record's facts stay live
+
+    def record_review_stale(self, reviewed: date, today: date) -> bool:
+        # A month has at least 28 days: sooner than that, the review cannot be stale yet.
+        return (today - reviewed).days > 28 * self.review_months and today > add_months(reviewed, self.review_months)
+
+    def citizen_check_stale(self, checked: date, today: date) -> bool:
+        return (today - checked).days > self.citizen_check_max_age_days
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=months.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: date, months_: int) -> date:
+    """The same day `months_` later, clamped to the month's end (31/1 + 1 → 28/2 or 29/2)."""
+    index = day.year * 12 + day.month - 1 + months_
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, months.monthrange(year, month + 1)[1]))
+
+
+HANOI_2024 = DeadlinePolicy("hanoi-2024", change_deadline_working_days=5, approval_window_days=5,
+                            agency_update_working_days=None, incoming_account_working_days=10)
+ND27_2026 = DeadlinePolicy("nd27-2026", change_deadline_working_days=3, approval_window_days=None,
+                           agency_update_working_days=3, incoming_account_working_days=10)
+PRESETS: dict[str, DeadlinePolicy] = {p.name: p for p in (HANOI_2024, ND27_2026)}
+DEFAULT_POLICY = HANOI_2024.name
+
+
+def resolve_policy(name: str) -> DeadlinePolicy:
+    """The preset a setting names (settings validate the name, so this fails only on a programming error)."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ValueError(f"unknown deadline policy {name!r}; known: {', '.join(sorted(PRESETS))}") from None

@@ -1,0 +1,46 @@
+"""The dependencies every service's routes share, read from the app's collaborators (`hoso_shared.web`).
+
+A route asks for the time as `now: Now` or `today: Today` and for the deadline policy as `policy: Deadlines`,
+so a test that builds the app with a `FixedClock` stands every route on that instant. Within one request
+`Now` and `Today` answer the same instant (FastAPI caches a dependency per request)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from hoso_shared.deadlines import DeadlinePolicy
+from hoso_shared.time import local_day
+from hoso_shared.web import Collaborators, collaborators_of
+
+
+async def collaborators(request: Request) -> Collaborators:
+    return collaborators_of(request.app, Collaborators)
+
+
+Common = Annotated[Collaborators, Depends(collaborators)]
+
+
+async def now(common: Common) -> datetime:
+    """The app's clock: an aware UTC instant."""
+    return common.clock()
+
+
+Now = Annotated[datetime, Depends(now)]
+
+
+async def today(moment: Now) -> date:
+    """The Vietnamese calendar date of `Now`."""
+    return local_day(moment)
+
+
+Today = Annotated[date, Depends(today)]
+
+
+async def deadline_policy(common: Common) -> DeadlinePolicy:
+    return common.settings.deadline_policy
+
+
+Deadlines = Annotated[DeadlinePolicy, Depends(deadline_policy)]
