@@ -135,3 +135,42 @@ class TestFeatureLayers:
         top = {p.stem for p in (ROOT / "services/sync-gateway/src/sync_gateway").glob("*.py")}
         assert top <= {"__init__", "app", "collaborators", "dependencies", "main", "metrics", "notify", "runtime",
                        "settings", "worker"}
+
+
+VERBS = {"add", "apply", "approve", "change", "check", "create", "decide", "deliver", "diff", "disable", "dissolve",
+         "download", "enable", "export", "get", "import", "issue", "list", "merge", "move", "open", "propose", "pull",
+         "read", "refresh", "reject", "remove", "rename", "replay", "reset", "retry", "return", "revoke", "set",
+         "split", "submit", "take", "update", "upload", "verify", "withdraw"}
+
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "api_route"}
+
+
+def route_handlers() -> list[tuple[str, str]]:
+    """(module, name) of every function decorated as a route (`@router.get(...)`, `@internal.post(...)` …)."""
+    found = []
+    for path in sorted((ROOT / "services").glob("*/src/**/*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                    isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in HTTP_METHODS
+                    for d in node.decorator_list):
+                found.append((str(path.relative_to(ROOT)), node.name))
+    return found
+
+
+def test_route_handlers_are_named_verb_noun() -> None:
+    """STYLE §4: a handler says what it does (`approve_change_request`), so tracebacks and operationIds read."""
+    handlers = route_handlers()
+    odd = sorted(f"{module}: {name}" for module, name in handlers if "_" not in name or name.split("_")[0] not in VERBS)
+    assert len(handlers) > 100 and odd == []
+
+
+def test_the_system_time_is_read_in_one_place() -> None:
+    """One clock convention in the runtime packages: code asks a `Clock` (or the real one,
+    `hoso_shared.time.utc_now`); only that module reads the system time, so a test's `FixedClock` reaches
+    everything it is given to. (The tools under tools/ stand alone: the backup tool imports no hoso_shared.)"""
+    runtime = [p for p in modules() if p.name != "clock.py" and "tools" not in p.relative_to(ROOT).parts]
+    reads = [f"{p.relative_to(ROOT)}:{n}" for p in runtime
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if re.search(r"\bdatetime\.(now|utcnow|today)\(|\bdate\.today\(\)|ZoneInfo\(", line)]
+    assert reads == []

@@ -7,10 +7,10 @@ import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import httpx
 
+from hoso_shared.time import Clock, utc_now
 from ndxp_sim.faults.schemas import Faults
 from ndxp_sim.keys.gateway import Fetch, GatewayKeys
 from ndxp_sim.keys.own import SimKey
@@ -24,10 +24,6 @@ from ndxp_sim.stats import Stats
 from ndxp_sim.tokens.service import TokenStore
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _no_client() -> httpx.AsyncClient:
     raise RuntimeError("the callback client exists only while the app runs")
 
@@ -38,7 +34,7 @@ class Sim:
     own_key: SimKey
     gateway_keys: GatewayKeys
     tokens: TokenStore
-    clock: Callable[[], datetime] = utc_now  # tests give a FixedClock to move time
+    clock: Clock = utc_now  # tests give a FixedClock to move time
     callback_client: Callable[[], httpx.AsyncClient] = _no_client
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliveries: Deliveries = field(default_factory=Deliveries)
@@ -70,7 +66,7 @@ class Sim:
             self.seed_data()
 
 
-def build_sim(settings: Settings, fetch_jwks: Fetch, clock: Callable[[], datetime] = utc_now) -> Sim:
+def build_sim(settings: Settings, fetch_jwks: Fetch, clock: Clock = utc_now) -> Sim:
     tokens = TokenStore(settings.sim_token_ttl_seconds, utc_now)
     sim = Sim(settings=settings, own_key=SimKey.load(settings.sim_signing_key.get_secret_value()),
               gateway_keys=GatewayKeys(inline=settings.sim_gateway_jwks, url=settings.sim_gateway_jwks_url,

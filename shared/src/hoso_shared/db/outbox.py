@@ -17,7 +17,7 @@ A row announces one profile version to the national sync. Its state is read from
   marks them `consumed_at` in the same transaction. A consumed row never changes again; what becomes of
   its record next (accepted, rejected, returned) is the gateway's `packet_records`.
 
-The database enforces the same (migration 2026-11-24-0900, trigger `outbox_transitions`): a row is
+The database enforces the same (migration 2026-12-04-2140, trigger `outbox_transitions`): a row is
 inserted appended only, is never deleted, and every UPDATE is one of these moves. Each move is one
 statement over all its rows, never a loop: a province is ~200,000 people and a batch may hold them all.
 """

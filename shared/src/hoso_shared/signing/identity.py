@@ -5,12 +5,14 @@ dev stack and every service can make or load one; PDF and JWS signing live with 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from hoso_shared.time import utc_now
 
 DEV_ROOT_NAME = "Sở Nội vụ thành phố Hà Nội — test CA"
 DEV_SIGNER_NAME = "Sở Nội vụ thành phố Hà Nội"
@@ -64,7 +66,7 @@ def _key_usage(*, ca: bool) -> x509.KeyUsage:
 def generate_dev_identity(*, now: datetime | None = None, years: int = 5) -> IdentityPem:
     """A self-signed test root and a signer certificate under it, for dev and test only: nothing
     trusts this root outside the installation that made it."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     start, end = now - timedelta(minutes=5), now + timedelta(days=365 * years)
     root_key, signer_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     root_ski = x509.SubjectKeyIdentifier.from_public_key(root_key.public_key())

@@ -79,7 +79,7 @@ async def read_backlog(principal: AnyPrincipal, session: DbSession, policy: Dead
 
 @router.post("/bulk", summary="Approve, reject or return many requests; a result per item.",
              description="Each item is decided in its own transaction, so one refusal leaves the others done.")
-async def bulk_decide(body: BulkAction, principal: AnyPrincipal, workflow: AppWorkflow, now: Now) -> BulkResult:
+async def decide_in_bulk(body: BulkAction, principal: AnyPrincipal, workflow: AppWorkflow, now: Now) -> BulkResult:
     return await service.bulk(workflow, principal, body, now)
 
 
@@ -98,8 +98,8 @@ async def _act(workflow: Workflow, principal: Principal, change_request_id: uuid
 
 @router.post("/{change_request_id}/submit", responses={**ACTION_ERRORS, **EvidenceRequired.openapi()},
              summary="Submit a draft or a returned request (its requester, or the agency's HR staff).")
-async def submit(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow, now: Now,
-                 body: ActionBody | None = None) -> ChangeRequestRead:
+async def submit_change_request(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow,
+                                now: Now, body: ActionBody | None = None) -> ChangeRequestRead:
     return await _act(workflow, principal, change_request_id, Action.SUBMIT, body, now)
 
 
@@ -109,35 +109,35 @@ async def submit(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow
                      "delegate; never one's own request; inside the approval window).",
              description="A request made on an older version is returned for rebasing (409). If profile-api does "
                          "not answer, the request stays approved and the reconciler applies it.")
-async def approve(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow, now: Now,
-                  body: ActionBody | None = None) -> ChangeRequestRead:
+async def approve_change_request(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow,
+                                 now: Now, body: ActionBody | None = None) -> ChangeRequestRead:
     return await _act(workflow, principal, change_request_id, Action.APPROVE, body, now)
 
 
 @router.post("/{change_request_id}/reject", responses=ACTION_ERRORS,
              summary="Reject a submitted request (a comment is required).")
-async def reject(change_request_id: uuid.UUID, body: ActionBody, principal: AnyPrincipal, workflow: AppWorkflow,
-                 now: Now) -> ChangeRequestRead:
+async def reject_change_request(change_request_id: uuid.UUID, body: ActionBody, principal: AnyPrincipal,
+                                workflow: AppWorkflow, now: Now) -> ChangeRequestRead:
     return await _act(workflow, principal, change_request_id, Action.REJECT, body, now)
 
 
 @router.post("/{change_request_id}/return", responses=ACTION_ERRORS,
              summary="Return a submitted request for correction (a comment is required).")
-async def return_(change_request_id: uuid.UUID, body: ActionBody, principal: AnyPrincipal, workflow: AppWorkflow,
-                  now: Now) -> ChangeRequestRead:
+async def return_change_request(change_request_id: uuid.UUID, body: ActionBody, principal: AnyPrincipal,
+                                workflow: AppWorkflow, now: Now) -> ChangeRequestRead:
     return await _act(workflow, principal, change_request_id, Action.RETURN, body, now)
 
 
 @router.post("/{change_request_id}/withdraw", responses=ACTION_ERRORS,
              summary="Withdraw a request not yet decided (its requester, or the agency's HR staff).")
-async def withdraw(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow, now: Now,
-                   body: ActionBody | None = None) -> ChangeRequestRead:
+async def withdraw_change_request(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow,
+                                  now: Now, body: ActionBody | None = None) -> ChangeRequestRead:
     return await _act(workflow, principal, change_request_id, Action.WITHDRAW, body, now)
 
 
 @internal.post("/{change_request_id}/national-rejection", responses=ACTION_ERRORS,
                summary="The national side rejected this applied change: return it with the reason (sync-gateway).",
                description="Idempotent: the same rejection twice is a no-op.")
-async def national_rejection(change_request_id: uuid.UUID, body: NationalRejection, principal: AnyPrincipal,
-                             workflow: AppWorkflow, now: Now) -> ChangeRequestRead:
+async def return_nationally_rejected(change_request_id: uuid.UUID, body: NationalRejection, principal: AnyPrincipal,
+                                     workflow: AppWorkflow, now: Now) -> ChangeRequestRead:
     return await service.national_return(workflow, principal, change_request_id, body, now)

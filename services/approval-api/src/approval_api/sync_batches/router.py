@@ -25,7 +25,7 @@ DECIDE_ERRORS = {**service.BatchNotFound.openapi(), **service.BatchDecided.opena
                          "opened an extraordinary window.")
 async def submit_batch(principal: AnyPrincipal, session: DbSession, policy: Deadlines, now: Now,
                        workflow: AppWorkflow, body: BatchSubmit | None = None) -> BatchRead:
-    return await service.submit(session, principal, body or BatchSubmit(), policy, now, workflow.metrics)
+    return await service.submit_batch(session, principal, body or BatchSubmit(), policy, now, workflow.metrics)
 
 
 @router.get("", summary="Sync batches of your subtree, newest first, with counts per state.")
@@ -44,11 +44,11 @@ async def get_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSes
              summary="Approve a batch (DOHA): its outbox rows are released to sync-gateway.")
 async def approve_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, now: Now,
                         body: BatchDecision | None = None) -> BatchRead:
-    return await service.approve(session, principal, batch_id, body, now)
+    return await service.approve_batch(session, principal, batch_id, body, now)
 
 
 @router.post("/{batch_id}/return", responses=DECIDE_ERRORS,
              summary="Return a batch (DOHA, with a comment): its changes wait for the next batch.")
 async def return_batch(batch_id: uuid.UUID, body: BatchDecision, principal: AnyPrincipal, session: DbSession,
                        now: Now) -> BatchRead:
-    return await service.return_(session, principal, batch_id, body, now)
+    return await service.return_batch(session, principal, batch_id, body, now)

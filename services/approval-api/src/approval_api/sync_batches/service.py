@@ -52,8 +52,8 @@ def _read(batch: SyncBatch, consumed: int = 0) -> BatchRead:
     return BatchRead.model_validate(batch).model_copy(update={"consumed": consumed})
 
 
-async def submit(session: AsyncSession, principal: Principal, body: BatchSubmit, policy: DeadlinePolicy, now: datetime,
-                 metrics: ApprovalMetrics) -> BatchRead:
+async def submit_batch(session: AsyncSession, principal: Principal, body: BatchSubmit, policy: DeadlinePolicy,
+                       now: datetime, metrics: ApprovalMetrics) -> BatchRead:
     if not principal.has_scopes(SUBMIT):
         raise Forbidden("Submitting a sync batch needs an agency account.", missing_scopes=[SUBMIT])
     unit_id = body.org_unit_id or principal.org_unit_id
@@ -90,8 +90,8 @@ async def _decidable(session: AsyncSession, principal: Principal, batch_id: uuid
     return found[0]
 
 
-async def approve(session: AsyncSession, principal: Principal, batch_id: uuid.UUID, body: BatchDecision | None,
-                  now: datetime) -> BatchRead:
+async def approve_batch(session: AsyncSession, principal: Principal, batch_id: uuid.UUID,
+                        body: BatchDecision | None, now: datetime) -> BatchRead:
     batch = await _decidable(session, principal, batch_id)
     batch.state, batch.decided_by, batch.decided_at = "approved", principal.subject, now
     batch.comment = body.comment if body else None
@@ -100,8 +100,8 @@ async def approve(session: AsyncSession, principal: Principal, batch_id: uuid.UU
     return _read(batch)
 
 
-async def return_(session: AsyncSession, principal: Principal, batch_id: uuid.UUID, body: BatchDecision,
-                  now: datetime) -> BatchRead:
+async def return_batch(session: AsyncSession, principal: Principal, batch_id: uuid.UUID, body: BatchDecision,
+                       now: datetime) -> BatchRead:
     if not (body.comment or "").strip():
         raise ValidationFailed("Say why the batch is returned.")
     batch = await _decidable(session, principal, batch_id)

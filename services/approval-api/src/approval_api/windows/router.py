@@ -25,6 +25,6 @@ async def open_window(body: WindowOpen, principal: Opener, session: DbSession, n
 
 @router.get("/status", responses=service.UnitNotFound.openapi(),
             summary="Is the approval window open for a unit now (the policy's, or an extraordinary one)?")
-async def window_status(principal: AnyPrincipal, session: DbSession, policy: Deadlines, now: Now,
-                        org_unit_id: uuid.UUID | None = None) -> WindowStatus:
+async def read_window_status(principal: AnyPrincipal, session: DbSession, policy: Deadlines, now: Now,
+                             org_unit_id: uuid.UUID | None = None) -> WindowStatus:
     return await service.status(session, principal, org_unit_id, policy, now)

@@ -7,7 +7,6 @@ account must change them at its next login.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.auth import Principal
 from hoso_shared.auth.passwords import hash_secret, new_password
 from hoso_shared.db.models import Account
+from hoso_shared.time import utc_now
 from profile_api.accounts import policy, queries
 from profile_api.accounts.errors import (
     AccountNotFound,
@@ -129,7 +129,7 @@ async def _change(session: AsyncSession, principal: Principal, account: Account,
 async def disable_account(session: AsyncSession, principal: Principal, account_id: uuid.UUID) -> AccountRead:
     account = await _managed(session, principal, account_id)
     return await _change(session, principal, account, "disable",
-                         {"disabled_at": account.disabled_at or datetime.now(UTC)})
+                         {"disabled_at": account.disabled_at or utc_now()})
 
 
 async def enable_account(session: AsyncSession, principal: Principal, account_id: uuid.UUID) -> AccountRead:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +20,7 @@ from hoso_shared.auth import Principal
 from hoso_shared.canonical import canonical
 from hoso_shared.crypto import digest
 from hoso_shared.db.models import AuditEntry
+from hoso_shared.time import utc_now
 from profile_api.audit import queries
 
 GENESIS = "0" * 64
@@ -43,7 +43,7 @@ async def record(session: AsyncSession, principal: Principal | None, action: str
     """Append one entry in the caller's transaction. `before` and `after` are JSON values (their digests
     are over `hoso_shared.canonical` bytes): convert dates, UUIDs and decimals first."""
     await queries.append(session, {
-        "at": datetime.now(UTC), "actor": actor_of(principal), "action": action, "entity": entity,
+        "at": utc_now(), "actor": actor_of(principal), "action": action, "entity": entity,
         "entity_id": str(entity_id), "fields": sorted(fields or []),
         "before_digest": None if before is None else digest(before),
         "after_digest": None if after is None else digest(after),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,7 @@ from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db import outbox
 from hoso_shared.db.models import AuditEntry, Profile, ProfileAssignment, ProfileVersion
+from hoso_shared.time import utc_now
 from profile_api.audit import service as audit
 from profile_api.bulk import queries
 from profile_api.bulk.rows import CheckedRow
@@ -62,7 +63,7 @@ def audit_entries(principal: Principal, new: list[NewProfile]) -> list[dict[str,
     """The "create" entries `audit.record(session, principal, "create", "profile", id, after=snapshot)`
     appends one by one (unsealed: the audit sealer numbers and chains them after the commit)."""
     actor = audit.actor_of(principal)
-    return [{"at": datetime.now(UTC), "actor": actor, "action": "create", "entity": "profile",
+    return [{"at": utc_now(), "actor": actor, "action": "create", "entity": "profile",
              "entity_id": str(item.profile["id"]), "fields": [], "before_digest": None, "after_digest": item.digest}
             for item in new]
 

@@ -12,7 +12,7 @@ import asyncio
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.logging import get_logger
+from hoso_shared.time import utc_now
 from profile_api.audit import service as audit
 from profile_api.bulk import files, queries, store
 from profile_api.bulk.columns import UNIT_COLUMN
@@ -176,7 +177,7 @@ async def _close(session: AsyncSession, run: ImportRun, *, state: str, checked: 
                  created: int = 0, failure: str | None = None) -> None:
     """The job's final state and its audit entry."""
     values: dict[str, Any] = {"state": state, "created_count": created, "failure": failure,
-                              "finished_at": datetime.now(UTC)}
+                              "finished_at": utc_now()}
     if checked is not None:
         errors = [{"row": r.number, "reasons": r.reasons} for r in checked if r.reasons]
         values.update(processed_rows=len(checked), error_count=len(errors), errors=errors)

@@ -5,7 +5,7 @@ finds the version already written and gets it back)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,6 +16,7 @@ from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import ChangeRequest, Profile
 from hoso_shared.form import ProfileItems
+from hoso_shared.time import utc_now
 from profile_api.audit import service as audit
 from profile_api.changes import queries
 from profile_api.changes.errors import (
@@ -94,6 +95,6 @@ async def _lifecycle(session: AsyncSession, profile: Profile, payload: dict[str,
         await queries.reassign(session, profile, profile.org_unit_id, on, "transferred")
     profile.status = payload["status"]
     if profile.status in ARCHIVED:
-        profile.archived_at = datetime.now(UTC)
+        profile.archived_at = utc_now()
         await queries.close_assignment(session, profile, on)
         await queries.disable_accounts(session, profile)  # access revoked; the record is kept

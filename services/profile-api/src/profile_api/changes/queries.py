@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import Account, Attachment, ChangeRequest, OrgUnit, Profile, ProfileAssignment
+from hoso_shared.time import utc_now
 
 
 async def attachment_ids(session: AsyncSession, profile_id: uuid.UUID) -> set[uuid.UUID]:
@@ -46,4 +47,4 @@ async def close_assignment(session: AsyncSession, profile: Profile, on: date) ->
 
 async def disable_accounts(session: AsyncSession, profile: Profile) -> None:
     await session.execute(update(Account).where(Account.profile_id == profile.id, Account.disabled_at.is_(None))
-                          .values(disabled_at=datetime.now(UTC)))
+                          .values(disabled_at=utc_now()))

@@ -4,7 +4,7 @@ the forced change of a default password."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +12,7 @@ from hoso_shared.auth import CHANGE_PASSWORD, Principal, Role, TokenIssuer, scop
 from hoso_shared.auth.passwords import hash_secret, hash_secret_sync, verify_secret
 from hoso_shared.db.models import Account
 from hoso_shared.problems import Problem
+from hoso_shared.time import utc_now
 from profile_api.tokens import queries
 from profile_api.tokens.errors import (
     AccountLocked,
@@ -55,7 +56,7 @@ async def password_grant(session: AsyncSession, issuer: TokenIssuer, *, username
         await verify_secret(_DUMMY_HASH, password)
         return InvalidGrant("Wrong username or password.")
     account, org_path = found
-    now = datetime.now(UTC)
+    now = utc_now()
     if account.disabled_at is not None:
         return InvalidGrant("The account is disabled.")
     if account.locked_until is not None and account.locked_until > now:

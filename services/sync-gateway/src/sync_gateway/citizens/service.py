@@ -6,7 +6,7 @@ the caller may create that record)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 import httpx
@@ -18,6 +18,7 @@ from hoso_shared import records
 from hoso_shared.auth import Principal
 from hoso_shared.db.models import CitizenCheck, OrgUnit, Profile
 from hoso_shared.problems import Forbidden, NotFound, Problem
+from hoso_shared.time import utc_now
 from sync_gateway.citizens.national import call
 from sync_gateway.runtime import Runtime
 
@@ -69,7 +70,7 @@ async def check(session: AsyncSession, runtime: Runtime, principal: Principal, b
                               "birth_date": items.get("birth_date"), "sex": items.get("sex")})
     answer = response.json()
     row = CheckResult(profile_id=body.profile_id, result=answer["result"], mismatched=answer.get("mismatched", []),
-                      checked_at=datetime.now(UTC))
+                      checked_at=utc_now())
     session.add(CitizenCheck(profile_id=row.profile_id, checked_at=row.checked_at, result=row.result,
                              mismatched=row.mismatched))
     return row

@@ -7,12 +7,13 @@ from __future__ import annotations
 import email.utils
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, Literal
 
 import httpx
 
 from hoso_shared.oauth import ClientCredentials
+from hoso_shared.time import utc_now
 
 Kind = Literal["delivered", "transient", "refused"]
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -39,7 +40,7 @@ def retry_after(value: str | None) -> float | None:
         return None
     if when.tzinfo is None:  # the asctime form carries no zone; HTTP dates are GMT
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return max(0.0, (when - utc_now()).total_seconds())
 
 
 @dataclass(frozen=True)

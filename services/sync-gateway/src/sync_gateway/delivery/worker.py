@@ -6,13 +6,14 @@ the Idempotency-Key (the packet id) makes a repeat after a crash a duplicate the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.db.models import Delivery, Packet
+from hoso_shared.time import utc_now
 from sync_gateway.delivery import queries
 from sync_gateway.delivery.breaker import Breaker
 from sync_gateway.delivery.retry_policy import RetryPolicy, Tried, attempt
@@ -34,7 +35,7 @@ class Deliverer:
     async def deliver_one(self) -> bool:
         """True when a call went out (there may be more to do); False when nothing was due or the
         breaker is open (wait for a wake-up or the poll)."""
-        now = datetime.now(UTC)
+        now = utc_now()
         async with session_scope(self.sessionmaker) as session:
             packet = await queries.claim(session, now)
             if packet is None:
@@ -50,7 +51,7 @@ class Deliverer:
             session.add(Delivery(packet_id=packet.id, attempt=packet.attempts + i, worker=self.name,
                                  status_code=outcome.status,
                                  error=None if outcome.kind == "delivered" else outcome.detail,
-                                 finished_at=datetime.now(UTC)))
+                                 finished_at=utc_now()))
             self.metrics.attempts.labels(outcome.kind).inc()
             self.metrics.latency.observe(outcome.seconds)
 

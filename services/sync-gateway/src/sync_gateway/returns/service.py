@@ -4,11 +4,10 @@ Retried until approval-api takes them (it is idempotent for the same reason)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import structlog
 
 from hoso_shared.db.engine import SessionMaker, session_scope
+from hoso_shared.time import utc_now
 from sync_gateway.returns import queries
 from sync_gateway.returns.client import ApprovalClient
 
@@ -27,6 +26,6 @@ async def return_once(sessionmaker: SessionMaker, client: ApprovalClient, limit:
                 continue
             if not taken:
                 log.warning("return_refused", change_request_id=str(row.change_request_id), status=row.status)
-            row.returned_at = datetime.now(UTC)
+            row.returned_at = utc_now()
             done += 1
     return done

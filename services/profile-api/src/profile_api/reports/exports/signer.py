@@ -4,13 +4,14 @@ logged-in person who asked for it. Both go into every signature."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from hoso_shared.signing import IdentityInvalid, SigningIdentity, generate_dev_identity, load_identity, load_roots
 from hoso_shared.signing.identity import DEV_ROOT_NAME
+from hoso_shared.time import utc_now
 from profile_api.reports.exports.schemas import SignerPerson
 from profile_api.settings import Settings
 
@@ -20,7 +21,7 @@ class Signer:
     identity: SigningIdentity
     person: SignerPerson
     purpose: str  # what the signature is for, in Vietnamese: printed and signed
-    signed_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    signed_at: datetime = field(default_factory=lambda: utc_now().replace(microsecond=0))
 
     @property
     def organisation(self) -> str:

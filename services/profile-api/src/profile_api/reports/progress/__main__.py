@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 
 from pydantic_core import to_json
 
 from hoso_shared.db.engine import SessionMaker, session_scope
+from hoso_shared.time import utc_now
 from profile_api.reports import cli
 from profile_api.reports.progress import queries, service
 from profile_api.reports.progress.errors import ProgressUnitNotFound
@@ -46,7 +46,7 @@ async def render(args: argparse.Namespace, settings: Settings, sessionmaker: Ses
     identity = cli.signing_identity(settings) if args.format != "html" else None
     async with session_scope(sessionmaker) as session:
         try:
-            page = await service.get_page(session, args.unit, datetime.now(UTC))
+            page = await service.get_page(session, args.unit, utc_now())
         except ProgressUnitNotFound:
             raise cli.Stop(f"no unit with code {args.unit!r}") from None
     if identity is None:
@@ -68,7 +68,7 @@ async def refresh(args: argparse.Namespace, settings: Settings, sessionmaker: Se
     for number, scope in enumerate(scopes, start=1):
         try:
             async with session_scope(sessionmaker) as session:
-                page = await service.render_page(session, scope, datetime.now(UTC))
+                page = await service.render_page(session, scope, utc_now())
         except ProgressUnitNotFound:
             print(f"progress page {number}/{len(scopes)}: {label(scope)} skipped (the unit has gone)",
                   file=sys.stderr, flush=True)

@@ -22,7 +22,6 @@ import csv
 import io
 import sys
 import uuid
-from datetime import UTC, datetime
 
 from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.auth import Principal
 from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.signing import SigningIdentity
+from hoso_shared.time import utc_now
 from profile_api.audit import service as audit
 from profile_api.reports import cli
 from profile_api.reports.exports.signer import Signer
@@ -104,7 +104,7 @@ async def status(args: argparse.Namespace, settings: Settings, sessionmaker: Ses
         reader = operator(await _subtree(session, args.unit))
         try:
             roster = await service.list_reviews(session, reader, args.quarter, settings.deadline_policy,
-                                                datetime.now(UTC))
+                                                utc_now())
         except InvalidQuarter as exc:
             raise cli.Stop(str(exc)) from None
     cli.write(roster.model_dump_json(indent=2).encode() if args.format == "json" else to_csv(roster), args.out)
