@@ -131,8 +131,11 @@ class TestCounts:
         await session.flush()
         counts = (await progress.counts(session, [w.a.id], datetime(2000, 1, 1, tzinfo=UTC)))[w.a.id]
         assert counts.total == 4
-        assert counts.records == {"changed": 4, "approved": 1, "synced": 2, "acknowledged": 1, "rejected": 0}
-        assert counts.changes == {"changed": 5, "approved": 1, "synced": 3, "acknowledged": 1, "rejected": 0}
+        # The batch took A's appended rows: a1's and a4's second change, released with the three before.
+        assert counts.records == {"changed": 4, "approved": 1, "released": 4, "synced": 2, "acknowledged": 1,
+                                  "rejected": 0}
+        assert counts.changes == {"changed": 5, "approved": 1, "released": 5, "synced": 3, "acknowledged": 1,
+                                  "rejected": 0}
 
     async def test_a_stage_counts_from_its_own_instant(self, session: AsyncSession) -> None:
         w = await province(session)
@@ -141,3 +144,27 @@ class TestCounts:
                                                 changes=dict.fromkeys(progress.STAGES, 0))
         nowhere = uuid.uuid4()
         assert (await progress.counts(session, [nowhere], datetime.now(UTC)))[nowhere].total == 0
+
+    async def test_a_period_ends_where_it_is_told(self, session: AsyncSession) -> None:
+        """The quarterly review counts one quarter: nothing that happened at or after `until` counts."""
+        w = await province(session)
+        before = (await progress.counts(session, [w.p.id], datetime(2000, 1, 1, tzinfo=UTC),
+                                        datetime(2001, 1, 1, tzinfo=UTC)))[w.p.id]
+        assert before.total == 7 and set(before.changes.values()) == {0}
+        whole = (await progress.counts(session, [w.p.id], datetime(2000, 1, 1, tzinfo=UTC)))[w.p.id]
+        assert whole.changes["released"] == 5 and whole.records["changed"] == 6
+
+
+class TestTheQuarterlyReviewCountsAlike:
+    async def test_its_sync_part_is_sync_progress_over_the_quarter(self, session: AsyncSession) -> None:
+        """A unit's quarterly review reports its sync with the same definition as the two tables."""
+        from profile_api.reports.reviews import content
+
+        w = await province(session)
+        since, until = datetime(2000, 1, 1, tzinfo=UTC), datetime(2999, 1, 1, tzinfo=UTC)
+        sync = await content._sync(session, w.p, since, until)
+        counts = (await progress.counts(session, [w.p.id], since, until))[w.p.id]
+        assert sync == {"total": counts.total, "changed": counts.records["changed"], "approved": 1, "released": 5,
+                        "synced": counts.changes["synced"], "acknowledged": counts.changes["acknowledged"],
+                        "rejected": counts.changes["rejected"]}
+        assert sync["total"] == 7 and sync["approved"] == counts.changes["approved"]

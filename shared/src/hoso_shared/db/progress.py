@@ -2,11 +2,13 @@
 and profile-api's public progress page count.
 
 A unit counts its whole subtree, and a record counts where its person is now: `total` is the kept (not
-archived) records. Each stage is something that happened, since an instant, to a change of one of them:
+archived) records. Each stage is something that happened in a period (since an instant, and before
+another if given) to a change of one of them:
 
     stage         a change that …                                               placed in time by
     changed       was written as a new version (its outbox row appended)        outbox.created_at
     approved      is a change request approved (and maybe applied)              change_requests.decided_at
+    released      DOHA released for the national sync (its batch approved)      outbox.released_at
     synced        was packed into a packet delivered to the national side       packet_records.created_at
     acknowledged  the national side accepted                                    packet_records.created_at
     rejected      a rule blocked before signing, or the national side rejected  packet_records.created_at
@@ -25,25 +27,28 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-STAGES = ("changed", "approved", "synced", "acknowledged", "rejected")
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+STAGES = ("changed", "approved", "released", "synced", "acknowledged", "rejected")
 
 _COUNTS = text("""
 WITH facts AS (
-    SELECT 'changed' AS stage, o.profile_id FROM outbox o WHERE o.created_at >= :since
+    SELECT 'changed' AS stage, o.profile_id FROM outbox o WHERE o.created_at >= :since AND o.created_at < :until
   UNION ALL
     SELECT 'approved', c.profile_id FROM change_requests c
-    WHERE c.state IN ('approved', 'applied') AND c.decided_at >= :since
+    WHERE c.state IN ('approved', 'applied') AND c.decided_at >= :since AND c.decided_at < :until
+  UNION ALL
+    SELECT 'released', o.profile_id FROM outbox o WHERE o.released_at >= :since AND o.released_at < :until
   UNION ALL
     SELECT s.stage, r.profile_id FROM packet_records r LEFT JOIN packets k ON k.id = r.packet_id
     CROSS JOIN LATERAL (VALUES ('synced', k.state IN ('delivered', 'acknowledged')),
                                ('acknowledged', r.status = 'accepted'),
                                ('rejected', r.status IN ('rejected', 'blocked'))) AS s (stage, hit)
-    WHERE r.created_at >= :since AND s.hit
+    WHERE r.created_at >= :since AND r.created_at < :until AND s.hit
 ),
 per_unit AS (
     SELECT p.org_unit_id, 'total' AS stage, count(*) AS changes, count(*) AS records
@@ -67,12 +72,13 @@ class Counts:
     changes: dict[str, int]  # per stage: how many such changes
 
 
-async def counts(session: AsyncSession, unit_ids: Sequence[uuid.UUID], since: datetime) -> dict[uuid.UUID, Counts]:
-    """Each unit's counts over its subtree, stages since `since`; a unit with nothing counts zeros."""
+async def counts(session: AsyncSession, unit_ids: Sequence[uuid.UUID], since: datetime,
+                 until: datetime = END_OF_TIME) -> dict[uuid.UUID, Counts]:
+    """Each unit's counts over its subtree, stages in [`since`, `until`); a unit with nothing counts zeros."""
     found: dict[uuid.UUID, dict[str, tuple[int, int]]] = {unit_id: {} for unit_id in unit_ids}
     if unit_ids:
         for unit_id, stage, changes, records in await session.execute(_COUNTS, {"units": list(unit_ids),
-                                                                               "since": since}):
+                                                                               "since": since, "until": until}):
             found[unit_id][stage] = (int(changes), int(records))
     return {unit_id: Counts(total=stages.get("total", (0, 0))[1],
                             records={s: stages.get(s, (0, 0))[1] for s in STAGES},

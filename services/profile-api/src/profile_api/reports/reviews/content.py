@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
+from hoso_shared.db import progress
 from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.models import OrgUnit
 from hoso_shared.deadlines import DeadlinePolicy
@@ -48,6 +49,15 @@ async def _quality(session: AsyncSession, principal: Principal, unit: OrgUnit, p
     }
 
 
+async def _sync(session: AsyncSession, unit: OrgUnit, since: datetime, until: datetime) -> dict[str, int]:
+    """The quarter's sync, as sync progress counts it (`hoso_shared.db.progress`): records kept and changed,
+    then the changes approved, released, synced, acknowledged and rejected, as the ministry's table does."""
+    counts = (await progress.counts(session, [unit.id], since, until))[unit.id]
+    after_change = ("approved", "released", "synced", "acknowledged", "rejected")
+    return {"total": counts.total, "changed": counts.records["changed"],
+            **{stage: counts.changes[stage] for stage in after_change}}
+
+
 async def _change_requests(session: AsyncSession, path: str) -> dict[str, Any]:
     by_state = {state: {"count": count, "oldest_since": _moment(oldest)}
                 for state, count, oldest in await queries.outstanding(session, path)}
@@ -77,7 +87,7 @@ async def build(session: AsyncSession, principal: Principal, unit: OrgUnit, quar
         "deadline": deadline(quarter, policy).isoformat(),
         "quality": await _quality(session, principal, unit, policy, cipher, now),
         "sync": {"since": quarter.starts_at.isoformat(), "until": until.isoformat(),
-                 **await queries.sync_counts(session, unit.path, quarter.starts_at, until)},
+                 **await _sync(session, unit, quarter.starts_at, until)},
         "change_requests": await _change_requests(session, unit.path),
         "overdue": await _overdue(session, unit.path, policy, now),
     }

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, text
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -15,32 +15,10 @@ from hoso_shared.auth.subtree import escape_like
 from hoso_shared.db.models import Account, ChangeRequest, OrgUnit, Profile, QuarterlyReview
 
 OPEN_STATES = ("draft", "submitted", "returned", "approved")  # not yet decided for good, or not yet applied
-SYNC_STAGES = ("total", "changed", "approved", "released", "synced", "acknowledged", "rejected")
 
 # The ministry's progress table (sync-gateway's sync-progress) for one subtree and one period: records
 # kept; records changed; change requests approved; outbox rows released by DOHA; records packed into a
 # delivered packet; accepted nationally; rejected (by a rule before signing, or nationally).
-_SYNC = text("""
-SELECT
-  (SELECT count(*) FROM profiles p JOIN org_units u ON u.id = p.org_unit_id
-    WHERE starts_with(u.path, :path) AND p.archived_at IS NULL) AS total,
-  (SELECT count(DISTINCT o.profile_id) FROM outbox o JOIN org_units u ON u.id = o.org_unit_id
-    WHERE starts_with(u.path, :path) AND o.created_at >= :since AND o.created_at < :until) AS changed,
-  (SELECT count(*) FROM change_requests c JOIN org_units u ON u.id = c.org_unit_id
-    WHERE starts_with(u.path, :path) AND c.state IN ('approved', 'applied')
-      AND c.decided_at >= :since AND c.decided_at < :until) AS approved,
-  (SELECT count(*) FROM outbox o JOIN org_units u ON u.id = o.org_unit_id
-    WHERE starts_with(u.path, :path) AND o.released_at >= :since AND o.released_at < :until) AS released,
-  (SELECT count(*) FROM packet_records r JOIN packets k ON k.id = r.packet_id JOIN org_units u ON u.id = r.org_unit_id
-    WHERE starts_with(u.path, :path) AND k.state IN ('delivered', 'acknowledged')
-      AND r.created_at >= :since AND r.created_at < :until) AS synced,
-  (SELECT count(*) FROM packet_records r JOIN org_units u ON u.id = r.org_unit_id
-    WHERE starts_with(u.path, :path) AND r.status = 'accepted'
-      AND r.created_at >= :since AND r.created_at < :until) AS acknowledged,
-  (SELECT count(*) FROM packet_records r JOIN org_units u ON u.id = r.org_unit_id
-    WHERE starts_with(u.path, :path) AND r.status IN ('rejected', 'blocked')
-      AND r.created_at >= :since AND r.created_at < :until) AS rejected
-""")
 
 
 def _under(path: str) -> Any:
@@ -63,11 +41,6 @@ def _agency_account_at(unit_id: Any) -> Any:
 
 async def has_agency_account(session: AsyncSession, unit_id: uuid.UUID) -> bool:
     return bool((await session.execute(select(_agency_account_at(unit_id)))).scalar())
-
-
-async def sync_counts(session: AsyncSession, path: str, since: datetime, until: datetime) -> dict[str, int]:
-    row = (await session.execute(_SYNC, {"path": path, "since": since, "until": until})).one()
-    return {stage: int(row[i]) for i, stage in enumerate(SYNC_STAGES)}
 
 
 def _since() -> Any:
