@@ -207,7 +207,8 @@ async def list_reviews(session: AsyncSession, principal: Principal, quarter_text
     quarter = _quarter(quarter_text, now)
     due = deadline(quarter, policy)
     rows = await queries.roster(session, principal.org_path, str(quarter), quarter.first_day)
-    units = [_entry(tuple(row), local_day(now) > due) for row in rows]
+    overdue_now = is_late(quarter, policy, now)
+    units = [_entry(tuple(row), overdue_now) for row in rows]
     return Roster(quarter=str(quarter), policy=policy.name, deadline=due,
                   submitted=sum(u.status == "submitted" for u in units), late=sum(u.status == "late" for u in units),
                   not_submitted=sum(u.status == "not_submitted" for u in units), units=units)
