@@ -173,6 +173,12 @@ async def client_for(db_url: str, sessionmaker: Any) -> AsyncIterator[Callable[.
         client = AppClient(transport=ASGITransport(app=manager.app), base_url="http://test")
         client.app = app
         clients.append(client)
+        if service == "profile-api" and "approval_api_url" not in overrides:
+            # A new record is a `create` change request (hanoi-2024 Điều 7): profile-api forwards it to a real
+            # approval-api on the same test transaction (a test may rewire it, or point it elsewhere).
+            from hoso_shared.web import collaborators_of
+            from profile_api.collaborators import Collaborators
+            collaborators_of(app, Collaborators).approval.client = await open_client("approval-api")
         return client
 
     yield open_client

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from approval_api.applying.client import ProfileClient
 from hoso_shared.auth import Principal, TokenIssuer
 from hoso_shared.db.models import Account, Attachment, ChangeRequest, OrgUnit, Profile
-from hoso_shared.time import FixedClock
+from hoso_shared.time import FixedClock, local_day
 from hoso_shared.web import collaborators_of
 from profile_api.collaborators import Collaborators as ProfileCollaborators
 from tests.conftest import AppClient
@@ -73,16 +73,19 @@ class World:
 
     async def request(self, session: AsyncSession, *, state: str = "submitted", by: str = "officer",
                       payload: dict[str, Any] | None = None, profile: Profile | None = None,
-                      base_version: int | None = None, attachments: bool = False,
-                      submitted_at: datetime | None = None) -> ChangeRequest:
-        """A change request stored as profile-api would have forwarded it, in `state`."""
+                      base_version: int | None = None, attachments: bool = True,
+                      submitted_at: datetime | None = None, occurred_on: date | None = None) -> ChangeRequest:
+        """A change request stored as profile-api would have forwarded it, in `state`: with its evidence (the
+        scan; hanoi-2024 asks it of every change) unless `attachments=False`, and occurring the day it was
+        submitted (on time) unless `occurred_on` says otherwise."""
         target = profile or self.person
+        submitted = submitted_at or (IN_WINDOW if state != "draft" else None)
         request = ChangeRequest(
             id=uuid.uuid4(), profile_id=target.id, org_unit_id=target.org_unit_id,
             base_version=base_version or target.version, state=state,
             payload=payload or {"items": {"other_names": f"Tên gọi khác {uuid.uuid4().hex[:4]}"}},
             attachment_ids=[str(self.scan.id)] if attachments else [], requested_by=self.accounts[by].id,
-            submitted_at=submitted_at or (IN_WINDOW if state != "draft" else None))
+            submitted_at=submitted, occurred_on=occurred_on or local_day(submitted or IN_WINDOW))
         session.add(request)
         await session.flush()
         return request

@@ -14,6 +14,7 @@ from tests.approval_api.conftest import IN_WINDOW, Apis, World
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n"
 NEW_NAME = "Trần Văn Bính"
+OCCURRED = "2026-11-26"  # the decision's day: two days before IN_WINDOW, on time
 
 
 async def test_an_officers_change_reaches_the_released_outbox(session: AsyncSession, apis: Apis,
@@ -23,7 +24,7 @@ async def test_an_officers_change_reaches_the_released_outbox(session: AsyncSess
 
     # A change of identity needs its proof: without it nothing is forwarded.
     bare = await apis.profile.patch(f"/api/v1/profiles/{profile_id}", headers=officer,
-                                    json={"items": {"full_name": NEW_NAME}})
+                                    json={"items": {"full_name": NEW_NAME}, "occurred_on": OCCURRED})
     assert bare.status_code == 422 and bare.json()["type"] == "urn:hoso:problem:evidence-required", bare.text
     assert (await apis.approval.get("/api/v1/change-requests", headers=officer)).json()["items"] == []
 
@@ -34,15 +35,20 @@ async def test_an_officers_change_reaches_the_released_outbox(session: AsyncSess
     attachment_id = upload.json()["id"]
 
     proposed = await apis.profile.patch(f"/api/v1/profiles/{profile_id}", headers=officer, json={
-        "items": {"full_name": NEW_NAME}, "attachment_ids": [attachment_id], "comment": "Đổi tên theo quyết định"})
+        "items": {"full_name": NEW_NAME}, "attachment_ids": [attachment_id], "comment": "Đổi tên theo quyết định",
+        "occurred_on": OCCURRED})
     assert proposed.status_code == 202, proposed.text
     assert (proposed.json()["state"], proposed.json()["changed"]) == ("submitted", ["full_name"])
     change_request_id = proposed.json()["change_request_id"]
     before = (await apis.profile.get(f"/api/v1/profiles/{profile_id}", headers=officer)).json()
     assert (before["items"]["full_name"], before["version"]) == ("Trần Văn Bình", 1)  # unchanged until approved
 
+    # The world's person lacks items a civil servant must have (DU-TRUONG-001, errors the proposal showed):
+    # approving needs the approver's reason (Điều 7; tests/approval_api/test_findings_at_decisions.py).
+    assert "DU-TRUONG-001" in proposed.json()["blocking_codes"]
     approved = await apis.approval.post(f"/api/v1/change-requests/{change_request_id}/approve",
-                                        headers=world.auth["approver"])
+                                        headers=world.auth["approver"],
+                                        json={"override_reason": "Đổi tên theo quyết định; các mục khác bổ sung sau"})
     assert approved.status_code == 200, approved.text
     assert (approved.json()["state"], approved.json()["applied_version"]) == ("applied", 2)
     assert approved.json()["attachment_ids"] == [attachment_id]

@@ -96,7 +96,8 @@ class TestRules:
 
     async def test_submission_needs_the_evidence_domain_names(self, session: AsyncSession, apis: Apis,
                                                                world: World) -> None:
-        bare = await world.request(session, state="draft", payload={"items": {"full_name": "Trần Văn Bính"}})
+        bare = await world.request(session, state="draft", payload={"items": {"full_name": "Trần Văn Bính"}},
+                                   attachments=False)
         r = await apis.approval.post(f"/api/v1/change-requests/{bare.id}/submit", headers=world.auth["officer"])
         assert r.status_code == 422 and r.json()["type"] == "urn:hoso:problem:evidence-required"
         proven = await world.request(session, state="draft", payload={"items": {"full_name": "Trần Văn Bính"}},

@@ -19,6 +19,7 @@ import psutil
 import pytest
 
 from hoso_devstack.pg import free_port
+from hoso_shared.time import local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -175,8 +176,14 @@ class TestMakeRun:
         auth = {"Authorization": f"Bearer {token}"}
         mine = httpx.get(f"{api}/api/v1/profiles", headers=auth, timeout=10).json()["items"]
         assert len(mine) == 1
+        # hanoi-2024 Điều 6 khoản 3: the day the information changed, and the document proving it.
+        scan = httpx.post(f"{api}/api/v1/profiles/{mine[0]['id']}/attachments", headers=auth, timeout=10,
+                          files={"file": ("giay-xac-nhan.pdf", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n",
+                                          "application/pdf")})
+        assert scan.status_code == 201, scan.text
         proposed = httpx.patch(f"{api}/api/v1/profiles/{mine[0]['id']}", headers=auth, timeout=10,
-                               json={"items": {"other_names": "Tên gọi khác"}})
+                               json={"items": {"other_names": "Tên gọi khác"}, "occurred_on": str(local_today()),
+                                     "attachment_ids": [scan.json()["id"]]})
         assert proposed.status_code == 202, proposed.text
         stored = httpx.get(f"{approval}/api/v1/change-requests/{proposed.json()['change_request_id']}",
                            headers=auth, timeout=10)

@@ -15,7 +15,15 @@ from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
-from hoso_shared.db.models import Attachment, ChangeRequest, ImportJob, OrgUnit, Profile, ProfileSectionRow
+from hoso_shared.db.models import (
+    AccountDelegation,
+    Attachment,
+    ChangeRequest,
+    ImportJob,
+    OrgUnit,
+    Profile,
+    ProfileSectionRow,
+)
 from hoso_shared.time import local_today
 from hoso_shared.web import collaborators_of
 from profile_api.collaborators import Collaborators
@@ -29,6 +37,10 @@ WRITERS = {"doha_admin", "agency_admin", "hr_system", "officer"}  # officers: th
 STAFF_WRITERS = {"doha_admin", "agency_admin", "hr_system"}
 UNIT_READERS = {"doha_admin", "agency_admin", "approver", "hr_system"}
 ACCOUNT_ADMINS = {"doha_admin", "agency_admin"}
+# Agencies restructure their own subtree (Điều 21 khoản 2), DOHA the province's.
+UNIT_WRITERS = {"doha_admin", "agency_admin"}
+# The written request every access change rests on (Điều 19 khoản 4).
+REQUEST = {"request_no": "12/UBND-NV", "request_date": "2026-01-05"}
 
 
 @dataclass
@@ -43,6 +55,7 @@ class Side:
     account_id: uuid.UUID
     job: ImportJob
     elsewhere: uuid.UUID | None = None  # a unit of the same reach the side's unit may move under
+    delegate_id: uuid.UUID | None = None  # a person holding a delegation to create personal accounts
 
 
 async def _side(session: AsyncSession, unit: OrgUnit, creator: uuid.UUID, *, name: str) -> Side:
@@ -53,11 +66,13 @@ async def _side(session: AsyncSession, unit: OrgUnit, creator: uuid.UUID, *, nam
     change = ChangeRequest(profile_id=profile.id, org_unit_id=unit.id, base_version=1, state="approved",
                            payload={"items": {"other_names": "X"}}, requested_by=creator)
     officer = await make_account(session, unit=unit, role="officer")
+    delegate = await make_account(session, unit=unit, role="officer")
+    session.add(AccountDelegation(delegate_id=delegate.id, org_unit_id=unit.id, granted_by=creator))
     job = ImportJob(org_unit_id=unit.id, created_by=creator, filename="x.csv", file_format="csv",
                     mode="valid_only", dry_run=True, state="done")
     session.add_all([row, attachment, change, job])
     await session.flush()
-    return Side(unit, profile, row, attachment, change, officer.id, job)
+    return Side(unit, profile, row, attachment, change, officer.id, job, delegate_id=delegate.id)
 
 
 @dataclass
@@ -72,6 +87,7 @@ async def build_world(session: AsyncSession, issuer: TokenIssuer) -> World:
     q = await make_unit(session, type="province", name="Tỉnh Q")
     a = await make_unit(session, parent=p, name="Sở A")
     a1 = await make_unit(session, parent=a, type="sub_unit", name="Phòng A1")
+    a2 = await make_unit(session, parent=a, type="sub_unit", name="Phòng A2")
     b = await make_unit(session, parent=p, name="Sở B")
     c = await make_unit(session, parent=q, name="Sở C")
     doha = await make_account(session, unit=p, role="doha_admin")
@@ -81,7 +97,7 @@ async def build_world(session: AsyncSession, issuer: TokenIssuer) -> World:
     me = await make_profile(session, unit=a1, full_name="Chính Tôi")
     side_me = await _side(session, a1, doha.id, name="Đồng Nghiệp")
     side_me.profile = me
-    side_a.elsewhere = side_me.elsewhere = p.id
+    side_a.elsewhere = side_me.elsewhere = a2.id
     side_b.elsewhere, side_c.elsewhere = a.id, q.id
     for model in (side_me.row, side_me.attachment, side_me.change_request):
         model.profile_id = me.id
@@ -117,6 +133,11 @@ def _p(s: Side) -> str:
     return f"/api/v1/profiles/{s.profile.id}"
 
 
+def _proposal(s: Side) -> dict[str, Any]:
+    """What every proposal carries: the day its information changed, and its evidence (hanoi-2024)."""
+    return {"occurred_on": TODAY, "attachment_ids": [str(s.attachment.id)]}
+
+
 CASES = [
     Case("GET", "/api/v1/profiles/{profile_id}", _p, frozenset(READERS)),
     Case("GET", "/api/v1/profiles/{profile_id}/versions", lambda s: f"{_p(s)}/versions", frozenset(READERS)),
@@ -124,20 +145,22 @@ CASES = [
          lambda s: f"{_p(s)}/versions/1/diff/1", frozenset(READERS)),
     Case("GET", "/api/v1/profiles/{profile_id}/{section}", lambda s: f"{_p(s)}/awards", frozenset(READERS)),
     Case("PATCH", "/api/v1/profiles/{profile_id}", _p, frozenset(WRITERS),
-         lambda s: {"items": {"other_names": "Tên khác"}}),
+         lambda s: {"items": {"other_names": "Tên khác"}, **_proposal(s)}),
     Case("POST", "/api/v1/profiles/{profile_id}/{section}", lambda s: f"{_p(s)}/awards", frozenset(WRITERS),
-         lambda s: {"row": {"year": 2024, "award": "Bằng khen"}, "attachment_ids": [str(s.attachment.id)]}),
+         lambda s: {"row": {"year": 2024, "award": "Bằng khen"}, **_proposal(s)}),
     Case("PUT", "/api/v1/profiles/{profile_id}/{section}/{row_id}", lambda s: f"{_p(s)}/awards/{s.row.id}",
-         frozenset(WRITERS), lambda s: {"row": {"year": 2021, "award": "Giấy khen"},
-                                        "attachment_ids": [str(s.attachment.id)]}),
+         frozenset(WRITERS), lambda s: {"row": {"year": 2021, "award": "Giấy khen"}, **_proposal(s)}),
     Case("DELETE", "/api/v1/profiles/{profile_id}/{section}/{row_id}", lambda s: f"{_p(s)}/awards/{s.row.id}",
-         frozenset(WRITERS), lambda s: {"attachment_ids": [str(s.attachment.id)]}),
+         frozenset(WRITERS), _proposal),
+    # The person themself confirms they checked their record; nobody does it for them.
+    Case("POST", "/api/v1/profiles/{profile_id}/review", lambda s: f"{_p(s)}/review", frozenset({"officer"})),
     Case("GET", "/api/v1/reports/profiles/{profile_id}/syll.pdf",
          lambda s: f"/api/v1/reports/profiles/{s.profile.id}/syll.pdf", frozenset(READERS)),
     Case("GET", "/api/v1/reports/profiles/{profile_id}/syll.json",
          lambda s: f"/api/v1/reports/profiles/{s.profile.id}/syll.json", frozenset(READERS)),
     Case("POST", "/api/v1/profiles/{profile_id}/lifecycle", lambda s: f"{_p(s)}/lifecycle", frozenset(STAFF_WRITERS),
-         lambda s: {"event": "retire", "effective_on": "2026-12-31"}),
+         lambda s: {"event": "retire", "effective_on": "2026-12-31", "decision": {
+             "number": "125/QĐ-UBND", "issued_on": TODAY, "issuer": "UBND thành phố Hà Nội"}, **_proposal(s)}),
     Case("GET", "/api/v1/profiles/{profile_id}/attachments", lambda s: f"{_p(s)}/attachments", frozenset(READERS)),
     Case("POST", "/api/v1/profiles/{profile_id}/attachments", lambda s: f"{_p(s)}/attachments",
          frozenset(WRITERS), files=True),
@@ -145,33 +168,44 @@ CASES = [
          lambda s: f"{_p(s)}/attachments/{s.attachment.id}", frozenset(READERS)),
     Case("POST", "/internal/v1/change-requests/{change_request_id}/apply",
          lambda s: f"/internal/v1/change-requests/{s.change_request.id}/apply", frozenset({"service"})),
+    Case("POST", "/internal/v1/change-requests/apply", lambda s: "/internal/v1/change-requests/apply",
+         frozenset({"service"}), lambda s: {"ids": [str(s.change_request.id)]}),
     Case("GET", "/api/v1/org-units/{org_unit_id}", lambda s: f"/api/v1/org-units/{s.unit.id}",
          frozenset(UNIT_READERS)),
     Case("GET", "/api/v1/org-units/{org_unit_id}/people", lambda s: f"/api/v1/org-units/{s.unit.id}/people",
          frozenset(UNIT_READERS)),
-    Case("POST", "/api/v1/org-units", lambda s: "/api/v1/org-units", frozenset({"doha_admin"}),
+    Case("POST", "/api/v1/org-units", lambda s: "/api/v1/org-units", frozenset(UNIT_WRITERS),
          lambda s: {"code": f"X.{uuid.uuid4().hex[:8]}", "name": "Phòng mới", "type": "sub_unit",
                     "parent_id": str(s.unit.id), "effective_on": TODAY}),
     Case("POST", "/api/v1/org-units/{org_unit_id}/rename", lambda s: f"/api/v1/org-units/{s.unit.id}/rename",
-         frozenset({"doha_admin"}), lambda s: {"name": "Tên mới", "effective_on": TODAY}),
+         frozenset(UNIT_WRITERS), lambda s: {"name": "Tên mới", "effective_on": TODAY}),
     Case("POST", "/api/v1/org-units/{org_unit_id}/move", lambda s: f"/api/v1/org-units/{s.unit.id}/move",
-         frozenset({"doha_admin"}), lambda s: {"parent_id": str(s.elsewhere), "effective_on": TODAY}),
+         frozenset(UNIT_WRITERS), lambda s: {"parent_id": str(s.elsewhere), "effective_on": TODAY}),
     Case("POST", "/api/v1/org-units/{org_unit_id}/merge", lambda s: f"/api/v1/org-units/{s.unit.id}/merge",
-         frozenset({"doha_admin"}), lambda s: {"into_id": str(s.unit.parent_id), "effective_on": TODAY}),
+         frozenset(UNIT_WRITERS), lambda s: {"into_id": str(s.unit.parent_id), "effective_on": TODAY}),
     Case("POST", "/api/v1/org-units/{org_unit_id}/split", lambda s: f"/api/v1/org-units/{s.unit.id}/split",
-         frozenset({"doha_admin"}), lambda s: {"effective_on": TODAY, "close_source": False, "parts": [
+         frozenset(UNIT_WRITERS), lambda s: {"effective_on": TODAY, "close_source": False, "parts": [
              {"code": f"S.{uuid.uuid4().hex[:8]}", "name": "Phần tách", "type": "sub_unit",
               "profile_ids": [str(s.profile.id)], "account_ids": []}]}),
     Case("POST", "/api/v1/org-units/{org_unit_id}/dissolve", lambda s: f"/api/v1/org-units/{s.unit.id}/dissolve",
-         frozenset({"doha_admin"}), lambda s: {"effective_on": TODAY, "move_to_id": str(s.unit.parent_id)}),
+         frozenset(UNIT_WRITERS), lambda s: {"effective_on": TODAY, "move_to_id": str(s.unit.parent_id)}),
     Case("POST", "/api/v1/accounts", lambda s: "/api/v1/accounts", frozenset(ACCOUNT_ADMINS),
          lambda s: {"username": f"u{uuid.uuid4().hex[:10]}", "display_name": "Cán bộ mới", "kind": "person",
                     "roles": ["officer"], "org_unit_id": str(s.unit.id)}),
     Case("GET", "/api/v1/accounts/{account_id}", lambda s: f"/api/v1/accounts/{s.account_id}",
          frozenset(ACCOUNT_ADMINS)),
     *(Case("POST", f"/api/v1/accounts/{{account_id}}/{action}",
-           (lambda a: lambda s: f"/api/v1/accounts/{s.account_id}/{a}")(action), frozenset(ACCOUNT_ADMINS))
+           (lambda a: lambda s: f"/api/v1/accounts/{s.account_id}/{a}")(action), frozenset(ACCOUNT_ADMINS),
+           None if action == "reset-password" else lambda s: REQUEST)
       for action in ("disable", "enable", "reset-password")),
+    Case("POST", "/api/v1/accounts/{account_id}/roles", lambda s: f"/api/v1/accounts/{s.account_id}/roles",
+         frozenset(ACCOUNT_ADMINS), lambda s: {**REQUEST, "roles": ["approver"]}),
+    Case("GET", "/api/v1/accounts/{account_id}/access-changes",
+         lambda s: f"/api/v1/accounts/{s.account_id}/access-changes", frozenset(ACCOUNT_ADMINS)),
+    Case("POST", "/api/v1/accounts/{account_id}/delegation", lambda s: f"/api/v1/accounts/{s.account_id}/delegation",
+         frozenset(ACCOUNT_ADMINS), lambda s: REQUEST),
+    Case("POST", "/api/v1/accounts/{account_id}/delegation/revoke",
+         lambda s: f"/api/v1/accounts/{s.delegate_id}/delegation/revoke", frozenset(ACCOUNT_ADMINS), lambda s: REQUEST),
     Case("POST", "/api/v1/accounts/{account_id}/move", lambda s: f"/api/v1/accounts/{s.account_id}/move",
          frozenset(ACCOUNT_ADMINS), lambda s: {"org_unit_id": str(s.unit.id)}),
     Case("GET", "/api/v1/bulk/imports/{job_id}", lambda s: f"/api/v1/bulk/imports/{s.job.id}",
@@ -198,8 +232,11 @@ NOT_RESOURCE_ROUTES = {
     # 404, an officer's 403 and a draft's 409 are in tests/profile_api/reports/test_signed_reports.py.
     "/api/v1/reports/reviews/{review_id}.pdf", "/api/v1/reports/reviews/{review_id}.json",
     "/api/v1/profiles/sections", "/api/v1/org-units", "/api/v1/accounts", "/api/v1/accounts/overdue-incoming",
+    "/api/v1/accounts/delegations", "/api/v1/org-units/changes",
     "/api/v1/calendar/overrides", "/api/v1/calendar/overrides/{day}",  # province-wide, DOHA only: tests/…/calendar
     "/api/v1/bulk/template.xlsx", "/api/v1/bulk/template.csv", "/api/v1/bulk/imports", "/api/v1/bulk/export",
+    # The caller's own tasks, no resource named: another subtree never shows (tests/profile_api/tasks).
+    "/api/v1/tasks",
 }
 
 
@@ -254,6 +291,7 @@ async def test_lists_never_show_the_other_subtree(role: str, session: AsyncSessi
     other, headers = world.other[role], world.auth[role]
     for path in ("/api/v1/profiles?limit=200&include_archived=true", f"/api/v1/profiles?org_unit_id={other.unit.id}",
                  "/api/v1/org-units", "/api/v1/accounts?limit=200", "/api/v1/accounts/overdue-incoming",
+                 "/api/v1/accounts/delegations", "/api/v1/org-units/changes",
                  f"/api/v1/bulk/export?format=json&org_unit_id={other.unit.id}", "/api/v1/bulk/export?format=csv"):
         response = await apis.get(path, headers=headers)
         assert response.status_code in (200, 403, 404), f"{path}: {response.status_code}"

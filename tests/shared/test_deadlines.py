@@ -7,13 +7,14 @@ test_calendar.py checks it):
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from hoso_shared.deadlines import DEFAULT_POLICY, HANOI_2024, ND27_2026, PRESETS, resolve_policy
+from hoso_shared.deadlines import DEFAULT_POLICY, HANOI_2024, ND27_2026, PRESETS, DeadlinePolicy, resolve_policy
 from hoso_shared.settings import CommonSettings
 from hoso_shared.time import STATUTORY, Calendar
+from hoso_shared.validation.rules.evidence import needs_evidence
 
 MAKE_UP_SATURDAY = Calendar(extra_working_days=frozenset({date(2026, 2, 14)}))
 LONGER_NATIONAL_DAY = Calendar(extra_holidays=frozenset({date(2026, 9, 3)}))
@@ -42,6 +43,24 @@ class TestHanoi2024:
         assert self.policy.request_overdue(D(2026, 8, 28), D(2026, 9, 1), LONGER_NATIONAL_DAY)
         assert self.policy.agency_due(D(2026, 8, 28)) is None
 
+    def test_a_request_is_due_on_its_months_windows_last_day(self) -> None:
+        """Điều 7: a request is decided in the window of the month it was submitted in; the tasks list counts
+        the overdue ones in SQL with one cut-off: submitted before the current month."""
+        assert self.policy.request_due(D(2026, 2, 13)) == D(2026, 2, 28)
+        assert self.policy.request_due(D(2026, 8, 31), LONGER_NATIONAL_DAY) == D(2026, 8, 31)
+        assert self.policy.overdue_submitted_before(D(2026, 3, 1)) == D(2026, 3, 1)
+        assert self.policy.overdue_submitted_before(D(2026, 11, 28)) == D(2026, 11, 1)
+        cut = self.policy.overdue_submitted_before(D(2026, 11, 28))
+        assert cut is not None
+        for submitted in (D(2026, 10, 31), D(2026, 11, 1), D(2026, 11, 28)):
+            assert (submitted < cut) == self.policy.request_overdue(submitted, D(2026, 11, 28))
+
+    def test_a_change_is_synced_in_its_months_window(self) -> None:
+        """Điều 14 khoản 1: what was approved in a month is synced in that month's last 5 days."""
+        assert self.policy.sync_due(D(2026, 11, 3)) == D(2026, 11, 30)
+        assert not self.policy.sync_overdue(D(2026, 11, 3), D(2026, 11, 30))
+        assert self.policy.sync_overdue(D(2026, 10, 30), D(2026, 11, 2))
+
     def test_a_self_update_is_due_five_working_days_after_the_change(self) -> None:
         """Điều 6 khoản 1: the officer updates within 5 working days of the information changing."""
         # Fri 13 Feb; Tết: Mon 23 (1) … Fri 27 (5).
@@ -66,6 +85,19 @@ class TestHanoi2024:
         assert self.policy.account_due(D(2026, 8, 21), LONGER_NATIONAL_DAY) == D(2026, 9, 9)
         assert self.policy.latest_overdue_arrival(D(2026, 9, 9), LONGER_NATIONAL_DAY) < D(2026, 8, 21)
         assert self.policy.latest_overdue_arrival(D(2026, 9, 10), LONGER_NATIONAL_DAY) == D(2026, 8, 21)
+
+    def test_every_change_carries_its_evidence(self) -> None:
+        """Điều 6 khoản 3: an update "do có thay đổi, hiệu chỉnh" is entered "kèm theo bản số hóa của tài liệu đã
+        được cấp có thẩm quyền xác nhận": every change, corrections included (no typo exemption)."""
+        assert self.policy.evidence_for_every_change is True
+        assert needs_evidence(["phone"], self.policy) and needs_evidence(["other_names"], self.policy)
+        assert not needs_evidence([], self.policy)  # nothing changed, nothing to prove
+
+    def test_a_late_update_is_counted_in_working_days_across_tet(self) -> None:
+        """Điều 6 khoản 3: within 5 working days of the information changing. Fri 13 Feb 2026, Tết 16–20 Feb:
+        Mon 23 (1) … Fri 27 (5) is the last day; Tue 3 Mar is the 7th working day, 2 late."""
+        assert self.policy.self_update_late_by(D(2026, 2, 13), D(2026, 3, 3)) == 2
+        assert self.policy.self_update_late_by(D(2026, 2, 13), D(2026, 2, 27)) is None
 
     def test_the_quarterly_review_is_due_on_the_25th(self) -> None:
         """The province's quarterly review: the 25th of the quarter's last month, the year's last before 31/12."""
@@ -98,6 +130,26 @@ class TestNd27of2026:
         assert self.policy.request_overdue(D(2026, 8, 28), D(2026, 9, 9), LONGER_NATIONAL_DAY)
         assert not self.policy.window_passed(D(2026, 1, 5), D(2026, 9, 9))
 
+    def test_a_request_is_due_three_working_days_after_submission(self) -> None:
+        """NĐ 27/2026 Điều 19: the agency takes a submitted change up within 3 working days; the cut-off
+        splits overdue from on-time submissions as `request_overdue` does."""
+        assert self.policy.request_due(D(2026, 2, 13)) == D(2026, 2, 25)
+        assert self.policy.request_due(D(2026, 8, 28), LONGER_NATIONAL_DAY) == D(2026, 9, 8)
+        # Thu 26 Feb: submitted Sun 22 waited Mon 23 … Thu 26 (4) and is late; Mon 23 waited 3 and is not.
+        assert self.policy.overdue_submitted_before(D(2026, 2, 26)) == D(2026, 2, 23)
+        today = D(2026, 9, 9)
+        cut = self.policy.overdue_submitted_before(today, LONGER_NATIONAL_DAY)
+        assert cut is not None
+        for offset in range(20):
+            submitted = D(2026, 8, 20) + timedelta(days=offset)
+            assert (submitted < cut) == self.policy.request_overdue(submitted, today, LONGER_NATIONAL_DAY)
+
+    def test_a_change_is_synced_within_three_working_days(self) -> None:
+        """NĐ 27/2026 Điều 19: the employing agency updates and syncs within 3 working days."""
+        assert self.policy.sync_due(D(2026, 2, 13)) == D(2026, 2, 25)
+        assert not self.policy.sync_overdue(D(2026, 2, 13), D(2026, 2, 25))
+        assert self.policy.sync_overdue(D(2026, 2, 13), D(2026, 2, 26))
+
     def test_a_self_update_is_due_three_working_days_after_the_change(self) -> None:
         assert self.policy.self_update_due(D(2026, 2, 13)) == D(2026, 2, 25)
         assert self.policy.self_update_due(D(2026, 2, 13), MAKE_UP_SATURDAY) == D(2026, 2, 24)
@@ -105,10 +157,27 @@ class TestNd27of2026:
         assert self.policy.self_update_due(D(2026, 8, 28)) == D(2026, 9, 7)
         assert self.policy.self_update_due(D(2026, 8, 28), LONGER_NATIONAL_DAY) == D(2026, 9, 8)
 
+    def test_evidence_for_the_changes_domain_lists(self) -> None:
+        """What is reported of NĐ 27/2026 asks no document of every update: DOMAIN's list (identity, diplomas,
+        salary, position, awards, discipline) and lifecycle events' decisions, as under every policy."""
+        assert self.policy.evidence_for_every_change is False
+        assert not needs_evidence(["phone"], self.policy)
+        assert needs_evidence(["full_name"], self.policy) and needs_evidence(["status"], self.policy)
+
     def test_account_and_review_as_the_province_has_them(self) -> None:
         assert self.policy.account_due(D(2026, 2, 9)) == D(2026, 3, 2)
         assert self.policy.account_due(D(2026, 8, 21), LONGER_NATIONAL_DAY) == D(2026, 9, 9)
         assert self.policy.review_due(2026, 3) == D(2026, 9, 25)
+
+
+class TestWithoutLimits:
+    def test_a_policy_with_no_window_and_no_agency_limit_has_no_request_deadline(self) -> None:
+        """A request is then never overdue, so there is no cut-off to count overdue requests by."""
+        policy = DeadlinePolicy("unbounded", change_deadline_working_days=5, approval_window_days=None,
+                                agency_update_working_days=None, incoming_account_working_days=10)
+        assert policy.request_due(D(2026, 2, 13)) is None and policy.sync_due(D(2026, 2, 13)) is None
+        assert policy.overdue_submitted_before(D(2026, 2, 26)) is None
+        assert not policy.sync_overdue(D(2025, 1, 1), D(2026, 2, 26))
 
 
 class TestResolution:

@@ -94,12 +94,16 @@ COMPLETE = {
 
 async def released(session: AsyncSession, stack: Stack, n: int, *, complete: bool = True) -> list[OutboxRow]:
     """`n` approved changes of the world's person, in a batch DOHA approved: released to the gateway. The
-    first completes the record (unless `complete` is False: then every record is blocked by a rule)."""
+    first completes the record (unless `complete` is False: then every record is blocked by a rule); each
+    carries its evidence."""
     for i in range(n):
         person = await session.get(Profile, stack.world.person.id, populate_existing=True)
         assert person is not None
         payload = COMPLETE if complete and i == 0 else {"items": {"other_names": f"Tên {i}"}}
-        request = await stack.world.request(session, payload=payload, base_version=person.version)
+        # Each with its document: the gateway judges the record with its change history, and a change without
+        # evidence (DU-MINHCHUNG-001) would keep it out.
+        request = await stack.world.request(session, payload=payload, base_version=person.version,
+                                            attachments=True)
         r = await stack.apis.approval.post(f"/api/v1/change-requests/{request.id}/approve",
                                            headers=stack.world.auth["approver"])
         assert r.status_code == 200 and r.json()["state"] == "applied", r.text

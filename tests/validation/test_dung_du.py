@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hoso_shared.deadlines import HANOI_2024, ND27_2026
 from hoso_shared.form import SECTIONS, Category, ProfileItems, Status
 from hoso_shared.form.base import Period
 from hoso_shared.validation import RULES, ChangeFact, CitizenCheck, Context, Finding, judge
@@ -314,14 +315,41 @@ class TestEvidence:
         ("rejected", True, False, False)])
     def test_a_change_that_needs_a_document_must_have_one(self, state: str, needs: bool, has: bool,
                                                           flagged: bool) -> None:
+        """DOMAIN's list, as every policy asks it (judged under nd27-2026, which asks nothing more)."""
         change = ChangeFact(date(2026, 11, 19), date(2026, 11, 20), state, needs_evidence=needs, has_evidence=has)
-        assert bool(found("DU-MINHCHUNG-001", record(), Context(today=TODAY, changes=(change,)))) is flagged
+        context = Context(today=TODAY, policy=ND27_2026, changes=(change,))
+        assert bool(found("DU-MINHCHUNG-001", record(), context)) is flagged
+
+    @pytest.mark.parametrize(("state", "has", "flagged"), [
+        ("submitted", False, True), ("draft", False, True), ("applied", False, True), ("submitted", True, False),
+        ("withdrawn", False, False), ("rejected", False, False)])
+    def test_under_hanoi_2024_every_change_needs_its_document(self, state: str, has: bool, flagged: bool) -> None:
+        """QĐ 6187 Điều 6 khoản 3: every update ("do có thay đổi, hiệu chỉnh") is entered with the digitised
+        document the competent authority confirmed, so a change DOMAIN's list does not name (a phone number)
+        needs one too: the rule reads the context's policy."""
+        change = ChangeFact(date(2026, 11, 19), date(2026, 11, 20), state, needs_evidence=False, has_evidence=has)
+        assert bool(found("DU-MINHCHUNG-001", record(), Context(today=TODAY, policy=HANOI_2024,
+                                                                changes=(change,)))) is flagged
+        assert not found("DU-MINHCHUNG-001", record(), Context(today=TODAY, policy=ND27_2026, changes=(change,)))
 
     @pytest.mark.parametrize(("changed", "needs"), [
         (["full_name"], True), (["salary-history[2].coefficient"], True), (["training-it"], True),
-        (["current_position"], True), (["discipline"], True), (["phone"], False), (["residence", "phone"], False)])
+        (["current_position"], True), (["discipline"], True), (["phone"], False), (["residence", "phone"], False),
+        (["status"], True), (["org_unit_id", "status"], True)])
     def test_which_changes_need_evidence(self, changed: list[str], needs: bool) -> None:
+        """DOMAIN's list, and lifecycle events' decisions (QĐ 6187 Điều 12), under every policy."""
         assert evidence.needs_evidence(changed) is needs
+        assert evidence.needs_evidence(changed, ND27_2026) is needs
+        assert evidence.needs_evidence(changed, HANOI_2024)  # Điều 6 khoản 3: every change
+
+    def test_what_a_payload_changes(self) -> None:
+        """The names the evidence check reads: items, tables and lifecycle keys (not the event's details)."""
+        assert evidence.changed_names({"items": {"phone": "1", "full_name": "A"}, "sections": {"awards": []}}) == [
+            "awards", "full_name", "phone"]
+        assert evidence.changed_names({"status": "retired", "event": "retire", "effective_on": "2026-12-31",
+                                       "decision": {"number": "1"}}) == ["status"]
+        assert evidence.evidence_fields(["phone", "full_name"], ND27_2026) == ["full_name"]
+        assert evidence.evidence_fields(["phone", "full_name"], HANOI_2024) == ["phone", "full_name"]
 
 
 JSON = st.recursive(

@@ -8,6 +8,9 @@ other module does date arithmetic on a deadline. Adding a decree is one new pres
 - `nd27-2026` is Nghị định 27/2026/NĐ-CP: 3 working days to enter a change, no monthly window, the agency
   updates within 3 working days. It says nothing of a quarterly review, so the provincial one stays.
 
+Besides deadlines a preset says which changes need their evidence (`evidence_for_every_change`): under
+`hanoi-2024` every change of the record (Điều 6 khoản 3).
+
 All dates are Vietnamese calendar dates (`hoso_shared.time.local_day`); a thing done on its due day is on
 time."""
 
@@ -31,6 +34,11 @@ class DeadlinePolicy:
     citizen_check_max_age_days: int = 365  # a population-DB check older than this is stale
     quarterly_review_day: int = 25  # the quarterly review is due on this day of the quarter's last month
     year_end_review_before: int = 31  # … and the fourth quarter's strictly before this December day
+    # Which changes must carry their evidence (a digitised document certified by the competent body) to be
+    # submitted: True asks it of every change of the record; False only of the changes DOMAIN lists
+    # (`hoso_shared.validation.rules.evidence.EVIDENCE`, and lifecycle events' decisions), which every
+    # policy asks. A preset that exempts some change (an obvious typo …) must say so here, with its reason.
+    evidence_for_every_change: bool = False
 
     # The approval and sync window (Điều 7)
 
@@ -68,6 +76,36 @@ class DeadlinePolicy:
         yet late: it has not waited another working day)."""
         limit = self.agency_update_working_days
         return limit is not None and days.working_days_between(submitted, today) > limit
+
+    def request_due(self, submitted: date, days: Calendar = STATUTORY) -> date | None:
+        """The last day to decide a request submitted on `submitted`: its month's window's last day, or the
+        agency's last working day (the earlier, were a policy to have both); None when neither binds."""
+        window = self.approval_window(submitted)
+        dues = [d for d in (window[1] if window else None, self.agency_due(submitted, days)) if d is not None]
+        return min(dues, default=None)
+
+    def overdue_submitted_before(self, today: date, days: Calendar = STATUTORY) -> date | None:
+        """The first submission day not yet overdue on `today`: an undecided request submitted before it is
+        overdue, one submitted on or after it is not (`request_overdue` only turns false as the submission
+        day moves forward, so one cut-off splits them; counted in SQL). None: nothing is ever overdue."""
+        if self.approval_window_days is None and self.agency_update_working_days is None:
+            return None
+        first = today  # a request submitted today is never overdue today
+        while not self.request_overdue(first - timedelta(days=1), today, days):
+            first -= timedelta(days=1)
+        return first
+
+    # The monthly sync (Điều 14): what was approved in a month goes out in that month's window
+
+    def sync_due(self, appended: date, days: Calendar = STATUTORY) -> date | None:
+        """The last day to send, in a sync batch, a change approved (its outbox row appended) on `appended`:
+        the same window as approvals (Điều 14 khoản 1 and Điều 7 both say the last 5 days of each month),
+        or, without one, the agency's working days (NĐ 27/2026: updated and synced within 3)."""
+        return self.request_due(appended, days)
+
+    def sync_overdue(self, appended: date, today: date, days: Calendar = STATUTORY) -> bool:
+        """A change approved on `appended`, still in no batch on `today`, has missed its sync deadline."""
+        return self.request_overdue(appended, today, days)
 
     # An officer's own update (Điều 6): from the day the information changed
 
@@ -129,8 +167,14 @@ def add_months(day: date, months_: int) -> date:
     return date(year, month + 1, min(day.day, months.monthrange(year, month + 1)[1]))
 
 
+# Điều 6 khoản 3: every update "do có thay đổi, hiệu chỉnh" (a change or a correction) is entered "kèm theo bản
+# số hóa của tài liệu đã được cấp có thẩm quyền xác nhận": every change carries its document. Corrections are
+# named alongside changes, so not even an obvious typo is exempt.
 HANOI_2024 = DeadlinePolicy("hanoi-2024", change_deadline_working_days=5, approval_window_days=5,
-                            agency_update_working_days=None, incoming_account_working_days=10)
+                            agency_update_working_days=None, incoming_account_working_days=10,
+                            evidence_for_every_change=True)
+# What is reported of Nghị định 27/2026 ([R] in DOMAIN) says nothing of evidence for each update: the
+# changes DOMAIN lists need theirs, as under every policy.
 ND27_2026 = DeadlinePolicy("nd27-2026", change_deadline_working_days=3, approval_window_days=None,
                            agency_update_working_days=3, incoming_account_working_days=10)
 PRESETS: dict[str, DeadlinePolicy] = {p.name: p for p in (HANOI_2024, ND27_2026)}

@@ -14,6 +14,8 @@ from hoso_shared.db.models import Account, OrgUnit
 from tests.factories import bearer, make_account, make_unit, principal_for
 
 PASSWORD = "correct horse battery"
+# The written request an access change rests on (Điều 19 khoản 4): required on disable, enable, roles, delegation.
+REQUEST = {"request_no": "125/SNV-CCVC", "request_date": "2026-11-20"}
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""Who may create which account, where: DOHA creates agencies, clients and anyone; an agency admin
-creates officers and approvers in its own subtree; nobody else creates anything."""
+"""Who may create which account, where (Điều 9): DOHA creates agencies, clients and anyone; an agency admin
+creates agency accounts for its sub-units and officers and approvers in its own subtree; nobody else creates
+anything (but a delegate: tests/profile_api/accounts/test_agency_powers.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,13 @@ ROLE_RULES = [
     ("agency_admin", "a", "person", ["approver"], "a", 201),
     ("agency_admin", "a", "person", ["agency_admin"], "a", 403),
     ("agency_admin", "a", "person", ["doha_admin"], "a", 403),
+    # Điều 9 khoản 2: an agency creates the agency accounts of its sub-units (this row expected 403 before), never
+    # a peer at its own unit, never for a sibling agency's unit.
+    ("agency_admin", "a", "agency", ["agency_admin"], "a_sub", 201),
+    ("agency_admin", "a", "agency", ["approver"], "a_sub", 201),
     ("agency_admin", "a", "agency", ["approver"], "a", 403),
+    ("agency_admin", "a", "agency", ["agency_admin"], "b", 404),
+    ("agency_admin", "a", "agency", ["doha_admin"], "a_sub", 403),
     ("agency_admin", "a", "person", ["officer"], "b", 404),
     ("agency_admin", "a", "person", ["officer"], "root", 404),  # its parent is not its subtree
     ("approver", "a", "person", ["officer"], "a", 403),

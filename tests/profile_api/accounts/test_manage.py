@@ -1,5 +1,6 @@
 """Disable, enable, reset the password, move: only inside the caller's subtree (else 404), never
-the caller's own account (403), and only accounts the caller could have created (403)."""
+the caller's own account (403), and only accounts the caller could have created (403). Disabling and
+enabling are access changes (Điều 18 khoản 1) and carry their written request (Điều 19 khoản 4)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Account, AuditEntry
 from tests.factories import make_account
-from tests.profile_api.accounts.helpers import PASSWORD, auth_as, login, province
+from tests.profile_api.accounts.helpers import PASSWORD, REQUEST, auth_as, login, province
 
 URL = "/api/v1/accounts"
 
@@ -32,14 +33,14 @@ class TestDisableAccount:
         auth = auth_as(token_issuer, p.admin_a, p.a)
         assert (await login(profile_api, officer.username, PASSWORD)).status_code == 200
 
-        disabled = await profile_api.post(f"{URL}/{officer.id}/disable", headers=auth)
+        disabled = await profile_api.post(f"{URL}/{officer.id}/disable", json=REQUEST, headers=auth)
         assert disabled.status_code == 200 and disabled.json()["disabled_at"] is not None
         refused = await login(profile_api, officer.username, PASSWORD)
         assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
         listed = (await profile_api.get(URL, params={"disabled": True}, headers=auth)).json()["items"]
         assert [a["id"] for a in listed] == [str(officer.id)]
 
-        enabled = await profile_api.post(f"{URL}/{officer.id}/enable", headers=auth)
+        enabled = await profile_api.post(f"{URL}/{officer.id}/enable", json=REQUEST, headers=auth)
         assert enabled.status_code == 200 and enabled.json()["disabled_at"] is None
         assert (await login(profile_api, officer.username, PASSWORD)).status_code == 200
         assert await actions_of(session, officer) == ["account.disable", "account.enable"]
@@ -50,7 +51,7 @@ class TestWhoMayManage:
     async def test_not_ones_own_account(self, session: AsyncSession, profile_api: AsyncClient,
                                         token_issuer: TokenIssuer, action: str) -> None:
         p = await province(session)
-        response = await profile_api.post(f"{URL}/{p.admin_a.id}/{action}",
+        response = await profile_api.post(f"{URL}/{p.admin_a.id}/{action}", json=REQUEST,
                                           headers=auth_as(token_issuer, p.admin_a, p.a))
         assert response.status_code == 403
         assert response.json()["type"] == "urn:hoso:problem:own-account"
@@ -61,7 +62,8 @@ class TestWhoMayManage:
         officer_b = await make_account(session, unit=p.b, role="officer")
         auth = auth_as(token_issuer, p.admin_a, p.a)
         for action in ("disable", "enable", "reset-password"):
-            assert (await profile_api.post(f"{URL}/{officer_b.id}/{action}", headers=auth)).status_code == 404
+            assert (await profile_api.post(f"{URL}/{officer_b.id}/{action}", json=REQUEST,
+                                           headers=auth)).status_code == 404
         moved = await profile_api.post(f"{URL}/{officer_b.id}/move", json={"org_unit_id": str(p.a.id)}, headers=auth)
         assert moved.status_code == 404
         assert (await profile_api.get(f"{URL}/{officer_b.id}", headers=auth)).status_code == 404
@@ -75,7 +77,8 @@ class TestWhoMayManage:
         response = await profile_api.post(f"{URL}/{fellow.id}/reset-password",
                                           headers=auth_as(token_issuer, p.admin_a, p.a))
         assert response.status_code == 403
-        by_doha = await profile_api.post(f"{URL}/{fellow.id}/disable", headers=auth_as(token_issuer, p.doha, p.root))
+        by_doha = await profile_api.post(f"{URL}/{fellow.id}/disable", json=REQUEST,
+                                         headers=auth_as(token_issuer, p.doha, p.root))
         assert by_doha.status_code == 200
 
 

@@ -90,6 +90,9 @@ ROUTES = [
     ("POST", URL), ("GET", URL), ("GET", f"{URL}/overdue-incoming"), ("GET", f"{URL}/{uuid.uuid4()}"),
     ("POST", f"{URL}/{uuid.uuid4()}/disable"), ("POST", f"{URL}/{uuid.uuid4()}/enable"),
     ("POST", f"{URL}/{uuid.uuid4()}/reset-password"), ("POST", f"{URL}/{uuid.uuid4()}/move"),
+    ("POST", f"{URL}/{uuid.uuid4()}/roles"), ("GET", f"{URL}/{uuid.uuid4()}/access-changes"),
+    ("POST", f"{URL}/{uuid.uuid4()}/delegation"), ("POST", f"{URL}/{uuid.uuid4()}/delegation/revoke"),
+    ("GET", f"{URL}/delegations"),
 ]
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
-from hoso_shared.db.models import AuditEntry, OrgUnit, OutboxRow, Profile, ProfileVersion
+from hoso_shared.db.models import AuditEntry, ChangeRequest, OrgUnit, OutboxRow, Profile, ProfileVersion
 from profile_api.bulk import tasks
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 from tests.profile_api.bulk.helpers import People, csv_bytes, run, start, xlsx_bytes
@@ -116,7 +116,10 @@ class TestAcceptance:
         assert (job["total_rows"], job["processed_rows"], job["created_count"]) == (10000, 10000, 9900)
         assert_reported(job, bad)
         assert await count(session, Profile, agency.unit) + await count(session, Profile, agency.sub) == 9901
-        assert await count(session, OutboxRow, agency.unit) + await count(session, OutboxRow, agency.sub) == 9900
+        # Each stored row is a pending record with a create request, not yet a version (hanoi-2024 Điều 7).
+        assert await count(session, OutboxRow, agency.unit) + await count(session, OutboxRow, agency.sub) == 0
+        requests = await count(session, ChangeRequest, agency.unit) + await count(session, ChangeRequest, agency.sub)
+        assert requests == 9900
         assert elapsed < 60, f"{elapsed:.1f}s for 10,000 rows"
 
 
@@ -151,7 +154,9 @@ class TestModes:
         assert await count(session, Profile, agency.sub) == 25
         stmt = (select(func.count()).select_from(ProfileVersion).join(Profile)
                 .where(Profile.org_unit_id == agency.sub.id))
-        assert (await session.execute(stmt)).scalar_one() == 25
+        # Stored rows are pending records with create requests, versioned once approved (hanoi-2024 Điều 7).
+        assert (await session.execute(stmt)).scalar_one() == 0
+        assert await count(session, ChangeRequest, agency.sub) == 25
 
 
 class TestFiles:

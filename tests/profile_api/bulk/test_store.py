@@ -1,5 +1,6 @@
 """The batched write path of an import writes exactly what `POST /profiles` (create_profile) writes:
-the same profile columns, assignment, version 1, outbox row and audit entry, column by column."""
+the same profile columns, assignment, version 1, outbox row and audit entry, column by column (the version and
+the outbox row once each record's `create` request is approved and applied: hanoi-2024 Điều 7)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from datetime import date
 from typing import Any
 
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared import records
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.crypto import open_json
-from hoso_shared.db.models import AuditEntry, OutboxRow, Profile, ProfileAssignment, ProfileVersion
+from hoso_shared.db.models import AuditEntry, ChangeRequest, OutboxRow, Profile, ProfileAssignment, ProfileVersion
 from hoso_shared.form import ProfileItems
 from tests.factories import CIPHER, bearer, make_account, make_unit, principal_for
 from tests.profile_api.bulk.helpers import run, xlsx_bytes
@@ -29,7 +30,8 @@ ITEMS: dict[str, Any] = {
 }
 # Differ by nature: keys, timestamps, what depends on the citizen ID or on a random nonce.
 SKIP = {"id", "profile_id", "entity_id", "created_at", "updated_at", "at", "citizen_id_enc", "citizen_id_hmac",
-        "sensitive_enc", "snapshot_enc", "digest", "after_digest", "payload", "seq", "prev_hash", "hash"}
+        "sensitive_enc", "snapshot_enc", "digest", "after_digest", "payload", "seq", "prev_hash", "hash",
+        "change_request_id"}  # each record's own create request
 
 
 def columns(row: Any) -> dict[str, Any]:
@@ -77,6 +79,15 @@ class TestSameRowsAsCreateProfile:
         imported_id = (await session.execute(select(Profile.id).where(
             Profile.org_unit_id == unit.id, Profile.id != uuid.UUID(posted.json()["id"])))).scalar_one()
 
+        svc = await make_account(session, unit=unit, role="service", kind="client")
+        applier = bearer(token_issuer, principal_for(svc, unit, scopes={"profiles:apply"}))
+        requests = (await session.execute(select(ChangeRequest.id).where(ChangeRequest.kind == "create",
+                    ChangeRequest.profile_id.in_([uuid.UUID(posted.json()["id"]), imported_id])))).scalars().all()
+        assert len(requests) == 2
+        await session.execute(update(ChangeRequest).where(ChangeRequest.id.in_(requests)).values(state="approved"))
+        for cr_id in requests:
+            applied = await profile_api.post(f"/internal/v1/change-requests/{cr_id}/apply", headers=applier)
+            assert applied.status_code == 200, applied.text
         by_api, by_import = await written(session, uuid.UUID(posted.json()["id"])), await written(session, imported_id)
         for table in by_api:
             assert columns(by_import[table]) == columns(by_api[table]), table
@@ -84,5 +95,8 @@ class TestSameRowsAsCreateProfile:
         for rows in (by_api, by_import):
             digest = rows["version"].digest
             assert rows["outbox"].payload == {"kind": "created", "changed": rows["version"].changed, "digest": digest}
-            assert rows["audit"].after_digest == digest
+            applied_entry = (await session.execute(select(AuditEntry).where(
+                AuditEntry.entity_id == str(rows["profile"].id),
+                AuditEntry.action == "apply_create_request"))).scalar_one()
+            assert applied_entry.after_digest == digest  # the pending record's "create" entry is of version 0
         assert by_import["version"].changed == sorted(ProfileItems.model_fields)

@@ -11,10 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Account, Attachment, ChangeRequest, OutboxRow, Profile, ProfileVersion
+from hoso_shared.time import local_today
 from hoso_shared.web import collaborators_of
 from profile_api.collaborators import Collaborators
 from tests.conftest import AppClient
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
+
+TODAY = str(local_today())  # every proposal names the day its information changed: today, on time
+DECISION = {"number": "125/QĐ-UBND", "issued_on": TODAY, "issuer": "UBND thành phố Hà Nội"}
 
 
 @pytest.fixture
@@ -65,7 +69,8 @@ class TestProposeAndApply:
         t = await setup(session, token_issuer)
         pid = t["person"].id
         proposed = await profile_api.patch(f"/api/v1/profiles/{pid}", headers=t["as_officer"],
-                                           json={"items": {"other_names": "Lan Anh", "phone": "0987654321"}})
+                                           json={"items": {"other_names": "Lan Anh", "phone": "0987654321"},
+                                                 "occurred_on": TODAY, "attachment_ids": t["evidence"]})
         assert proposed.status_code == 202, proposed.text
         cr_id = proposed.json()["change_request_id"]
         assert proposed.json()["changed"] == ["other_names", "phone"]
@@ -101,7 +106,8 @@ class TestProposeAndApply:
         ids = []
         for name in ("Tên A", "Tên B"):
             r = await profile_api.patch(f"/api/v1/profiles/{pid}", headers=t["as_admin"],
-                                        json={"items": {"other_names": name}})
+                                        json={"items": {"other_names": name}, "occurred_on": TODAY,
+                                              "attachment_ids": t["evidence"]})
             ids.append(r.json()["change_request_id"])
             await approve(session, ids[-1])
         first = await profile_api.post(f"/internal/v1/change-requests/{ids[0]}/apply", headers=t["as_service"])
@@ -118,13 +124,14 @@ class TestProposeAndApply:
         t = await setup(session, token_issuer)
         pid = t["person"].id
         bad = await profile_api.patch(f"/api/v1/profiles/{pid}", headers=t["as_officer"],
-                                      json={"items": {"ethnicity_code": "99"}})
+                                      json={"items": {"ethnicity_code": "99"}, "occurred_on": TODAY})
         assert bad.status_code == 422 and bad.json()["type"] == "urn:hoso:problem:invalid-change"
         noop = await profile_api.patch(f"/api/v1/profiles/{pid}", headers=t["as_officer"],
-                                       json={"items": {"phone": "0912345678"}})
+                                       json={"items": {"phone": "0912345678"}, "occurred_on": TODAY})
         assert noop.status_code == 422
         evidence = await profile_api.patch(f"/api/v1/profiles/{pid}", headers=t["as_officer"], json={
-            "items": {"other_names": "X"}, "attachment_ids": ["6f1e8a52-0000-4000-8000-000000000001"]})
+            "items": {"other_names": "X"}, "attachment_ids": ["6f1e8a52-0000-4000-8000-000000000001"],
+            "occurred_on": TODAY})
         assert evidence.status_code == 422 and evidence.json()["type"] == "urn:hoso:problem:unknown-attachment"
         assert await count(session, ChangeRequest, profile_id=pid) == 0
 
@@ -134,7 +141,8 @@ class TestProposeAndApply:
         profile_api = await client_for("profile-api", approval_api_url="http://127.0.0.1:9")
         t = await setup(session, token_issuer)
         r = await profile_api.patch(f"/api/v1/profiles/{t['person'].id}", headers=t["as_officer"],
-                                    json={"items": {"other_names": "X"}})
+                                    json={"items": {"other_names": "X"}, "occurred_on": TODAY,
+                                          "attachment_ids": t["evidence"]})
         assert r.status_code == 503 and r.json()["type"] == "urn:hoso:problem:approval-unavailable"
 
 
@@ -147,7 +155,7 @@ class TestSections:
         pid, base = t["person"].id, f"/api/v1/profiles/{t['person'].id}"
         award = {"year": 2024, "award": "Bằng khen của Chủ tịch UBND thành phố"}
         added = await profile_api.post(f"{base}/awards", headers=t["as_admin"],
-                                       json={"row": award, "attachment_ids": t["evidence"]})
+                                       json={"row": award, "attachment_ids": t["evidence"], "occurred_on": TODAY})
         assert added.status_code == 202
         await approve(session, added.json()["change_request_id"])
         await profile_api.post(f"/internal/v1/change-requests/{added.json()['change_request_id']}/apply",
@@ -156,7 +164,8 @@ class TestSections:
         assert [r["award"] for r in rows] == [award["award"]]
 
         replaced = await profile_api.put(f"{base}/awards/{rows[0]['id']}", headers=t["as_admin"],
-                                         json={"row": {**award, "year": 2025}, "attachment_ids": t["evidence"]})
+                                         json={"row": {**award, "year": 2025}, "attachment_ids": t["evidence"],
+                                               "occurred_on": TODAY})
         await approve(session, replaced.json()["change_request_id"])
         await profile_api.post(f"/internal/v1/change-requests/{replaced.json()['change_request_id']}/apply",
                                headers=t["as_service"])
@@ -164,7 +173,7 @@ class TestSections:
         assert [(r["id"], r["year"]) for r in rows] == [(rows[0]["id"], 2025)]
 
         removed = await profile_api.request("DELETE", f"{base}/awards/{rows[0]['id']}", headers=t["as_admin"],
-                                            json={"attachment_ids": t["evidence"]})
+                                            json={"attachment_ids": t["evidence"], "occurred_on": TODAY})
         await approve(session, removed.json()["change_request_id"])
         await profile_api.post(f"/internal/v1/change-requests/{removed.json()['change_request_id']}/apply",
                                headers=t["as_service"])
@@ -178,9 +187,9 @@ class TestSections:
         t = await setup(session, token_issuer)
         base = f"/api/v1/profiles/{t['person'].id}"
         assert (await profile_api.post(f"{base}/awards", headers=t["as_admin"],
-                                       json={"row": {"year": 1500}})).status_code == 422
+                                       json={"row": {"year": 1500}, "occurred_on": TODAY})).status_code == 422
         assert (await profile_api.post(f"{base}/no-such-table", headers=t["as_admin"],
-                                       json={"row": {}})).status_code == 422
+                                       json={"row": {}, "occurred_on": TODAY})).status_code == 422
         assert (await profile_api.get(f"{base}/family", headers=t["as_admin"])).status_code == 200
 
 
@@ -191,11 +200,12 @@ class TestLifecycle:
         profile_api, _ = apis
         t = await setup(session, token_issuer)
         pid = t["person"].id
-        r = await profile_api.post(f"/api/v1/profiles/{pid}/lifecycle", headers=t["as_admin"],
-                                   json={"event": "retire", "effective_on": "2026-11-30"})
+        retire = {"event": "retire", "effective_on": "2026-11-30", "occurred_on": TODAY, "decision": DECISION,
+                  "attachment_ids": t["evidence"]}
+        r = await profile_api.post(f"/api/v1/profiles/{pid}/lifecycle", headers=t["as_admin"], json=retire)
         assert r.status_code == 202
         officer_try = await profile_api.post(f"/api/v1/profiles/{pid}/lifecycle", headers=t["as_officer"],
-                                             json={"event": "retire", "effective_on": "2026-11-30"})
+                                             json=retire)
         assert officer_try.status_code == 403
         await approve(session, r.json()["change_request_id"])
         applied = await profile_api.post(f"/internal/v1/change-requests/{r.json()['change_request_id']}/apply",
@@ -214,7 +224,8 @@ class TestLifecycle:
             gone = await profile_api.request(method, f"/api/v1/profiles/{pid}", headers=t["as_doha"])
             assert gone.status_code == 405
         edit = await profile_api.patch(f"/api/v1/profiles/{pid}", headers=t["as_doha"],
-                                       json={"items": {"other_names": "X"}})
+                                       json={"items": {"other_names": "X"}, "occurred_on": TODAY,
+                                             "attachment_ids": t["evidence"]})
         assert edit.status_code == 409
         assert await session.get(Profile, pid) is not None
 
@@ -225,7 +236,8 @@ class TestLifecycle:
         t = await setup(session, token_issuer)
         pid = t["person"].id
         r = await profile_api.post(f"/api/v1/profiles/{pid}/lifecycle", headers=t["as_doha"], json={
-            "event": "transfer_within_province", "effective_on": "2026-12-01", "to_org_unit_id": str(t["other"].id)})
+            "event": "transfer_within_province", "effective_on": "2026-12-01", "to_org_unit_id": str(t["other"].id),
+            "occurred_on": TODAY, "decision": DECISION, "attachment_ids": t["evidence"]})
         assert r.status_code == 202, r.text
         await approve(session, r.json()["change_request_id"])
         await profile_api.post(f"/internal/v1/change-requests/{r.json()['change_request_id']}/apply",

@@ -211,11 +211,14 @@ class TestScoping:
         assert (await api.names(on))[str(mine_sub.id)] == mine_sub.name
 
     @pytest.mark.parametrize(("path", "body"), WRITES)
-    async def test_agency_admin_cannot_write(self, session: AsyncSession, profile_api: AsyncClient,
-                                             token_issuer: TokenIssuer, path: str, body: dict[str, object]) -> None:
+    async def test_only_admins_write(self, session: AsyncSession, profile_api: AsyncClient,
+                                     token_issuer: TokenIssuer, path: str, body: dict[str, object]) -> None:
+        """Agency admins now restructure their own subtree (Điều 21 khoản 2:
+        tests/profile_api/org_units/test_agency_restructuring.py); an approver, who only reads the tree, still
+        cannot write."""
         root = await unit(session, type="province")
         agency = await unit(session, parent=root)
-        headers = await auth_at(session, token_issuer, agency, role="agency_admin")
+        headers = await auth_at(session, token_issuer, agency, role="approver")
         url = f"{BASE}/{agency.id}{path}" if path else BASE
         response = await profile_api.post(url, json=body, headers=headers)
         assert response.status_code == 403

@@ -39,7 +39,7 @@ async def _history(session: AsyncSession, world: Province, target: Profile) -> N
     author = await make_account(session, unit=world.a1)
     session.add_all([
         ChangeRequest(profile_id=target.id, org_unit_id=world.a1.id, base_version=1, state="applied",
-                      payload={"items": {"rank_code": "01.002"}, "occurred_on": "2026-02-02"},
+                      payload={"items": {"rank_code": "01.002"}}, occurred_on=date(2026, 2, 2),
                       attachment_ids=[], requested_by=author.id),
         ChangeRequest(profile_id=target.id, org_unit_id=world.a1.id, base_version=1, state="submitted",
                       payload={"status": "retired", "event": "retire", "effective_on": "2026-12-31"},

@@ -35,12 +35,14 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_devstack import secrets
 from hoso_devstack.demo import citizen_id
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.crypto import new_key
+from hoso_shared.db.models import ChangeRequest
 from hoso_shared.signing import IdentityInvalid, generate_dev_identity, load_identity
 from hoso_shared.signing.identity import DEV_ROOT_NAME
 from profile_api.reports.exports.signer import ExportIdentity, identity_from_settings
@@ -95,6 +97,17 @@ class World:
         assert made.status_code == 201, made.text
         self.profile_id, self.citizen_id = made.json()["id"], made.json()["items"]["citizen_id"]
         return self
+
+    async def approve_create(self, session: AsyncSession, created: dict[str, Any]) -> None:
+        """A record created through the API is pending until its create request is approved and applied
+        (hanoi-2024 Điều 7); stands in for approval-api's decision."""
+        svc = await make_account(session, unit=self.root, role="service", kind="client")
+        await session.execute(update(ChangeRequest).where(ChangeRequest.id == created["create_request_id"])
+                              .values(state="approved"))
+        applied = await self.api.post(f"/internal/v1/change-requests/{created['create_request_id']}/apply",
+                                      headers=bearer(self.issuer, principal_for(svc, self.root,
+                                                                                scopes={"profiles:apply"})))
+        assert applied.status_code == 200, applied.text
 
     async def export(self, kind: str, headers: dict[str, str] | None = None, profile_id: str | None = None) -> Response:
         return await self.api.get(f"/api/v1/reports/profiles/{profile_id or self.profile_id}/syll.{kind}",
@@ -311,6 +324,7 @@ class TestAuthorisation:
     async def test_an_officer_exports_only_their_own(self, session: AsyncSession, world: World) -> None:
         made = await world.api.post("/api/v1/profiles", headers=world.auth, json={
             "org_unit_id": str(world.unit.id), "category": "cong_chuc", "items": person_items("Lê Văn Cường")})
+        await world.approve_create(session, made.json())  # an officer sees their record once approved (Điều 7)
         officer = await make_account(session, unit=world.unit, role="officer", profile=None)
         officer.profile_id = made.json()["id"]
         await session.flush()

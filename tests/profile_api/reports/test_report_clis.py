@@ -157,14 +157,16 @@ async def _verified(world: World, path: Path) -> VerifyResult:
 
 class TestReviewsStatus:
     def test_says_who_submitted_on_time_late_or_not(self, world: World) -> None:
+        """Điều 21 khoản 6: every agency with an agency account reviews; Sở Nội vụ's own unit has one in the demo
+        (it syncs like any sở, Điều 15 khoản 1), so it is on the roster too, here without a review."""
         run = world.runs["status"]
         assert run.returncode == 0, run.stderr
         roster = json.loads(run.stdout)
-        assert (roster["quarter"], roster["submitted"], roster["late"], roster["not_submitted"]) == (QUARTER, 1, 1, 1)
+        assert (roster["quarter"], roster["submitted"], roster["late"], roster["not_submitted"]) == (QUARTER, 1, 1, 2)
         units = {u["org_unit_code"]: (u["status"], u["overdue"], u["drafted"]) for u in roster["units"]}
         assert units == {"01.STC": ("submitted", False, False), "01.SGD": ("late", False, False),
-                         "01.00004": ("not_submitted", True, True)}
-        assert "1 submitted, 1 late, 1 not submitted" in run.stderr
+                         "01.00004": ("not_submitted", True, True), "01.SNV": ("not_submitted", True, False)}
+        assert "1 submitted, 1 late, 2 not submitted" in run.stderr
 
     async def test_writes_one_subtree_as_csv(self, world: World) -> None:
         out = world.out / "status.csv"

@@ -124,7 +124,8 @@ PRESENT = f"""
     SELECT DISTINCT p.id FROM profiles p
     JOIN profile_assignments a ON a.profile_id = p.id JOIN org_units u ON u.id = a.org_unit_id
     WHERE u.path LIKE :prefix AND a.valid_from <= :d AND (a.valid_to IS NULL OR a.valid_to > :d)
-      AND (a.valid_to IS NOT NULL OR p.archived_at IS NULL OR {LOCAL_DAY} > :d)"""  # noqa: S608 - this test's own SQL; values are bound
+      AND (a.valid_to IS NOT NULL OR p.archived_at IS NULL OR {LOCAL_DAY} > :d)
+      AND p.version > 0"""  # noqa: S608 - this test's own SQL; values are bound
 AGE = "date_part('year', age(CAST(:d AS date), p.birth_date))"
 BAND = (f"CASE WHEN {AGE} < 30 THEN 'under_30' WHEN {AGE} < 40 THEN '30_39' WHEN {AGE} < 50 THEN '40_49' "
         f"WHEN {AGE} < 60 THEN '50_59' ELSE '60_over' END")
@@ -171,13 +172,14 @@ async def _flows(session: AsyncSession, prefix: str, first: date, last: date) ->
     args = {"prefix": prefix + "%", "first": first, "last": last}
     recruited = text(f"""SELECT count(DISTINCT p.id) FROM profiles p
         JOIN profile_assignments a ON a.profile_id = p.id JOIN org_units u ON u.id = a.org_unit_id
-        WHERE u.path LIKE :prefix AND a.valid_from <= :last AND (a.valid_to IS NULL OR a.valid_to > :first)
+        WHERE u.path LIKE :prefix AND p.version > 0 AND a.valid_from <= :last
+          AND (a.valid_to IS NULL OR a.valid_to > :first)
           AND (a.valid_to IS NOT NULL OR p.archived_at IS NULL OR {LOCAL_DAY} > :first)
           AND ((p.data->>'first_recruited_on')::date BETWEEN :first AND :last
                OR (p.data->>'joined_agency_on')::date BETWEEN :first AND :last)""")  # noqa: S608 - this test's own SQL; values are bound
     departed = text(f"""SELECT count(DISTINCT p.id) FROM profiles p
         JOIN profile_assignments a ON a.profile_id = p.id JOIN org_units u ON u.id = a.org_unit_id
-        WHERE u.path LIKE :prefix AND (
+        WHERE u.path LIKE :prefix AND p.version > 0 AND (
           (a.valid_to BETWEEN :first AND :last AND NOT EXISTS (
              SELECT 1 FROM profile_assignments b JOIN org_units v ON v.id = b.org_unit_id
              WHERE b.profile_id = a.profile_id AND v.path LIKE :prefix AND b.valid_from <= a.valid_to

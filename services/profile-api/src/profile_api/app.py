@@ -40,6 +40,7 @@ from profile_api.reports.exports.signer import ExportIdentity
 from profile_api.reports.progress import tasks as progress_tasks
 from profile_api.reports.router import router as reports_router
 from profile_api.settings import Settings
+from profile_api.tasks.router import router as tasks_router
 from profile_api.tokens.router import jwks_router
 from profile_api.tokens.router import router as tokens_router
 from profile_api.tokens.service import LoginPolicy
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                     # /profiles/{id}/{section} would answer it.
                     routers=[tokens_router, jwks_router, attachments_router, quality_profile_router, profiles_router,
                              changes_router, changes_internal, org_units_router, accounts_router, bulk_router,
-                             quality_router, calendar_router, reports_router],
+                             quality_router, calendar_router, reports_router, tasks_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     maker: SessionMaker = app.state.sessionmaker
     cipher = FieldCipher.from_settings(settings)

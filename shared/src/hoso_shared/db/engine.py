@@ -59,3 +59,10 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def commit_for_peer(session: AsyncSession) -> None:
+    """Commits the work so far, mid-request, so that a peer service's own transaction can reference it (a
+    pending new record must exist before approval-api stores the `create` change request naming it: hanoi-2024
+    Điều 7). The only commit outside a unit of work's end; the request's unit of work goes on after it."""
+    await session.commit()

@@ -52,7 +52,7 @@ WITH facts AS (
 ),
 per_unit AS (
     SELECT p.org_unit_id, 'total' AS stage, count(*) AS changes, count(*) AS records
-    FROM profiles p WHERE p.archived_at IS NULL GROUP BY p.org_unit_id
+    FROM profiles p WHERE p.archived_at IS NULL AND p.version > 0 GROUP BY p.org_unit_id
   UNION ALL
     SELECT p.org_unit_id, f.stage, count(*), count(DISTINCT f.profile_id)
     FROM facts f JOIN profiles p ON p.id = f.profile_id WHERE p.archived_at IS NULL

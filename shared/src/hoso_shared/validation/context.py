@@ -21,13 +21,14 @@ class CitizenCheck:
 
 @dataclass(frozen=True)
 class ChangeFact:
-    """One reported change: when it happened (the decision's date), when it was entered, its state."""
+    """One reported change: when it happened (the decision's date), when it was entered (submitted), its
+    state."""
 
     occurred_on: date
     entered_on: date
     state: str  # draft | submitted | approved | rejected | returned | applied | withdrawn
     decided_on: date | None = None
-    needs_evidence: bool = False
+    needs_evidence: bool = False  # DOMAIN's list (or a lifecycle event) asks a document; the policy may ask more
     has_evidence: bool = True
 
 

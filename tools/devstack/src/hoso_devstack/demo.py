@@ -6,10 +6,11 @@ defaults, and are handed back so the runner can print them and write `.data/demo
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -23,15 +24,21 @@ from hoso_shared.crypto import FieldCipher
 from hoso_shared.db import outbox
 from hoso_shared.db.models import (
     Account,
+    Attachment,
+    ChangeRequest,
+    Decision,
     OrgUnit,
     OrgUnitPeriod,
     Profile,
     ProfileAssignment,
     ProfileVersion,
 )
+from hoso_shared.deadlines import DEFAULT_POLICY, resolve_policy
 from hoso_shared.form import ProfileItems
+from hoso_shared.time import local_day
 
 ROOT_CODE = "01"
+DOHA_CODE = "01.SNV"  # Sở Nội vụ's own unit: its people sync through the snv.agency account
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Đào", "Lương"]
 MIDDLE = {"M": ["Văn", "Đức", "Minh", "Hữu", "Quang", "Thanh", "Công", "Xuân", "Tuấn", "Mạnh"],
@@ -53,7 +60,7 @@ UNIVERSITIES = ["Học viện Hành chính Quốc gia", "Trường Đại học 
 # (code, name, type, parent code, agency key or None)
 UNITS: list[tuple[str, str, str, str | None, str | None]] = [
     (ROOT_CODE, "Thành phố Hà Nội", "province", None, None),
-    ("01.SNV", "Sở Nội vụ thành phố Hà Nội", "doha", ROOT_CODE, None),
+    (DOHA_CODE, "Sở Nội vụ thành phố Hà Nội", "doha", ROOT_CODE, None),
     ("01.STC", "Sở Tài chính thành phố Hà Nội", "department", ROOT_CODE, "stc"),
     ("01.STC.VP", "Văn phòng Sở Tài chính", "sub_unit", "01.STC", None),
     ("01.STC.NS", "Phòng Quản lý ngân sách", "sub_unit", "01.STC", None),
@@ -66,6 +73,12 @@ UNITS: list[tuple[str, str, str, str | None, str | None]] = [
     ("01.00004.PVHC", "Trung tâm Phục vụ hành chính công phường Ba Đình", "sub_unit", "01.00004", None),
 ]
 CATEGORY_BY_TYPE = {"doha": "cong_chuc", "department": "cong_chuc", "ward": "cap_xa"}
+# Officers' own changes waiting for approval, each with its scan (hanoi-2024 Điều 6 khoản 3 asks a document of
+# every change): (account, the day the information changed, when it was submitted, the other name it adds). The
+# first is entered 7 working days after it happened, across Tết 2026: 2 working days late (SONG-CHANGE-001).
+CHANGES = [("stc.canbo1", date(2026, 2, 13), datetime(2026, 3, 3, 3, 0, tzinfo=UTC), "Bình An"),
+           ("sgd.canbo1", date(2026, 11, 23), datetime(2026, 11, 25, 3, 0, tzinfo=UTC), "Thu Hà")]
+SCAN = b"%PDF-1.7\n% demo scan\n1 0 obj\n<<>>\nendobj\n"
 
 
 @dataclass
@@ -172,6 +185,26 @@ def _person(demo: Demo, unit: OrgUnit) -> tuple[Profile, list[Any]]:
     ]
 
 
+def _pending_create(demo: Demo, unit: OrgUnit, admin: Account) -> list[Any]:
+    """A new record the agency's HR entered and its approver has not yet approved (hanoi-2024 Điều 7: new data is
+    approved too): the pending profile (version 0: no version row, no outbox row) and its `create` request."""
+    profile, rows = _person(demo, unit)
+    demo.outbox.pop()  # not announced: nothing is synced before approval
+    profile.version = 0
+    admin.id = admin.id or uuid.uuid4()
+    now = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+    decision = Attachment(id=uuid.uuid4(), profile_id=profile.id, filename="quyet-dinh-tuyen-dung.pdf",
+                          content_type="application/pdf", size=len(SCAN), sha256=hashlib.sha256(SCAN).hexdigest(),
+                          content=SCAN, uploaded_by=admin.id)  # the recruitment decision, as its evidence
+    request = ChangeRequest(id=uuid.uuid4(), kind="create", profile_id=profile.id, org_unit_id=unit.id, base_version=0,
+                            state="submitted", payload={"event": "create"}, requested_by=admin.id, submitted_at=now,
+                            attachment_ids=[str(decision.id)], occurred_on=local_day(now),
+                            comment="Tiếp nhận hồ sơ mới")
+    return [profile, *(r for r in rows if not isinstance(r, ProfileVersion)), decision, request,
+            Decision(change_request_id=request.id, action="create", from_state="none", to_state="submitted",
+                     actor_id=admin.id, actor_name=admin.username, at=now)]
+
+
 def _account(demo: Demo, *, role: str, username: str, unit: OrgUnit, kind: str = "person",
              profile: Profile | None = None, scopes: list[str] | None = None,
              must_change: bool = False) -> Account:
@@ -183,6 +216,30 @@ def _account(demo: Demo, *, role: str, username: str, unit: OrgUnit, kind: str =
                    secret_hash=hash_secret_sync(password), must_change_password=must_change)
 
 
+def _changes(accounts: list[Account], people: list[Profile]) -> list[Any]:
+    """CHANGES, as profile-api and approval-api would have stored them: the scan, the request flagged with its
+    working days late under the default policy (Tết from the law's calendar), and its trail's first entry."""
+    by_name, by_id = {a.username: a for a in accounts}, {p.id: p for p in people}
+    policy, rows = resolve_policy(DEFAULT_POLICY), []
+    for username, occurred, submitted, other_name in CHANGES:
+        account = by_name[username]
+        account.id = account.id or uuid.uuid4()
+        assert account.profile_id is not None
+        person = by_id[account.profile_id]
+        scan = Attachment(id=uuid.uuid4(), profile_id=person.id, filename="giay-xac-nhan.pdf",
+                          content_type="application/pdf", size=len(SCAN), sha256=hashlib.sha256(SCAN).hexdigest(),
+                          content=SCAN, uploaded_by=account.id)
+        request = ChangeRequest(id=uuid.uuid4(), profile_id=person.id, org_unit_id=person.org_unit_id, base_version=1,
+                                state="submitted", payload={"items": {"other_names": other_name}},
+                                attachment_ids=[str(scan.id)], requested_by=account.id, submitted_at=submitted,
+                                occurred_on=occurred,
+                                late_working_days=policy.self_update_late_by(occurred, local_day(submitted)),
+                                comment="Bổ sung tên gọi khác")
+        rows += [scan, request, Decision(change_request_id=request.id, action="create", from_state="none",
+                                         to_state="submitted", actor_id=account.id, actor_name=username, at=submitted)]
+    return sorted(rows, key=lambda row: ["Attachment", "ChangeRequest", "Decision"].index(type(row).__name__))
+
+
 def build(seed: int, cipher: FieldCipher,
           profiles_per_leaf: int = 24) -> tuple[list[Any], list[dict[str, Any]], list[DemoAccount]]:
     """The rows to insert (in dependency order), the outbox rows announcing each version 1, and the demo
@@ -192,7 +249,7 @@ def build(seed: int, cipher: FieldCipher,
     made = [_person(demo, u) for u in units if u.type != "province"
             for _ in range(profiles_per_leaf if u.type == "sub_unit" else 8)]
     people = [profile for profile, _ in made]
-    root, doha = demo.units[ROOT_CODE], demo.units["01.SNV"]
+    root, doha = demo.units[ROOT_CODE], demo.units[DOHA_CODE]
     accounts = [_account(demo, role="doha_admin", username="snv.admin", unit=root),
                 _account(demo, role="approver", username="snv.approver", unit=root)]
     for code, _, _, _, key in UNITS:
@@ -207,15 +264,20 @@ def build(seed: int, cipher: FieldCipher,
             owner = demo.units[code]
             accounts.append(_account(demo, role="officer", username=f"{key}.canbo{i}", unit=owner,
                                      profile=person, must_change=(key == "bd" and i == 2)))
+    # DOHA's own unit syncs like any sở (Điều 15 khoản 1): with an agency account of its own, whose batches a
+    # DOHA administrator (snv.admin, at the root) decides — never the account that submitted them.
+    accounts.append(_account(demo, role="agency_admin", username="snv.agency", unit=doha, kind="agency"))
     accounts.append(_account(demo, role="hr_system", username="hr.hanoi", unit=root, kind="client",
                              scopes=["profiles:read", "org-units:read"]))
     accounts.append(_account(demo, role="service", username="svc.approval-api", unit=root, kind="client",
                              scopes=["profiles:apply"]))
     accounts.append(_account(demo, role="service", username="svc.sync-gateway", unit=root, kind="client",
                              scopes=["profiles:read", "profiles:incoming", "change-requests:return"]))
-    del doha
     dependents = sorted((row for _, rows in made for row in rows), key=lambda row: type(row).__name__)
-    return [*units, *demo.periods, *people, *dependents, *accounts], demo.outbox, demo.accounts
+    first_admin = next(a for a in accounts if a.roles == ["agency_admin"] and a.kind == "agency")
+    pending = _pending_create(demo, next(u for u in units if u.id == first_admin.org_unit_id), first_admin)
+    return ([*units, *demo.periods, *people, *dependents, *accounts, *_changes(accounts, people), *pending],
+            demo.outbox, demo.accounts)
 
 
 async def insert(session: AsyncSession, rows: list[Any], announcements: list[dict[str, Any]]) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from approval_api.applying.client import Applied, ApplyResult, ProfileClient, Refused
+from approval_api.applying.client import BATCH, Applied, ApplyResult, ProfileClient, Refused, Unreachable
 from approval_api.change_requests import queries
 from approval_api.metrics import ApprovalMetrics
 from hoso_shared.db.engine import SessionMaker, session_scope
@@ -33,6 +33,29 @@ async def apply_approved(sessionmaker: SessionMaker, client: ProfileClient, chan
         metrics.apply_failures.inc()
         log.warning("apply_pending", change_request_id=str(change_request_id), reason=result.reason)
     return result
+
+
+async def apply_many_approved(sessionmaker: SessionMaker, client: ProfileClient, ids: list[uuid.UUID],
+                              now: datetime, metrics: ApprovalMetrics) -> dict[uuid.UUID, ApplyResult]:
+    """A bulk approval's applies, BATCH per call to profile-api and one transaction per batch to mark them;
+    what stays unapplied (unreachable) is the reconciler's, as for one."""
+    results: dict[uuid.UUID, ApplyResult] = {}
+    for start in range(0, len(ids), BATCH):
+        batch = await client.apply_many(ids[start:start + BATCH])
+        results |= batch
+        async with session_scope(sessionmaker) as session:
+            for change_request_id, result in batch.items():
+                if isinstance(result, Applied) and await queries.mark_applied(session, change_request_id,
+                                                                              result.version, now):
+                    queries.add_decision(session, change_request_id, "apply", "approved", "applied", actor_id=None,
+                                         actor_name=SYSTEM, comment=f"version {result.version}")
+                    metrics.applied.labels("decision").inc()
+        for change_request_id, result in batch.items():
+            if isinstance(result, Refused):
+                await _return_refused(sessionmaker, change_request_id, result)
+            elif isinstance(result, Unreachable):
+                metrics.apply_failures.inc()
+    return results
 
 
 async def _return_refused(sessionmaker: SessionMaker, change_request_id: uuid.UUID, refused: Refused) -> None:

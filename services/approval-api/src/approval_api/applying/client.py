@@ -14,6 +14,7 @@ from hoso_shared import http as peer
 from hoso_shared.oauth import TokenSource
 
 STALE = "urn:hoso:problem:stale-change-request"
+BATCH = 200  # profile-api's limit per batch apply call
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,25 @@ class ProfileClient:
         except ValueError:
             problem = {"status": response.status_code}
         return Refused(response.status_code, problem)
+
+    async def apply_many(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, ApplyResult]:
+        """One call for up to BATCH requests (a bulk approval); a result per id. Unreachable: all of them."""
+        try:
+            async for attempt in peer.retrying(self.attempts):
+                with attempt:
+                    response = await self.http.post("/internal/v1/change-requests/apply",
+                                                    json={"ids": [str(i) for i in ids]},
+                                                    headers={"Authorization": f"Bearer {await self.token()}"})
+                    response.raise_for_status()
+        except httpx.HTTPError as exc:
+            return dict.fromkeys(ids, Unreachable(f"{type(exc).__name__}: {exc}"[:300]))
+        results: dict[uuid.UUID, ApplyResult] = {}
+        for item in response.json()["results"]:
+            done, problem = item.get("applied"), item.get("problem") or {}
+            results[uuid.UUID(item["change_request_id"])] = (
+                Applied(int(done["version"]), bool(done["already_applied"])) if done
+                else Refused(int(problem.get("status") or 409), problem))
+        return results
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -39,3 +39,12 @@ class StaleRequest(Conflict):
     slug, title = "stale-change-request", ("The record changed since this request was made; it was returned "
                                            "to be rebased on the current version")
 
+
+
+class OccurredInFuture(ValidationFailed):
+    slug, title = "occurred-in-future", "The day the information changed cannot be after today"
+
+
+class RuleErrorsBlockApproval(ValidationFailed):
+    slug, title = "rule-errors-block-approval", ("The record this request would produce has Đúng–Đủ–Sạch–Sống "
+                                                 "errors: approving it needs an override reason")

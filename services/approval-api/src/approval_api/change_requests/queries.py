@@ -48,11 +48,13 @@ async def delegators_for(session: AsyncSession, delegate_id: uuid.UUID, day: dat
 
 def add_decision(session: AsyncSession, change_request_id: uuid.UUID, action: str, from_state: str, to_state: str,
                  *, actor_id: uuid.UUID | None, actor_name: str, on_behalf_of: Account | None = None,
-                 comment: str | None = None) -> None:
+                 comment: str | None = None, override_reason: str | None = None,
+                 overridden: list[str] | None = None) -> None:
     session.add(Decision(change_request_id=change_request_id, action=action, from_state=from_state,
                          to_state=to_state, actor_id=actor_id, actor_name=actor_name,
                          on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
-                         on_behalf_of_name=on_behalf_of.username if on_behalf_of else None, comment=comment))
+                         on_behalf_of_name=on_behalf_of.username if on_behalf_of else None, comment=comment,
+                         override_reason=override_reason, overridden=overridden))
 
 
 async def decisions(session: AsyncSession, change_request_id: uuid.UUID) -> list[Decision]:

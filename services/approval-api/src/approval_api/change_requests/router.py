@@ -6,27 +6,32 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, Security
 
-from approval_api.change_requests import service
+from approval_api.change_requests import intake, service
 from approval_api.change_requests.errors import (
     ChangeRequestIdReused,
     ChangeRequestNotFound,
     CommentRequired,
     EvidenceRequired,
+    OccurredInFuture,
     OwnRequest,
     RoleNotAllowed,
+    RuleErrorsBlockApproval,
     StaleRequest,
     TransitionNotAllowed,
     WindowClosed,
 )
 from approval_api.change_requests.schemas import (
     ActionBody,
+    ApproveBody,
     Backlog,
     BulkAction,
     BulkResult,
     ChangeRequestDetail,
     ChangeRequestPage,
     ChangeRequestRead,
+    ForwardedBatch,
     ForwardedChange,
+    ForwardedChanges,
     NationalRejection,
     State,
 )
@@ -46,14 +51,29 @@ ACTION_ERRORS = {**ChangeRequestNotFound.openapi(), **TransitionNotAllowed.opena
 
 @router.post("", status_code=201, summary="Take a change forwarded by profile-api (service token).",
              description="Idempotent by `id`: a retry returns the stored request with 200. A change that needs "
-                         "evidence (DOMAIN: identity, diplomas, rank and salary, position, awards, discipline) is "
-                         "refused for submission without an attachment.",
-             responses={**ChangeRequestIdReused.openapi(), **EvidenceRequired.openapi()})
+                         "evidence is refused for submission without an attachment (422, rule DU-MINHCHUNG-001): "
+                         "under `hanoi-2024` every change (Điều 6 khoản 3), under every policy the changes DOMAIN "
+                         "lists (identity, diplomas, rank and salary, position, awards, discipline) and lifecycle "
+                         "events. `occurred_on` (the day the information changed) is required and not in the "
+                         "future; a submission past the policy's self-update deadline is taken and flagged with "
+                         "`late_working_days`.",
+             responses={**ChangeRequestIdReused.openapi(), **EvidenceRequired.openapi(),
+                        **OccurredInFuture.openapi()})
 async def create_change_request(body: ForwardedChange, principal: Forwarder, session: DbSession, now: Now,
-                                response: Response) -> ChangeRequestRead:
-    stored, created = await service.accept_forwarded(session, body, now)
+                                policy: Deadlines, response: Response) -> ChangeRequestRead:
+    stored, created = await service.accept_forwarded(session, body, now, policy)
     response.status_code = 201 if created else 200
     return stored
+
+
+@router.post("/batch", summary="Take many changes forwarded by profile-api at once (service token).",
+             description="For a bulk import's `create` requests (hanoi-2024 Điều 7: new records are approved like "
+                         "updates): up to 1,000, each checked as `POST /change-requests` checks it; all are taken "
+                         "or none. Idempotent by each `id`.",
+             responses={**EvidenceRequired.openapi(), **OccurredInFuture.openapi()})
+async def create_change_requests(body: ForwardedChanges, principal: Forwarder, session: DbSession, now: Now,
+                                 policy: Deadlines) -> ForwardedBatch:
+    return await intake.accept_many(session, body.changes, now, policy)
 
 
 @router.get("", summary="List change requests: yours, or your subtree's with change-requests:read.",
@@ -78,7 +98,9 @@ async def read_backlog(principal: AnyPrincipal, session: DbSession, policy: Dead
 
 
 @router.post("/bulk", summary="Approve, reject or return many requests; a result per item.",
-             description="Each item is decided in its own transaction, so one refusal leaves the others done.")
+             description="Each item is decided in its own transaction, so one refusal leaves the others done. An "
+                         "approval here never overrides findings: a request with error findings fails its item "
+                         "(rule-errors-block-approval) and is approved on its own, with a reason.")
 async def decide_in_bulk(body: BulkAction, principal: AnyPrincipal, workflow: AppWorkflow, now: Now) -> BulkResult:
     return await service.bulk(workflow, principal, body, now)
 
@@ -97,21 +119,30 @@ async def _act(workflow: Workflow, principal: Principal, change_request_id: uuid
 
 
 @router.post("/{change_request_id}/submit", responses={**ACTION_ERRORS, **EvidenceRequired.openapi()},
-             summary="Submit a draft or a returned request (its requester, or the agency's HR staff).")
+             summary="Submit a draft or a returned request (its requester, or the agency's HR staff).",
+             description="Refused without evidence where the policy asks it (422, rule DU-MINHCHUNG-001). The "
+                         "submission day is measured against the policy's self-update deadline from "
+                         "`occurred_on`: `late_working_days` is set (or cleared) at each submission.")
 async def submit_change_request(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow,
                                 now: Now, body: ActionBody | None = None) -> ChangeRequestRead:
     return await _act(workflow, principal, change_request_id, Action.SUBMIT, body, now)
 
 
 @router.post("/{change_request_id}/approve",
-             responses={**ACTION_ERRORS, **WindowClosed.openapi(), **StaleRequest.openapi()},
+             responses={**ACTION_ERRORS, **WindowClosed.openapi(), **StaleRequest.openapi(),
+                        **RuleErrorsBlockApproval.openapi()},
              summary="Approve, then apply: profile-api writes the new version (an approver of the unit or a "
                      "delegate; never one's own request; inside the approval window).",
-             description="A request made on an older version is returned for rebasing (409). If profile-api does "
-                         "not answer, the request stays approved and the reconciler applies it.")
+             description="A request made on an older version is returned for rebasing (409). A request whose record "
+                         "would have Đúng–Đủ–Sạch–Sống errors (its `blocking_codes`, judged when it was proposed) is "
+                         "refused (422 rule-errors-block-approval, with the `codes`) unless the body gives "
+                         "`override_reason`, which the decision keeps with the codes it overrode (hanoi-2024 "
+                         "Điều 7). If profile-api does not answer, the request stays approved and the reconciler "
+                         "applies it.")
 async def approve_change_request(change_request_id: uuid.UUID, principal: AnyPrincipal, workflow: AppWorkflow,
-                                 now: Now, body: ActionBody | None = None) -> ChangeRequestRead:
-    return await _act(workflow, principal, change_request_id, Action.APPROVE, body, now)
+                                 now: Now, body: ApproveBody | None = None) -> ChangeRequestRead:
+    return await service.act(workflow, principal, change_request_id, Action.APPROVE, body.comment if body else None,
+                             now, override_reason=body.override_reason if body else None)
 
 
 @router.post("/{change_request_id}/reject", responses=ACTION_ERRORS,

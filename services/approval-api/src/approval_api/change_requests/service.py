@@ -6,22 +6,25 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from approval_api.applying.apply import apply_approved
-from approval_api.applying.client import ProfileClient, Refused
+from approval_api.applying.apply import apply_approved, apply_many_approved
+from approval_api.applying.client import Applied, ProfileClient, Refused
 from approval_api.change_requests import queries
 from approval_api.change_requests.errors import (
     ChangeRequestIdReused,
     ChangeRequestNotFound,
     CommentRequired,
     EvidenceRequired,
+    OccurredInFuture,
     OwnRequest,
     RoleNotAllowed,
+    RuleErrorsBlockApproval,
     StaleRequest,
     TransitionNotAllowed,
     WindowClosed,
@@ -42,6 +45,7 @@ from approval_api.change_requests.schemas import (
 from approval_api.change_requests.workflow import DECISIONS, Action, Caller, Refusal, refusal, target
 from approval_api.metrics import ApprovalMetrics
 from approval_api.windows.service import window_open
+from hoso_shared import findings as kept_findings
 from hoso_shared.auth import Principal
 from hoso_shared.auth.scopes import scopes_for_roles
 from hoso_shared.db.calendar import load_calendar
@@ -50,7 +54,9 @@ from hoso_shared.db.models import Account, ChangeRequest
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.problems import Forbidden, Problem, ValidationFailed
 from hoso_shared.time import local_day
-from hoso_shared.validation.rules.evidence import needs_evidence
+from hoso_shared.validation.rules import evidence
+
+log = structlog.get_logger()
 
 DECIDE, READ, WRITE, RETURN = ("change-requests:decide", "change-requests:read", "change-requests:write",
                                "change-requests:return")
@@ -70,23 +76,44 @@ class Workflow:
     metrics: ApprovalMetrics
 
 
-def changed_fields(payload: dict[str, Any]) -> list[str]:
-    return sorted({*payload.get("items", {}), *payload.get("sections", {})})
+def _evidence_missing(payload: dict[str, Any], attachment_ids: list[Any], policy: DeadlinePolicy) -> list[str]:
+    """The changed fields that need a document (by the policy), when none is attached; else empty."""
+    return [] if attachment_ids else evidence.evidence_fields(evidence.changed_names(payload), policy)
 
 
-def _evidence_missing(payload: dict[str, Any], attachment_ids: list[Any]) -> bool:
-    return needs_evidence(changed_fields(payload)) and not attachment_ids
+def _evidence_required(missing: list[str], policy: DeadlinePolicy) -> EvidenceRequired:
+    return EvidenceRequired(
+        "Thay đổi cần kèm bản số hóa của tài liệu đã được cấp có thẩm quyền xác nhận (tải lên trước, rồi gửi mã "
+        "của tệp). Attach the digitised document that proves this change.", rule=evidence.RULE, fields=missing,
+        policy=policy.name)
 
 
-async def accept_forwarded(session: AsyncSession, change: ForwardedChange, now: datetime) -> tuple[
-        ChangeRequestRead, bool]:
+async def _lateness(session: AsyncSession, policy: DeadlinePolicy, occurred: date | None,
+                    now: datetime) -> int | None:
+    """Working days a submission at `now` is past the self-update deadline of `occurred` (None: on time)."""
+    if occurred is None:
+        return None
+    return policy.self_update_late_by(occurred, local_day(now), await load_calendar(session))
+
+
+async def accept_forwarded(session: AsyncSession, change: ForwardedChange, now: datetime,
+                           policy: DeadlinePolicy) -> tuple[ChangeRequestRead, bool]:
     """Stores the change once; a retry with the same id and content returns the stored one. A change
-    that needs evidence is not taken for submission without it."""
-    if change.submit and _evidence_missing(change.payload, change.attachment_ids):
-        raise EvidenceRequired(fields=[f for f in changed_fields(change.payload) if needs_evidence([f])])
-    values = {**change.model_dump(exclude={"submit", "attachment_ids"}),
+    that needs evidence (by the policy) is not taken for submission without it; one submitted late is
+    taken and flagged with its working days late."""
+    if change.occurred_on > local_day(now):
+        raise OccurredInFuture(f"Ngày có thông tin thay đổi ({change.occurred_on:%d/%m/%Y}) không thể sau ngày hôm "
+                               f"nay ({local_day(now):%d/%m/%Y}). The day the information changed is after today.")
+    missing = _evidence_missing(change.payload, change.attachment_ids, policy)
+    if change.submit and missing:
+        raise _evidence_required(missing, policy)
+    values = {**change.model_dump(exclude={"submit", "attachment_ids", "findings"}),
               "attachment_ids": [str(a) for a in change.attachment_ids],
-              "state": "submitted" if change.submit else "draft", "submitted_at": now if change.submit else None}
+              "findings": None if change.findings is None else kept_findings.keep(
+                  f.model_dump() for f in change.findings),
+              "state": "submitted" if change.submit else "draft", "submitted_at": now if change.submit else None,
+              "late_working_days": await _lateness(session, policy, change.occurred_on, now) if change.submit
+              else None}
     created = await queries.insert_once(session, values)
     found = await queries.by_id(session, change.id)
     assert found is not None
@@ -130,9 +157,11 @@ async def _delegator(session: AsyncSession, principal: Principal, request: Chang
 
 
 async def act(env: Workflow, principal: Principal, change_request_id: uuid.UUID, action: Action, comment: str | None,
-              now: datetime) -> ChangeRequestRead:
-    """One transition in its own transaction; an approval then asks profile-api to apply it."""
+              now: datetime, *, override_reason: str | None = None, apply_now: bool = True) -> ChangeRequestRead:
+    """One transition in its own transaction; an approval then asks profile-api to apply it. An approval of a
+    request whose record would have error findings needs `override_reason` (kept on the decision)."""
     stale: tuple[int, int | None] | None = None
+    overridden: list[str] = []
     async with session_scope(env.sessionmaker) as session:
         found = await queries.by_id(session, change_request_id, lock=True)
         if found is None:
@@ -146,10 +175,9 @@ async def act(env: Workflow, principal: Principal, change_request_id: uuid.UUID,
                         is_subject=principal.profile_id == request.profile_id,
                         writes_unit=covers and principal.has_scopes(WRITE), decides_unit=decides or bool(delegator),
                         reads_unit=covers and principal.has_scopes(READ))
-        why = refusal(action, request.state, caller, comment=comment,
-                      evidence_missing=_evidence_missing(request.payload, request.attachment_ids))
-        if why is not None:
-            raise REFUSALS[why]()
+        _refuse_unless_allowed(env.policy, request, action, caller, comment)
+        if action is Action.SUBMIT:
+            request.late_working_days = await _lateness(session, env.policy, request.occurred_on, now)
         if action is Action.APPROVE:
             if not await window_open(session, env.policy, path, now):
                 env.metrics.window_breaches.labels("approve").inc()
@@ -157,6 +185,8 @@ async def act(env: Workflow, principal: Principal, change_request_id: uuid.UUID,
             current = await queries.profile_version(session, request.profile_id)
             if current != request.base_version:
                 stale = (request.base_version, current)
+            else:
+                overridden = _overridden(request, override_reason)
         before = request.state
         if stale is not None:
             request.state = "returned"
@@ -166,13 +196,43 @@ async def act(env: Workflow, principal: Principal, change_request_id: uuid.UUID,
             _move(request, action, principal, delegator, now, env.metrics)
             queries.add_decision(session, request.id, action.value, before, request.state,
                                  actor_id=principal.subject, actor_name=principal.username, on_behalf_of=delegator,
-                                 comment=comment)
+                                 comment=comment, overridden=overridden or None,
+                                 override_reason=(override_reason or "").strip() if overridden else None)
         read = ChangeRequestRead.model_validate(request)
     if stale is not None:
         raise StaleRequest(_stale_comment(*stale), base_version=stale[0], current_version=stale[1])
-    if action is Action.APPROVE:
+    if action is Action.APPROVE and apply_now:
         return await _apply(env, change_request_id, now, read)
     return read
+
+
+def _overridden(request: ChangeRequest, reason: str | None) -> list[str]:
+    """The error codes an approval of `request` overrides (empty: nothing blocks). Refused without a reason.
+
+    The findings were judged on `request.base_version`, and an approval goes ahead only while the record is
+    still at that version (otherwise `act` returns it for rebasing): so they describe exactly the record
+    approval would write, and need no judging again here. Facts outside the record (a newer population-DB
+    check, a new duplicate) are judged again at the gateway before anything is sent."""
+    codes = kept_findings.blocking(request.findings or [])
+    if codes and not (reason or "").strip():
+        raise RuleErrorsBlockApproval(
+            "Hồ sơ sau thay đổi có lỗi Đúng–Đủ–Sạch–Sống (" + ", ".join(codes) + "): trả lại để sửa, hoặc ghi lý do "
+            "phê duyệt (override_reason). The resulting record has rule errors: return it, or give override_reason.",
+            codes=codes)
+    if codes:
+        log.info("approval_override", change_request_id=str(request.id), codes=codes)
+    return codes
+
+
+def _refuse_unless_allowed(policy: DeadlinePolicy, request: ChangeRequest, action: Action, caller: Caller,
+                           comment: str | None) -> None:
+    """Raises the problem for why `caller` may not take `action`; a missing document cites its rule."""
+    missing = _evidence_missing(request.payload, request.attachment_ids, policy)
+    why = refusal(action, request.state, caller, comment=comment, evidence_missing=bool(missing))
+    if why is Refusal.EVIDENCE:
+        raise _evidence_required(missing, policy)
+    if why is not None:
+        raise REFUSALS[why]()
 
 
 def _stale_comment(base: int, current: int | None) -> str:
@@ -211,11 +271,20 @@ async def bulk(env: Workflow, principal: Principal, body: BulkAction, now: datet
     results = []
     for change_request_id in dict.fromkeys(body.ids):
         try:
-            read = await act(env, principal, change_request_id, Action(body.action), body.comment, now)
+            read = await act(env, principal, change_request_id, Action(body.action), body.comment, now, apply_now=False)
         except Problem as problem:
             results.append(BulkItem(id=change_request_id, ok=False, problem=problem.body()))
         else:
             results.append(BulkItem(id=change_request_id, ok=True, state=read.state))
+    approved = [item.id for item in results if item.ok and item.state == "approved"]
+    if approved:  # applied in batches, not one call each (hanoi-2024 Điều 7: an agency's migration at once)
+        applied = await apply_many_approved(env.sessionmaker, env.profiles, approved, now, env.metrics)
+        for item in results:
+            result = applied.get(item.id)
+            if isinstance(result, Applied):
+                item.state = "applied"
+            elif isinstance(result, Refused):  # as a single approval answers it: the item fails
+                item.ok, item.state, item.problem = False, None, result.problem
     ok = sum(item.ok for item in results)
     return BulkResult(succeeded=ok, failed=len(results) - ok, results=results)
 

@@ -13,16 +13,19 @@ from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Deadlines, Now
 
 router = APIRouter(prefix="/api/v1/sync-batches", tags=["sync-batches"])
-DECIDE_ERRORS = {**service.BatchNotFound.openapi(), **service.BatchDecided.openapi()}
+DECIDE_ERRORS = {**service.BatchNotFound.openapi(), **service.BatchDecided.openapi(), **service.OwnBatch.openapi()}
+DECIDERS = ("DOHA (`sync-batches:decide`), never the account that submitted the batch (403 `own-sync-batch`): DOHA's "
+            "own unit's batch, submitted by its agency account, is decided by a DOHA administrator.")
 
 
 @router.post("", status_code=201,
              responses={**service.NothingToSync.openapi(), **service.BatchOpen.openapi(),
                         **service.BatchWindowClosed.openapi(), **service.SyncedByParent.openapi()},
              summary="Submit the unit's monthly batch: its approved changes not yet synced (agency account).",
-             description="Sub-units with their own agency account submit their own; a parent's batch carries the "
-                         "rest of its subtree. Under `hanoi-2024` only in the last 5 days of the month, unless DOHA "
-                         "opened an extraordinary window.")
+             description="Điều 15: an agency account (`sync-batches:submit`) submits its unit's batch; DOHA's own "
+                         "unit too, through its agency account. Sub-units with their own agency account submit their "
+                         "own; a parent's batch carries the rest of its subtree. Under `hanoi-2024` only in the last "
+                         "5 days of the month, unless DOHA opened an extraordinary window.")
 async def submit_batch(principal: AnyPrincipal, session: DbSession, policy: Deadlines, now: Now,
                        workflow: AppWorkflow, body: BatchSubmit | None = None) -> BatchRead:
     return await service.submit_batch(session, principal, body or BatchSubmit(), policy, now, workflow.metrics)
@@ -40,14 +43,14 @@ async def get_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSes
     return await service.get(session, principal, batch_id)
 
 
-@router.post("/{batch_id}/approve", responses=DECIDE_ERRORS,
+@router.post("/{batch_id}/approve", responses=DECIDE_ERRORS, description=DECIDERS,
              summary="Approve a batch (DOHA): its outbox rows are released to sync-gateway.")
 async def approve_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, now: Now,
                         body: BatchDecision | None = None) -> BatchRead:
     return await service.approve_batch(session, principal, batch_id, body, now)
 
 
-@router.post("/{batch_id}/return", responses=DECIDE_ERRORS,
+@router.post("/{batch_id}/return", responses=DECIDE_ERRORS, description=DECIDERS,
              summary="Return a batch (DOHA, with a comment): its changes wait for the next batch.")
 async def return_batch(batch_id: uuid.UUID, body: BatchDecision, principal: AnyPrincipal, session: DbSession,
                        now: Now) -> BatchRead:

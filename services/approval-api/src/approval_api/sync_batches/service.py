@@ -1,6 +1,10 @@
 """The monthly sync batch (DESIGN step 3): an agency — or the parent unit, for sub-units without their
 own agency account — submits its approved changes not yet synced; DOHA approves it, which releases
-its outbox rows to sync-gateway, or returns it, which frees them for the next batch."""
+its outbox rows to sync-gateway, or returns it, which frees them for the next batch.
+
+DOHA's own unit syncs like any sở (Điều 15 khoản 1): through its agency account. Whoever submitted a
+batch never decides it, so a DOHA batch is decided by another DOHA account (doha_admin holds no
+`sync-batches:submit`; an account holding both roles still cannot approve its own batch)."""
 
 from __future__ import annotations
 
@@ -44,6 +48,10 @@ class SyncedByParent(Conflict):
     slug, title = "synced-by-parent", "This unit has no agency account: its parent unit submits its changes"
 
 
+class OwnBatch(Forbidden):
+    slug, title = "own-sync-batch", "Nobody decides a sync batch they submitted"
+
+
 class BatchDecided(Conflict):
     slug, title = "sync-batch-decided", "The batch has been decided already"
 
@@ -85,6 +93,8 @@ async def _decidable(session: AsyncSession, principal: Principal, batch_id: uuid
     found = await queries.by_id(session, batch_id, lock=True)
     if found is None or not principal.covers(found[1]):
         raise BatchNotFound()
+    if found[0].submitted_by == principal.subject:
+        raise OwnBatch("Another DOHA account decides the batch you submitted.")
     if found[0].state != "submitted":
         raise BatchDecided(state=found[0].state)
     return found[0]

@@ -33,3 +33,23 @@ class OwnAccount(Forbidden):
 
 class AccountShapeInvalid(ValidationFailed):
     slug, title = "account-shape-invalid", "The kind, roles, scopes and profile do not fit together"
+
+
+class RequestDateInFuture(ValidationFailed):
+    slug, title = "request-date-in-future", "The written request is dated after today"
+
+
+class AccessUnchanged(ValidationFailed):
+    slug, title = "access-unchanged", "The account already has exactly this access"
+
+
+class DelegateUnfit(ValidationFailed):
+    slug, title = "delegate-unfit", "A delegation goes to an enabled personal account working in the unit"
+
+
+class DelegationExists(Conflict):
+    slug, title = "delegation-exists", "The person already holds a delegation: revoke it first"
+
+
+class DelegationNotFound(NotFound):
+    slug, title = "delegation-not-found", "The person holds no delegation in your subtree"

@@ -2,12 +2,17 @@
 
 - doha_admin creates agency accounts (agency_admin, approver, doha_admin), personal accounts of
   any person role, and the system clients (hr_system, service) with explicitly listed scopes from
-  a narrow list per client role.
-- agency_admin creates personal accounts only: officer or approver.
-- Nobody else holds `accounts:write`, so nobody else creates anything.
+  a narrow list per client role, anywhere in its subtree (the province) (Điều 9 khoản 1).
+- agency_admin creates agency accounts (agency_admin, approver) for the units *below* its own (its
+  sub-units: never a peer at its own unit) and personal accounts (officer, approver) anywhere in its
+  subtree (Điều 9 khoản 2).
+- A person an admin delegated to (ủy quyền tạo lập, Điều 9 khoản 2) creates officers' personal
+  accounts in the delegation's subtree (`profile_api.accounts.delegation`).
+- Nobody else holds `accounts:create`, so nobody else creates anything.
 
-Managing an existing account (disable, enable, reset its password, move it) takes the same right
-as creating it: otherwise an agency admin could reset a fellow admin's password and log in as them.
+Managing an existing account (disable, enable, change its roles, reset its password, move it) takes
+the same right as creating it, where it sits: otherwise an agency admin could reset a fellow admin's
+password and log in as them.
 """
 
 from __future__ import annotations
@@ -27,9 +32,14 @@ GRANTABLE: dict[str, dict[str, frozenset[str]]] = {
         "client": CLIENT_ROLES,
     },
     Role.agency_admin.value: {
+        "agency": frozenset({Role.agency_admin.value, Role.approver.value}),
         "person": frozenset({Role.officer.value, Role.approver.value}),
     },
 }
+# The kinds a granter may give only to units strictly below its own (never at its own unit).
+BELOW_ONLY: dict[str, frozenset[str]] = {Role.agency_admin.value: frozenset({"agency"})}
+# What a delegate (ủy quyền tạo lập tài khoản cá nhân) may create.
+DELEGATED_KIND, DELEGATED_ROLES = "person", frozenset({Role.officer.value})
 
 # The most a client of each role may be given; each client lists the subset it needs.
 CLIENT_SCOPES: dict[str, frozenset[str]] = {
@@ -39,16 +49,29 @@ CLIENT_SCOPES: dict[str, frozenset[str]] = {
 }
 
 
-def grantable_roles(granter_roles: Iterable[str], kind: str) -> frozenset[str]:
+def grantable_roles(granter_roles: Iterable[str], kind: str, *, at_own_unit: bool = False) -> frozenset[str]:
+    """The roles the granter may give an account of `kind`; `at_own_unit`: placed at the granter's own unit."""
     found: set[str] = set()
     for role in granter_roles:
+        if at_own_unit and kind in BELOW_ONLY.get(role, frozenset()):
+            continue
         found |= GRANTABLE.get(role, {}).get(kind, frozenset())
     return frozenset(found)
 
 
-def may_grant(granter_roles: Iterable[str], kind: str, roles: Iterable[str]) -> bool:
+def may_grant(granter_roles: Iterable[str], kind: str, roles: Iterable[str], *, at_own_unit: bool = False) -> bool:
     wanted = set(roles)
-    return bool(wanted) and wanted <= grantable_roles(granter_roles, kind)
+    return bool(wanted) and wanted <= grantable_roles(granter_roles, kind, at_own_unit=at_own_unit)
+
+
+def may_delegate(granter_roles: Iterable[str]) -> bool:
+    """Only someone who may create officers' personal accounts can lend that power."""
+    return may_grant(granter_roles, DELEGATED_KIND, DELEGATED_ROLES)
+
+
+def delegated(kind: str, roles: Iterable[str]) -> bool:
+    """Is this an account a delegate may create?"""
+    return kind == DELEGATED_KIND and set(roles) == DELEGATED_ROLES
 
 
 def shape_problem(kind: str, roles: Sequence[str], scopes: Sequence[str], *, has_profile: bool) -> str | None:

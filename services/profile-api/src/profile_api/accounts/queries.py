@@ -4,11 +4,12 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, insert, select, update
+from sqlalchemy import Select, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from hoso_shared.auth import Principal, scoped_to_subtree
-from hoso_shared.db.models import Account, OrgUnit, Profile
+from hoso_shared.db.models import Account, AccountAccessChange, AccountDelegation, OrgUnit, Profile
 from profile_api.accounts.schemas import AccountFilter
 
 
@@ -81,3 +82,67 @@ async def overdue_incoming(session: AsyncSession, principal: Principal, *, arriv
         stmt = stmt.where(Profile.id > after)
     rows = (await session.execute(stmt.order_by(Profile.id).limit(limit))).all()
     return [(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
+
+
+# --- access changes and delegations ----------------------------------------------------------------
+
+
+async def insert_access_change(session: AsyncSession, values: dict[str, Any]) -> AccountAccessChange:
+    stmt = insert(AccountAccessChange).values(**values).returning(AccountAccessChange)
+    change: AccountAccessChange = (await session.execute(stmt)).scalar_one()
+    return change
+
+
+async def access_changes(session: AsyncSession, account_id: uuid.UUID, limit: int) -> list[AccountAccessChange]:
+    stmt = (select(AccountAccessChange).where(AccountAccessChange.account_id == account_id)
+            .order_by(AccountAccessChange.changed_at.desc(), AccountAccessChange.id).limit(limit))
+    return list((await session.execute(stmt)).scalars())
+
+
+async def active_delegation(session: AsyncSession, delegate_id: uuid.UUID) -> tuple[AccountDelegation, str] | None:
+    """The delegate's active delegation, locked, with its unit's current path."""
+    stmt = (select(AccountDelegation, OrgUnit.path).join(OrgUnit, OrgUnit.id == AccountDelegation.org_unit_id)
+            .where(AccountDelegation.delegate_id == delegate_id, AccountDelegation.revoked_at.is_(None))
+            .with_for_update(of=AccountDelegation))
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None
+
+
+async def delegated_reach(session: AsyncSession, delegate_id: uuid.UUID) -> str | None:
+    """The subtree (current path) in which the delegate may create personal accounts now: its active delegation's
+    unit, while the delegate's account is enabled and still sits in that subtree; None otherwise."""
+    unit, own = aliased(OrgUnit), aliased(OrgUnit)
+    stmt = (select(unit.path).select_from(AccountDelegation)
+            .join(unit, unit.id == AccountDelegation.org_unit_id)
+            .join(Account, Account.id == AccountDelegation.delegate_id)
+            .join(own, own.id == Account.org_unit_id)
+            .where(AccountDelegation.delegate_id == delegate_id, AccountDelegation.revoked_at.is_(None),
+                   Account.disabled_at.is_(None), func.starts_with(own.path, unit.path)))
+    path: str | None = (await session.execute(stmt)).scalar()
+    return path
+
+
+async def insert_delegation(session: AsyncSession, values: dict[str, Any]) -> AccountDelegation:
+    stmt = insert(AccountDelegation).values(**values).returning(AccountDelegation)
+    delegation: AccountDelegation = (await session.execute(stmt)).scalar_one()
+    return delegation
+
+
+async def revoke_delegation(session: AsyncSession, delegation_id: uuid.UUID, values: dict[str, Any]
+                            ) -> AccountDelegation:
+    stmt = (update(AccountDelegation).where(AccountDelegation.id == delegation_id).values(**values)
+            .returning(AccountDelegation).execution_options(populate_existing=True))
+    delegation: AccountDelegation = (await session.execute(stmt)).scalar_one()
+    return delegation
+
+
+async def list_delegations(session: AsyncSession, principal: Principal, *, active: bool | None,
+                           limit: int) -> list[AccountDelegation]:
+    """Delegations whose unit lies in the caller's subtree, newest first."""
+    stmt = select(AccountDelegation).join(OrgUnit, OrgUnit.id == AccountDelegation.org_unit_id)
+    stmt = scoped_to_subtree(stmt, principal, OrgUnit.path)
+    if active is not None:
+        revoked = AccountDelegation.revoked_at
+        stmt = stmt.where(revoked.is_(None) if active else revoked.is_not(None))
+    stmt = stmt.order_by(AccountDelegation.granted_at.desc(), AccountDelegation.id).limit(limit)
+    return list((await session.execute(stmt)).scalars())

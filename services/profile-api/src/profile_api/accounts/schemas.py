@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -20,6 +20,9 @@ Username = Annotated[str, BeforeValidator(_normalise_username),
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
                                                pattern=r"^[^\x00-\x1f\x7f]+$")]
 Scope = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z:-]{1,63}$")]
+RequestNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100,
+                                             pattern=r"^[^\x00-\x1f\x7f]+$")]
+AccessAction = Literal["disable", "enable", "roles", "delegate", "undelegate"]
 
 
 class AccountCreate(BaseModel):
@@ -27,9 +30,13 @@ class AccountCreate(BaseModel):
 
     username: Username = Field(description="Lower-cased; 3-64 of a-z 0-9 . _ -")
     display_name: DisplayName
-    kind: Kind
-    roles: list[RoleName] = Field(min_length=1, max_length=4)
-    org_unit_id: uuid.UUID
+    kind: Kind = Field(description="person (a CBCCVC's personal account), agency (tài khoản cơ quan) or client (a "
+                                   "system)")
+    roles: list[RoleName] = Field(min_length=1, max_length=4,
+                                  description="Within what the caller may give an account of this kind at that unit "
+                                              "(see the route)")
+    org_unit_id: uuid.UUID = Field(description="Where the account sits: in the caller's subtree (a delegate: the "
+                                               "delegation's); an agency admin's agency accounts go below its unit")
     profile_id: uuid.UUID | None = Field(default=None, description="A personal account's own record")
     scopes: list[Scope] = Field(default=[], max_length=20,
                                 description="Clients only: exactly the scopes the client gets")
@@ -64,6 +71,72 @@ class AccountCreated(BaseModel):
 class PasswordReset(BaseModel):
     account: AccountRead
     temporary_password: str = Field(description="Shown once; the account must change it at next login")
+
+
+class WrittenRequest(BaseModel):
+    """The written request an access change rests on (văn bản đề nghị, Điều 19 khoản 4): its number and date are
+    required, stored with the change and returned in the account's history."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request_no: RequestNo = Field(description="Số văn bản đề nghị, e.g. `125/SNV-CCVC`")
+    request_date: date = Field(description="Ngày văn bản đề nghị (YYYY-MM-DD); not after today in Asia/Ho_Chi_Minh")
+
+
+class RolesChange(WrittenRequest):
+    """Restrict or extend an account's access (Điều 18 khoản 1): its new roles, within what the caller may give an
+    account of its kind where it sits; a client's new scopes."""
+
+    roles: list[RoleName] = Field(min_length=1, max_length=4, description="The account's roles from now on")
+    scopes: list[Scope] = Field(default=[], max_length=20,
+                                description="Clients only: exactly the scopes the client gets from now on")
+
+
+class DelegationGrant(WrittenRequest):
+    org_unit_id: uuid.UUID | None = Field(
+        default=None, description="The subtree in which the delegate may create officers' personal accounts; "
+                                  "default: the caller's unit. It lies in the caller's subtree and the delegate "
+                                  "works in it.")
+
+
+class AccessChangeRead(BaseModel):
+    """One change to an account's access and the written request it rests on."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    account_id: uuid.UUID
+    action: AccessAction
+    request_no: str
+    request_date: date
+    before: dict[str, Any] = Field(description="The access before: roles, scopes, disabled, or the delegation")
+    after: dict[str, Any] = Field(description="The access after, in the same shape")
+    changed_by: uuid.UUID
+    changed_at: datetime
+
+
+class AccountChanged(AccountRead):
+    access_change: AccessChangeRead = Field(description="The change just recorded, with its written request")
+
+
+class DelegationRead(BaseModel):
+    """Ủy quyền tạo lập tài khoản cá nhân (Điều 9 khoản 2): the delegate creates officers' personal accounts in
+    the subtree of `org_unit_id` until revoked."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    delegate_id: uuid.UUID
+    org_unit_id: uuid.UUID
+    granted_by: uuid.UUID
+    granted_at: datetime
+    revoked_by: uuid.UUID | None
+    revoked_at: datetime | None
+
+
+class DelegationChanged(DelegationRead):
+    access_change: AccessChangeRead = Field(description="The grant or revocation as recorded, with its written "
+                                                        "request")
 
 
 class AccountMove(BaseModel):

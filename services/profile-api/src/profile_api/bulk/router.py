@@ -20,7 +20,7 @@ from profile_api.bulk.errors import (
     UnsupportedFileType,
 )
 from profile_api.bulk.schemas import ExportFormat, ImportJobRead, ImportMode
-from profile_api.dependencies import AppSettings, Cipher, Sessions
+from profile_api.dependencies import Approval, AppSettings, Cipher, Sessions
 
 router = APIRouter(prefix="/api/v1/bulk", tags=["bulk"])
 LAYOUT = ("Columns: `org_unit_code`, `category`, then every scalar item of the form by its English key, "
@@ -50,18 +50,21 @@ async def get_template_csv(principal: AnyPrincipal) -> Response:
 @router.post("/imports", status_code=202, summary="Upload an xlsx or csv file of profiles to import.",
              description=LAYOUT + " The file is checked after the response: poll the `Location` until `state` is "
              "`done` or `failed`. Every bad row is reported with every reason. `dry_run` only checks; "
-             "`all_or_nothing` stores nothing if any row is bad; `valid_only` stores the good rows.",
+             "`all_or_nothing` stores nothing if any row is bad; `valid_only` stores the good rows. Each stored row "
+             "is a pending new record with a `create` change request for the unit's approver (hanoi-2024 Điều 7), "
+             "not yet a version: nothing is synced before approval.",
              responses={**UnsupportedFileType.openapi(), **ImportFileTooLarge.openapi(), **ImportFileEmpty.openapi()})
 async def create_import(principal: ProfilesWrite, session: DbSession, request: Request, response: Response,
                         background: BackgroundTasks, settings: AppSettings, sessions: Sessions, cipher: Cipher,
-                        today: Today, file: Annotated[UploadFile, File(description=".xlsx or .csv")],
+                        today: Today, approval: Approval,
+                        file: Annotated[UploadFile, File(description=".xlsx or .csv")],
                         mode: Annotated[ImportMode, Form()] = "all_or_nothing",
                         dry_run: Annotated[bool, Form()] = False) -> ImportJobRead:
     limit = settings.import_max_bytes
     content = await file.read(limit + 1)
     job, run = await service.start_import(
         session, principal, content, filename=file.filename, mode=mode, dry_run=dry_run,
-        sessionmaker=sessions, cipher=cipher, today=today, max_bytes=limit)
+        sessionmaker=sessions, cipher=cipher, today=today, max_bytes=limit, approval=approval)
     background.add_task(tasks.run_import, run)
     response.headers["Location"] = str(request.url_for("get_import", job_id=job.id).path)
     return job

@@ -28,6 +28,7 @@ from profile_api.bulk.columns import Column, flatten, visible_columns
 from profile_api.bulk.errors import ExportUnitNotFound, ImportFileEmpty, ImportFileTooLarge, UnsupportedFileType
 from profile_api.bulk.schemas import ExportFormat, ImportJobRead, ImportMode, ImportRowError
 from profile_api.bulk.tasks import ImportRun
+from profile_api.changes.clients import ApprovalClient
 
 # Well above a 10,000-row workbook (~1 MB). The app's body limit for this path applies first.
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -56,7 +57,8 @@ def _filename(given: str | None) -> str:
 
 async def start_import(session: AsyncSession, principal: Principal, content: bytes, *, filename: str | None,
                        mode: ImportMode, dry_run: bool, sessionmaker: SessionMaker, cipher: FieldCipher,
-                       today: date, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[ImportJobRead, ImportRun]:
+                       today: date, max_bytes: int = MAX_IMPORT_BYTES,
+                       approval: ApprovalClient | None = None) -> tuple[ImportJobRead, ImportRun]:
     """Queues a job for the file; the caller runs the returned `ImportRun` once this transaction commits."""
     if len(content) > max_bytes:
         raise ImportFileTooLarge(f"The limit is {max_bytes} bytes.", max_bytes=max_bytes)
@@ -72,7 +74,7 @@ async def start_import(session: AsyncSession, principal: Principal, content: byt
     summary = {"filename": job.filename, "sha256": hashlib.sha256(content).hexdigest(), "mode": mode,
                "dry_run": dry_run, "file_format": file_format}
     run = ImportRun(sessionmaker=sessionmaker, cipher=cipher, job_id=job.id, principal=principal, content=content,
-                    file_format=file_format, summary=summary, today=today)
+                    file_format=file_format, summary=summary, today=today, approval=approval)
     return _read(job, [], 0, 0), run
 
 

@@ -1,6 +1,7 @@
 """The batched write path of an import: for each good row exactly the rows `profiles.service.create_profile`
-writes (the profile, its assignment, version 1, the outbox row, the audit entry), but built in memory
-and inserted with one executemany per table instead of ~10 round trips per person.
+writes (the pending profile at version 0, its assignment, the audit entry; no version and no outbox row until
+its `create` request is approved: hanoi-2024 Điều 7), but built in memory and inserted with one executemany per
+table instead of ~10 round trips per person.
 
 `tests/profile_api/bulk/test_store.py` compares both paths column by column, so they can't drift.
 """
@@ -17,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared import records as record
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db import outbox
-from hoso_shared.db.models import AuditEntry, Profile, ProfileAssignment, ProfileVersion
+from hoso_shared.db.models import AuditEntry, Profile, ProfileAssignment
 from hoso_shared.time import utc_now
 from profile_api.audit import service as audit
 from profile_api.bulk import queries
@@ -34,28 +34,21 @@ class NewProfile:
     citizen_id_hmac: bytes
     profile: dict[str, Any]
     assignment: dict[str, Any]
-    version: dict[str, Any]
-    outbox: dict[str, Any]
-    digest: str  # of the version-1 snapshot, which the audit entry's after_digest is too
+    digest: str  # of the pending record's snapshot, which the audit entry's after_digest is too
 
 
 def build_profile(row: CheckedRow, actor_id: uuid.UUID, cipher: FieldCipher, today: date) -> NewProfile:
     """CPU only (sealing, hashing): run it off the event loop."""
     assert row.items is not None and row.unit_id is not None and row.category is not None
-    profile = Profile(id=uuid.uuid4(), org_unit_id=row.unit_id, category=row.category, status="active", version=1,
+    profile = Profile(id=uuid.uuid4(), org_unit_id=row.unit_id, category=row.category, status="active", version=0,
                       incoming_on=None, data={})
     record.apply_items(profile, row.items, cipher)
     snapshot = record.snapshot(profile, row.items, record.read_sections([], cipher, sensitive=True))
-    sealed, key_id, digest = record.seal_snapshot(snapshot, cipher)
-    changed = sorted(row.items)
+    _, _, digest = record.seal_snapshot(snapshot, cipher)
     return NewProfile(
         number=row.number, citizen_id_hmac=profile.citizen_id_hmac, digest=digest,
         profile={name: getattr(profile, name) for name in PROFILE_COLUMNS},
         assignment={"profile_id": profile.id, "org_unit_id": row.unit_id, "valid_from": today, "reason": "created"},
-        version={"profile_id": profile.id, "version": 1, "snapshot_enc": sealed, "key_id": key_id, "digest": digest,
-                 "changed": changed, "reason": "created", "change_request_id": None, "created_by": actor_id},
-        outbox=outbox.announcing(profile_id=profile.id, version=1, change_request_id=None, org_unit_id=row.unit_id,
-                                 reason="created", changed=changed, digest=digest),
     )
 
 
@@ -71,6 +64,4 @@ def audit_entries(principal: Principal, new: list[NewProfile]) -> list[dict[str,
 async def insert_profiles(session: AsyncSession, principal: Principal, new: list[NewProfile]) -> None:
     await queries.insert_many(session, Profile, [n.profile for n in new])
     await queries.insert_many(session, ProfileAssignment, [n.assignment for n in new])
-    await queries.insert_many(session, ProfileVersion, [n.version for n in new])
-    await outbox.append(session, [n.outbox for n in new])
     await queries.insert_many(session, AuditEntry, audit_entries(principal, new))

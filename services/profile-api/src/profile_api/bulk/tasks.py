@@ -27,8 +27,12 @@ from profile_api.audit import service as audit
 from profile_api.bulk import files, queries, store
 from profile_api.bulk.columns import UNIT_COLUMN
 from profile_api.bulk.rows import CheckedRow, check_row
+from profile_api.changes import create
+from profile_api.changes.clients import ApprovalClient
+from profile_api.changes.errors import ApprovalUnavailable
 
 log = get_logger("hoso.bulk")
+FORWARD_BATCH = 1000  # create requests per call to approval-api
 CHUNK = 1000  # rows checked (and progress committed) at a time
 TAKEN = "citizen_id: a profile with this citizen ID already exists"
 
@@ -44,6 +48,8 @@ class ImportRun:
     summary: dict[str, Any]  # filename, sha256, mode, dry_run: what the audit entry records
     today: date
     header: list[str] = field(default_factory=list)
+    # Forwards each stored row's `create` change request (hanoi-2024 Điều 7); None only in unit tests of the store.
+    approval: ApprovalClient | None = None
 
     @property
     def all_or_nothing(self) -> bool:
@@ -78,7 +84,22 @@ async def _run(run: ImportRun) -> None:
         return
     good = [r for r in checked if not r.reasons]
     new = await asyncio.to_thread(_build_all, good, run)
-    await _store(run, checked, new)
+    stored = await _store(run, checked, new)
+    await _request_creates(run, stored)
+
+
+async def _request_creates(run: ImportRun, stored: list[store.NewProfile]) -> None:
+    """After the commit (approval-api's rows name the profiles): a `create` request per pending record. One
+    that fails to go is logged; its id is fixed by the profile, so forwarding it again is a no-op."""
+    if run.approval is None:
+        return
+    changes = [create.create_change(item.profile["id"], item.profile["org_unit_id"], run.principal.subject,
+                                    occurred_on=run.today, judged=None) for item in stored]
+    for start in range(0, len(changes), FORWARD_BATCH):
+        try:
+            await run.approval.forward_many(changes[start:start + FORWARD_BATCH])
+        except ApprovalUnavailable as exc:
+            log.error("create_requests_unforwarded", job_id=str(run.job_id), first_row=start, exc_info=exc)
 
 
 async def _update(run: ImportRun, **values: Any) -> None:
@@ -153,7 +174,7 @@ def _build_all(rows: list[CheckedRow], run: ImportRun) -> list[store.NewProfile]
     return [store.build_profile(row, run.principal.subject, run.cipher, run.today) for row in rows]
 
 
-async def _store(run: ImportRun, checked: list[CheckedRow], new: list[store.NewProfile]) -> None:
+async def _store(run: ImportRun, checked: list[CheckedRow], new: list[store.NewProfile]) -> list[store.NewProfile]:
     """The one transaction that writes: the job's outcome and, with it, every new profile."""
     async with session_scope(run.sessionmaker) as session:
         taken = await queries.taken_citizen_ids(session, [n.citizen_id_hmac for n in new])
@@ -165,6 +186,7 @@ async def _store(run: ImportRun, checked: list[CheckedRow], new: list[store.NewP
             new = [] if run.all_or_nothing else [n for n in new if n.number not in late]
         await _close(session, run, state="done", checked=checked, created=len(new))
         await store.insert_profiles(session, run.principal, new)
+    return new
 
 
 async def _finish(run: ImportRun, *, state: str = "done", checked: list[CheckedRow] | None = None,

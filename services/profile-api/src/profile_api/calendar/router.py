@@ -11,8 +11,8 @@ from profile_api.calendar import service
 from profile_api.calendar.schemas import OverrideRead, OverrideWrite
 
 router = APIRouter(prefix="/api/v1/calendar/overrides", tags=["calendar"])
-# Province-wide data: setting it is DOHA's (the scope that governs the organisation tree).
-CalendarWrite = Annotated[Principal, Security(authorize, scopes=["org-units:write"])]
+# Province-wide data: setting it is DOHA's alone (agencies hold org-units:write for their own subtree, not this).
+CalendarWrite = Annotated[Principal, Security(authorize, scopes=["calendar:write"])]
 
 
 @router.get("", summary="The working-day overrides (extra days off, make-up working days).")

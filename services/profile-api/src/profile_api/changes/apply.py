@@ -16,6 +16,7 @@ from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import ChangeRequest, Profile
 from hoso_shared.form import ProfileItems
+from hoso_shared.problems import Problem
 from hoso_shared.time import utc_now
 from profile_api.audit import service as audit
 from profile_api.changes import queries
@@ -25,7 +26,7 @@ from profile_api.changes.errors import (
     InvalidChange,
     StaleChangeRequest,
 )
-from profile_api.changes.schemas import Applied
+from profile_api.changes.schemas import Applied, AppliedBatch, BatchApplied
 from profile_api.profiles import queries as profile_queries
 from profile_api.profiles import service as profiles
 from profile_api.profiles import versions
@@ -51,6 +52,8 @@ async def apply_change_request(session: AsyncSession, principal: Principal, chan
         raise ChangeRequestNotApproved(state=request.state)
     if request.base_version != profile.version:
         raise StaleChangeRequest(base_version=request.base_version, current_version=profile.version)
+    if request.kind == "create":
+        return await _apply_create(session, principal, profile, request, cipher)
     before = await profiles.full_record(session, profile, cipher)
     after = await _write(session, profile, before, request, cipher)
     await versions.write_version(session, profile, after, cipher, reason=request.payload.get("event", "change"),
@@ -60,6 +63,37 @@ async def apply_change_request(session: AsyncSession, principal: Principal, chan
                        fields=_changed(request.payload))
     return Applied(change_request_id=change_request_id, profile_id=profile.id, version=profile.version,
                    already_applied=False)
+
+
+async def _apply_create(session: AsyncSession, principal: Principal, profile: Profile, request: ChangeRequest,
+                        cipher: FieldCipher) -> Applied:
+    """The pending record, as approved (hanoi-2024 Điều 7: "dữ liệu mới"), becomes version 1 with its outbox row."""
+    profile.version = 1
+    await session.flush()
+    record = await profiles.full_record(session, profile, cipher)
+    await versions.write_version(session, profile, record, cipher, reason="created",
+                                 changed=sorted(ProfileItems.model_fields),  # all new, as creation always said
+                                 change_request_id=request.id, actor_id=request.decided_by)
+    await audit.record(session, principal, "apply_create_request", "profile", profile.id, after=record)
+    return Applied(change_request_id=request.id, profile_id=profile.id, version=1, already_applied=False)
+
+
+async def apply_many(session: AsyncSession, principal: Principal, ids: list[uuid.UUID],
+                     cipher: FieldCipher) -> AppliedBatch:
+    """Each request in its own savepoint of one transaction: a refusal leaves the others applied. A request
+    unknown or outside the caller's reach refuses the whole call (404, nothing applied), as the single route."""
+    results = []
+    for change_request_id in dict.fromkeys(ids):
+        try:
+            async with session.begin_nested():
+                done = await apply_change_request(session, principal, change_request_id, cipher)
+        except ChangeRequestUnknown:
+            raise
+        except Problem as problem:
+            results.append(BatchApplied(change_request_id=change_request_id, problem=problem.body()))
+        else:
+            results.append(BatchApplied(change_request_id=change_request_id, applied=done))
+    return AppliedBatch(results=results)
 
 
 def _changed(payload: dict[str, Any]) -> list[str]:

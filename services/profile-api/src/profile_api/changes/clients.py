@@ -35,3 +35,17 @@ class ApprovalClient:
             raise ApprovalUnavailable(f"approval-api answered: {type(exc).__name__}") from exc
         body: dict[str, Any] = response.json()
         return body
+
+    async def forward_many(self, changes: list[dict[str, Any]]) -> list[str]:
+        """POSTs up to 1,000 changes in one call (all taken or none; idempotent by each id); the stored ids."""
+        token, _ = self.issuer.mint(principal=self.service, audience=self.audience)
+        try:
+            async for attempt in peer.retrying():
+                with attempt:
+                    response = await self.client.post("/api/v1/change-requests/batch", json={"changes": changes},
+                                                      headers={"Authorization": f"Bearer {token}"})
+                    response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise ApprovalUnavailable(f"approval-api answered: {type(exc).__name__}") from exc
+        ids: list[str] = response.json()["ids"]
+        return ids

@@ -37,3 +37,7 @@ class ProfileArchived(Problem):
 
 class EvidenceRequired(ValidationFailed):
     slug, title = "evidence-required", "This change needs its supporting document attached before submission"
+
+
+class OccurredInFuture(ValidationFailed):
+    slug, title = "occurred-in-future", "The day the information changed cannot be after today"

@@ -9,29 +9,61 @@ from pydantic import BaseModel, Field
 from hoso_shared.form.base import FormModel
 
 
-class ItemsChange(FormModel):
+class Proposal(FormModel):
+    """What every proposed change carries besides its content (hanoi-2024 Điều 6 khoản 3: the date the
+    information changed, and the digitised document confirmed by the competent authority)."""
+
+    occurred_on: date = Field(ge=date(1900, 1, 1), description=(
+        "Ngày có thông tin thay đổi: the day the information changed (the decision's or the document's date; "
+        "not in the future). Entered more than the policy's working days after it (5 under hanoi-2024), the "
+        "change is taken and flagged late."))
+    attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50, description=(
+        "Evidence already uploaded to this record (POST …/attachments). Under hanoi-2024 every change needs "
+        "one; under every policy the changes DOMAIN lists and lifecycle events do."))
+    comment: str | None = Field(None, max_length=2000, description="A note for the approver")
+
+
+class ItemsChange(Proposal):
     items: dict[str, Any] = Field(description="Item keys to set (null clears an optional item)")
-    attachment_ids: list[uuid.UUID] = Field(default_factory=list, description="Evidence already uploaded")
-    comment: str | None = Field(None, max_length=2000)
 
 
-class RowChange(FormModel):
-    row: dict[str, Any]
-    attachment_ids: list[uuid.UUID] = Field(default_factory=list)
-    comment: str | None = Field(None, max_length=2000)
+class RowChange(Proposal):
+    row: dict[str, Any] = Field(description="The new row (the table's row schema: GET /api/v1/profiles/sections)")
 
 
-class RowRemoval(FormModel):
-    attachment_ids: list[uuid.UUID] = Field(default_factory=list)
-    comment: str | None = Field(None, max_length=2000)
+class RowRemoval(Proposal):
+    pass
 
 
-class LifecycleChange(FormModel):
-    event: Literal["transfer_within_province", "transfer_out", "retire", "resign", "decease"]
-    effective_on: date
+class DecisionDocument(FormModel):
+    """The decision that makes a lifecycle event (for a death: the death certificate)."""
+
+    number: str = Field(min_length=1, max_length=100, description="Số quyết định, e.g. 125/QĐ-UBND")
+    issued_on: date = Field(ge=date(1900, 1, 1), description="Ngày ban hành (not in the future)")
+    issuer: str = Field(min_length=1, max_length=300, description="Cơ quan ban hành, e.g. UBND thành phố Hà Nội")
+
+
+class LifecycleChange(Proposal):
+    event: Literal["transfer_within_province", "transfer_out", "retire", "resign", "decease"] = Field(
+        description="Điều động/luân chuyển trong thành phố, chuyển công tác ra ngoài, nghỉ hưu, thôi việc, qua đời")
+    effective_on: date = Field(description="The day the event takes effect")
     to_org_unit_id: uuid.UUID | None = Field(None, description="For a transfer within the province")
-    attachment_ids: list[uuid.UUID] = Field(default_factory=list, description="The decision")
-    comment: str | None = Field(None, max_length=2000)
+    decision: DecisionDocument = Field(description=(
+        "Số, ngày, cơ quan ban hành of the decision (hanoi-2024 Điều 12); its scan goes in `attachment_ids`, "
+        "which a lifecycle event needs under every policy"))
+
+
+class ProposalFinding(BaseModel):
+    """What one Đúng–Đủ–Sạch–Sống rule found in the record the proposal would produce (docs/rules.md)."""
+
+    code: str = Field(description="The rule's stable code, e.g. DU-TRUONG-001")
+    criterion: Literal["Đúng", "Đủ", "Sạch", "Sống"] = Field(description="The criterion the rule belongs to")
+    severity: Literal["error", "warning", "info"] = Field(description=(
+        "`error` keeps the record out of the national sync, and its approval needs an override reason; "
+        "`warning` travels with the record; `info` is advice"))
+    field: str | None = Field(description="The item, table or cell it points at (e.g. `work-history[0].to_date`)")
+    message_vi: str = Field(description="The finding in Vietnamese (may quote what was proposed)")
+    message_en: str = Field(description="The finding in English")
 
 
 class ChangeAccepted(BaseModel):
@@ -39,6 +71,16 @@ class ChangeAccepted(BaseModel):
     state: str
     base_version: int
     changed: list[str]
+    occurred_on: date = Field(description="The day the information changed, as given")
+    late_working_days: int | None = Field(description="Working days past the policy's self-update deadline at "
+                                                      "submission; null when on time (or not submitted)")
+    findings: list[ProposalFinding] = Field(description=(
+        "What the rules find in the record this change would produce, judged now with the record's change "
+        "history (this change included), evidence, possible duplicates in the province and latest population-DB "
+        "check; errors first. The change request keeps them (without the quoted values) for the approver."))
+    blocking_codes: list[str] = Field(description=(
+        "The codes of the `error` findings: the record would be kept out of the national sync, and approving "
+        "the request needs an override reason (hanoi-2024 Điều 7). Empty when nothing blocks."))
 
 
 class Applied(BaseModel):
@@ -46,3 +88,20 @@ class Applied(BaseModel):
     profile_id: uuid.UUID
     version: int
     already_applied: bool
+
+
+class ApplyBatch(BaseModel):
+    """Approved change requests to apply in one call (approval-api's bulk approval, e.g. DOHA approving an agency's
+    initial migration of new records: hanoi-2024 Điều 7)."""
+
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=200, description="Change request ids, each applied once")
+
+
+class BatchApplied(BaseModel):
+    change_request_id: uuid.UUID = Field(description="The request")
+    applied: Applied | None = Field(None, description="The version written (or found already written)")
+    problem: dict[str, Any] | None = Field(None, description="Why it was not applied (RFC 9457 body)")
+
+
+class AppliedBatch(BaseModel):
+    results: list[BatchApplied] = Field(description="One per distinct id, in the order given")

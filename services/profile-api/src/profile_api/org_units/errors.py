@@ -35,8 +35,14 @@ class InvalidRestructuring(ValidationFailed):
     slug, title = "invalid-restructuring", "The restructuring request does not fit the units involved"
 
 
+class OwnOrgUnit(Forbidden):
+    slug, title = "own-org-unit", "Your own unit is restructured by the level above you"
+
+
 class OutsideSubtree(Forbidden):
     slug, title = "outside-subtree", "The change would reach outside your subtree"
 
 
 ERRORS = {**OrgUnitNotFound.openapi(), **OrgUnitClosed.openapi(), **EffectiveDateTooEarly.openapi()}
+# The routes that change an existing unit: the caller's own unit is refused (OwnOrgUnit).
+CHANGE_ERRORS = {**ERRORS, **OwnOrgUnit.openapi()}

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from hoso_shared.db.models import Account, OrgUnit, OrgUnitPeriod, Profile, ProfileAssignment
+from hoso_shared.db.models import Account, OrgUnit, OrgUnitChange, OrgUnitPeriod, Profile, ProfileAssignment
 from hoso_shared.time import ZONE
 from profile_api.org_units.schemas import Unit
 
@@ -219,3 +219,28 @@ async def reassign_profiles(session: AsyncSession, profile_ids: Sequence[uuid.UU
 async def reassign_accounts(session: AsyncSession, account_ids: Sequence[uuid.UUID], unit_id: uuid.UUID) -> None:
     await session.execute(update(Account).where(Account.id.in_(account_ids)).values(org_unit_id=unit_id)
                           .execution_options(synchronize_session=False))
+
+
+# --- the record of changes ----------------------------------------------------------------------
+
+
+async def add_change(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(insert(OrgUnitChange).values(**values))
+
+
+async def changes(session: AsyncSession, scope: str, *, unit_id: uuid.UUID | None, action: str | None,
+                  before_id: int | None, limit: int) -> Sequence[RowMapping]:
+    """Recorded changes whose unit stood, or whose unit or people went, under `scope`; newest first."""
+    C = OrgUnitChange
+    stmt = (select(C.id, C.org_unit_id, OrgUnit.code, C.action, C.effective_on, C.detail, C.actor_id,
+                   Account.username.label("actor_username"), C.recorded_at)
+            .join(OrgUnit, OrgUnit.id == C.org_unit_id).join(Account, Account.id == C.actor_id)
+            .where(or_(C.path.startswith(scope, autoescape=True), C.to_path.startswith(scope, autoescape=True))))
+    if unit_id is not None:
+        stmt = stmt.where(C.org_unit_id == unit_id)
+    if action is not None:
+        stmt = stmt.where(C.action == action)
+    if before_id is not None:
+        stmt = stmt.where(C.id < before_id)
+    rows: Sequence[RowMapping] = (await session.execute(stmt.order_by(C.id.desc()).limit(limit))).mappings().all()
+    return rows

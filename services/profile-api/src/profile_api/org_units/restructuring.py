@@ -1,4 +1,6 @@
-"""Merging, splitting and dissolving units: people, accounts and child units move with history kept.
+"""Merging, splitting and dissolving units: people, accounts and child units move with history kept. DOHA does
+it anywhere in the province; an agency within its own subtree (Điều 21 khoản 2: chia tách, sáp nhập, hợp nhất,
+giải thể), never to its own unit and never reaching a unit outside it (404, as if it did not exist).
 
 People move by closing their open assignment at `effective_on` and opening one in the new unit; a unit
 that ends gets its open period closed and a final, empty period [effective_on, effective_on) that
@@ -36,6 +38,7 @@ from profile_api.org_units.service import (
     add_unit,
     check_codes_free,
     check_effective,
+    check_not_own,
     check_type,
     latest,
     lock_for_write,
@@ -82,15 +85,22 @@ async def close_unit(session: AsyncSession, unit: Unit, on: date, event: str, re
 
 
 async def _result(session: AsyncSession, principal: Principal, action: str, source: Unit, on: date, moved: Moved,
-                  cipher: FieldCipher, *, target: Unit | None = None,
-                  parts: list[OrgUnitRead] | None = None) -> Restructuring:
+                  cipher: FieldCipher, *, target: Unit | None = None, parts: list[OrgUnitRead] | None = None,
+                  parent: Unit | None = None) -> Restructuring:
     parts = parts or []
     await profiles.record_reassignment(session, principal, moved.profile_ids, cipher, reason=f"unit_{action}")
+    target_id, part_ids = str(target.id) if target else None, [str(p.id) for p in parts]
+    unit_ids = [str(i) for i in moved.unit_ids]
+    unit = await latest(session, source.id)
     await record(session, principal, action, source, {
-        "effective_on": on.isoformat(), "target_id": str(target.id) if target else None,
-        "part_ids": [str(p.id) for p in parts], "moved_profile_ids": [str(i) for i in moved.profile_ids],
-        "moved_account_ids": [str(i) for i in moved.account_ids], "moved_unit_ids": [str(i) for i in moved.unit_ids]})
-    return Restructuring(unit=await latest(session, source.id), effective_on=on,
+        "effective_on": on.isoformat(), "target_id": target_id, "part_ids": part_ids,
+        "moved_profile_ids": [str(i) for i in moved.profile_ids],
+        "moved_account_ids": [str(i) for i in moved.account_ids], "moved_unit_ids": unit_ids},
+        detail={"target_id": target_id, "part_ids": part_ids, "moved_unit_ids": unit_ids,
+                "moved_profiles": len(moved.profile_ids), "moved_accounts": len(moved.account_ids),
+                "closed": unit.valid_to is not None},
+        to_path=target.path if target else parent.path if parent else None)
+    return Restructuring(unit=unit, effective_on=on,
                          target=await latest(session, target.id) if target else None, parts=parts,
                          moved_profile_ids=moved.profile_ids, moved_account_ids=moved.account_ids,
                          moved_unit_ids=moved.unit_ids)
@@ -101,6 +111,7 @@ async def merge_unit(session: AsyncSession, principal: Principal, cipher: FieldC
     on = data.effective_on
     units = await lock_for_write(session, await scope_of(session, principal), unit_id, data.into_id)
     source, target = units[unit_id], units[data.into_id]
+    check_not_own(principal, source)
     moved = await absorb(session, source, target, on, "merged")
     await close_unit(session, source, on, "merged", target.id)
     return await _result(session, principal, "merge", source, on, moved, cipher, target=target)
@@ -111,6 +122,7 @@ async def dissolve_unit(session: AsyncSession, principal: Principal, cipher: Fie
     on, to_id = data.effective_on, data.move_to_id
     units = await lock_for_write(session, await scope_of(session, principal), unit_id, *([to_id] if to_id else []))
     source, target = units[unit_id], units[to_id] if to_id else None
+    check_not_own(principal, source)
     check_effective(on, source)
     if target is not None:
         moved = await absorb(session, source, target, on, "dissolved")
@@ -139,6 +151,7 @@ async def split_unit(session: AsyncSession, principal: Principal, cipher: FieldC
     _check_parts(data)
     scope = await scope_of(session, principal)
     source = (await lock_for_write(session, scope, unit_id))[unit_id]
+    check_not_own(principal, source)
     parent = await _parent_for_parts(session, scope, source)
     check_effective(on, source, parent)
     await check_codes_free(session, [part.code for part in data.parts])
@@ -152,7 +165,7 @@ async def split_unit(session: AsyncSession, principal: Principal, cipher: FieldC
         parts.append(made)
     if data.close_source:
         await close_unit(session, source, on, "split", None)
-    return await _result(session, principal, "split", source, on, moved, cipher, parts=parts)
+    return await _result(session, principal, "split", source, on, moved, cipher, parts=parts, parent=parent)
 
 
 def _check_parts(data: OrgUnitSplit) -> None:

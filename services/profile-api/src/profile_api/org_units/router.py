@@ -1,10 +1,11 @@
-"""The organisation tree with its history: read as of any date; restructure with history kept."""
+"""The organisation tree with its history: read as of any date; restructure with history kept. DOHA keeps the
+whole province's tree; an agency restructures its own subtree (Điều 21 khoản 2); DOHA reads every change."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -14,6 +15,7 @@ from profile_api.dependencies import Cipher
 from profile_api.org_units import restructuring, service
 from profile_api.org_units.auth import OrgUnitsRead, OrgUnitsWrite
 from profile_api.org_units.errors import (
+    CHANGE_ERRORS,
     ERRORS,
     DistrictAbolished,
     OrgCycle,
@@ -23,6 +25,7 @@ from profile_api.org_units.errors import (
     OutsideSubtree,
 )
 from profile_api.org_units.schemas import (
+    OrgUnitChangePage,
     OrgUnitCreate,
     OrgUnitDissolve,
     OrgUnitMerge,
@@ -34,12 +37,17 @@ from profile_api.org_units.schemas import (
     OrgUnitTree,
     Restructuring,
 )
+from profile_api.profiles.errors import InvalidCursor
 
 router = APIRouter(prefix="/api/v1/org-units", tags=["org_units"])
 
 AsOf = Annotated[date | None, Query(description="YYYY-MM-DD; defaults to today in Asia/Ho_Chi_Minh")]
 ON_DATE = ("Units are as they stood on `as_of`, within the caller's subtree (the current path of the caller's "
            "unit). `valid_to` is exclusive.")
+WRITERS = ("DOHA anywhere in the province; an agency admin within its own subtree (Điều 21 khoản 2). Every unit "
+           "named must lie in the caller's subtree (else 404, as if absent: nothing is pulled in from outside), and "
+           "the unit changed may not be the caller's own (403 `own-org-unit`: the level above restructures it). "
+           "Audited, and recorded with its actor in `GET /api/v1/org-units/changes`.")
 
 
 @router.get("", summary="The org tree as of a date, as a flat list ordered by path.", description=ON_DATE,
@@ -50,7 +58,23 @@ async def list_org_units(principal: OrgUnitsRead, session: DbSession, today: Tod
     return await service.list_tree(session, principal, as_of=as_of or today, root_id=root_id)
 
 
+@router.get("/changes", summary="The recorded changes to the tree in the caller's subtree, newest first.",
+            description="Every create, rename, move, merge, split and dissolution, with who made it (`actor_id`, "
+                        "`actor_username`), when (`recorded_at`) and from which day it holds (`effective_on`). DOHA "
+                        "(at the root) reads the whole province's; an agency those whose unit stood, or whose unit "
+                        "or people went, in its subtree. Pass `next_cursor` back as `cursor` for the next page.",
+            responses=InvalidCursor.openapi())
+async def list_org_unit_changes(principal: OrgUnitsRead, session: DbSession,
+                                org_unit_id: Annotated[uuid.UUID | None, Query(description="Only this unit's")] = None,
+                                action: Literal["create", "rename", "move", "merge", "split", "dissolve"] | None = None,
+                                cursor: Annotated[str | None, Query(max_length=20)] = None,
+                                limit: Annotated[int, Query(ge=1, le=200)] = 50) -> OrgUnitChangePage:
+    return await service.list_changes(session, principal, unit_id=org_unit_id, action=action, cursor=cursor,
+                                      limit=limit)
+
+
 @router.post("", status_code=201, summary="Create a unit under a parent in the caller's subtree.",
+             description=WRITERS + " The parent may be the caller's own unit.",
              responses={**ERRORS, **OrgUnitCodeTaken.openapi(), **DistrictAbolished.openapi()})
 async def create_org_unit(principal: OrgUnitsWrite, session: DbSession, body: OrgUnitCreate) -> OrgUnitRead:
     return await service.create_unit(session, principal, body)
@@ -71,36 +95,42 @@ async def list_org_unit_people(org_unit_id: uuid.UUID, principal: OrgUnitsRead, 
     return await service.list_people(session, principal, org_unit_id, as_of=as_of or today)
 
 
-@router.post("/{org_unit_id}/rename", summary="Rename a unit from a date on.", responses=ERRORS)
+@router.post("/{org_unit_id}/rename", summary="Rename a unit from a date on.", description=WRITERS,
+             responses=CHANGE_ERRORS)
 async def rename_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
                           body: OrgUnitRename) -> OrgUnitRead:
     return await service.rename_unit(session, principal, org_unit_id, body)
 
 
 @router.post("/{org_unit_id}/move", summary="Move a unit (and its subtree) under another parent from a date on.",
-             responses={**ERRORS, **OrgCycle.openapi()})
+             description=WRITERS + " The new parent may be the caller's own unit.",
+             responses={**CHANGE_ERRORS, **OrgCycle.openapi()})
 async def move_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
                         body: OrgUnitMove) -> OrgUnitRead:
     return await service.move_unit(session, principal, org_unit_id, body)
 
 
 @router.post("/{org_unit_id}/merge", summary="Merge a unit into another: its people, accounts and child units "
-                                             "move to the target, and the unit closes.", responses=ERRORS)
+                                             "move to the target, and the unit closes (sáp nhập, hợp nhất).",
+             description=WRITERS + " The target may be the caller's own unit.", responses=CHANGE_ERRORS)
 async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                          body: OrgUnitMerge) -> Restructuring:
     return await restructuring.merge_unit(session, principal, cipher, org_unit_id, body)
 
 
 @router.post("/{org_unit_id}/split", summary="Split new sibling units off a unit, moving the listed people "
-                                             "and accounts; optionally close the unit.",
-             responses={**ERRORS, **OrgUnitNotEmpty.openapi(), **OutsideSubtree.openapi()})
+                                             "and accounts; optionally close the unit (chia tách).",
+             description=WRITERS + " The parts sit beside the unit, under its parent, which must also lie in the "
+                         "caller's subtree (403 `outside-subtree`).",
+             responses={**CHANGE_ERRORS, **OrgUnitNotEmpty.openapi(), **OutsideSubtree.openapi()})
 async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                          body: OrgUnitSplit) -> Restructuring:
     return await restructuring.split_unit(session, principal, cipher, org_unit_id, body)
 
 
-@router.post("/{org_unit_id}/dissolve", summary="Dissolve a unit, moving whatever remains to another unit.",
-             responses={**ERRORS, **OrgUnitNotEmpty.openapi()})
+@router.post("/{org_unit_id}/dissolve", summary="Dissolve a unit, moving whatever remains to another unit (giải thể).",
+             description=WRITERS + " `move_to_id` may be the caller's own unit.",
+             responses={**CHANGE_ERRORS, **OrgUnitNotEmpty.openapi()})
 async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                             body: OrgUnitDissolve) -> Restructuring:
     return await restructuring.dissolve_unit(session, principal, cipher, org_unit_id, body)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -120,6 +120,33 @@ class Restructuring(BaseModel):
     moved_profile_ids: list[uuid.UUID]
     moved_account_ids: list[uuid.UUID]
     moved_unit_ids: list[uuid.UUID]
+
+
+ChangeAction = Literal["create", "rename", "move", "merge", "split", "dissolve"]
+
+
+class OrgUnitChangeRead(BaseModel):
+    """One change to the tree as it was recorded (Điều 21 khoản 2: agencies restructure their own subtree; DOHA
+    reads every change of the province)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    org_unit_id: uuid.UUID = Field(description="The unit created, renamed or moved, or the source of a merge, split "
+                                               "or dissolution")
+    code: str = Field(description="That unit's code")
+    action: ChangeAction
+    effective_on: date = Field(description="The day from which the change holds")
+    detail: dict[str, Any] = Field(description="What changed: names, parents, targets, parts and moved unit ids, "
+                                               "and how many people and accounts moved (never who)")
+    actor_id: uuid.UUID = Field(description="The account that made the change")
+    actor_username: str
+    recorded_at: datetime
+
+
+class OrgUnitChangePage(BaseModel):
+    items: list[OrgUnitChangeRead]
+    next_cursor: str | None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 History is never rewritten: a change closes the open period at `effective_on` (exclusive) and opens
 a new one from that day; the unit's own row carries its latest state. Everything is confined to the
-caller's subtree, taken from the *current* path of the caller's unit (a token may predate a move).
+caller's subtree, taken from the *current* path of the caller's unit (a token may predate a move): DOHA
+at the root keeps the whole tree, an agency restructures its own subtree (Điều 21 khoản 2) but not the
+unit it sits in, which the level above it restructures. Every change is audited and recorded with its
+actor in `org_unit_changes`, which DOHA reads for the whole province (`list_changes`).
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ from profile_api.org_units.errors import (
     OrgUnitClosed,
     OrgUnitCodeTaken,
     OrgUnitNotFound,
+    OwnOrgUnit,
 )
 from profile_api.org_units.schemas import (
     DISTRICTS_ABOLISHED_ON,
+    OrgUnitChangePage,
+    OrgUnitChangeRead,
     OrgUnitCreate,
     OrgUnitMove,
     OrgUnitPeople,
@@ -37,6 +43,7 @@ from profile_api.org_units.schemas import (
     PersonAssignment,
     Unit,
 )
+from profile_api.profiles.errors import InvalidCursor
 
 ENTITY = "org_unit"
 
@@ -69,6 +76,19 @@ async def list_people(session: AsyncSession, principal: Principal, unit_id: uuid
                          items=[PersonAssignment.model_validate(dict(row)) for row in rows])
 
 
+async def list_changes(session: AsyncSession, principal: Principal, *, unit_id: uuid.UUID | None,
+                       action: str | None, cursor: str | None, limit: int) -> OrgUnitChangePage:
+    """The recorded changes that touched the caller's subtree, newest first (DOHA: the whole province)."""
+    try:
+        before_id = int(cursor) if cursor else None
+    except ValueError:
+        raise InvalidCursor() from None
+    rows = await queries.changes(session, await scope_of(session, principal), unit_id=unit_id, action=action,
+                                 before_id=before_id, limit=limit + 1)
+    items = [OrgUnitChangeRead.model_validate(dict(row)) for row in rows[:limit]]
+    return OrgUnitChangePage(items=items, next_cursor=str(items[-1].id) if len(rows) > limit else None)
+
+
 async def _visible(session: AsyncSession, scope: str, unit_id: uuid.UUID, as_of: date) -> OrgUnitRead:
     row = await queries.unit_as_of(session, unit_id, as_of, scope)
     if row is None:
@@ -94,6 +114,14 @@ async def lock_for_write(session: AsyncSession, scope: str, *ids: uuid.UUID) -> 
         if unit.closed:
             raise OrgUnitClosed(f"Unit {unit.code} was closed on {unit.valid_to}.", org_unit_id=str(unit.id))
     return units
+
+
+def check_not_own(principal: Principal, unit: Unit) -> None:
+    """Nobody restructures the unit they sit in (an agency does not rename, move, merge, split or dissolve itself:
+    the level above does); the province's root, which has no level above, is its own administrators'."""
+    if unit.id == principal.org_unit_id and unit.parent_id is not None:
+        raise OwnOrgUnit(f"{unit.code} is your own unit: the level above you restructures it.",
+                         org_unit_id=str(unit.id))
 
 
 def check_effective(on: date, *units: Unit) -> None:
@@ -125,11 +153,21 @@ def period(unit: Unit, on: date, event: str, *, ref: uuid.UUID | None = None, **
     return {**row, **changes}
 
 
-async def record(session: AsyncSession, principal: Principal, action: str, unit: Unit,
-                 after: dict[str, Any]) -> None:
+async def note_change(session: AsyncSession, principal: Principal, action: str, unit_id: uuid.UUID, path: str,
+                      on: date, detail: dict[str, Any], *, to_path: str | None = None) -> None:
+    """The readable record of a change: who, when, from which day, what (`org_unit_changes`)."""
+    await queries.add_change(session, {"org_unit_id": unit_id, "action": action, "effective_on": on, "path": path,
+                                       "to_path": to_path, "detail": detail, "actor_id": principal.subject})
+
+
+async def record(session: AsyncSession, principal: Principal, action: str, unit: Unit, after: dict[str, Any], *,
+                 detail: dict[str, Any], to_path: str | None = None) -> None:
+    """Audits a change of an existing unit and notes it (`after` carries its `effective_on`)."""
     # The unit's UUIDs and dates as their JSON strings (what `str` gives, so the digests keep their bytes).
     await audit.record(session, principal, f"org_unit.{action}", ENTITY, unit.id,
                        before=to_jsonable_python(unit), after=after, fields=sorted(after))
+    await note_change(session, principal, action, unit.id, unit.path, date.fromisoformat(after["effective_on"]),
+                      detail, to_path=to_path)
 
 
 # --- single-unit edits --------------------------------------------------------------------------
@@ -158,6 +196,8 @@ async def create_unit(session: AsyncSession, principal: Principal, data: OrgUnit
                              on=data.effective_on, event="created", ref=None)
     await audit.record(session, principal, "org_unit.create", ENTITY, created.id,
                        after=created.model_dump(mode="json"), fields=sorted(OrgUnitCreate.model_fields))
+    await note_change(session, principal, "create", created.id, created.path, data.effective_on,
+                      {"code": data.code, "name": data.name, "type": data.type, "parent_id": str(parent.id)})
     return created
 
 
@@ -165,13 +205,15 @@ async def rename_unit(session: AsyncSession, principal: Principal, unit_id: uuid
                       data: OrgUnitRename) -> OrgUnitRead:
     on = data.effective_on
     unit = (await lock_for_write(session, await scope_of(session, principal), unit_id))[unit_id]
+    check_not_own(principal, unit)
     check_effective(on, unit)
     if data.name == unit.name:
         raise InvalidRestructuring("The unit already has this name.")
     await queries.close_periods(session, [unit.id], on)
     await queries.add_periods(session, [period(unit, on, "renamed", name=data.name)])
     await queries.update_unit(session, unit.id, name=data.name)
-    await record(session, principal, "rename", unit, {"name": data.name, "effective_on": on.isoformat()})
+    await record(session, principal, "rename", unit, {"name": data.name, "effective_on": on.isoformat()},
+                 detail={"name": data.name, "previous_name": unit.name})
     return await latest(session, unit.id)
 
 
@@ -180,14 +222,18 @@ async def move_unit(session: AsyncSession, principal: Principal, unit_id: uuid.U
     on = data.effective_on
     units = await lock_for_write(session, await scope_of(session, principal), unit_id, data.parent_id)
     unit, parent = units[unit_id], units[data.parent_id]
+    check_not_own(principal, unit)
     if parent.path.startswith(unit.path):
         raise OrgCycle(f"{parent.code} is {unit.code} itself or lies under it.")
     if unit.parent_id == parent.id:
         raise InvalidRestructuring(f"{unit.code} is already under {parent.code}.")
     check_effective(on, unit, parent)
     moved = await reparent(session, unit, parent, on)
+    repathed = [str(i) for i in moved]
     await record(session, principal, "move", unit, {"parent_id": str(parent.id), "effective_on": on.isoformat(),
-                                                    "repathed_unit_ids": [str(i) for i in moved]})
+                                                    "repathed_unit_ids": repathed},
+                 detail={"parent_id": str(parent.id), "previous_parent_id": str(unit.parent_id),
+                         "repathed_unit_ids": repathed}, to_path=f"{parent.path}{unit.id.hex}/")
     return await latest(session, unit.id)
 
 

@@ -85,7 +85,7 @@ async def unit_path(session: AsyncSession, org_unit_id: uuid.UUID) -> str | None
 
 async def list_visible_profiles(session: AsyncSession, principal: Principal, flt: ProfileFilter, *,
                                 self_only: bool, after: uuid.UUID | None, limit: int, within_path: str | None,
-                                with_data: bool) -> list[dict[str, Any]]:
+                                with_data: bool, with_pending: bool = False) -> list[dict[str, Any]]:
     """Summary columns only (plus the item JSON when asked): a page of rows, not of ORM objects."""
     columns = (*SUMMARY_COLUMNS, Profile.data) if with_data else SUMMARY_COLUMNS
     stmt = _visible(principal, self_only=self_only, columns=columns)
@@ -93,6 +93,8 @@ async def list_visible_profiles(session: AsyncSession, principal: Principal, flt
         stmt = stmt.where(OrgUnit.path.startswith(within_path, autoescape=True))
     if not flt.include_archived:
         stmt = stmt.where(Profile.archived_at.is_(None))
+    if not with_pending:
+        stmt = stmt.where(Profile.version > 0)  # a pending new record (Điều 7): only its HR and approvers list it
     for column, value in ((Profile.status, flt.status), (Profile.category, flt.category),
                           (Profile.rank_code, flt.rank_code), (Profile.citizen_id_hmac, flt.citizen_id_hmac)):
         if value is not None:

@@ -9,10 +9,12 @@ from pydantic_core import to_json
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
-from hoso_shared.dependencies import Today
+from hoso_shared.dependencies import Deadlines, Now, Today
 from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, Category, ProfileItems, Status
-from hoso_shared.problems import ValidationFailed
-from profile_api.dependencies import Cipher
+from hoso_shared.problems import Forbidden, ValidationFailed
+from profile_api.changes import create
+from profile_api.changes.errors import ApprovalUnavailable, ProfileArchived
+from profile_api.dependencies import Approval, Cipher
 from profile_api.profiles import service, versions
 from profile_api.profiles.errors import (
     CitizenIdTaken,
@@ -29,6 +31,7 @@ from profile_api.profiles.schemas import (
     ProfileFilter,
     ProfilePage,
     ProfileRead,
+    RecordChecked,
     VersionDiff,
     VersionSummary,
 )
@@ -53,32 +56,42 @@ def _fields(fields: str | None) -> list[str] | None:
     return wanted
 
 
+PENDING = ("The new record is **pending** (hanoi-2024 Điều 7: approvers approve new data as well as updates): "
+           "`pending` true, `version` 0, no outbox row; only its agency's HR and approvers read it (by id), it is not "
+           "listed, counted or synced. `create_request_id` names the `create` change request submitted for it; when "
+           "the unit's approver approves it, the record becomes version 1 and is announced to the national sync.")
+
+
 @router.post("", status_code=201, summary="Create a profile (agency HR, DOHA, HR systems) in the caller's subtree.",
-             responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(), **InvalidSection.openapi()})
+             description=PENDING,
+             responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(), **InvalidSection.openapi(),
+                        **ApprovalUnavailable.openapi()})
 async def create_profile(body: ProfileCreate, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
-                         today: Today) -> ProfileRead:
+                         today: Today, approval: Approval, policy: Deadlines) -> ProfileRead:
     profile = await service.create_profile(session, principal, body, cipher, today=today)
-    return await service.get_profile(session, principal, profile.id, cipher)
+    return await create.submit_create(session, principal, profile, approval, cipher, policy, today)
 
 
 @router.post("/incoming", status_code=201, summary="Create the record of a person transferred in from another "
              "province, from the record pulled from the national database (sync-gateway hands it over).",
-             description="`incoming_on` is required: from that date an account is due within 10 working days.",
-             responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi()})
+             description="`incoming_on` is required: from that date an account is due within 10 working days. "
+                         + PENDING,
+             responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(), **ApprovalUnavailable.openapi()})
 async def create_incoming(body: ProfileCreate, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
-                          today: Today) -> ProfileRead:
+                          today: Today, approval: Approval, policy: Deadlines) -> ProfileRead:
     if body.incoming_on is None:
         raise ValidationFailed("`incoming_on` is required for an incoming person.")
-    return await create_profile(body, principal, session, cipher, today)
+    return await create_profile(body, principal, session, cipher, today, approval, policy)
 
 
 @router.post("/legacy", status_code=201, summary="Create a profile from a record on an older form (2C-BNV/2008, "
-             "2C/TCTW-98).", responses={**OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(),
-                                       **LegacyNotMappable.openapi()})
+             "2C/TCTW-98).", description=PENDING, responses={
+                 **OrgUnitNotFound.openapi(), **CitizenIdTaken.openapi(), **LegacyNotMappable.openapi(),
+                 **ApprovalUnavailable.openapi()})
 async def import_legacy(body: LegacyImport, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
-                        today: Today) -> ProfileRead:
+                        today: Today, approval: Approval, policy: Deadlines) -> ProfileRead:
     profile = await service.import_legacy(session, principal, body, cipher, today=today)
-    return await service.get_profile(session, principal, profile.id, cipher)
+    return await create.submit_create(session, principal, profile, approval, cipher, policy, today)
 
 
 @router.get("", summary="List the profiles the caller may see, a page at a time.",
@@ -119,6 +132,18 @@ async def list_sections() -> dict[str, Any]:
 async def get_profile(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
                       cipher: Cipher) -> Response:
     return as_json(await service.get_profile(session, principal, profile_id, cipher))
+
+
+@router.post("/{profile_id}/review", summary="The person confirms: \"I have checked my record\" (sets its "
+             "`reviewed_at`).", description=(
+                 "Only the person themself, on their own record (hanoi-2024 Điều 12 khoản 1 điểm b, Điều 16 khoản "
+                 "2: each officer checks their data). Audited; the record and its version do not change. The Sống "
+                 "rules read the date: SONG-REVIEW-002 while never checked, SONG-REVIEW-001 once older than the "
+                 "policy's `review_months`. Anyone else: 403 (or 404 outside their reach); an archived record: 409."),
+             responses={**ProfileNotFound.openapi(), **Forbidden.openapi(), **ProfileArchived.openapi()})
+async def check_own_record(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
+                           now: Now) -> RecordChecked:
+    return await service.check_own_record(session, principal, profile_id, now)
 
 
 @router.get("/{profile_id}/versions", summary="The approved versions of a profile, oldest first.",

@@ -43,7 +43,12 @@ class ProfileRead(BaseModel):
     org_unit_id: uuid.UUID
     category: Category
     status: Status
-    version: int
+    version: int = Field(description="The approved version; 0 while the record is pending its create approval")
+    pending: bool = Field(False, description=(
+        "A new record waiting for its `create` change request to be approved (hanoi-2024 Điều 7): seen only by "
+        "its agency's HR and approvers, not listed, not synced"))
+    create_request_id: uuid.UUID | None = Field(None, description=(
+        "On the 201 of a create: the `create` change request submitted for the pending record"))
     archived: bool
     incoming_on: date | None
     citizen_id_masked: str
@@ -51,6 +56,13 @@ class ProfileRead(BaseModel):
     sections: Sections
     sensitive_included: bool
     pending_changes: list[PendingChange]
+    reviewed_at: datetime | None = Field(description="When the person last confirmed they checked their record "
+                                                     "(POST …/review); null if never")
+
+
+class RecordChecked(BaseModel):
+    profile_id: uuid.UUID = Field(description="The record the person confirmed")
+    reviewed_at: datetime = Field(description="When the person confirmed they checked their record (UTC)")
 
 
 class ProfileSummary(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,6 +20,7 @@ from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 from hoso_shared.form.legacy import LegacyRecordError, from_legacy
 from hoso_shared.problems import Forbidden
 from profile_api.audit import service as audit
+from profile_api.changes.errors import ProfileArchived
 from profile_api.profiles import queries, versions
 from profile_api.profiles.errors import (
     CitizenIdTaken,
@@ -35,9 +36,11 @@ from profile_api.profiles.schemas import (
     ProfileCreate,
     ProfileFilter,
     ProfileRead,
+    RecordChecked,
 )
 
 READ_ALL, READ_SELF, WRITE, SENSITIVE = "profiles:read", "profiles:read:self", "profiles:write", "profiles:sensitive"
+DECIDE = "change-requests:decide"
 INCOMING = "profiles:incoming"  # the gateway hands over people pulled from the national database
 
 
@@ -49,6 +52,12 @@ def self_only(principal: Principal) -> bool:
     raise Forbidden("The token lacks a scope to read profiles.", missing_scopes=[READ_ALL])
 
 
+def sees_pending(principal: Principal) -> bool:
+    """A pending new record (hanoi-2024 Điều 7) is seen by its agency's HR, its approvers and the gateway that
+    hands it over (reads are already their subtree); an officer and plain readers see approved records only."""
+    return any(principal.has_scopes(s) for s in (WRITE, DECIDE, INCOMING))
+
+
 def sees_sensitive(principal: Principal, profile: Profile) -> bool:
     return principal.has_scopes(SENSITIVE) or principal.profile_id == profile.id
 
@@ -56,7 +65,7 @@ def sees_sensitive(principal: Principal, profile: Profile) -> bool:
 async def load_visible(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
                        lock: bool = False) -> Profile:
     profile = await queries.visible_profile(session, principal, profile_id, self_only=self_only(principal), lock=lock)
-    if profile is None:
+    if profile is None or (profile.version == 0 and not sees_pending(principal)):
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
     return profile
 
@@ -70,7 +79,7 @@ async def full_record(session: AsyncSession, profile: Profile, cipher: FieldCiph
 async def get_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
                       cipher: FieldCipher) -> ProfileRead:
     bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=self_only(principal))
-    if bundle is None:
+    if bundle is None or (bundle[0].version == 0 and not sees_pending(principal)):
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
     profile, rows, open_changes = bundle
     sensitive = sees_sensitive(principal, profile)
@@ -86,10 +95,29 @@ async def get_profile(session: AsyncSession, principal: Principal, profile_id: u
                              changed=sorted({*c["payload"].get("items", {}), *c["payload"].get("sections", {})}))
                for c in open_changes]
     return ProfileRead(id=profile.id, org_unit_id=profile.org_unit_id, category=profile.category,
-                       status=profile.status, version=profile.version,
+                       status=profile.status, version=profile.version, pending=profile.version == 0,
                        archived=profile.archived_at is not None, incoming_on=profile.incoming_on,
                        citizen_id_masked=mask_citizen_id(citizen_id), items=items, sections=sections,
-                       sensitive_included=sensitive, pending_changes=pending)
+                       sensitive_included=sensitive, pending_changes=pending, reviewed_at=profile.reviewed_at)
+
+
+async def check_own_record(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
+                           now: datetime) -> RecordChecked:
+    """The person confirms they have checked their own record (hanoi-2024 Điều 12 khoản 1 điểm b, Điều 16
+    khoản 2): `reviewed_at`, which the Sống rules read (SONG-REVIEW-001/002), and an audit entry. Nobody
+    confirms it for them; the record itself (and its version) does not change."""
+    profile = await load_visible(session, principal, profile_id, lock=True)
+    if principal.profile_id != profile.id:
+        raise Forbidden("Chỉ chính người có hồ sơ xác nhận đã kiểm tra hồ sơ của mình. Only the person confirms "
+                        "they have checked their own record.")
+    if profile.archived_at is not None:
+        raise ProfileArchived()
+    before = profile.reviewed_at
+    profile.reviewed_at = now
+    await audit.record(session, principal, "check_own_record", "profile", profile.id,
+                       before={"reviewed_at": before.isoformat() if before else None},
+                       after={"reviewed_at": now.isoformat()}, fields=["reviewed_at"])
+    return RecordChecked(profile_id=profile.id, reviewed_at=now)
 
 
 def validate_sections(sections: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -120,16 +148,17 @@ async def create_profile(session: AsyncSession, principal: Principal, data: Prof
     if await queries.citizen_id_taken(session, cipher.lookup_hash(items["citizen_id"], field="citizen_id")):
         raise CitizenIdTaken()
     sections = validate_sections(data.sections)
+    # Pending (hanoi-2024 Điều 7: new data is approved too): version 0, no version row, no outbox row, until
+    # its `create` change request is approved and applied (profile_api.changes.create, changes.apply).
     profile = Profile(id=uuid.uuid4(), org_unit_id=data.org_unit_id, category=data.category, status=data.status,
-                      version=1, incoming_on=data.incoming_on, data={})
+                      version=0, incoming_on=data.incoming_on, data={})
     record.apply_items(profile, items, cipher)
     await queries.add_profile(session, profile, ProfileAssignment(
         profile_id=profile.id, org_unit_id=data.org_unit_id, valid_from=data.incoming_on or today, reason="created"))
     rows = record.section_rows(profile.id, sections, cipher)
     await queries.replace_sections(session, profile.id, rows)
     snapshot = record.snapshot(profile, items, record.read_sections(rows, cipher, sensitive=True))
-    await versions.write_version(session, profile, snapshot, cipher, reason="created", changed=sorted(items),
-                                 change_request_id=None, actor_id=principal.subject)
+    await session.flush()
     await audit.record(session, principal, "create", "profile", profile.id, after=snapshot)
     return profile
 
@@ -163,7 +192,8 @@ async def list_profiles(session: AsyncSession, principal: Principal, flt: Profil
             return {"items": [], "next_cursor": None}
     after = decode_cursor(cursor) if cursor else None
     rows = await queries.list_visible_profiles(session, principal, flt, self_only=only_self, after=after,
-                                               limit=limit + 1, within_path=within, with_data=bool(fields))
+                                               limit=limit + 1, within_path=within, with_data=bool(fields),
+                                               with_pending=sees_pending(principal))
     items = [_summary(row, fields) for row in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
     return {"items": items, "next_cursor": next_cursor}
@@ -200,6 +230,8 @@ async def record_reassignment(session: AsyncSession, principal: Principal, profi
     """People moved by a restructuring get a new version each (their unit is part of the record), and
     so an outbox row: the national side learns of the move with the next sync like of any change."""
     for profile in await queries.lock_profiles(session, profile_ids):
+        if profile.version == 0:
+            continue  # pending (Điều 7): its create request's approval writes version 1 in its new unit
         snapshot = await full_record(session, profile, cipher)
         profile.version += 1
         await versions.write_version(session, profile, snapshot, cipher, reason=reason, changed=["org_unit_id"],

@@ -1,36 +1,29 @@
-"""Every database statement of the quality reports. Every read of people is bounded: a page of
-profiles, and per page a bounded number of change requests and duplicate candidates per record."""
+"""Every database statement of the quality reports but the judging facts (change requests, duplicate
+candidates, releases, acknowledgements, citizen checks), which every judging service reads the same way
+(`hoso_shared.db.facts`). Every read of people is bounded: a page of profiles at a time."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, cast, delete, exists, func, or_, select
-from sqlalchemy.dialects.postgresql import JSONPATH, distinct_on, insert
+from sqlalchemy import Select, and_, delete, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal, scoped_to_subtree
 from hoso_shared.db.models import (
-    ChangeRequest,
-    CitizenCheck,
     OrgUnit,
-    OutboxRow,
-    PacketRecord,
     Profile,
     ProfileSectionRow,
     QualitySnapshot,
 )
 from hoso_shared.records import SectionValues
-from profile_api.quality.facts import CandidateRow, ChangeRow
 
 PAGE = 500  # profiles judged per round trip
-CHANGES_PER_RECORD = 50  # the latest change requests a record is judged with
-CANDIDATES_PER_RECORD = 100  # possible duplicates passed to the rules per record
-CANDIDATES_PER_BIRTH_DATE = 100  # records born the same day read per page and birth date
 ProfileRow = tuple[Profile, str, str]  # the profile, its unit's code and path
 # A constant key for pg_try_advisory_xact_lock: one replica takes the daily snapshot.
 SNAPSHOT_LOCK = 0x686F736F5F7131  # "hoso_q1"
@@ -64,7 +57,8 @@ async def profile_page(session: AsyncSession, *, within: str, principal: Princip
                        after: uuid.UUID | None, limit: int = PAGE) -> list[ProfileRow]:
     """The next page (by id) of the kept (not archived) records under `within`, inside the caller's
     subtree when there is a caller (a snapshot has none: it covers every unit)."""
-    stmt = (_with_unit().where(OrgUnit.path.startswith(within, autoescape=True), Profile.archived_at.is_(None))
+    stmt = (_with_unit().where(OrgUnit.path.startswith(within, autoescape=True), Profile.archived_at.is_(None),
+                               Profile.version > 0)  # a pending new record is not in the database yet (Điều 7)
             .order_by(Profile.id).limit(limit))
     if principal is not None:
         stmt = scoped_to_subtree(stmt, principal, OrgUnit.path)
@@ -86,73 +80,6 @@ async def section_values(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dic
     for profile_id, *values in await session.execute(stmt):
         found[profile_id].append((values[0], values[1], values[2], values[3], values[4], values[5]))
     return found
-
-
-def _keys(path: str) -> Any:
-    return func.jsonb_path_query_array(ChangeRequest.payload, cast(path, JSONPATH))
-
-
-async def change_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ChangeRow]]:
-    """The latest CHANGES_PER_RECORD change requests of each record: which keys they touch, never
-    the values (a change may carry whole sensitive tables)."""
-    cr = ChangeRequest
-    ranked = (select(cr.profile_id, cr.state, cr.created_at, cr.decided_at,
-                     cr.payload["occurred_on"].astext.label("occurred_on"),
-                     _keys("$.keyvalue().key").label("top"), _keys("$.items.keyvalue().key").label("items"),
-                     _keys("$.sections.keyvalue().key").label("sections"),
-                     (func.jsonb_array_length(cr.attachment_ids) > 0).label("evidence"),
-                     func.row_number().over(partition_by=cr.profile_id, order_by=cr.created_at.desc()).label("n"))
-              .where(cr.profile_id.in_(ids)).subquery())
-    stmt = select(ranked).where(ranked.c.n <= CHANGES_PER_RECORD).order_by(ranked.c.profile_id, ranked.c.created_at)
-    found: dict[uuid.UUID, list[ChangeRow]] = defaultdict(list)
-    for row in await session.execute(stmt):
-        touched = [k for k in row.top if k not in ("items", "sections")] + [*row.items, *row.sections]
-        found[row.profile_id].append(ChangeRow(row.profile_id, row.state, row.created_at, row.decided_at,
-                                               row.occurred_on, touched, bool(row.evidence)))
-    return found
-
-
-async def candidate_rows(session: AsyncSession, profiles: Sequence[Profile]) -> list[CandidateRow]:
-    """Kept records anywhere in the province that may be the same person as one of the page's: born
-    the same day (the rules compare names loosely: word order, case, spacing), or with the same
-    citizen ID (which the unique key makes impossible today; the check stays should that key go).
-    At most CANDIDATES_PER_BIRTH_DATE per day, those bearing a page record's exact name first."""
-    if not profiles:
-        return []
-    p = Profile
-    namesake = p.full_name.in_({x.full_name for x in profiles})
-    ranked = (select(p.id, p.full_name, p.birth_date, p.data["birth_place"].label("birth_place"), p.citizen_id_hmac,
-                     func.row_number().over(partition_by=p.birth_date, order_by=(namesake.desc(), p.id)).label("n"))
-              .where(p.archived_at.is_(None), or_(p.birth_date.in_({x.birth_date for x in profiles}),
-                                                  p.citizen_id_hmac.in_([x.citizen_id_hmac for x in profiles])))
-              .subquery())
-    stmt = select(ranked).where(ranked.c.n <= CANDIDATES_PER_BIRTH_DATE)
-    return [CandidateRow(r.id, r.full_name, r.birth_date, r.birth_place, r.citizen_id_hmac)
-            for r in await session.execute(stmt)]
-
-
-async def releases(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, datetime]:
-    """When each record's latest version was released for sync (its batch approved by DOHA)."""
-    stmt = (select(OutboxRow.profile_id, func.max(OutboxRow.released_at))
-            .where(OutboxRow.profile_id.in_(ids), OutboxRow.released_at.is_not(None))
-            .group_by(OutboxRow.profile_id))
-    return {profile_id: at for profile_id, at in await session.execute(stmt) if at is not None}
-
-
-async def acknowledgements(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, datetime]:
-    """When the national side last accepted each record (sync-gateway's receipts)."""
-    stmt = (select(PacketRecord.profile_id, func.max(PacketRecord.decided_at))
-            .where(PacketRecord.profile_id.in_(ids), PacketRecord.status == "accepted")
-            .group_by(PacketRecord.profile_id))
-    return {profile_id: at for profile_id, at in await session.execute(stmt) if at is not None}
-
-
-async def citizen_checks(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CitizenCheck]:
-    """Each record's latest population-DB check (sync-gateway's)."""
-    stmt = (select(CitizenCheck).where(CitizenCheck.profile_id.in_(ids))
-            .order_by(CitizenCheck.profile_id, CitizenCheck.checked_at.desc())
-            .ext(distinct_on(CitizenCheck.profile_id)))
-    return {c.profile_id: c for c in (await session.scalars(stmt)).all()}
 
 
 def _open_on(day: date) -> Any:

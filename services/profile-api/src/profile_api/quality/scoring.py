@@ -8,24 +8,24 @@ import asyncio
 import dataclasses
 import heapq
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared import records
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
+from hoso_shared.db import facts
 from hoso_shared.db.calendar import load_calendar
-from hoso_shared.db.models import CitizenCheck
+from hoso_shared.db.models import Profile
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.records import SectionValues
 from hoso_shared.time import STATUTORY, Calendar
 from hoso_shared.validation import Criterion, Report, Severity, judge
-from profile_api.quality import facts, queries
-from profile_api.quality.facts import CandidateRow, ChangeRow
+from profile_api.quality import queries
 
 
 @dataclass(frozen=True)
@@ -53,47 +53,29 @@ class Loaded:
 
     rows: list[queries.ProfileRow]
     sections: dict[uuid.UUID, list[SectionValues]]
-    changes: dict[uuid.UUID, list[ChangeRow]]
-    candidates: list[CandidateRow]
-    released: dict[uuid.UUID, datetime]
-    acknowledged: dict[uuid.UUID, datetime]
-    checks: dict[uuid.UUID, CitizenCheck]
+    facts: facts.Facts
+
+
+def subject(profile: Profile) -> facts.Subject:
+    return facts.Subject(profile.id, profile.full_name, profile.birth_date, profile.citizen_id_hmac)
 
 
 async def load(session: AsyncSession, rows: list[queries.ProfileRow]) -> Loaded:
-    ids = [profile.id for profile, _, _ in rows]
     profiles = [profile for profile, _, _ in rows]
-    loaded = Loaded(rows, await queries.section_values(session, ids), await queries.change_rows(session, ids),
-                    await queries.candidate_rows(session, profiles), await queries.releases(session, ids),
-                    await queries.acknowledgements(session, ids), await queries.citizen_checks(session, ids))
+    loaded = Loaded(rows, await queries.section_values(session, [p.id for p in profiles]),
+                    await facts.load(session, [subject(p) for p in profiles]))
     queries.forget(session, profiles)
     return loaded
 
 
 def judge_loaded(loaded: Loaded, basis: Basis) -> list[Judged]:
     """CPU only (decrypting, judging): run it off the event loop."""
-    by_name: dict[tuple[str, date], list[CandidateRow]] = defaultdict(list)
-    by_hmac: dict[bytes, list[CandidateRow]] = defaultdict(list)
-    by_day: dict[date, list[CandidateRow]] = defaultdict(list)
-    for candidate in loaded.candidates:
-        by_name[(candidate.full_name, candidate.birth_date)].append(candidate)
-        by_hmac[candidate.citizen_id_hmac].append(candidate)
-        by_day[candidate.birth_date].append(candidate)
     judged = []
     for profile, code, path in loaded.rows:
         items = records.read_items(profile, basis.cipher, sensitive=True)
         sections = records.read_section_values(loaded.sections.get(profile.id, []), basis.cipher, sensitive=True)
-        # The likeliest first (same ID, same name), then the rest born that day; each once.
-        near = {c.profile_id: c for c in [*by_hmac[profile.citizen_id_hmac],
-                                          *by_name[(profile.full_name, profile.birth_date)],
-                                          *by_day[profile.birth_date]]}
-        context = facts.context(
-            today=basis.today, policy=basis.policy, calendar=basis.calendar,
-            reviewed_at=profile.reviewed_at,
-            approved_at=loaded.released.get(profile.id), acknowledged_at=loaded.acknowledged.get(profile.id),
-            check=loaded.checks.get(profile.id), changes=loaded.changes.get(profile.id, []),
-            found=facts.candidates(profile.id, profile.citizen_id_hmac, list(near.values()),
-                                   queries.CANDIDATES_PER_RECORD))
+        context = loaded.facts.context(subject(profile), today=basis.today, policy=basis.policy,
+                                       calendar=basis.calendar, reviewed_at=profile.reviewed_at)
         report = judge(records.snapshot(profile, items, sections), context)
         judged.append(Judged(profile.id, profile.full_name, code, path, report))
     return judged

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared.db.models import Account, OrgUnit
+from hoso_shared.db.models import Account, AccountDelegation, OrgUnit
 
 
 async def account_by_username(session: AsyncSession, username: str) -> tuple[Account, str] | None:
@@ -16,6 +16,13 @@ async def account_by_username(session: AsyncSession, username: str) -> tuple[Acc
         .where(Account.username == username.strip().lower()).with_for_update(of=Account)
     )).first()
     return (row[0], row[1]) if row else None
+
+
+async def holds_delegation(session: AsyncSession, account_id: uuid.UUID) -> bool:
+    """Does the account hold an active delegation to create personal accounts?"""
+    stmt = select(AccountDelegation.id).where(AccountDelegation.delegate_id == account_id,
+                                              AccountDelegation.revoked_at.is_(None)).limit(1)
+    return (await session.execute(stmt)).first() is not None
 
 
 async def account_by_id(session: AsyncSession, account_id: uuid.UUID) -> Account | None:

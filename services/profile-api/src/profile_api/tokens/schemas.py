@@ -7,7 +7,8 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str
     expires_in: int
-    scope: str
+    scope: str = Field(description="Space-separated: a person's roles' scopes (`accounts:create` too while they "
+                                   "hold a delegation to create personal accounts); a client's listed scopes")
     password_change_required: bool
 
 

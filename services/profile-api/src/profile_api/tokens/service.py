@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared.auth import CHANGE_PASSWORD, Principal, Role, TokenIssuer, scopes_for_roles
+from hoso_shared.auth import CHANGE_PASSWORD, DELEGATED_SCOPES, Principal, Role, TokenIssuer, scopes_for_roles
 from hoso_shared.auth.passwords import hash_secret, hash_secret_sync, verify_secret
 from hoso_shared.db.models import Account
 from hoso_shared.problems import Problem
@@ -75,6 +75,8 @@ async def password_grant(session: AsyncSession, issuer: TokenIssuer, *, username
         scopes = {CHANGE_PASSWORD}
     else:
         scopes = scopes_for_roles(account.roles) | {CHANGE_PASSWORD}
+        if await queries.holds_delegation(session, account.id):  # ủy quyền tạo lập tài khoản (Điều 9 khoản 2)
+            scopes |= DELEGATED_SCOPES
     return _respond(issuer, _principal(account, org_path, scopes), audience,
                     change=account.must_change_password)
 

@@ -1,8 +1,9 @@
 """From released outbox rows to signed packets (DESIGN step 4): each row's record is judged by the
-Đúng–Đủ–Sạch–Sống rules (an error keeps it out and sends it back; warnings travel with it), grouped
-per agency into packets of at most `packet_size`, chained to the agency's previous packet,
-canonicalised (RFC 8785), signed (JWS ES256) and stored, in one transaction with the rows' consumption:
-a crash leaves either nothing or everything, and no row is ever packed twice."""
+Đúng–Đủ–Sạch–Sống rules with the full context (its changes and their evidence, duplicates, the latest
+population-DB check, acknowledgements; an error keeps it out and sends it back with the rule codes,
+warnings travel with it), grouped per agency into packets of at most `packet_size`, chained to the
+agency's previous packet, canonicalised (RFC 8785), signed (JWS ES256) and stored, in one transaction
+with the rows' consumption: a crash leaves either nothing or everything, and no row is ever packed twice."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ from joserfc.jwk import ECKey
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_shared import findings as rule_findings
 from hoso_shared import records
 from hoso_shared.canonical import canonical
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db import outbox
+from hoso_shared.db import facts, outbox
 from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.models import OutboxRow, Packet, PacketRecord
 from hoso_shared.deadlines import DeadlinePolicy
-from hoso_shared.validation import Context, Severity, judge
+from hoso_shared.validation import Severity
 from sync_gateway.packets import queries, wire
 
 NO_REQUEST = "không có yêu cầu thay đổi để trả lại / no change request to return"
@@ -60,24 +62,17 @@ async def build_once(session: AsyncSession, signer: Signer, cipher: FieldCipher,
     claimed = await queries.claim_released(session, signer.packet_size)
     if not claimed:
         return Built(0, 0, 0)
-    snapshots = await queries.versions(session, [(r.profile_id, r.profile_version) for r, _ in claimed])
-    context = Context(today=today, policy=policy, calendar=await load_calendar(session))
     per_agency: dict[str, list[tuple[OutboxRow, dict[str, Any]]]] = defaultdict(list)
     blocked = 0
-    for row, agency in claimed:
-        version = snapshots[(row.profile_id, row.profile_version)]
-        snapshot = records.open_snapshot(version.snapshot_enc, version.key_id, cipher)
-        findings = judge(snapshot, context).findings
-        errors = sorted({f.code for f in findings if f.severity is Severity.ERROR})
+    for row, agency, snapshot, found in await _judged(session, claimed, cipher, policy, today):
+        errors = rule_findings.blocking(found)
         if errors:
             blocked += 1
             session.add(PacketRecord(outbox_id=row.id, profile_id=row.profile_id, org_unit_id=row.org_unit_id,
                                      change_request_id=row.change_request_id, status="blocked", findings=errors,
-                                     reason="; ".join(f"{f.code}: {f.message_vi}" for f in findings
-                                                      if f.severity is Severity.ERROR)[:2000],
-                                     returned_at=None if row.change_request_id else now))
+                                     reason=_reason(found), returned_at=None if row.change_request_id else now))
             continue
-        warnings = sorted({f.code for f in findings if f.severity is Severity.WARNING})
+        warnings = sorted({f["code"] for f in found if f["severity"] == Severity.WARNING.value})
         per_agency[agency].append((row, _record(row, snapshot, warnings)))
     packed = 0
     packets = 0
@@ -91,6 +86,47 @@ async def build_once(session: AsyncSession, signer: Signer, cipher: FieldCipher,
     if packets:
         await queries.notify_packets(session)
     return Built(packets, packed, blocked)
+
+
+def _reason(found: list[dict[str, Any]]) -> str:
+    """The errors, as the request goes back with them: each rule's code and message, the message written
+    without the person's values (`hoso_shared.findings`), since the reason is kept in the clear."""
+    return "; ".join(f"{f['code']}: {rule_findings.render(f)[0]}" for f in found
+                     if f["severity"] == Severity.ERROR.value)[:2000]
+
+
+def _subject(row: OutboxRow, snapshot: dict[str, Any], cipher: FieldCipher) -> facts.Subject:
+    """Who the version is, by its own values (a later version may have changed them)."""
+    items = snapshot.get("items", {})
+    born = items.get("birth_date")
+    return facts.Subject(row.profile_id, str(items.get("full_name") or ""),
+                         date.fromisoformat(born) if isinstance(born, str) else date.min,
+                         cipher.lookup_hash(str(items.get("citizen_id") or ""), field="citizen_id"))
+
+
+async def _judged(session: AsyncSession, claimed: list[tuple[OutboxRow, str]], cipher: FieldCipher,
+                  policy: DeadlinePolicy, today: date) -> list[tuple[OutboxRow, str, dict[str, Any], list[
+                      dict[str, Any]]]]:
+    """Each row's version judged with everything the rules may know (`hoso_shared.db.facts`, read for the
+    whole page in a few bounded queries): its change history and evidence, duplicates in the province,
+    its latest population-DB check, release, acknowledgement and review dates, so every rule that can
+    block does. A check taken before the version changed the identity it compared is left out."""
+    versions = await queries.versions(session, [(r.profile_id, r.profile_version) for r, _ in claimed])
+    opened = []
+    for row, agency in claimed:
+        version = versions[(row.profile_id, row.profile_version)]
+        snapshot = records.open_snapshot(version.snapshot_enc, version.key_id, cipher)
+        opened.append((row, agency, snapshot, version.created_at, _subject(row, snapshot, cipher)))
+    known = await facts.load(session, [subject for *_, subject in opened], reviews=True)
+    calendar = await load_calendar(session)
+    judged = []
+    for row, agency, snapshot, written_at, subject in opened:
+        identity_changed = facts.IDENTITY & set(row.payload.get("changed", []))
+        context = known.context(subject, today=today, policy=policy, calendar=calendar,
+                                identity_changed_at=written_at if identity_changed else None)
+        judged.append((row, agency, snapshot, [rule_findings.stored(rule, hit)
+                                               for rule, hit in rule_findings.assess(snapshot, context)]))
+    return judged
 
 
 async def _pack(session: AsyncSession, signer: Signer, agency: str, chunk: list[tuple[OutboxRow, dict[str, Any]]],

@@ -1,6 +1,6 @@
 """Every table of the one schema. Each module's header says which service writes it."""
 
-from hoso_shared.db.models.accounts import Account
+from hoso_shared.db.models.accounts import Account, AccountAccessChange, AccountDelegation
 from hoso_shared.db.models.audit import AuditEntry
 from hoso_shared.db.models.calendar import WorkingDayOverride
 from hoso_shared.db.models.change_requests import (
@@ -11,7 +11,7 @@ from hoso_shared.db.models.change_requests import (
     Delegation,
 )
 from hoso_shared.db.models.imports import ImportJob
-from hoso_shared.db.models.org_units import OrgUnit, OrgUnitPeriod
+from hoso_shared.db.models.org_units import OrgUnit, OrgUnitChange, OrgUnitPeriod
 from hoso_shared.db.models.outbox import OutboxRow
 from hoso_shared.db.models.packets import (
     CitizenCheck,
@@ -34,8 +34,9 @@ from hoso_shared.db.models.reports import ProgressPage, QuarterlyReview
 from hoso_shared.db.models.sync_batches import SyncBatch
 
 __all__ = [
-    "Account", "ApprovalWindow", "Attachment", "AuditEntry", "ChangeRequest", "ChangeRequestState", "CitizenCheck",
-    "Decision", "Delegation", "Delivery", "ImportJob", "OrgUnit", "OrgUnitPeriod", "OutboxRow", "Packet",
-    "PacketChain", "PacketRecord", "Profile", "ProfileAssignment", "ProfileSectionRow", "ProfileVersion",
-    "ProgressPage", "QualitySnapshot", "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "WorkingDayOverride",
+    "Account", "AccountAccessChange", "AccountDelegation", "ApprovalWindow", "Attachment", "AuditEntry",
+    "ChangeRequest", "ChangeRequestState", "CitizenCheck", "Decision", "Delegation", "Delivery", "ImportJob",
+    "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow", "Packet", "PacketChain", "PacketRecord", "Profile",
+    "ProfileAssignment", "ProfileSectionRow", "ProfileVersion", "ProgressPage", "QualitySnapshot",
+    "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "WorkingDayOverride",
 ]

@@ -1,12 +1,14 @@
-"""Written by profile-api. People's, agencies' and clients' accounts (password or client secret)."""
+"""Written by profile-api. People's, agencies' and clients' accounts (password or client secret), the delegations
+to create personal accounts, and the record of every change to an account's access."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hoso_shared.db.base import Base, Timestamps, UUIDKey
@@ -33,4 +35,46 @@ class Account(UUIDKey, Timestamps, Base):
     __table_args__ = (
         CheckConstraint("kind IN ('person', 'agency', 'client')", name="kind"),
         CheckConstraint("username = lower(username)", name="username_lower"),
+    )
+
+
+class AccountDelegation(UUIDKey, Base):
+    """Ủy quyền tạo lập tài khoản cá nhân (Điều 9 khoản 2): while not revoked, `delegate_id` (a person, an agency's
+    HR staff) may create officers' personal accounts in the subtree of `org_unit_id`. At most one is active per
+    delegate. The written requests behind granting and revoking are in `account_access_changes`."""
+
+    __tablename__ = "account_delegations"
+
+    delegate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    granted_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    granted_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    revoked_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    revoked_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_account_delegations_active", "delegate_id", unique=True, postgresql_where="revoked_at IS NULL"),
+        CheckConstraint("(revoked_at IS NULL) = (revoked_by IS NULL)", name="revoked_by_whom"),
+    )
+
+
+class AccountAccessChange(UUIDKey, Base):
+    """One restriction, extension or revocation of an account's access (Điều 18 khoản 1), with the written request
+    it rests on (số và ngày văn bản đề nghị, Điều 19 khoản 4). Append-only (a trigger refuses UPDATE and DELETE).
+    `before` and `after` hold what changed (roles, scopes, disabled, a delegation): no personal data."""
+
+    __tablename__ = "account_access_changes"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)  # disable | enable | roles | delegate | undelegate
+    request_no: Mapped[str] = mapped_column(Text)
+    request_date: Mapped[date]
+    before: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    changed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    changed_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint("action IN ('disable', 'enable', 'roles', 'delegate', 'undelegate')", name="action"),
+        CheckConstraint("length(btrim(request_no)) > 0", name="request_no"),
     )

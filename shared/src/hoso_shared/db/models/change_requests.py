@@ -29,7 +29,9 @@ class ChangeRequest(UUIDKey, Timestamps, Base):
 
     profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"), index=True)
     org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))
-    base_version: Mapped[int]
+    base_version: Mapped[int]  # 0 for a `create`: the pending record has no approved version yet
+    # `update` changes an approved record; `create` approves a new one (hanoi-2024 Điều 7: "dữ liệu mới").
+    kind: Mapped[str] = mapped_column(Text, server_default="update")
     state: Mapped[str] = mapped_column(Text, server_default=ChangeRequestState.draft.value)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     attachment_ids: Mapped[list[Any]] = mapped_column(JSONB, server_default="[]")
@@ -42,11 +44,22 @@ class ChangeRequest(UUIDKey, Timestamps, Base):
     applied_version: Mapped[int | None]  # the profile version profile-api wrote for it
     applied_at: Mapped[datetime | None]
     national_reason: Mapped[str | None] = mapped_column(Text)  # why the national side rejected it
+    # What the Đúng–Đủ–Sạch–Sống rules found in the record this request would produce, judged by profile-api
+    # when it was proposed (on `base_version`): codes, severities, fields and non-personal message parameters
+    # only (hoso_shared.findings). NULL: not judged (made before findings were kept, or by another sender).
+    findings: Mapped[list[Any] | None] = mapped_column(JSONB)
+    # The day the information changed (Điều 6 khoản 3: entered within the policy's working days of it).
+    # Required of every request made since; NULL only on requests older than the field.
+    occurred_on: Mapped[date | None]
+    # Working days past the policy's self-update deadline at its (latest) submission; NULL when on time.
+    late_working_days: Mapped[int | None]
 
     __table_args__ = (
         CheckConstraint(
             "state IN (" + ", ".join(f"'{s.value}'" for s in ChangeRequestState) + ")", name="state"
         ),
+        CheckConstraint("late_working_days > 0", name="late_working_days"),
+        CheckConstraint("kind IN ('update', 'create')", name="kind"),
         Index("ix_change_requests_state_org", "state", "org_unit_id"),
     )
 
@@ -67,6 +80,9 @@ class Decision(Base):
     on_behalf_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     on_behalf_of_name: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
+    # An approval over error findings: the approver's reason and the rule codes it overrode.
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    overridden: Mapped[list[Any] | None] = mapped_column(JSONB)
     at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 

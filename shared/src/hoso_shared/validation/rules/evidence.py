@@ -2,14 +2,20 @@
 
 DOMAIN lists which changes need it: identity (name, birth date, sex, citizen ID), qualifications and
 training (the diploma or certificate), rank, step, coefficient and allowances (the decision), position
-(the appointment decision), awards and discipline (the decision). `EVIDENCE` holds that list as data
-and `needs_evidence` answers it for the fields a change touches, so the services that build
-`ChangeFact.needs_evidence` and this rule read the same table."""
+(the appointment decision), awards and discipline (the decision). `EVIDENCE` holds that list as data;
+a lifecycle event (transfer, retirement, resignation, death) is made by a decision (or the death
+certificate), which is its evidence under every policy (hanoi-2024 Điều 12). The deadline policy may ask
+more: under hanoi-2024 every change carries its document (Điều 6 khoản 3;
+`DeadlinePolicy.evidence_for_every_change`). `needs_evidence` answers both for the fields a change
+touches, so the services that refuse a change without evidence, the facts (`ChangeFact.needs_evidence`,
+DOMAIN's list) and this rule (which adds the context's policy) agree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
+from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.validation.context import Context
 from hoso_shared.validation.model import Criterion, Hit, Record, Severity
 from hoso_shared.validation.registry import rule
@@ -39,6 +45,10 @@ EVIDENCE: dict[str, tuple[str, str]] = {
     **dict.fromkeys(("awards", "state_honorary_title"), _AWARD),
     **dict.fromkeys(("discipline",), _DISCIPLINE),
 }
+# The payload keys of a lifecycle event (status: retired, resigned …; org_unit_id: a transfer): made by a
+# decision, whose scan is their evidence under every policy.
+LIFECYCLE_KEYS = frozenset({"status", "org_unit_id"})
+RULE = "DU-MINHCHUNG-001"  # the rule a refusal for missing evidence cites
 # A change that no longer stands needs no document.
 SETTLED_WITHOUT_EFFECT = frozenset({"withdrawn", "rejected"})
 STATES: dict[str, str] = {
@@ -47,10 +57,27 @@ STATES: dict[str, str] = {
 }
 
 
-def needs_evidence(changed: Iterable[str]) -> bool:
-    """Whether a change touching these fields needs a document. Names are item keys or table names,
-    optionally with a row and column ("salary-history[2].coefficient")."""
-    return any(name.split("[", 1)[0].split(".", 1)[0] in EVIDENCE for name in changed)
+def _base(name: str) -> str:
+    return name.split("[", 1)[0].split(".", 1)[0]
+
+
+def needs_evidence(changed: Iterable[str], policy: DeadlinePolicy | None = None) -> bool:
+    """Whether a change touching these fields needs a document: DOMAIN's list and lifecycle events always,
+    and every change when `policy` asks it (`evidence_for_every_change`). Names are item keys, table
+    names (optionally with a row and column: "salary-history[2].coefficient") or lifecycle keys."""
+    return bool(evidence_fields(changed, policy))
+
+
+def evidence_fields(changed: Iterable[str], policy: DeadlinePolicy | None = None) -> list[str]:
+    """Those of `changed` whose change needs a document (for the refusal to name them)."""
+    every = policy is not None and policy.evidence_for_every_change
+    return [name for name in changed if every or _base(name) in EVIDENCE or _base(name) in LIFECYCLE_KEYS]
+
+
+def changed_names(payload: Mapping[str, Any]) -> list[str]:
+    """What a change request's payload changes: its item keys, table names and lifecycle keys."""
+    return sorted({*payload.get("items", {}), *payload.get("sections", {}),
+                   *(key for key in LIFECYCLE_KEYS if key in payload)})
 
 
 @rule("DU-MINHCHUNG-001", Criterion.DU, Severity.ERROR, needs=["changes"], reads=["context.changes"],
@@ -59,7 +86,9 @@ def needs_evidence(changed: Iterable[str]) -> bool:
       en="The change of {occurred} ({state}) needs a supporting document (a digitised decision, diploma or "
          "certificate) and has none attached.")
 def _evidence(_: Record, context: Context) -> Iterator[Hit]:
+    every = context.policy.evidence_for_every_change  # the policy may ask a document of every change
     for change in context.changes:
-        if change.needs_evidence and not change.has_evidence and change.state not in SETTLED_WITHOUT_EFFECT:
+        needed = change.needs_evidence or every
+        if needed and not change.has_evidence and change.state not in SETTLED_WITHOUT_EFFECT:
             yield Hit(None, {"occurred_vi": vn(change.occurred_on), "occurred": change.occurred_on.isoformat(),
                              "state_vi": STATES.get(change.state, change.state), "state": change.state})

@@ -80,7 +80,8 @@ async def assignments(session: AsyncSession, root_id: uuid.UUID, principal: Prin
     stmt = (select(asg.c.profile_id, asg.c.org_unit_id, asg.c.valid_from, asg.c.valid_to,
                    _local_day(Profile.archived_at).label("archived_on"))
             .join(Profile, Profile.id == asg.c.profile_id)
-            .where(asg.c.org_unit_id.in_(_ever_inside(root_id, principal))))
+            .where(asg.c.org_unit_id.in_(_ever_inside(root_id, principal)),
+                   Profile.version > 0))  # a pending new record is counted once approved (hanoi-2024 Điều 7)
     return [Assignment(r.profile_id, r.org_unit_id, r.valid_from, r.valid_to, r.archived_on)
             for r in await session.execute(stmt)]
 

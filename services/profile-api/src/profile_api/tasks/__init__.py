@@ -1,0 +1,22 @@
+"""What a caller must do, and by when (`GET /api/v1/tasks`): the workflow as the regulation (QĐ 6187/QĐ-UBND)
+wires it, computed from the data on each call — there is no tasks table, so a task can never disagree
+with the request, batch, record or review it is about.
+
+- `router` → `service.list_tasks` → each kind's collector in `kinds` → its statements in `queries`.
+- `kinds.KINDS` is the registry: per kind its stable code (`schemas.TaskKind`), its Vietnamese label, the
+  clause it comes from, who has it (roles the regulation names and the scopes acting needs, decided from
+  the token before any lookup) and its collector. A collector counts every task of its kind in SQL and
+  lists at most `limit` of them, every statement scoped to the caller's subtree (`scoped_to_subtree`).
+- Deadlines are `DeadlinePolicy`'s (`request_due`, `overdue_submitted_before`, `account_due`,
+  `latest_overdue_arrival`, `sync_due`, `review_due` …) over `load_calendar`; nothing here adds days.
+
+Extension points, for kinds whose data does not exist yet (each is a `TaskKind` member, one collector in
+`kinds`, its builder in `queries`, and one `Kind(...)` line in `KINDS`; router, service and the response
+shape stay as they are):
+- "re-check your record after a move" (Điều 12 khoản 1 điểm b, 2.2 điểm c: the person checks and updates
+  their data in the new unit): an officer's kind, due by a policy deadline after the move; it plugs in once
+  a move records when the person was moved and whether they have checked since.
+- "accept an incoming transfer" (Điều 12 khoản 1 điểm a, 2.2 điểm b: the receiving unit takes over the record
+  and account): an agency admin's kind over the transfers addressed to their subtree; it plugs in once
+  transfers are stored with their receiving unit and state.
+"""
