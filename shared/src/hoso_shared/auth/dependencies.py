@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 
 from hoso_shared.auth.principal import Principal
@@ -19,18 +19,23 @@ from hoso_shared.problems import Forbidden, Unauthorized
 _bearer = HTTPBearer(auto_error=False, description="An access token from profile-api /api/v1/auth/token")
 
 
+def token_verifier() -> TokenVerifier:
+    """The app's verifier. `hoso_shared.web.build_app` provides it (a dependency override), so the
+    verifier reaches every route typed, from the factory that built it."""
+    raise RuntimeError("this app was not built with hoso_shared.web.build_app")
+
+
 class PasswordChangeRequired(Forbidden):
     slug, title = "password-change-required", "Change the default password first"
 
 
 async def authorize(
     security_scopes: SecurityScopes,
-    request: Request,
+    verifier: Annotated[TokenVerifier, Depends(token_verifier)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("A bearer token is required.")
-    verifier: TokenVerifier = request.app.state.token_verifier
     try:
         principal = await verifier.verify(credentials.credentials)
     except TokenInvalid as exc:

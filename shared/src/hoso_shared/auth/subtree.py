@@ -8,12 +8,11 @@ from sqlalchemy import Select, bindparam
 from sqlalchemy.orm import InstrumentedAttribute
 
 from hoso_shared.auth.principal import Principal
+from hoso_shared.db.paths import escape_like
+
+__all__ = ["escape_like", "scoped_to_subtree"]
 
 S = TypeVar("S", bound=Select[Any])
-
-
-def escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def scoped_to_subtree(stmt: S, principal: Principal, path_column: InstrumentedAttribute[str]) -> S:

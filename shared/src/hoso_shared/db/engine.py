@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -52,8 +52,14 @@ async def session_scope(sessionmaker: SessionMaker) -> AsyncIterator[AsyncSessio
             raise
 
 
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    sessionmaker: SessionMaker = request.app.state.sessionmaker
+def request_sessionmaker() -> SessionMaker:
+    """The app's sessionmaker. `hoso_shared.web.build_app` provides it (a dependency override), so the
+    request's session comes from the factory that built the app, typed."""
+    raise RuntimeError("this app was not built with hoso_shared.web.build_app")
+
+
+async def _request_session(sessionmaker: Annotated[SessionMaker, Depends(request_sessionmaker)],
+                           ) -> AsyncIterator[AsyncSession]:
     async with session_scope(sessionmaker) as session:
         yield session
 

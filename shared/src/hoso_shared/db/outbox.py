@@ -29,11 +29,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, text, update
+from sqlalchemy import Select, func, insert, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from hoso_shared.db.models import OutboxRow
+from hoso_shared.db.models import Account, OrgUnit, OutboxRow
+from hoso_shared.db.paths import escape_like
 
 CHANNEL = "hoso_outbox"  # sync-gateway's builders LISTEN on it
 
@@ -50,6 +51,19 @@ async def append(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """profile-api, in the transaction of the versions the rows announce (`announcing`): one INSERT."""
     if rows:
         await session.execute(insert(OutboxRow), list(rows))
+
+
+def units_synced_by(unit_id: uuid.UUID, path: str) -> Select[Any]:
+    """The units whose approved changes the unit's batch takes: its subtree, except the subtrees of other units
+    with their own agency account (they submit their own batches; a parent submits only for those without).
+    approval-api's `take` uses it, and profile-api's tasks count what the next batch would take with it."""
+    prefix = escape_like(path) + "%"
+    agency = aliased(OrgUnit)
+    own_agency = (select(Account.id).join(agency, agency.id == Account.org_unit_id)
+                  .where(Account.kind == "agency", literal("agency_admin") == Account.roles.any_(),
+                         Account.disabled_at.is_(None), agency.id != unit_id,
+                         agency.path.like(prefix, escape="\\"), func.starts_with(OrgUnit.path, agency.path)))
+    return select(OrgUnit.id).where(OrgUnit.path.like(prefix, escape="\\"), ~own_agency.exists())
 
 
 async def take(session: AsyncSession, batch_id: uuid.UUID, units: Select[Any]) -> int:

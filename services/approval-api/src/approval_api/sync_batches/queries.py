@@ -3,30 +3,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from hoso_shared.auth.subtree import escape_like
 from hoso_shared.db import outbox
 from hoso_shared.db.models import Account, OrgUnit, OutboxRow, SyncBatch
 
 
-def _synced_by(unit_id: uuid.UUID, path: str) -> Select[Any]:
-    """The units whose approved changes the unit's batch takes: its subtree, except the subtrees of other
-    units with their own agency account (they submit their own batches; a parent submits only for those
-    without)."""
-    prefix = escape_like(path) + "%"
-    agency = aliased(OrgUnit)
-    own_agency = (select(Account.id).join(agency, agency.id == Account.org_unit_id)
-                  .where(Account.kind == "agency", literal("agency_admin") == Account.roles.any_(),
-                         Account.disabled_at.is_(None), agency.id != unit_id,
-                         agency.path.like(prefix, escape="\\"), func.starts_with(OrgUnit.path, agency.path)))
-    return select(OrgUnit.id).where(OrgUnit.path.like(prefix, escape="\\"), ~own_agency.exists())
-
-
 async def take_rows(session: AsyncSession, batch_id: uuid.UUID, unit_id: uuid.UUID, path: str) -> int:
-    return await outbox.take(session, batch_id, _synced_by(unit_id, path))
+    return await outbox.take(session, batch_id, outbox.units_synced_by(unit_id, path))
 
 
 async def has_agency_account(session: AsyncSession, unit_id: uuid.UUID) -> bool:

@@ -13,12 +13,11 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Row, Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from hoso_shared.auth import Principal, scoped_to_subtree
-from hoso_shared.auth.subtree import escape_like
+from hoso_shared.db import outbox
 from hoso_shared.db.models import (
     Account,
     ApprovalWindow,
@@ -133,25 +132,12 @@ async def has_open_batch(session: AsyncSession, unit_id: uuid.UUID) -> bool:
     return (await session.execute(stmt)).first() is not None
 
 
-def _synced_by(unit_id: uuid.UUID, path: str) -> Select[Any]:
-    """The units whose approved changes the unit's batch takes: its subtree, except the subtrees of other
-    units with their own agency account. The same rule as approval-api's `sync_batches.queries._synced_by`
-    (services never import each other; tests/profile_api/tasks holds both to the same data)."""
-    prefix = escape_like(path) + "%"
-    agency = aliased(OrgUnit)
-    own_agency = (select(Account.id).join(agency, agency.id == Account.org_unit_id)
-                  .where(Account.kind == "agency", literal("agency_admin") == Account.roles.any_(),
-                         Account.disabled_at.is_(None), agency.id != unit_id,
-                         agency.path.like(prefix, escape="\\"), func.starts_with(OrgUnit.path, agency.path)))
-    return select(OrgUnit.id).where(OrgUnit.path.like(prefix, escape="\\"), ~own_agency.exists())
-
-
 async def unbatched(session: AsyncSession, unit_id: uuid.UUID, path: str) -> tuple[int, datetime | None]:
     """(how many, the oldest append) of the appended outbox rows — approved changes in no batch yet
     (`hoso_shared.db.outbox`: appended, not taken) — that the unit's next batch would take."""
     stmt = select(func.count(), func.min(OutboxRow.created_at)).where(
         OutboxRow.sync_batch_id.is_(None), OutboxRow.released_at.is_(None),
-        OutboxRow.org_unit_id.in_(_synced_by(unit_id, path)))
+        OutboxRow.org_unit_id.in_(outbox.units_synced_by(unit_id, path)))
     row = (await session.execute(stmt)).one()
     return int(row[0]), row[1]
 
