@@ -137,7 +137,8 @@ class TestFeatureLayers:
                        "settings", "worker"}
 
 
-VERBS = {"add", "apply", "approve", "change", "check", "create", "decide", "deliver", "diff", "disable", "dissolve",
+VERBS = {"accept", "add", "apply", "approve", "cancel", "change", "check", "create", "decide", "deliver", "diff",
+         "disable", "dissolve", "record", "refuse",
          "download", "enable", "export", "get", "import", "issue", "list", "merge", "move", "open", "propose", "pull",
          "read", "refresh", "reject", "remove", "rename", "replay", "reset", "retry", "return", "revoke", "set",
          "split", "submit", "take", "update", "upload", "verify", "withdraw"}

@@ -20,6 +20,8 @@ import pytest
 
 from hoso_devstack.pg import free_port
 from hoso_shared.time import local_today
+from tests.e2e.demo_client import DemoClient, login
+from tests.e2e.sync_checks import check_every_unit_syncs, check_population_db_contradiction_is_blocked
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -137,6 +139,7 @@ class TestMakeRun:
         self._check_change_flow(api, approval, accounts, auth)
         self._check_national_sync(services["sync-gateway"], api, accounts, auth)
         self._check_quality_gauges(api)
+        self._check_sync_acceptance(DemoClient(services, accounts))
 
     def _check_national_sync(self, gateway: str, api: str, accounts: list[dict[str, str]],
                              doha: dict[str, str]) -> None:
@@ -151,10 +154,17 @@ class TestMakeRun:
             time.sleep(0.5)
         assert page["counts"].get("dead", 0) == 0
         officer = next(a for a in accounts if a["role"] == "officer" and a["username"] != "bd.canbo2")
-        mine = httpx.get(f"{api}/api/v1/profiles", headers=_login(api, accounts, officer["username"]),
+        mine = httpx.get(f"{api}/api/v1/profiles", headers=login(api, accounts, officer["username"]),
                          timeout=10).json()["items"][0]["id"]
         checked = httpx.post(f"{gateway}/api/v1/citizen-checks", headers=doha, json={"profile_id": mine}, timeout=30)
         assert checked.status_code == 201 and checked.json()["result"] == "match", checked.text
+
+    def _check_sync_acceptance(self, demo: DemoClient) -> None:
+        """Issue 14's acceptance, on the demo as shipped: Điều 15 khoản 1 (every unit with people syncs, DOHA's
+        own through its agency account), then Điều 14 khoản 1 (a record the population DB contradicts is blocked
+        at the gateway and returned to approval). In this order: the first leaves no agency anything waiting."""
+        check_every_unit_syncs(demo)
+        check_population_db_contradiction_is_blocked(demo)
 
     def _check_quality_gauges(self, api: str) -> None:
         """The replica takes the day's quality snapshot at start: the gauges show the demo's 200 records."""
@@ -195,21 +205,13 @@ class TestMakeRun:
             "closes_at": (now + timedelta(hours=1)).isoformat(), "reason": "e2e"})
         assert window.status_code == 201, window.text
         approved = httpx.post(f"{approval}/api/v1/change-requests/{stored.json()['id']}/approve", timeout=30,
-                              headers=_login(api, accounts, f"{key}.approver"))
+                              headers=login(api, accounts, f"{key}.approver"))
         assert approved.status_code == 200 and approved.json()["state"] == "applied", approved.text
         assert httpx.get(f"{api}/api/v1/profiles/{mine[0]['id']}", headers=auth,
                          timeout=10).json()["items"]["other_names"] == "Tên gọi khác"
-        batch = httpx.post(f"{approval}/api/v1/sync-batches", headers=_login(api, accounts, f"{key}.admin"),
+        batch = httpx.post(f"{approval}/api/v1/sync-batches", headers=login(api, accounts, f"{key}.admin"),
                            timeout=10, json={})
         assert batch.status_code == 201 and batch.json()["record_count"] >= 1, batch.text
         released = httpx.post(f"{approval}/api/v1/sync-batches/{batch.json()['id']}/approve", headers=doha,
                               timeout=10)
         assert released.status_code == 200 and released.json()["state"] == "approved", released.text
-
-
-def _login(api: str, accounts: list[dict[str, str]], username: str) -> dict[str, str]:
-    account = next(a for a in accounts if a["username"] == username)
-    token = httpx.post(f"{api}/api/v1/auth/token", data={
-        "grant_type": "password", "username": username, "password": account["password"]}, timeout=10)
-    assert token.status_code == 200, token.text
-    return {"Authorization": f"Bearer {token.json()['access_token']}"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from hoso_shared.db.models import (
     OrgUnit,
     Profile,
     ProfileSectionRow,
+    Transfer,
 )
 from hoso_shared.time import local_today
 from hoso_shared.web import collaborators_of
@@ -56,6 +58,22 @@ class Side:
     job: ImportJob
     elsewhere: uuid.UUID | None = None  # a unit of the same reach the side's unit may move under
     delegate_id: uuid.UUID | None = None  # a person holding a delegation to create personal accounts
+    transfer_id: uuid.UUID | None = None  # the side's person proposed for a move to another agency
+    reported_id: uuid.UUID | None = None  # … and reported as moved to a central body
+
+
+async def _transfers(session: AsyncSession, side: Side, receiver: OrgUnit, creator: uuid.UUID) -> list[Transfer]:
+    """A proposed hand-over from the side's unit to `receiver`, and a move to a central body awaiting DOHA, of a
+    namesake of the side's person (so the leak check reads for them too; the side's own record takes proposals)."""
+    mover = await make_profile(session, unit=side.unit, full_name=side.profile.full_name)
+    decision = {"decision_number": "1/QĐ", "decision_issued_on": date(2026, 11, 2), "decision_issuer": "UBND",
+                "effective_on": date(2026, 12, 1), "proposed_by": creator, "profile_id": mover.id,
+                "from_org_unit_id": side.unit.id}
+    side.transfer_id, side.reported_id = uuid.uuid4(), uuid.uuid4()
+    return [Transfer(id=side.transfer_id, kind="between_agencies", state="proposed", to_org_unit_id=receiver.id,
+                     **decision),
+            Transfer(id=side.reported_id, kind="to_central_body", state="reported", destination="Bộ Nội vụ",
+                     **decision)]
 
 
 async def _side(session: AsyncSession, unit: OrgUnit, creator: uuid.UUID, *, name: str) -> Side:
@@ -101,6 +119,11 @@ async def build_world(session: AsyncSession, issuer: TokenIssuer) -> World:
     side_b.elsewhere, side_c.elsewhere = a.id, q.id
     for model in (side_me.row, side_me.attachment, side_me.change_request):
         model.profile_id = me.id
+    # Each side's transfers go to a unit no side holds: A's to P's Sở E (DOHA receives it), B's and C's to Q's Sở D.
+    d, e = await make_unit(session, parent=q, name="Sở D"), await make_unit(session, parent=p, name="Sở E")
+    for side, receiver in ((side_a, e), (side_b, d), (side_c, d)):
+        session.add_all(await _transfers(session, side, receiver, doha.id))
+    side_me.transfer_id, side_me.reported_id = side_a.transfer_id, side_a.reported_id
     await session.flush()
     accounts = {
         "doha_admin": (doha, p, None),
@@ -213,6 +236,18 @@ CASES = [
     Case("GET", "/api/v1/profiles/{profile_id}/quality", lambda s: f"{_p(s)}/quality", frozenset(READERS)),
     Case("GET", "/api/v1/quality/scorecards/{org_unit_id}", lambda s: f"/api/v1/quality/scorecards/{s.unit.id}",
          frozenset({"doha_admin", "agency_admin", "approver"})),
+    # Transfers (Điều 12): both sides read one; the receiving side (here DOHA, over A and B) accepts or refuses,
+    # the sending side cancels, DOHA alone records a national hand-over.
+    Case("GET", "/api/v1/transfers/{transfer_id}", lambda s: f"/api/v1/transfers/{s.transfer_id}",
+         frozenset({"doha_admin", "agency_admin", "approver", "hr_system"})),
+    *(Case("POST", f"/api/v1/transfers/{{transfer_id}}/{step}",
+           (lambda st: lambda s: f"/api/v1/transfers/{s.transfer_id}/{st}")(step), frozenset({"doha_admin"}), body)
+      for step, body in (("accept", None), ("refuse", lambda s: {"reason": "Không đủ chỉ tiêu"}))),
+    Case("POST", "/api/v1/transfers/{transfer_id}/cancel", lambda s: f"/api/v1/transfers/{s.transfer_id}/cancel",
+         frozenset({"doha_admin", "agency_admin"})),
+    Case("POST", "/api/v1/transfers/{transfer_id}/hand-over",
+         lambda s: f"/api/v1/transfers/{s.reported_id}/hand-over", frozenset({"doha_admin"}),
+         lambda s: {"reference": "CV 1/SNV"}),
     Case("GET", "/api/v1/quality/scorecards/{org_unit_id}/history",
          lambda s: f"/api/v1/quality/scorecards/{s.unit.id}/history",
          frozenset({"doha_admin", "agency_admin", "approver"})),
@@ -237,6 +272,9 @@ NOT_RESOURCE_ROUTES = {
     "/api/v1/bulk/template.xlsx", "/api/v1/bulk/template.csv", "/api/v1/bulk/imports", "/api/v1/bulk/export",
     # The caller's own tasks, no resource named: another subtree never shows (tests/profile_api/tasks).
     "/api/v1/tasks",
+    # A proposal names its record in the body (a record beyond reach: 404) and the list is filtered by subtree:
+    # tests/profile_api/transfers.
+    "/api/v1/transfers",
 }
 
 
@@ -291,7 +329,7 @@ async def test_lists_never_show_the_other_subtree(role: str, session: AsyncSessi
     other, headers = world.other[role], world.auth[role]
     for path in ("/api/v1/profiles?limit=200&include_archived=true", f"/api/v1/profiles?org_unit_id={other.unit.id}",
                  "/api/v1/org-units", "/api/v1/accounts?limit=200", "/api/v1/accounts/overdue-incoming",
-                 "/api/v1/accounts/delegations", "/api/v1/org-units/changes",
+                 "/api/v1/accounts/delegations", "/api/v1/org-units/changes", "/api/v1/transfers",
                  f"/api/v1/bulk/export?format=json&org_unit_id={other.unit.id}", "/api/v1/bulk/export?format=csv"):
         response = await apis.get(path, headers=headers)
         assert response.status_code in (200, 403, 404), f"{path}: {response.status_code}"

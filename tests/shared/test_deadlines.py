@@ -86,6 +86,20 @@ class TestHanoi2024:
         assert self.policy.latest_overdue_arrival(D(2026, 9, 9), LONGER_NATIONAL_DAY) < D(2026, 8, 21)
         assert self.policy.latest_overdue_arrival(D(2026, 9, 10), LONGER_NATIONAL_DAY) == D(2026, 8, 21)
 
+    def test_a_transfer_is_accepted_in_five_working_days_and_rechecked_in_five(self) -> None:
+        """Điều 12 khoản 1 điểm a (the receiving agency takes the record and account over "đồng thời"; 5 working
+        days is the preset's choice) and điểm b (the person re-checks their record as Điều 6 asks: 5 working
+        days). Fri 13 Feb, Tết 16–20 Feb: Mon 23 (1) … Fri 27 (5)."""
+        assert self.policy.transfer_accept_due(D(2026, 2, 13)) == D(2026, 2, 27)
+        assert self.policy.transfer_accept_due(D(2026, 2, 13), MAKE_UP_SATURDAY) == D(2026, 2, 26)
+        assert self.policy.recheck_due(D(2026, 2, 13)) == D(2026, 2, 27)
+        # The SQL cut-off: proposals up to it are overdue on that day, later ones are not. Proposed over Tết
+        # (Sat 14 – Sun 22) is due Fri 27 too; Mon 23 is due Mon 2 Mar.
+        cut = self.policy.latest_overdue_transfer(D(2026, 3, 2))
+        assert cut == D(2026, 2, 22)
+        for proposed in (D(2026, 2, 12), D(2026, 2, 13), D(2026, 2, 14), D(2026, 2, 23)):
+            assert (proposed <= cut) == (self.policy.transfer_accept_due(proposed) < D(2026, 3, 2))
+
     def test_every_change_carries_its_evidence(self) -> None:
         """Điều 6 khoản 3: an update "do có thay đổi, hiệu chỉnh" is entered "kèm theo bản số hóa của tài liệu đã
         được cấp có thẩm quyền xác nhận": every change, corrections included (no typo exemption)."""

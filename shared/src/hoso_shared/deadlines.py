@@ -30,6 +30,10 @@ class DeadlinePolicy:
     approval_window_days: int | None  # approvals happen in the last N days of each month (None: any time)
     agency_update_working_days: int | None  # the agency takes up a submitted change within N working days
     incoming_account_working_days: int  # an incoming person gets an account within N working days
+    # The receiving agency accepts or refuses a proposed transfer within N working days (Điều 12 khoản 1 điểm a
+    # says "đồng thời", at the same time as the file is handed over, and names no number: 5 is our choice, the
+    # same as an officer's own update, after which the person re-checks their record).
+    transfer_acceptance_working_days: int = 5
     review_months: int = 12  # a record not reviewed for this long is stale
     citizen_check_max_age_days: int = 365  # a population-DB check older than this is stale
     quarterly_review_day: int = 25  # the quarterly review is due on this day of the quarter's last month
@@ -120,19 +124,27 @@ class DeadlinePolicy:
         due = self.self_update_due(occurred, days)
         return days.working_days_between(due, entered) if entered > due else None
 
-    # An incoming person's account (Điều 12)
+    # Moves (Điều 12): an incoming person's account, a transfer's acceptance, the re-check after a move
 
     def account_due(self, arrived: date, days: Calendar = STATUTORY) -> date:
         return days.add_working_days(arrived, self.incoming_account_working_days)
 
     def latest_overdue_arrival(self, today: date, days: Calendar = STATUTORY) -> date:
-        """The last arrival day whose account deadline is before `today`. The deadline only moves forward
-        with the arrival day, so this one cut-off splits the people."""
-        within = self.incoming_account_working_days
-        arrival = today - timedelta(days=within + 1)  # n working days take at least n calendar days
-        while self.account_due(arrival, days) >= today:
-            arrival -= timedelta(days=1)
-        return arrival
+        """The last arrival day whose account deadline is before `today` (counted in SQL)."""
+        return _latest_overdue_start(today, self.incoming_account_working_days, days)
+
+    def transfer_accept_due(self, proposed: date, days: Calendar = STATUTORY) -> date:
+        """The last day the receiving agency has to accept or refuse a transfer proposed on `proposed`."""
+        return days.add_working_days(proposed, self.transfer_acceptance_working_days)
+
+    def latest_overdue_transfer(self, today: date, days: Calendar = STATUTORY) -> date:
+        """The last proposal day whose acceptance deadline is before `today` (counted in SQL)."""
+        return _latest_overdue_start(today, self.transfer_acceptance_working_days, days)
+
+    def recheck_due(self, moved: date, days: Calendar = STATUTORY) -> date:
+        """The person checks and updates their record after a move as Điều 6 asks of any change (Điều 12 khoản 1
+        điểm b, khoản 2.2 điểm c): within the self-update deadline of the day they moved."""
+        return self.self_update_due(moved, days)
 
     # The quarterly review of a unit's records
 
@@ -154,6 +166,15 @@ class DeadlinePolicy:
 
     def citizen_check_stale(self, checked: date, today: date) -> bool:
         return (today - checked).days > self.citizen_check_max_age_days
+
+
+def _latest_overdue_start(today: date, working_days: int, days: Calendar) -> date:
+    """The last start day whose deadline (`working_days` after it) is before `today`. The deadline only moves
+    forward with the start day, so this one cut-off splits late from on time."""
+    start = today - timedelta(days=working_days + 1)  # n working days take at least n calendar days
+    while days.add_working_days(start, working_days) >= today:
+        start -= timedelta(days=1)
+    return start
 
 
 def month_end(day: date) -> date:

@@ -196,7 +196,7 @@ def about(task: dict[str, Any]) -> uuid.UUID:
     for key in ("change_request_id", "sync_batch_id", "packet_id"):
         if s[key]:
             return uuid.UUID(s[key])
-    if task["kind"] == "create_incoming_account":
+    if task["kind"] in ("create_incoming_account", "recheck_after_move"):
         return uuid.UUID(s["profile_id"])
     return uuid.UUID(s["org_unit_id"])
 

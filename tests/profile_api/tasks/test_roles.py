@@ -29,12 +29,17 @@ from tests.profile_api.tasks.conftest import (
 class TestOfficer:
     async def test_an_officer_fixes_the_request_returned_to_them(self, api: AppClient, w: Province) -> None:
         """Điều 6 khoản 3, Điều 16 khoản 2: the person keeps their own data right; a request returned to them
-        is theirs to correct and send again. The regulation sets no deadline for that."""
+        is theirs to correct and send again. The regulation sets no deadline for that. Điều 12 khoản 2.2 điểm c:
+        having come in on 2/11 and never confirmed checking the record, the person re-checks it, due 5 working
+        days later (9/11), overdue."""
         body = await tasks_of(api, w, "officer_a")
         assert (body["as_of"], body["policy"], body["limit_per_kind"]) == ("2026-11-27", "hanoi-2024", 20)
-        assert summary(body) == [("fix_returned_request", w.ids["returned_officer"], None, False)]
-        assert counted(body) == {"fix_returned_request": (1, 0, 1)}
-        (task,) = body["items"]
+        assert summary(body) == [("recheck_after_move", w.people["person_a"].id, D(2026, 11, 9), True),
+                                 ("fix_returned_request", w.ids["returned_officer"], None, False)]
+        assert counted(body) == {"fix_returned_request": (1, 0, 1), "recheck_after_move": (1, 1, 1)}
+        recheck, task = body["items"]
+        review = f"/api/v1/profiles/{w.people['person_a'].id}/review"
+        assert (recheck["since"], recheck["link"]) == ("2026-11-02", review)
         assert task["title"].startswith("Sửa và gửi lại yêu cầu thay đổi hồ sơ")
         assert (task["since"], task["note"], task["basis"]) == ("2026-11-26", "Thiếu bản số hóa quyết định",
                                                                  "Điều 6 khoản 3; Điều 16 khoản 2")
@@ -58,7 +63,8 @@ class TestAgencyAdmin:
             ("fix_returned_request", w.ids["returned_hr"], None, False),
         ]
         assert counted(body) == {"fix_returned_request": (1, 0, 1), "create_incoming_account": (2, 1, 2),
-                                 "submit_sync_batch": (1, 0, 1), "sign_quarterly_review": (1, 0, 1)}
+                                 "submit_sync_batch": (1, 0, 1), "sign_quarterly_review": (1, 0, 1),
+                                 "accept_transfer": (0, 0, 0)}
         never_shows(body, *b_side(w), w.people["person_a"].id, w.people["retired_a"].id)
 
     async def test_an_incoming_person_gets_an_account_within_ten_working_days(self, api: AppClient,
@@ -181,7 +187,7 @@ class TestDoha:
             ("replay_dead_letter", w.ids["dead_b"], None, False),
         ]
         assert counted(body) == {"approve_sync_batch": (1, 0, 1), "replay_dead_letter": (1, 0, 1),
-                                 "chase_late_review": (2, 2, 2)}
+                                 "chase_late_review": (2, 2, 2), "hand_over_nationally": (0, 0, 0)}
         chase, _, batch, dead = body["items"]
         assert chase["subject"]["quarter"] == "2026-Q3"
         assert chase["link"] == "/api/v1/reports/reviews?quarter=2026-Q3"
@@ -190,7 +196,7 @@ class TestDoha:
         assert (dead["service"], dead["link"], dead["note"]) == (
             "sync-gateway", f"/api/v1/packets/{w.ids['dead_b']}", "NDXP trả lời 503 sau 8 lần gửi")
         assert [c["list_link"] for c in body["counts"]] == [
-            "/api/v1/sync-batches?state=submitted", "/api/v1/packets?state=dead",
+            "/api/v1/sync-batches?state=submitted", "/api/v1/packets?state=dead", "/api/v1/transfers?state=reported",
             "/api/v1/reports/reviews?quarter=2026-Q3"]
         never_shows(body, w.ids["batch_q"], w.ids["dead_q"], w.ids["delivered_b"], w.units["q1"].id,
                     *(w.ids[k] for k in ("s1", "s2", "returned_hr")), w.people["in_a"].id)

@@ -46,7 +46,7 @@ class TestBounds:
         assert counted(badge)["submit_sync_batch"] == (1, 0, 0)
 
     @pytest.mark.parametrize("params", [{"limit": 101}, {"limit": -1}, {"kind": "delete_everything"},
-                                        {"kind": ["fix_returned_request"] * 9}])
+                                        {"kind": ["fix_returned_request"] * 40}])
     async def test_bad_input_is_a_problem_never_a_500(self, api: AppClient, w: Province,
                                                       params: dict[str, Any]) -> None:
         """Every input is bounded (Điều 17 khoản 7: the database is kept safe)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 import httpx
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from approval_api.metrics import ApprovalMetrics
 from approval_api.settings import Settings
 from approval_api.sync_batches.router import router as sync_batches_router
 from approval_api.windows.router import router as windows_router
+from hoso_shared import periodic
 from hoso_shared.db.engine import SessionMaker
 from hoso_shared.oauth import ClientCredentials
 from hoso_shared.time import Clock, utc_now
@@ -43,10 +45,12 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
 
     async def start(app: FastAPI) -> None:
         nonlocal loop
-        loop = tasks.start(collaborators.workflow, collaborators.clock, settings.reconcile_interval_seconds)
+        loop = periodic.start("approval-reconciler", functools.partial(tasks.tick, collaborators.workflow,
+                                                                   collaborators.clock),
+                              settings.reconcile_interval_seconds)
 
     async def stop(app: FastAPI) -> None:
-        await tasks.stop(loop)
+        await periodic.stop(loop)
         await collaborators.workflow.profiles.aclose()
         await token.aclose()
 

@@ -3,8 +3,6 @@ the process died after approving) and refresh the backlog gauges."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -34,23 +32,3 @@ async def tick(workflow: Workflow, clock: Callable[[], datetime]) -> None:
     if applied:
         log.info("reconciled", applied=applied)
     await refresh_gauges(workflow, clock())
-
-
-async def _loop(workflow: Workflow, clock: Callable[[], datetime], interval: float) -> None:
-    while True:
-        try:
-            await tick(workflow, clock)
-        except Exception:  # a bad tick must not end the loop; the next one retries
-            log.exception("approval_tick_failed")
-        await asyncio.sleep(interval)
-
-
-def start(workflow: Workflow, clock: Callable[[], datetime], interval: float) -> asyncio.Task[None] | None:
-    return asyncio.create_task(_loop(workflow, clock, interval)) if interval > 0 else None
-
-
-async def stop(task: asyncio.Task[None] | None) -> None:
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

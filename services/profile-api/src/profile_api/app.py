@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 from fastapi import FastAPI
 
+from hoso_shared import periodic
 from hoso_shared.auth.tokens import (
     TokenIssuer,
     TokenVerifier,
@@ -26,7 +27,10 @@ from profile_api.attachments.router import router as attachments_router
 from profile_api.audit import sealer
 from profile_api.bulk.router import router as bulk_router
 from profile_api.calendar.router import router as calendar_router
+from profile_api.changes import tasks as pending_tasks
 from profile_api.changes.clients import ApprovalClient
+from profile_api.changes.metrics import PendingMetrics
+from profile_api.changes.pending import Reconciler
 from profile_api.changes.router import internal as changes_internal
 from profile_api.changes.router import router as changes_router
 from profile_api.collaborators import Collaborators
@@ -44,6 +48,7 @@ from profile_api.tasks.router import router as tasks_router
 from profile_api.tokens.router import jwks_router
 from profile_api.tokens.router import router as tokens_router
 from profile_api.tokens.service import LoginPolicy
+from profile_api.transfers.router import router as transfers_router
 
 DESCRIPTION = """The record of every cadre, civil servant and public employee (CBCCVC) of the province,
 kept per the unified sơ yếu lý lịch, with the organisation tree and accounts.
@@ -70,18 +75,20 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
     http = httpx.AsyncClient(base_url=settings.approval_api_url, timeout=httpx.Timeout(10.0, connect=3.0))
     sealing: asyncio.Task[None] | None = None
     snapshots: asyncio.Task[None] | None = None
+    reconciling: asyncio.Task[None] | None = None
 
     async def start_tasks(app: FastAPI) -> None:
-        nonlocal sealing, snapshots
+        nonlocal sealing, snapshots, reconciling
         collaborators.export_identity.load()  # a configured identity must load, and prod must have one
-        if settings.audit_seal_interval_seconds > 0:
-            sealing = sealer.start(collaborators.sessionmaker, settings.audit_seal_interval_seconds)
+        sealing = periodic.start("audit-sealer", functools.partial(sealer.seal, collaborators.sessionmaker),
+                                 settings.audit_seal_interval_seconds)
         snapshots = await quality_tasks.start(collaborators.quality, settings.quality_interval_seconds)
+        reconcile = functools.partial(pending_tasks.tick, collaborators.pending, collaborators.clock)
+        reconciling = periodic.start("pending-records", reconcile, settings.pending_reconcile_interval_seconds)
 
     async def stop_tasks(app: FastAPI) -> None:
-        if sealing is not None:
-            await sealer.stop(sealing)
-        await quality_tasks.stop(snapshots)
+        for task in (sealing, snapshots, reconciling):  # before the client the reconciler forwards through closes
+            await periodic.stop(task)
         await http.aclose()
 
     app = build_app(settings, title="Hồ sơ Gateway — profile-api", description=DESCRIPTION,
@@ -89,17 +96,19 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                     # /profiles/{id}/{section} would answer it.
                     routers=[tokens_router, jwks_router, attachments_router, quality_profile_router, profiles_router,
                              changes_router, changes_internal, org_units_router, accounts_router, bulk_router,
-                             quality_router, calendar_router, reports_router, tasks_router],
+                             quality_router, calendar_router, reports_router, tasks_router, transfers_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     maker: SessionMaker = app.state.sessionmaker
     cipher = FieldCipher.from_settings(settings)
     pages = functools.partial(progress_tasks.refresh_pages, maker, older_than=timedelta(minutes=10))
     quality = quality_tasks.Quality(maker, cipher, settings.deadline_policy, QualityGauges(app.state.metrics_registry),
                                     after=pages, clock=clock)
+    approval = ApprovalClient(http, issuer, settings.auth_audience)
+    pending = Reconciler(maker, approval, cipher, settings.deadline_policy, PendingMetrics(app.state.metrics_registry),
+                         grace=timedelta(seconds=settings.pending_forward_grace_seconds))
     collaborators = Collaborators(
         settings=settings, sessionmaker=maker, clock=clock, cipher=cipher, token_issuer=issuer, jwks=jwks,
         login_policy=LoginPolicy(settings.max_failed_logins, timedelta(minutes=settings.lockout_minutes)),
-        approval=ApprovalClient(http, issuer, settings.auth_audience), export_identity=ExportIdentity(settings),
-        quality=quality)
+        approval=approval, export_identity=ExportIdentity(settings), quality=quality, pending=pending)
     provide(app, collaborators)
     return app

@@ -9,6 +9,7 @@ from hoso_shared import web
 from hoso_shared.auth.tokens import TokenIssuer
 from hoso_shared.crypto import FieldCipher
 from profile_api.changes.clients import ApprovalClient
+from profile_api.changes.pending import Reconciler
 from profile_api.quality.tasks import Quality
 from profile_api.reports.exports.signer import ExportIdentity
 from profile_api.settings import Settings
@@ -25,3 +26,4 @@ class Collaborators(web.Collaborators):
     approval: ApprovalClient
     export_identity: ExportIdentity
     quality: Quality  # the daily snapshot task's work (started with the app)
+    pending: Reconciler  # the pending-records loop's work (started with the app), on `approval`

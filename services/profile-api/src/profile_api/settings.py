@@ -29,6 +29,11 @@ class Settings(CommonSettings):
     # How often each replica reloads the quality gauges from the latest snapshots and takes today's
     # snapshot when none exists yet (one replica does, under a lock); 0 = only at startup, no snapshots.
     quality_interval_seconds: float = 300.0
+    # How often each replica forwards again the `create` requests of pending new records that never reached
+    # approval-api, and archives those whose create was rejected or withdrawn (changes.pending); 0 = never.
+    pending_reconcile_interval_seconds: float = 30.0
+    # How old such a record must be before it is forwarded again: its own request may still be on its way.
+    pending_forward_grace_seconds: float = 60.0
     # Signed exports (reports/exports, docs/exports.md): the province's signing key (EC P-256, PEM), its
     # X.509 certificate and the chain up to the province root (PEM, nearest issuer first). Empty in
     # dev/test: a throwaway "test CA" and signer are made at first use. Refused empty in prod at startup.

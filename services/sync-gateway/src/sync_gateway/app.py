@@ -15,6 +15,7 @@ from hoso_shared.web import build_app, provide
 from sync_gateway import runtime as runtimes
 from sync_gateway.citizens.router import router as citizens_router
 from sync_gateway.collaborators import Collaborators
+from sync_gateway.delivery.router import records_router
 from sync_gateway.delivery.router import router as packets_router
 from sync_gateway.keys import service as keys
 from sync_gateway.keys.router import router as keys_router
@@ -64,7 +65,8 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
         await collaborators.profile_api.aclose()
 
     app = build_app(settings, title="Hồ sơ Gateway — sync-gateway", description=DESCRIPTION,
-                    routers=[keys_router, receipts_router, packets_router, progress_router, citizens_router],
+                    routers=[keys_router, receipts_router, packets_router, records_router, progress_router,
+                             citizens_router],
                     sessionmaker=sessionmaker, on_startup=start, on_shutdown=stop)
     maker: SessionMaker = app.state.sessionmaker
     metrics = GatewayMetrics(app.state.metrics_registry)

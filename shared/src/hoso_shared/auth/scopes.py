@@ -6,7 +6,8 @@ Who does what (Quy chế Hà Nội 2024):
 - agency_admin (an agency account, tài khoản cơ quan): its own subtree. Creates agency accounts for its sub-units
   and personal accounts for its people, or delegates the latter to named HR staff (Điều 9 khoản 2); restricts,
   extends or revokes their access (Điều 18 khoản 1); records the restructuring of its subtree (Điều 21 khoản 2);
-  submits its monthly sync batch (Điều 15 khoản 1).
+  submits its monthly sync batch (Điều 15 khoản 1); proposes moving its people to another agency with the
+  decision, and accepts or refuses the people other agencies send it (Điều 12 khoản 1 điểm a).
 - DOHA's own unit syncs like any sở: through an agency account (agency_admin) at that unit. doha_admin holds no
   `sync-batches:submit`, so the account that submits a batch is never the one that decides it.
 """
@@ -38,12 +39,13 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
         "profiles:read", "profiles:write", "profiles:sensitive", "org-units:read", "org-units:write",
         "accounts:read", "accounts:create", "accounts:write", "change-requests:read", "change-requests:decide",
         "sync-batches:read", "sync-batches:decide", "sync:operate", "reports:read", "quality:read",
-        "approval-windows:write", "calendar:write",
+        "approval-windows:write", "calendar:write", "transfers:write", "transfers:decide", "transfers:national",
     }),
     Role.agency_admin: frozenset({
         "profiles:read", "profiles:write", "profiles:sensitive", "org-units:read", "org-units:write",
         "accounts:read", "accounts:create", "accounts:write", "change-requests:read", "change-requests:write",
-        "sync-batches:read", "sync-batches:submit", "reports:read", "quality:read",
+        "sync-batches:read", "sync-batches:submit", "reports:read", "quality:read", "transfers:write",
+        "transfers:decide",
     }),
     Role.approver: frozenset({
         "profiles:read", "profiles:sensitive", "org-units:read", "change-requests:read",

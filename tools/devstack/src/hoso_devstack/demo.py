@@ -32,6 +32,7 @@ from hoso_shared.db.models import (
     Profile,
     ProfileAssignment,
     ProfileVersion,
+    Transfer,
 )
 from hoso_shared.deadlines import DEFAULT_POLICY, resolve_policy
 from hoso_shared.form import ProfileItems
@@ -79,6 +80,12 @@ CATEGORY_BY_TYPE = {"doha": "cong_chuc", "department": "cong_chuc", "ward": "cap
 CHANGES = [("stc.canbo1", date(2026, 2, 13), datetime(2026, 3, 3, 3, 0, tzinfo=UTC), "Bình An"),
            ("sgd.canbo1", date(2026, 11, 23), datetime(2026, 11, 25, 3, 0, tzinfo=UTC), "Thu Hà")]
 SCAN = b"%PDF-1.7\n% demo scan\n1 0 obj\n<<>>\nendobj\n"
+# A person Sở Tài chính moves to Sở Giáo dục, awaiting the receiver's acceptance (Điều 12 khoản 1 điểm a): (the
+# sending unit, the receiving unit, the sending agency's account, the decision's number).
+TRANSFER = ("01.STC.NS", "01.SGD", "stc.admin", "215/QĐ-UBND")
+# An officer who came in from outside the city and has not yet confirmed checking their record in the new unit
+# (Điều 12 khoản 2.2 điểm c): their re-check task shows.
+ARRIVED = ("bd.canbo1", date(2026, 11, 2))
 
 
 @dataclass
@@ -193,9 +200,7 @@ def _pending_create(demo: Demo, unit: OrgUnit, admin: Account) -> list[Any]:
     profile.version = 0
     admin.id = admin.id or uuid.uuid4()
     now = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
-    decision = Attachment(id=uuid.uuid4(), profile_id=profile.id, filename="quyet-dinh-tuyen-dung.pdf",
-                          content_type="application/pdf", size=len(SCAN), sha256=hashlib.sha256(SCAN).hexdigest(),
-                          content=SCAN, uploaded_by=admin.id)  # the recruitment decision, as its evidence
+    decision = _scan(profile, "quyet-dinh-tuyen-dung.pdf", admin.id)  # the recruitment decision, as its evidence
     request = ChangeRequest(id=uuid.uuid4(), kind="create", profile_id=profile.id, org_unit_id=unit.id, base_version=0,
                             state="submitted", payload={"event": "create"}, requested_by=admin.id, submitted_at=now,
                             attachment_ids=[str(decision.id)], occurred_on=local_day(now),
@@ -203,6 +208,27 @@ def _pending_create(demo: Demo, unit: OrgUnit, admin: Account) -> list[Any]:
     return [profile, *(r for r in rows if not isinstance(r, ProfileVersion)), decision, request,
             Decision(change_request_id=request.id, action="create", from_state="none", to_state="submitted",
                      actor_id=admin.id, actor_name=admin.username, at=now)]
+
+
+def _scan(profile: Profile, filename: str, by: uuid.UUID) -> Attachment:
+    return Attachment(id=uuid.uuid4(), profile_id=profile.id, filename=filename, content_type="application/pdf",
+                      size=len(SCAN), sha256=hashlib.sha256(SCAN).hexdigest(), content=SCAN, uploaded_by=by)
+
+
+def _transfer(demo: Demo, accounts: list[Account], people: list[Profile]) -> list[Any]:
+    """TRANSFER, as profile-api stores a proposal: the decision's scan on the record, and the proposed transfer."""
+    source, target, username, number = TRANSFER
+    sender = next(a for a in accounts if a.username == username)
+    sender.id = sender.id or uuid.uuid4()
+    with_accounts = {a.profile_id for a in accounts}
+    person = next(p for p in people if p.org_unit_id == demo.units[source].id and p.id not in with_accounts)
+    scan = _scan(person, "quyet-dinh-dieu-dong.pdf", sender.id)
+    return [scan, Transfer(kind="between_agencies", state="proposed", profile_id=person.id,
+                           from_org_unit_id=person.org_unit_id, to_org_unit_id=demo.units[target].id,
+                           effective_on=date(2027, 1, 1), decision_number=number,
+                           decision_issued_on=date(2026, 11, 30), decision_issuer="UBND thành phố Hà Nội",
+                           attachment_ids=[scan.id], comment="Điều động theo nhu cầu công tác",
+                           proposed_by=sender.id)]
 
 
 def _account(demo: Demo, *, role: str, username: str, unit: OrgUnit, kind: str = "person",
@@ -226,9 +252,7 @@ def _changes(accounts: list[Account], people: list[Profile]) -> list[Any]:
         account.id = account.id or uuid.uuid4()
         assert account.profile_id is not None
         person = by_id[account.profile_id]
-        scan = Attachment(id=uuid.uuid4(), profile_id=person.id, filename="giay-xac-nhan.pdf",
-                          content_type="application/pdf", size=len(SCAN), sha256=hashlib.sha256(SCAN).hexdigest(),
-                          content=SCAN, uploaded_by=account.id)
+        scan = _scan(person, "giay-xac-nhan.pdf", account.id)
         request = ChangeRequest(id=uuid.uuid4(), profile_id=person.id, org_unit_id=person.org_unit_id, base_version=1,
                                 state="submitted", payload={"items": {"other_names": other_name}},
                                 attachment_ids=[str(scan.id)], requested_by=account.id, submitted_at=submitted,
@@ -276,8 +300,10 @@ def build(seed: int, cipher: FieldCipher,
     dependents = sorted((row for _, rows in made for row in rows), key=lambda row: type(row).__name__)
     first_admin = next(a for a in accounts if a.roles == ["agency_admin"] and a.kind == "agency")
     pending = _pending_create(demo, next(u for u in units if u.id == first_admin.org_unit_id), first_admin)
-    return ([*units, *demo.periods, *people, *dependents, *accounts, *_changes(accounts, people), *pending],
-            demo.outbox, demo.accounts)
+    arrived = next(a.profile_id for a in accounts if a.username == ARRIVED[0])
+    next(p for p in people if p.id == arrived).incoming_on = ARRIVED[1]
+    return ([*units, *demo.periods, *people, *dependents, *accounts, *_changes(accounts, people), *pending,
+             *_transfer(demo, accounts, people)], demo.outbox, demo.accounts)
 
 
 async def insert(session: AsyncSession, rows: list[Any], announcements: list[dict[str, Any]]) -> None:

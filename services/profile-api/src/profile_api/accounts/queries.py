@@ -76,7 +76,8 @@ async def overdue_incoming(session: AsyncSession, principal: Principal, *, arriv
     stmt: Select[*tuple[Any, ...]] = (select(Profile.id, Profile.full_name, Profile.org_unit_id, Profile.incoming_on)
             .join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
             .where(Profile.incoming_on.is_not(None), Profile.incoming_on <= arrived_by,
-                   Profile.status == "active", ~exists().where(Account.profile_id == Profile.id)))
+                   Profile.status == "active", Profile.archived_at.is_(None),
+                   ~exists().where(Account.profile_id == Profile.id)))
     stmt = scoped_to_subtree(stmt, principal, OrgUnit.path)
     if after is not None:
         stmt = stmt.where(Profile.id > after)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import cast, func, insert, select, update
+from sqlalchemy import cast, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONPATH
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
@@ -78,6 +78,8 @@ async def profiles_in_subtree(session: AsyncSession, principal: Principal, path:
             .order_by(OrgUnit.code, Profile.full_name, Profile.id))
     if not include_archived:
         stmt = stmt.where(Profile.archived_at.is_(None))
+    else:  # not a pending record archived at version 0 (its create rejected or withdrawn): nobody's record
+        stmt = stmt.where(or_(Profile.version > 0, Profile.archived_at.is_(None)))
     return list((await session.execute(scoped_to_subtree(stmt, principal, OrgUnit.path))).scalars())
 
 

@@ -25,7 +25,8 @@ from profile_api.bulk import queries
 from profile_api.bulk.rows import CheckedRow
 
 PROFILE_COLUMNS = ("id", "org_unit_id", "category", "status", "version", "incoming_on", "data", "full_name", "sex",
-                   "rank_code", "birth_date", "citizen_id_enc", "key_id", "citizen_id_hmac", "sensitive_enc")
+                   "rank_code", "birth_date", "citizen_id_enc", "key_id", "citizen_id_hmac", "sensitive_enc",
+                   "created_by")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def build_profile(row: CheckedRow, actor_id: uuid.UUID, cipher: FieldCipher, tod
     """CPU only (sealing, hashing): run it off the event loop."""
     assert row.items is not None and row.unit_id is not None and row.category is not None
     profile = Profile(id=uuid.uuid4(), org_unit_id=row.unit_id, category=row.category, status="active", version=0,
-                      incoming_on=None, data={})
+                      incoming_on=None, data={}, created_by=actor_id)
     record.apply_items(profile, row.items, cipher)
     snapshot = record.snapshot(profile, row.items, record.read_sections([], cipher, sensitive=True))
     _, _, digest = record.seal_snapshot(snapshot, cipher)

@@ -30,6 +30,7 @@ from profile_api.changes.schemas import Applied, AppliedBatch, BatchApplied
 from profile_api.profiles import queries as profile_queries
 from profile_api.profiles import service as profiles
 from profile_api.profiles import versions
+from profile_api.transfers import service as transfers
 
 ARCHIVED = {"transferred_out", "retired", "resigned", "deceased"}
 
@@ -114,19 +115,22 @@ async def _write(session: AsyncSession, profile: Profile, before: records.Record
     if payload.get("sections"):
         rows = records.section_rows(profile.id, payload["sections"], cipher)
         await profile_queries.replace_sections(session, profile.id, rows, set(payload["sections"]))
-    await _lifecycle(session, profile, payload)
+    await _lifecycle(session, profile, request)
     profile.version += 1
     await session.flush()
     return records.snapshot(profile, items, sections)
 
 
-async def _lifecycle(session: AsyncSession, profile: Profile, payload: dict[str, Any]) -> None:
+async def _lifecycle(session: AsyncSession, profile: Profile, request: ChangeRequest) -> None:
+    payload = request.payload
     if "status" not in payload:
         return
     on = date.fromisoformat(payload["effective_on"])
     if payload.get("org_unit_id"):
         profile.org_unit_id = uuid.UUID(payload["org_unit_id"])
         await queries.reassign(session, profile, profile.org_unit_id, on, "transferred")
+    if payload.get("to_central_body"):  # reported from the unit the person leaves
+        await transfers.report_central(session, profile, payload, request.id, request.requested_by)
     profile.status = payload["status"]
     if profile.status in ARCHIVED:
         profile.archived_at = utc_now()

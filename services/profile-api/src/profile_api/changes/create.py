@@ -36,6 +36,11 @@ def create_request_id(profile_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, str(profile_id))
 
 
+def create_occurred_on(incoming_on: date | None, entered_on: date) -> date:
+    """The day the person joined (`incoming_on`), or the day the record was entered; never after the entry."""
+    return min(incoming_on or entered_on, entered_on)
+
+
 def create_change(profile_id: uuid.UUID, org_unit_id: uuid.UUID, requested_by: uuid.UUID, *, occurred_on: date,
                   judged: list[Any] | None) -> dict[str, Any]:
     """The `create` request as approval-api takes it (`judged` None: not judged, as for a bulk import's rows,
@@ -50,7 +55,7 @@ async def submit_create(session: AsyncSession, principal: Principal, profile: Pr
                         cipher: FieldCipher, policy: DeadlinePolicy, today: date) -> ProfileRead:
     """Judges the pending record, commits it (approval-api's row names it), forwards its create request and
     answers with the pending record and the request's id."""
-    occurred_on = min(profile.incoming_on or today, today)
+    occurred_on = create_occurred_on(profile.incoming_on, today)
     judged = await findings.judge_proposal(session, profile, {}, attachments=[], occurred_on=occurred_on,
                                            cipher=cipher, policy=policy, today=today)
     change = create_change(profile.id, profile.org_unit_id, principal.subject, occurred_on=occurred_on,

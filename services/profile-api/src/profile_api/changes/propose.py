@@ -39,6 +39,7 @@ from profile_api.changes.schemas import (
 )
 from profile_api.profiles import service as profiles
 from profile_api.profiles.errors import InvalidSection, OrgUnitNotFound
+from profile_api.transfers import guard
 
 WRITE_SELF, WRITE = "change-requests:write:self", "profiles:write"
 LIFECYCLE_STATUS = {"transfer_within_province": "active", "transfer_out": "transferred_out", "retire": "retired",
@@ -53,6 +54,7 @@ async def _editable(session: AsyncSession, principal: Principal, profile_id: uui
         raise Forbidden("The token lacks a scope to propose changes to this record.", missing_scopes=[WRITE])
     if profile.archived_at is not None:
         raise ProfileArchived()
+    await guard.no_open_transfer(session, profile.id)
     if profile.version == 0:  # pending: its create request carries it whole (hanoi-2024 Điều 7)
         raise InvalidChange("Hồ sơ mới đang chờ phê duyệt; sửa sau khi được duyệt. The new record awaits the approval "
                             "of its create request; propose changes once it is approved.")
@@ -155,4 +157,8 @@ async def propose_lifecycle(session: AsyncSession, principal: Principal, profile
         if path is None or not principal.covers(path) or body.to_org_unit_id == profile.org_unit_id:
             raise OrgUnitNotFound("Name a different unit inside your subtree to transfer to.")
         payload["org_unit_id"] = str(body.to_org_unit_id)
+    if body.event == "transfer_out" and body.destination:
+        payload["destination"] = body.destination
+        if body.to_central_body:  # DOHA hands the data over nationally (Điều 12 khoản 2.1 điểm b)
+            payload["to_central_body"] = True
     return await _forward(session, principal, profile, payload, body, client, policy, today, cipher)

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from hoso_shared.form.base import FormModel
 
@@ -48,6 +48,17 @@ class LifecycleChange(Proposal):
         description="Điều động/luân chuyển trong thành phố, chuyển công tác ra ngoài, nghỉ hưu, thôi việc, qua đời")
     effective_on: date = Field(description="The day the event takes effect")
     to_org_unit_id: uuid.UUID | None = Field(None, description="For a transfer within the province")
+    to_central_body: bool = Field(False, description=(
+        "For `transfer_out`: the person moves to a body of the national CBCCVC database (a ministry, a central "
+        "agency); once approved, DOHA is asked to hand the data over nationally (Điều 12 khoản 2.1 điểm b)"))
+    destination: str | None = Field(None, min_length=1, max_length=300, description=(
+        "For `transfer_out`: where the person goes, by name (required with `to_central_body`)"))
+
+    @model_validator(mode="after")
+    def _destination_named(self) -> LifecycleChange:
+        if self.to_central_body and (self.event != "transfer_out" or not self.destination):
+            raise ValueError("to_central_body is for transfer_out, and needs the destination's name")
+        return self
     decision: DecisionDocument = Field(description=(
         "Số, ngày, cơ quan ban hành of the decision (hanoi-2024 Điều 12); its scan goes in `attachment_ids`, "
         "which a lifecycle event needs under every policy"))

@@ -4,7 +4,7 @@ import functools
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, literal_column, select
+from sqlalchemy import Select, bindparam, delete, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -95,6 +95,8 @@ async def list_visible_profiles(session: AsyncSession, principal: Principal, flt
         stmt = stmt.where(Profile.archived_at.is_(None))
     if not with_pending:
         stmt = stmt.where(Profile.version > 0)  # a pending new record (Điều 7): only its HR and approvers list it
+    else:  # but not one archived at version 0 (its create rejected or withdrawn): nobody's record
+        stmt = stmt.where(or_(Profile.version > 0, Profile.archived_at.is_(None)))
     for column, value in ((Profile.status, flt.status), (Profile.category, flt.category),
                           (Profile.rank_code, flt.rank_code), (Profile.citizen_id_hmac, flt.citizen_id_hmac)):
         if value is not None:

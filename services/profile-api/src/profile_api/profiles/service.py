@@ -58,6 +58,13 @@ def sees_pending(principal: Principal) -> bool:
     return any(principal.has_scopes(s) for s in (WRITE, DECIDE, INCOMING))
 
 
+def hidden(principal: Principal, profile: Profile) -> bool:
+    """A pending record is hidden from those who do not see pending ones; one archived at version 0 (its create
+    request rejected or withdrawn, changes.pending) from everyone: it never entered the database, it is kept
+    only for the trail."""
+    return profile.version == 0 and (profile.archived_at is not None or not sees_pending(principal))
+
+
 def sees_sensitive(principal: Principal, profile: Profile) -> bool:
     return principal.has_scopes(SENSITIVE) or principal.profile_id == profile.id
 
@@ -65,7 +72,7 @@ def sees_sensitive(principal: Principal, profile: Profile) -> bool:
 async def load_visible(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
                        lock: bool = False) -> Profile:
     profile = await queries.visible_profile(session, principal, profile_id, self_only=self_only(principal), lock=lock)
-    if profile is None or (profile.version == 0 and not sees_pending(principal)):
+    if profile is None or hidden(principal, profile):
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
     return profile
 
@@ -79,7 +86,7 @@ async def full_record(session: AsyncSession, profile: Profile, cipher: FieldCiph
 async def get_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
                       cipher: FieldCipher) -> ProfileRead:
     bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=self_only(principal))
-    if bundle is None or (bundle[0].version == 0 and not sees_pending(principal)):
+    if bundle is None or hidden(principal, bundle[0]):
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
     profile, rows, open_changes = bundle
     sensitive = sees_sensitive(principal, profile)
@@ -151,7 +158,7 @@ async def create_profile(session: AsyncSession, principal: Principal, data: Prof
     # Pending (hanoi-2024 Điều 7: new data is approved too): version 0, no version row, no outbox row, until
     # its `create` change request is approved and applied (profile_api.changes.create, changes.apply).
     profile = Profile(id=uuid.uuid4(), org_unit_id=data.org_unit_id, category=data.category, status=data.status,
-                      version=0, incoming_on=data.incoming_on, data={})
+                      version=0, incoming_on=data.incoming_on, data={}, created_by=principal.subject)
     record.apply_items(profile, items, cipher)
     await queries.add_profile(session, profile, ProfileAssignment(
         profile_id=profile.id, org_unit_id=data.org_unit_id, valid_from=data.incoming_on or today, reason="created"))

@@ -37,7 +37,8 @@ def _with_unit() -> Select[Any]:
 
 async def visible_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
                           self_only: bool) -> ProfileRow | None:
-    stmt = _with_unit().where(Profile.id == profile_id)
+    # Not a pending record archived at version 0 (its create rejected or withdrawn): it has no quality to judge.
+    stmt = _with_unit().where(Profile.id == profile_id, or_(Profile.version > 0, Profile.archived_at.is_(None)))
     stmt = stmt.where(Profile.id == principal.profile_id) if self_only else scoped_to_subtree(
         stmt, principal, OrgUnit.path)
     row = (await session.execute(stmt)).first()

@@ -5,10 +5,11 @@ anywhere (another replica, the CLI) reaches every replica's /metrics within one 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from hoso_shared import periodic
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.deadlines import DeadlinePolicy
@@ -50,32 +51,13 @@ async def tick(quality: Quality) -> snapshots.Taken | None:
     return taken
 
 
-async def run(quality: Quality, interval: float) -> None:
-    """A tick at once (a fresh installation has its first snapshot and gauges within seconds), then
-    one per interval."""
-    while True:
-        try:
-            await tick(quality)
-        except Exception as exc:
-            log.warning("quality_tick_failed", error=type(exc).__name__)
-        await asyncio.sleep(interval)
-
-
 async def start(quality: Quality, interval: float) -> asyncio.Task[None] | None:
     """With a loop, its first tick publishes the gauges at once; without one, load them from the
     snapshots here (a database problem only delays them)."""
     if interval > 0:
-        return asyncio.create_task(run(quality, interval), name="quality-snapshots")
+        return periodic.start("quality-snapshots", functools.partial(tick, quality), interval)
     try:
         await refresh(quality)
     except Exception as exc:
         log.warning("quality_gauges_not_loaded", error=type(exc).__name__)
     return None
-
-
-async def stop(task: asyncio.Task[None] | None) -> None:
-    if task is None:
-        return
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

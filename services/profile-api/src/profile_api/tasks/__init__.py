@@ -10,13 +10,7 @@ with the request, batch, record or review it is about.
 - Deadlines are `DeadlinePolicy`'s (`request_due`, `overdue_submitted_before`, `account_due`,
   `latest_overdue_arrival`, `sync_due`, `review_due` …) over `load_calendar`; nothing here adds days.
 
-Extension points, for kinds whose data does not exist yet (each is a `TaskKind` member, one collector in
-`kinds`, its builder in `queries`, and one `Kind(...)` line in `KINDS`; router, service and the response
-shape stay as they are):
-- "re-check your record after a move" (Điều 12 khoản 1 điểm b, 2.2 điểm c: the person checks and updates
-  their data in the new unit): an officer's kind, due by a policy deadline after the move; it plugs in once
-  a move records when the person was moved and whether they have checked since.
-- "accept an incoming transfer" (Điều 12 khoản 1 điểm a, 2.2 điểm b: the receiving unit takes over the record
-  and account): an agency admin's kind over the transfers addressed to their subtree; it plugs in once
-  transfers are stored with their receiving unit and state.
+A new kind is a `TaskKind` member, one collector in `kinds`, its builder in `queries`, and one `Kind(...)`
+line in `KINDS`; router, service and the response shape stay as they are (the transfer kinds — accept an
+incoming transfer, re-check after a move, hand a move to a central body over nationally — came in so).
 """

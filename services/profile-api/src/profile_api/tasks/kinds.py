@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,7 +88,7 @@ def _subject(row: Any, **about: Any) -> Subject:
 def _unit_subject(unit_id: Any, code: str, name: str, **about: Any) -> Subject:
     values: dict[str, Any] = {"profile_id": None, "person_name": None, "change_request_id": None,
                               "sync_batch_id": None, "packet_id": None, "review_id": None, "quarter": None,
-                              "period": None, **about}
+                              "period": None, "transfer_id": None, **about}
     return Subject(org_unit_id=unit_id, org_unit_code=code, org_unit_name=name, **values)
 
 
@@ -164,6 +164,53 @@ async def create_incoming_account(ask: Ask, kind: Kind) -> Found:
             subject=_subject(r, profile_id=r.id, person_name=r.full_name), link="/api/v1/accounts",
             since=r.incoming_on, due_on=due, overdue=today > due))
     return Found(total, overdue, tasks)
+
+
+async def accept_transfer(ask: Ask, kind: Kind) -> Found:
+    """Điều 12 khoản 1 điểm a: the receiving agency takes over the record and account of a person another agency
+    moves to it. Due: `transfer_accept_due` of the proposal's day."""
+    policy, days, today = ask.policy, ask.days, ask.today
+    late = q.proposed_before(local_midnight(policy.latest_overdue_transfer(today, days) + timedelta(days=1)))
+    total, overdue = await q.tally(ask.session, q.incoming_transfers(ask.principal, *q.counts(late)))
+    rows = await q.listed(ask.session, q.incoming_transfers(ask.principal, *q.TRANSFERS)
+                          .order_by(*q.TRANSFERS_ORDER), ask.limit)
+    tasks = []
+    for r in rows:
+        due = policy.transfer_accept_due(local_day(r.created_at), days)
+        tasks.append(kind.task(
+            title=f"Tiếp nhận hồ sơ, tài khoản của {r.full_name} được điều chuyển đến",
+            subject=_subject(r, profile_id=r.profile_id, person_name=r.full_name, transfer_id=r.id),
+            link=f"/api/v1/transfers/{r.id}", since=local_day(r.created_at), due_on=due, overdue=today > due,
+            note=r.comment))
+    return Found(total, overdue, tasks)
+
+
+async def recheck_after_move(ask: Ask, kind: Kind) -> Found:
+    """Điều 12 khoản 1 điểm b, khoản 2.2 điểm c: after a move (or arriving from outside the city) the person checks
+    their record and updates it as Điều 6 asks. Due: `recheck_due` of the move's day; done by "I have checked my
+    record" (POST /api/v1/profiles/{id}/review)."""
+    found = await q.unchecked_move(ask.session, ask.principal)
+    if found is None:
+        return NOTHING
+    arrived = found.reason not in q.MOVES and found.incoming_on is not None  # the day of the hand-over, recorded
+    moved = found.incoming_on if arrived else local_day(found.created_at)
+    due = ask.policy.recheck_due(moved, ask.days)
+    task = kind.task(title="Kiểm tra thông tin hồ sơ của mình tại đơn vị mới và xác nhận đã kiểm tra",
+                     subject=_subject(found, profile_id=found.id, person_name=found.full_name),
+                     link=f"/api/v1/profiles/{found.id}/review", since=moved, due_on=due, overdue=ask.today > due)
+    return Found(1, int(task.overdue), [task] if ask.limit > 0 else [])
+
+
+async def hand_over_nationally(ask: Ask, kind: Kind) -> Found:
+    """Điều 12 khoản 2.1 điểm b: a person moved to a body of the national database; the agency reported it and
+    DOHA hands the data over nationally. The regulation sets no deadline."""
+    total, overdue = await q.tally(ask.session, q.central_reports(ask.principal, *q.counts()))
+    rows = await q.listed(ask.session, q.central_reports(ask.principal, *q.REPORTED).order_by(*q.TRANSFERS_ORDER),
+                          ask.limit)
+    return Found(total, overdue, [kind.task(
+        title=f"Chuyển giao dữ liệu của {r.full_name} về Cơ sở dữ liệu quốc gia ({r.destination})",
+        subject=_subject(r, profile_id=r.profile_id, person_name=r.full_name, transfer_id=r.id),
+        link=f"/api/v1/transfers/{r.id}/hand-over", since=local_day(r.created_at)) for r in rows])
 
 
 async def submit_sync_batch(ask: Ask, kind: Kind) -> Found:
@@ -268,8 +315,8 @@ def _static(path: str | None) -> Callable[[Ask], str | None]:
     return lambda ask: path
 
 
-DOHA, AGENCY, APPROVER = (frozenset({Role.doha_admin.value}), frozenset({Role.agency_admin.value}),
-                          frozenset({Role.approver.value}))
+DOHA, AGENCY, APPROVER, OFFICER = (frozenset({Role.doha_admin.value}), frozenset({Role.agency_admin.value}),
+                                   frozenset({Role.approver.value}), frozenset({Role.officer.value}))
 ANYONE = frozenset(r.value for r in Role)
 
 # The registry: who has each kind (roles and scopes, from the token), in the order the badge shows them.
@@ -280,6 +327,12 @@ KINDS: tuple[Kind, ...] = (
          _static("/api/v1/change-requests?state=returned")),
     Kind(TaskKind.decide_change_request, "Yêu cầu thay đổi chờ phê duyệt", "Điều 7", "approval-api", APPROVER,
          ("change-requests:decide",), decide_change_request, _static("/api/v1/change-requests?state=submitted")),
+    Kind(TaskKind.recheck_after_move, "Kiểm tra hồ sơ sau khi chuyển công tác",
+         "Điều 12 khoản 1 điểm b; khoản 2.2 điểm c", "profile-api", OFFICER, ("change-requests:write:self",),
+         recheck_after_move, _static(None)),
+    Kind(TaskKind.accept_transfer, "Tiếp nhận cán bộ được điều chuyển đến", "Điều 12 khoản 1 điểm a",
+         "profile-api", AGENCY, ("transfers:decide",), accept_transfer,
+         _static("/api/v1/transfers?direction=incoming&state=proposed")),
     Kind(TaskKind.create_incoming_account, "Tạo tài khoản cho người được tiếp nhận",
          "Điều 12 khoản 2.2 điểm a", "profile-api", AGENCY, ("accounts:write",), create_incoming_account,
          _static("/api/v1/accounts/overdue-incoming")),
@@ -291,6 +344,9 @@ KINDS: tuple[Kind, ...] = (
          DOHA, ("sync-batches:decide",), approve_sync_batch, _static("/api/v1/sync-batches?state=submitted")),
     Kind(TaskKind.replay_dead_letter, "Gói tin gửi không thành công", "Điều 13; Điều 19 khoản 1", "sync-gateway",
          DOHA, ("sync:operate",), replay_dead_letter, _static("/api/v1/packets?state=dead")),
+    Kind(TaskKind.hand_over_nationally, "Chuyển giao dữ liệu về Cơ sở dữ liệu quốc gia",
+         "Điều 12 khoản 2.1 điểm b", "profile-api", DOHA, ("transfers:national",), hand_over_nationally,
+         _static("/api/v1/transfers?state=reported")),
     Kind(TaskKind.chase_late_review, "Đơn vị chậm nộp báo cáo rà soát quý", "Điều 19 khoản 6; Điều 21 khoản 6",
          "profile-api", DOHA, ("reports:read",), chase_late_review, _latest_late_roster),
 )

@@ -26,8 +26,10 @@ from hoso_shared.db.models import (
     OutboxRow,
     Packet,
     Profile,
+    ProfileVersion,
     QuarterlyReview,
     SyncBatch,
+    Transfer,
 )
 
 UNIT = (OrgUnit.id.label("unit_id"), OrgUnit.code.label("unit_code"), OrgUnit.name.label("unit_name"))
@@ -100,7 +102,7 @@ WAITING_ORDER = (ChangeRequest.submitted_at.asc().nulls_last(), ChangeRequest.id
 
 def incoming_without_account(principal: Principal, *columns: Any) -> Select[Any]:
     stmt = (select(*columns).select_from(Profile).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
-            .where(Profile.incoming_on.is_not(None), Profile.status == "active",
+            .where(Profile.incoming_on.is_not(None), Profile.status == "active", Profile.archived_at.is_(None),
                    ~select(Account.id).where(Account.profile_id == Profile.id).exists()))
     return scoped_to_subtree(stmt, principal, OrgUnit.path)
 
@@ -111,6 +113,58 @@ def arrived_by(day: date) -> ColumnElement[bool]:
 
 INCOMING = (Profile.id, Profile.full_name, *UNIT, Profile.incoming_on)
 INCOMING_ORDER = (Profile.incoming_on, Profile.id)
+
+
+# Điều 12 khoản 1 điểm a: the receiving agency accepts or refuses a transfer; khoản 2.1 điểm b: DOHA hands over
+# nationally a move to a central body
+
+
+def incoming_transfers(principal: Principal, *columns: Any) -> Select[Any]:
+    """Proposed transfers addressed to the caller's subtree (the unit joined is the receiving one)."""
+    stmt = (select(*columns).select_from(Transfer).join(OrgUnit, OrgUnit.id == Transfer.to_org_unit_id)
+            .join(Profile, Profile.id == Transfer.profile_id).where(Transfer.state == "proposed"))
+    return scoped_to_subtree(stmt, principal, OrgUnit.path)
+
+
+def proposed_before(moment: datetime) -> ColumnElement[bool]:
+    return Transfer.created_at < moment
+
+
+TRANSFERS = (Transfer.id, Transfer.profile_id, Profile.full_name, *UNIT, Transfer.created_at, Transfer.comment)
+TRANSFERS_ORDER = (Transfer.created_at, Transfer.id)
+
+
+def central_reports(principal: Principal, *columns: Any) -> Select[Any]:
+    """Moves to a central body reported and not yet handed over (the unit joined is the one the person left)."""
+    stmt = (select(*columns).select_from(Transfer).join(OrgUnit, OrgUnit.id == Transfer.from_org_unit_id)
+            .join(Profile, Profile.id == Transfer.profile_id)
+            .where(Transfer.kind == "to_central_body", Transfer.state == "reported"))
+    return scoped_to_subtree(stmt, principal, OrgUnit.path)
+
+
+REPORTED = (Transfer.id, Transfer.profile_id, Profile.full_name, *UNIT, Transfer.created_at, Transfer.destination)
+
+
+# Điều 12 khoản 1 điểm b, khoản 2.2 điểm c: the person re-checks their record after a move
+MOVES = ("transferred", "transfer_within_province")
+
+
+async def unchecked_move(session: AsyncSession, principal: Principal) -> Row[Any] | None:
+    """The caller's own latest move (a transfer, or arriving from outside: the approved record of a person who
+    came in) not followed by their "I have checked my record"."""
+    if principal.profile_id is None:
+        return None
+    moved = or_(ProfileVersion.reason.in_(MOVES),
+                (ProfileVersion.version == 1) & Profile.incoming_on.is_not(None))
+    columns: tuple[Any, ...] = (Profile.id, Profile.full_name, *UNIT, ProfileVersion.created_at,
+                                ProfileVersion.reason, Profile.incoming_on)
+    stmt = (select(*columns)
+            .join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+            .join(ProfileVersion, ProfileVersion.profile_id == Profile.id)
+            .where(Profile.id == principal.profile_id, Profile.archived_at.is_(None), moved,
+                   or_(Profile.reviewed_at.is_(None), ProfileVersion.created_at > Profile.reviewed_at))
+            .order_by(ProfileVersion.created_at.desc()).limit(1))
+    return (await session.execute(stmt)).first()
 
 
 # Điều 14–15: the agency submits its month's batch

@@ -23,6 +23,9 @@ class TaskKind(StrEnum):
     approve_sync_batch = "approve_sync_batch"
     replay_dead_letter = "replay_dead_letter"
     chase_late_review = "chase_late_review"
+    accept_transfer = "accept_transfer"
+    recheck_after_move = "recheck_after_move"
+    hand_over_nationally = "hand_over_nationally"
 
 
 class Window(BaseModel):
@@ -53,6 +56,7 @@ class Subject(BaseModel):
     review_id: uuid.UUID | None = Field(description="The quarterly review concerned (a draft, if one exists)")
     quarter: str | None = Field(description="The quarter of a review task, e.g. 2026-Q4")
     period: str | None = Field(description="The month of a sync batch, YYYY-MM")
+    transfer_id: uuid.UUID | None = Field(description="The transfer concerned, if one")
 
 
 class Task(BaseModel):

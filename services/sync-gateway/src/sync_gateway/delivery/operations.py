@@ -1,5 +1,6 @@
-"""What an operator does with the queue: look at it, inspect a packet, and send dead letters again
-(retry one, or replay many). Re-queued packets keep their id, so NDXP sees a repeat, not a new packet."""
+"""What an operator does with the queue: look at it, inspect a packet, follow a change request's record
+(packed, blocked by a rule, accepted or rejected), and send dead letters again (retry one, or replay many).
+Re-queued packets keep their id, so NDXP sees a repeat, not a new packet."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.db.models import Delivery, Packet, PacketRecord, Receipt
 from hoso_shared.problems import Conflict, NotFound
 from sync_gateway.delivery import queries
-from sync_gateway.delivery.schemas import DeliveryRead, PacketDetail, PacketPage, PacketRead, Replay, Replayed
+from sync_gateway.delivery.schemas import (
+    DeliveryRead,
+    PacketDetail,
+    PacketPage,
+    PacketRead,
+    PacketRecordPage,
+    PacketRecordRead,
+    Replay,
+    Replayed,
+)
 
 
 class PacketNotFound(NotFound):
@@ -46,6 +56,11 @@ async def detail(session: AsyncSession, packet_id: uuid.UUID) -> PacketDetail:
     return PacketDetail(**PacketRead.model_validate(packet).model_dump(),
                         deliveries=[DeliveryRead.model_validate(d) for d in deliveries],
                         receipts=[r.body for r in receipts], records={s: int(n) for s, n in counts})
+
+
+async def records(session: AsyncSession, change_request_ids: list[uuid.UUID]) -> PacketRecordPage:
+    found = await queries.records_of(session, change_request_ids)
+    return PacketRecordPage(items=[PacketRecordRead.model_validate(r) for r in found])
 
 
 async def jws(session: AsyncSession, packet_id: uuid.UUID) -> str:

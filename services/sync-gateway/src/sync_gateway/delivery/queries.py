@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared.db.models import OutboxRow, Packet
+from hoso_shared.db.models import OutboxRow, Packet, PacketRecord
 
 
 async def claim(session: AsyncSession, now: datetime) -> Packet | None:
@@ -34,3 +34,11 @@ async def outbox_waiting(session: AsyncSession) -> int:
     stmt = select(func.count()).select_from(OutboxRow).where(OutboxRow.released_at.is_not(None),
                                                            OutboxRow.consumed_at.is_(None))
     return int((await session.execute(stmt)).scalar_one())
+
+
+async def records_of(session: AsyncSession, change_request_ids: list[uuid.UUID]) -> list[PacketRecord]:
+    """The records announcing these change requests, found through the outbox's unique index on the request
+    (packet_records has none of its own)."""
+    stmt = (select(PacketRecord).join(OutboxRow, OutboxRow.id == PacketRecord.outbox_id)
+            .where(OutboxRow.change_request_id.in_(change_request_ids)).order_by(PacketRecord.outbox_id))
+    return list((await session.scalars(stmt)).all())

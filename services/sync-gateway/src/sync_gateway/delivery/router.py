@@ -10,9 +10,18 @@ from hoso_shared.auth import Principal, authorize
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Now
 from sync_gateway.delivery import operations
-from sync_gateway.delivery.schemas import PacketDetail, PacketPage, PacketRead, PacketState, Replay, Replayed
+from sync_gateway.delivery.schemas import (
+    PacketDetail,
+    PacketPage,
+    PacketRead,
+    PacketRecordPage,
+    PacketState,
+    Replay,
+    Replayed,
+)
 
 router = APIRouter(prefix="/api/v1/packets", tags=["packets"])
+records_router = APIRouter(prefix="/api/v1/packet-records", tags=["packets"])
 Operator = Annotated[Principal, Security(authorize, scopes=["sync:operate"])]
 
 
@@ -46,3 +55,13 @@ async def get_packet_jws(packet_id: uuid.UUID, principal: Operator, session: DbS
              summary="Send a dead-lettered packet again.")
 async def retry_packet(packet_id: uuid.UUID, principal: Operator, session: DbSession, now: Now) -> PacketRead:
     return await operations.retry(session, packet_id, now)
+
+
+@records_router.get("", summary="What became of released change requests' records (operators).",
+                    description="One row per released record of the change requests named (`change_request_id`, "
+                                "repeatable, 1 to 100): packed into which packet, blocked by a rule before signing "
+                                "(with the rule codes, never packed), accepted or rejected by the national side, and "
+                                "when its request went back to approval. None yet: not released, or not judged yet.")
+async def list_packet_records(principal: Operator, session: DbSession, change_request_id: Annotated[
+        list[uuid.UUID], Query(min_length=1, max_length=100)]) -> PacketRecordPage:
+    return await operations.records(session, change_request_id)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 PacketState = Literal["queued", "delivered", "acknowledged", "dead"]
+RecordStatus = Literal["packed", "blocked", "accepted", "rejected"]
 
 
 class PacketRead(BaseModel):
@@ -58,3 +59,27 @@ class Replay(BaseModel):
 
 class Replayed(BaseModel):
     requeued: int
+
+
+class PacketRecordRead(BaseModel):
+    """One released record as the gateway handled it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    outbox_id: int
+    change_request_id: uuid.UUID | None
+    profile_id: uuid.UUID
+    org_unit_id: uuid.UUID
+    packet_id: uuid.UUID | None = Field(description="Null when a rule blocked it: it was never packed or sent")
+    status: RecordStatus = Field(description="`packed` (sent, awaiting the receipt), `blocked` (a rule error before "
+                                             "signing), `accepted` or `rejected` (by the national side)")
+    findings: list[str] = Field(description="Rule codes: the errors that blocked it, or the warnings it carried")
+    reason: str | None = Field(description="Why it was blocked or rejected (rule codes and messages, no personal "
+                                           "values), as its change request went back with it")
+    returned_at: datetime | None = Field(description="When approval-api took its change request back")
+    created_at: datetime
+    decided_at: datetime | None = Field(description="When the national side's receipt decided it")
+
+
+class PacketRecordPage(BaseModel):
+    items: list[PacketRecordRead]

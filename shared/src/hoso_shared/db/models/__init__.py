@@ -32,11 +32,12 @@ from hoso_shared.db.models.profiles import (
 from hoso_shared.db.models.quality import QualitySnapshot
 from hoso_shared.db.models.reports import ProgressPage, QuarterlyReview
 from hoso_shared.db.models.sync_batches import SyncBatch
+from hoso_shared.db.models.transfers import Transfer
 
 __all__ = [
     "Account", "AccountAccessChange", "AccountDelegation", "ApprovalWindow", "Attachment", "AuditEntry",
     "ChangeRequest", "ChangeRequestState", "CitizenCheck", "Decision", "Delegation", "Delivery", "ImportJob",
     "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow", "Packet", "PacketChain", "PacketRecord", "Profile",
     "ProfileAssignment", "ProfileSectionRow", "ProfileVersion", "ProgressPage", "QualitySnapshot",
-    "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "WorkingDayOverride",
+    "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "Transfer", "WorkingDayOverride",
 ]

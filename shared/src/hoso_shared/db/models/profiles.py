@@ -1,7 +1,9 @@
 """Written by profile-api. The sơ yếu lý lịch: the record, its repeating sections, versions, evidence.
 
 The citizen ID is never stored in clear: `citizen_id_enc` is AES-GCM under key `key_id`, and
-`citizen_id_hmac` is a keyed hash for exact lookup and uniqueness.
+`citizen_id_hmac` is a keyed hash for exact lookup and uniqueness. A pending new record archived because its
+`create` request was rejected or withdrawn holds a tombstone there instead (its id and the hash: 48 bytes, no
+lookup matches it), so the person can be entered again (profile_api.changes.pending).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +41,9 @@ class Profile(UUIDKey, Timestamps, Base):
     incoming_on: Mapped[date | None]
     reviewed_at: Mapped[datetime | None]
     archived_at: Mapped[datetime | None]
+    # The account that entered the record: its `create` change request is theirs (approval-api refuses them
+    # the decision), also when profile-api's reconciler forwards it again. NULL on approved records older than it.
+    created_by: Mapped[uuid.UUID | None]
 
     __table_args__ = (
         CheckConstraint("sex IN ('M', 'F')", name="sex"),
@@ -48,6 +53,8 @@ class Profile(UUIDKey, Timestamps, Base):
         ),
         Index("ix_profiles_full_name_prefix", "full_name",
               postgresql_ops={"full_name": "text_pattern_ops"}),
+        # The pending records (a handful beside the province's ~200,000), which the reconciler reads each tick.
+        Index("ix_profiles_pending", "created_at", postgresql_where=text("version = 0 AND archived_at IS NULL")),
     )
 
 

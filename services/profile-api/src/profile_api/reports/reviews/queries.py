@@ -76,7 +76,7 @@ async def incoming_without_account(session: AsyncSession, path: str, arrived_by:
     """Active people of the subtree who arrived on or before `arrived_by` and still have no account."""
     stmt = (select(func.count()).select_from(Profile).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
             .where(Profile.incoming_on.is_not(None), Profile.incoming_on <= arrived_by, Profile.status == "active",
-                   ~exists().where(Account.profile_id == Profile.id), _under(path)))
+                   Profile.archived_at.is_(None), ~exists().where(Account.profile_id == Profile.id), _under(path)))
     return int((await session.execute(stmt)).scalar_one())
 
 
