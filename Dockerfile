@@ -43,6 +43,7 @@ COPY services/profile-api/pyproject.toml services/profile-api/
 COPY services/approval-api/pyproject.toml services/approval-api/
 COPY services/sync-gateway/pyproject.toml services/sync-gateway/
 COPY services/ndxp-sim/pyproject.toml services/ndxp-sim/
+COPY services/portal/pyproject.toml services/portal/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace --package "${SERVICE}"
 # Then our code, installed as wheels (not editable), so the venv stands alone without /src.

@@ -138,7 +138,7 @@ class TestFeatureLayers:
 
 
 VERBS = {"accept", "add", "apply", "approve", "cancel", "change", "check", "create", "decide", "deliver", "diff",
-         "disable", "dissolve", "record", "refuse",
+         "disable", "dissolve", "record", "refuse", "show", "sign",
          "download", "enable", "export", "get", "import", "issue", "list", "merge", "move", "open", "propose", "pull",
          "read", "refresh", "reject", "remove", "rename", "replay", "reset", "retry", "return", "revoke", "set",
          "split", "submit", "take", "update", "upload", "verify", "withdraw"}

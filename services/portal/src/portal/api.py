@@ -1,0 +1,78 @@
+"""The portal's one way to the data: profile-api and approval-api, called with the signed-in person's own token.
+An API's refusal comes back as `ApiProblem` (its RFC 9457 body), shown to the person in their language; an
+expired or refused token as `SignedOut`; an API that does not answer as `ApiDown`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from portal.sessions import PortalSession
+
+Service = Literal["profile", "approval"]
+
+
+class SignedOut(Exception):
+    """The person's token is missing, expired or refused: they sign in again."""
+
+
+class ApiDown(Exception):
+    """An API did not answer (or answered 5xx): nothing was changed by this page."""
+
+
+@dataclass
+class ApiProblem(Exception):
+    status: int
+    body: dict[str, Any]
+
+    @property
+    def detail(self) -> str:
+        return str(self.body.get("detail") or self.body.get("title") or "")
+
+    @property
+    def slug(self) -> str:
+        return str(self.body.get("type", "")).rsplit(":", 1)[-1]
+
+
+@dataclass
+class Apis:
+    profile: httpx.AsyncClient
+    approval: httpx.AsyncClient
+
+    def client(self, service: Service) -> httpx.AsyncClient:
+        return self.profile if service == "profile" else self.approval
+
+    async def call(self, session: PortalSession | None, service: Service, method: str, path: str,
+                   **kwargs: Any) -> httpx.Response:
+        """One call as the person; raises on anything but success (2xx)."""
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if session is not None:
+            if session.token is None:
+                raise SignedOut()
+            headers["Authorization"] = f"Bearer {session.token}"
+            headers["Accept-Language"] = session.lang
+        try:
+            response = await self.client(service).request(method, path, headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ApiDown(f"{service}: {type(exc).__name__}") from exc
+        if response.status_code == 401 and session is not None:
+            raise SignedOut()
+        if response.status_code >= 500:
+            raise ApiDown(f"{service}: {response.status_code}")
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {"title": response.reason_phrase}
+            raise ApiProblem(response.status_code, body if isinstance(body, dict) else {"detail": str(body)})
+        return response
+
+    async def json(self, session: PortalSession | None, service: Service, method: str, path: str,
+                   **kwargs: Any) -> Any:
+        return (await self.call(session, service, method, path, **kwargs)).json()
+
+    async def aclose(self) -> None:
+        await self.profile.aclose()
+        await self.approval.aclose()

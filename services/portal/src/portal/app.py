@@ -1,0 +1,65 @@
+"""The portal's app factory: the one place its collaborators are made and given to the pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from importlib.resources import files
+
+import httpx
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from hoso_shared.logging import configure_logging, get_logger
+from hoso_shared.time import Clock, utc_now
+from portal.api import Apis
+from portal.collaborators import Collaborators
+from portal.errors import install_handlers
+from portal.home.router import router as home_router
+from portal.i18n import environments
+from portal.security import security_headers
+from portal.sessions import SessionStore
+from portal.settings import Settings
+from portal.signin.router import router as signin_router
+from portal.web import collaborators, session_middleware
+
+log = get_logger("portal")
+
+
+def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = utc_now) -> FastAPI:
+    configure_logging(settings.log_level, json=settings.log_json)
+    timeout = httpx.Timeout(15.0, connect=3.0)
+    wiring = Collaborators(
+        settings=settings, clock=clock,
+        apis=apis or Apis(httpx.AsyncClient(base_url=settings.profile_api_url, timeout=timeout),
+                          httpx.AsyncClient(base_url=settings.approval_api_url, timeout=timeout)),
+        sessions=SessionStore(idle=timedelta(minutes=settings.portal_idle_minutes),
+                              capacity=settings.portal_max_sessions),
+        templates=environments())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log.info("started", service="portal")
+        yield
+        await wiring.apis.aclose()
+
+    app = FastAPI(title="Hồ sơ Gateway — portal", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.dependency_overrides[collaborators] = lambda: wiring
+    app.middleware("http")(session_middleware(wiring))
+    app.middleware("http")(security_headers)
+    app.mount("/static", StaticFiles(directory=str(files("portal").joinpath("static"))), name="static")
+    for router in (signin_router, home_router):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def check_health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def check_ready() -> dict[str, str]:
+        return {"status": "ready"}
+
+    install_handlers(app, wiring)
+    return app

@@ -1,0 +1,22 @@
+"""The home page's tasks: the API's list (already overdue first, then by due date), grouped as the person reads
+it — what is late, what is to do — each with the portal screen that does it (`SCREENS`; a kind without a screen
+yet links nowhere and says which API route serves it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# A task kind → the portal path that does it, from the task's subject.
+SCREENS: dict[str, Callable[[dict[str, Any]], str]] = {}
+
+
+def screen(task: dict[str, Any]) -> str | None:
+    make = SCREENS.get(task["kind"])
+    return make(task["subject"]) if make else None
+
+
+def task_page(body: dict[str, Any]) -> dict[str, Any]:
+    items = [{**t, "screen": screen(t)} for t in body["items"]]
+    return {"late": [t for t in items if t["overdue"]], "todo": [t for t in items if not t["overdue"]],
+            "counts": body["counts"], "as_of": body["as_of"], "policy": body["policy"]}

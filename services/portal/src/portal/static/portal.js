@@ -1,0 +1,13 @@
+// After htmx replaces part of a page, move focus to its heading (or the swapped element) so screen-reader and
+// keyboard users land on the result; status text lives in aria-live regions of the templates.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var target = event.detail.target;
+  var heading = target.querySelector("h1, h2, [data-focus]") || target;
+  if (!heading.hasAttribute("tabindex")) { heading.setAttribute("tabindex", "-1"); }
+  heading.focus();
+});
+// htmx sends the session's CSRF token with every request it makes (forms also carry it as a hidden field).
+document.addEventListener("htmx:configRequest", function (event) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) { event.detail.headers["X-CSRF-Token"] = meta.getAttribute("content"); }
+});
