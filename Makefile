@@ -36,9 +36,10 @@ $(PROMTOOL):
 	fi; rm -rf $$tmp $@.part
 
 ## Headless Chromium (Debian's `chromium`) screenshots the public progress page in
-## tests/profile_api/reports/test_progress_page.py. It is a system package, so it is installed only when
-## we are root with apt; otherwise (or when the install fails) this says why and carries on, never failing
-## make, and that test skips saying chromium is absent.
+## tests/profile_api/reports/test_progress_page.py and is the browser the portal's tests drive
+## (tests/portal/browser, through Playwright's executable_path: Playwright never downloads one). It is a system
+## package, so it is installed only when we are root with apt; otherwise (or when the install fails) this says
+## why and carries on, never failing make, and those tests skip saying chromium is absent.
 CHROMIUM_LOG := .data/chromium-install.log
 chromium:
 	@if command -v chromium >/dev/null; then \
@@ -94,6 +95,7 @@ bench: sync
 	$(RUN) python -m bench.rules
 	$(RUN) python -m bench
 	$(RUN) python -m bench.pipeline
+	$(RUN) python -m bench.portal
 
 migrate: sync
 	$(RUN) python -m hoso_shared.db.migrate upgrade

@@ -1,5 +1,6 @@
-"""`make run` end to end, as a new user would: it comes up healthy on all four ports with demo
-data, `.data/demo.json` lets a script log in, and Ctrl-C leaves no process behind."""
+"""`make run` end to end, as a new user would: it comes up healthy on all five ports (the portal first) with
+demo data, the portal's sign-in page answers, `.data/demo.json` lets a script log in, and Ctrl-C leaves no
+process behind."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def _free(port: int) -> bool:
 def _port_offset() -> int:
     for _ in range(50):
         offset = random.randrange(20000, 40000)
-        if all(_free(p + offset) for p in (8001, 8002, 8003, 8009)):
+        if all(_free(p + offset) for p in (8000, 8001, 8002, 8003, 8009)):
             return offset
     raise RuntimeError("no free ports")
 
@@ -102,10 +103,13 @@ class TestMakeRun:
 
     def _check_services(self, demo: dict[str, object]) -> None:
         services = demo["services"]
-        assert isinstance(services, dict) and set(services) == {
-            "profile-api", "approval-api", "sync-gateway", "ndxp-sim"}
+        assert isinstance(services, dict) and list(services) == [
+            "portal", "profile-api", "approval-api", "sync-gateway", "ndxp-sim"]
         for url in services.values():
             assert httpx.get(f"{url}/readyz", timeout=5).status_code == 200
+        # Điều 10: people log in to the software at a web address, in Vietnamese first.
+        sign_in = httpx.get(f"{services['portal']}/login", timeout=5)
+        assert sign_in.status_code == 200 and '<html lang="vi">' in sign_in.text, sign_in.text[:300]
         accounts = demo["accounts"]
         assert isinstance(accounts, list)
         roles = {a["role"] for a in accounts}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from hoso_shared.auth import TokenIssuer
 from portal.api import Apis
 from portal.app import create_app
 from portal.settings import Settings
+from tests.approval_api.conftest import Apis as ApiClients
 from tests.approval_api.conftest import World, build_world, wired
 
 PASSWORD = "correct horse battery"  # tests.factories.make_account's
@@ -33,6 +35,12 @@ def csrf_of(page: Response) -> str:
 class Portal:
     client: AsyncClient
     world: World
+    apis: ApiClients | None = None  # the in-process APIs the portal calls, and approval-api's clock
+
+    def at(self, moment: datetime) -> None:
+        """Moves approval-api's clock (IN_WINDOW until moved): its approval window, its delegations' days."""
+        assert self.apis is not None
+        self.apis.at(moment)
 
     async def form(self, path: str, data: dict[str, Any], *, page: str | None = None) -> Response:
         """Posts `data` as the form on `page` (default: `path`) would, with the CSRF token it carries."""
@@ -43,14 +51,15 @@ class Portal:
         return await self.form("/login", {"username": username, "password": password})
 
 
-async def open_portal(client_for: Any, token_issuer: TokenIssuer, world: World,
+async def open_portal(client_for: Any, token_issuer: TokenIssuer, world: World, *, same_clock: bool = False,
                       **settings: Any) -> AsyncIterator[Portal]:
+    """`same_clock`: the portal reads approval-api's clock too (days it judges itself, e.g. a delegation's)."""
     apis = await wired(client_for, token_issuer)
     app = create_app(Settings(env=settings.pop("env", "test"), log_level="WARNING", **settings),
-                     apis=Apis(apis.profile, apis.approval))
+                     apis=Apis(apis.profile, apis.approval), **({"clock": apis.clock} if same_clock else {}))
     async with LifespanManager(app) as manager:
         async with AsyncClient(transport=ASGITransport(app=manager.app), base_url="http://portal") as client:
-            yield Portal(client, world)
+            yield Portal(client, world, apis)
 
 
 @pytest.fixture

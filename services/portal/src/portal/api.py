@@ -69,6 +69,33 @@ class Apis:
             raise ApiProblem(response.status_code, body if isinstance(body, dict) else {"detail": str(body)})
         return response
 
+    async def stream(self, session: PortalSession, service: Service, path: str) -> httpx.Response:
+        """A GET as the person whose body is passed on as it arrives (a signed PDF, a scan), never held whole:
+        the caller closes the response once sent (`aclose`). A refusal raises as `call`'s does, before any byte
+        is passed on."""
+        if session.token is None:
+            raise SignedOut()
+        client = self.client(service)
+        request = client.build_request("GET", path, headers={"Authorization": f"Bearer {session.token}",
+                                                             "Accept-Language": session.lang})
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise ApiDown(f"{service}: {type(exc).__name__}") from exc
+        if response.status_code < 400:
+            return response
+        await response.aread()
+        await response.aclose()
+        if response.status_code == 401:
+            raise SignedOut()
+        if response.status_code >= 500:
+            raise ApiDown(f"{service}: {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"title": response.reason_phrase}
+        raise ApiProblem(response.status_code, body if isinstance(body, dict) else {"detail": str(body)})
+
     async def json(self, session: PortalSession | None, service: Service, method: str, path: str,
                    **kwargs: Any) -> Any:
         return (await self.call(session, service, method, path, **kwargs)).json()

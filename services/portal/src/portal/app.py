@@ -14,10 +14,16 @@ from fastapi.staticfiles import StaticFiles
 from hoso_shared.logging import configure_logging, get_logger
 from hoso_shared.time import Clock, utc_now
 from portal.api import Apis
+from portal.changes.router import router as changes_router
+from portal.changes.steps import router as changes_steps_router
 from portal.collaborators import Collaborators
+from portal.delegations.router import router as delegations_router
 from portal.errors import install_handlers
 from portal.home.router import router as home_router
 from portal.i18n import environments
+from portal.inbox.router import router as inbox_router
+from portal.my_record.router import router as my_record_router
+from portal.my_requests.router import router as my_requests_router
 from portal.security import security_headers
 from portal.sessions import SessionStore
 from portal.settings import Settings
@@ -50,7 +56,8 @@ def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = u
     app.middleware("http")(session_middleware(wiring))
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=str(files("portal").joinpath("static"))), name="static")
-    for router in (signin_router, home_router):
+    for router in (signin_router, home_router, inbox_router, delegations_router, my_record_router, changes_router,
+                   changes_steps_router, my_requests_router):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -4,6 +4,7 @@ there; an API's refusal or absence becomes a page in the person's language that 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from hoso_shared.logging import get_logger
 from portal.api import ApiDown, ApiProblem, SignedOut
@@ -50,6 +51,14 @@ def install_handlers(app: FastAPI, wiring: Collaborators) -> None:
         log.warning("api_down", reason=str(exc))
         return await page(request, N_("Hệ thống đang bận"),
                           N_("Chưa thực hiện được, không có gì bị thay đổi. Vui lòng thử lại sau ít phút."), 503)
+
+    @app.exception_handler(RequestValidationError)
+    async def not_understood(request: Request, exc: RequestValidationError) -> Response:
+        """A malformed address (a record id that is no id) is a page that does not exist; a malformed form, a
+        request this page cannot take. Never FastAPI's JSON."""
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return await page(request, *PROBLEMS[404], 404)
+        return await page(request, N_("Không thực hiện được"), N_("Yêu cầu không hợp lệ."), 400)
 
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, exc: ApiProblem) -> Response:

@@ -12,6 +12,7 @@ import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 COOKIE = "hoso_session"
 
@@ -31,6 +32,9 @@ class PortalSession:
     must_change_password: bool = False
     flash: list[str] = field(default_factory=list)  # one-time status messages for the next page
     badge: tuple[int, datetime] | None = None  # the header's task count, and when it was asked
+    subject: str | None = None  # the account's id (GET /api/v1/me): whose requests are the person's own
+    # Changes being proposed, by draft id, oldest first (portal.changes.drafts keeps at most a few).
+    drafts: OrderedDict[str, Any] = field(default_factory=OrderedDict)
 
     @property
     def signed_in(self) -> bool:

@@ -1,4 +1,4 @@
-"""`make run`: PostgreSQL (embedded unless $DATABASE_URL), migrations, demo data, the four
+"""`make run`: PostgreSQL (embedded unless $DATABASE_URL), migrations, demo data, the portal and the four
 services, and a clean stop of all of it on Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -31,13 +31,16 @@ from hoso_shared.db.engine import create_engine, create_sessionmaker, session_sc
 from hoso_shared.db.models import Profile
 from hoso_shared.settings import CommonSettings
 
-SERVICES = {  # name → (ASGI app, default port)
+SERVICES = {  # name → (ASGI app, default port); the portal first: it is where people start
+    "portal": ("portal.main:app", 8000),
     "profile-api": ("profile_api.main:app", 8001),
     "approval-api": ("approval_api.main:app", 8002),
     "sync-gateway": ("sync_gateway.main:app", 8003),
     "ndxp-sim": ("ndxp_sim.main:app", 8009),
 }
 DEFAULT_PG_PORT = 54329
+# The portal reads and writes only through the APIs: it is given where they are, never a database URL or a key.
+PORTAL_ENV = ("HOSO_ENV", "HOSO_PROFILE_API_URL", "HOSO_APPROVAL_API_URL")
 
 
 @dataclass
@@ -46,9 +49,14 @@ class Stack:
     port_offset: int = 0
     pg: EmbeddedPostgres | None = None
     children: dict[str, subprocess.Popen[bytes]] | None = None
+    # Only these services, on these ports (a test's slimmer stack); empty: all of SERVICES at port + offset.
+    ports: dict[str, int] = field(default_factory=dict)
+
+    def _ports(self) -> dict[str, int]:
+        return self.ports or {name: port + self.port_offset for name, (_, port) in SERVICES.items()}
 
     def urls(self) -> dict[str, str]:
-        return {name: f"http://127.0.0.1:{port + self.port_offset}" for name, (_, port) in SERVICES.items()}
+        return {name: f"http://127.0.0.1:{port}" for name, port in self._ports().items()}
 
     def database_url(self) -> str:
         url = external_url()
@@ -62,12 +70,13 @@ class Stack:
         self.children = {}
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)
-        for name, (app, port) in SERVICES.items():
+        for name, port in self._ports().items():
             log = open(logs / f"{name}.log", "ab")
+            own = {k: v for k, v in env.items() if k in PORTAL_ENV} if name == "portal" else env
             self.children[name] = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1",
-                 "--port", str(port + self.port_offset), "--no-access-log"],
-                env={**os.environ, **env}, stdout=log, stderr=log, start_new_session=True)
+                [sys.executable, "-m", "uvicorn", SERVICES[name][0], "--host", "127.0.0.1",
+                 "--port", str(port), "--no-access-log"],
+                env={**os.environ, **own}, stdout=log, stderr=log, start_new_session=True)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -134,6 +143,28 @@ async def _register_people(url: str, values: dict[str, str], simulator: str) -> 
         (await client.post(f"{simulator}/admin/population", json=people)).raise_for_status()
 
 
+def stack_env(values: dict[str, str], *, database_url: str, urls: dict[str, str],
+              accounts: list[dict[str, str]]) -> dict[str, str]:
+    """The services' environment: the secrets, where each finds the others (of those in `urls`), and the demo's
+    service clients' credentials."""
+    env = secrets.service_env(values, database_url=database_url)
+    env["HOSO_APPROVAL_API_URL"] = urls["approval-api"]
+    env["HOSO_PROFILE_API_URL"] = urls["profile-api"]
+    if "ndxp-sim" in urls:
+        env["HOSO_NDXP_URL"], env["HOSO_NDXP_TOKEN_URL"] = urls["ndxp-sim"], urls["ndxp-sim"] + "/oauth/token"
+        env["HOSO_NDXP_JWKS_URL"] = urls["ndxp-sim"] + "/.well-known/jwks.json"
+    if "sync-gateway" in urls:
+        env["HOSO_SIM_GATEWAY_JWKS_URL"] = urls["sync-gateway"] + "/.well-known/jwks.json"
+        env["HOSO_SIM_CALLBACK_URL"] = urls["sync-gateway"] + "/callbacks/ndxp/receipts"
+    # approval-api applies approved changes as the demo's service client (client credentials).
+    for username, prefix in (("svc.approval-api", "HOSO_PROFILE_API_CLIENT"),
+                             ("svc.sync-gateway", "HOSO_SERVICE_CLIENT")):
+        client = next((a for a in accounts if a["username"] == username), None)
+        if client is not None:
+            env[f"{prefix}_ID"], env[f"{prefix}_SECRET"] = client["username"], client["password"]
+    return env
+
+
 def _accounts(data_dir: Path, fresh: list[demo.DemoAccount] | None) -> list[dict[str, str]]:
     path = data_dir / "demo-accounts.json"
     if fresh is not None:
@@ -148,7 +179,8 @@ def _announce(stack: Stack, accounts: list[dict[str, str]]) -> None:
         {"services": stack.urls(), "accounts": accounts}, ensure_ascii=False, indent=2))
     print("\nHồ sơ Gateway is running:")
     for name, url in stack.urls().items():
-        print(f"  {name:<13} {url}   (docs: {url}/docs)")
+        # The portal is a web application, not an API: its address is where a person signs in.
+        print(f"  {name:<13} {url}   " + ("(open it in a browser)" if name == "portal" else f"(docs: {url}/docs)"))
     print(f"\nDemo logins (also in {stack.data_dir / 'demo.json'}):")
     for a in accounts:
         print(f"  {a['role']:<13} {a['username']:<18} {a['password']}")
@@ -171,21 +203,7 @@ def run(data_dir: Path, port_offset: int = 0) -> int:
         values = secrets.load_or_create(stack.data_dir)
         fresh = asyncio.run(prepare_database(url, values))
         accounts = _accounts(stack.data_dir, fresh)
-        env = secrets.service_env(values, database_url=url)
-        env["HOSO_APPROVAL_API_URL"] = stack.urls()["approval-api"]
-        env["HOSO_PROFILE_API_URL"] = stack.urls()["profile-api"]
-        urls = stack.urls()
-        env["HOSO_NDXP_URL"], env["HOSO_NDXP_TOKEN_URL"] = urls["ndxp-sim"], urls["ndxp-sim"] + "/oauth/token"
-        env["HOSO_NDXP_JWKS_URL"] = urls["ndxp-sim"] + "/.well-known/jwks.json"
-        env["HOSO_SIM_GATEWAY_JWKS_URL"] = urls["sync-gateway"] + "/.well-known/jwks.json"
-        env["HOSO_SIM_CALLBACK_URL"] = urls["sync-gateway"] + "/callbacks/ndxp/receipts"
-        # approval-api applies approved changes as the demo's service client (client credentials).
-        for username, prefix in (("svc.approval-api", "HOSO_PROFILE_API_CLIENT"),
-                                 ("svc.sync-gateway", "HOSO_SERVICE_CLIENT")):
-            client = next((a for a in accounts if a["username"] == username), None)
-            if client is not None:
-                env[f"{prefix}_ID"], env[f"{prefix}_SECRET"] = client["username"], client["password"]
-        stack.start_services(env)
+        stack.start_services(stack_env(values, database_url=url, urls=stack.urls(), accounts=accounts))
         stack.wait_ready()
         asyncio.run(_register_people(url, values, stack.urls()["ndxp-sim"]))
         _announce(stack, accounts)

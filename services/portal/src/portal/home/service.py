@@ -8,7 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 # A task kind → the portal path that does it, from the task's subject.
-SCREENS: dict[str, Callable[[dict[str, Any]], str]] = {}
+SCREENS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "decide_change_request": lambda subject: f"/duyet/{subject['change_request_id']}",
+    "fix_returned_request": lambda subject: f"/yeu-cau/{subject['change_request_id']}",
+    "recheck_after_move": lambda subject: f"/ho-so/{subject['profile_id']}/kiem-tra",
+}
 
 
 def screen(task: dict[str, Any]) -> str | None:

@@ -39,6 +39,7 @@ async def sign_in(apis: Apis, store: SessionStore, session: PortalSession, usern
     if not fresh.must_change_password:
         me = await apis.json(fresh, "profile", "GET", "/api/v1/me")
         fresh.roles = frozenset(me["roles"])
+        fresh.subject = str(me["subject"])
     return fresh
 
 
