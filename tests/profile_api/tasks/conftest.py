@@ -26,6 +26,7 @@ from hoso_shared.db.models import (
     Account,
     ApprovalWindow,
     ChangeRequest,
+    Decision,
     OrgUnit,
     OutboxRow,
     Packet,
@@ -62,10 +63,16 @@ async def _request(session: AsyncSession, w: Province, name: str, *, person: str
     profile = w.people[person]
     request = ChangeRequest(id=uuid.uuid4(), profile_id=profile.id, org_unit_id=profile.org_unit_id, base_version=1,
                             state=state, payload={"items": {"other_names": name}}, requested_by=w.accounts[by].id,
-                            submitted_at=vn(submitted) if submitted else None, comment=comment,
+                            submitted_at=vn(submitted) if submitted else None,
+                            # A returned request's `comment` is the requester's own note; the reason is on the trail.
+                            comment="Ghi chú của người đề nghị" if state == "returned" else comment,
                             national_reason=national_reason, updated_at=vn(updated or D(2026, 11, 1)))
     session.add(request)
     await session.flush()
+    if state == "returned" and comment:  # the approver's reason is on the trail, as approval-api keeps it
+        session.add(Decision(change_request_id=request.id, action="return", from_state="submitted",
+                             to_state="returned", actor_name="approver", comment=comment))
+        await session.flush()
     w.ids[name] = request.id
 
 

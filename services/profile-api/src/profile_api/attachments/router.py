@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, Response, UploadFile
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Today
 from profile_api.attachments import files, service
 from profile_api.attachments.errors import (
     AttachmentNotFound,
@@ -41,16 +42,16 @@ async def upload_attachment(profile_id: uuid.UUID, file: Annotated[UploadFile, F
 
 @router.get("/{profile_id}/attachments", summary="List a profile's scans (metadata only).",
             responses=ProfileNotFound.openapi())
-async def list_attachments(profile_id: uuid.UUID, principal: AnyPrincipal,
-                           session: DbSession) -> list[AttachmentRead]:
-    return await service.list_attachments(session, principal, profile_id)
+async def list_attachments(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
+                           today: Today) -> list[AttachmentRead]:
+    return await service.list_attachments(session, principal, profile_id, today)
 
 
 @router.get("/{profile_id}/attachments/{attachment_id}", summary="Download one scan (audited).",
             response_class=Response, responses={**SCAN_TYPES, **AttachmentNotFound.openapi()})
 async def download_attachment(profile_id: uuid.UUID, attachment_id: uuid.UUID, principal: AnyPrincipal,
-                              session: DbSession) -> Response:
-    found = await service.download_attachment(session, principal, profile_id, attachment_id)
+                              session: DbSession, today: Today) -> Response:
+    found = await service.download_attachment(session, principal, profile_id, attachment_id, today)
     return Response(found.content, media_type=found.content_type, headers={
         "Content-Disposition": files.content_disposition(found.filename),
         "X-Content-Type-Options": "nosniff",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,15 +68,17 @@ async def upload_attachment(session: AsyncSession, principal: Principal, profile
     return read
 
 
-async def list_attachments(session: AsyncSession, principal: Principal,
-                           profile_id: uuid.UUID) -> list[AttachmentRead]:
-    await profiles.load_visible(session, principal, profile_id)  # the same check as reading the profile
+async def list_attachments(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
+                           today: date | None = None) -> list[AttachmentRead]:
+    reader = await profiles.reader(session, principal, profile_id, today)  # a delegate's lent sight too
+    await profiles.load_visible(session, reader, profile_id)  # the same check as reading the profile
     return [AttachmentRead.model_validate(row) for row in await queries.list_attachments(session, profile_id)]
 
 
 async def download_attachment(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
-                              attachment_id: uuid.UUID) -> Download:
-    await profiles.load_visible(session, principal, profile_id)  # the same check as reading the profile
+                              attachment_id: uuid.UUID, today: date | None = None) -> Download:
+    reader = await profiles.reader(session, principal, profile_id, today)  # a delegate's lent sight too
+    await profiles.load_visible(session, reader, profile_id)  # the same check as reading the profile
     found = await queries.attachment(session, profile_id, attachment_id)
     if found is None:
         raise AttachmentNotFound()

@@ -127,11 +127,13 @@ async def list_sections() -> dict[str, Any]:
 
 @router.get("/{profile_id}", summary="Read one profile: items, tables, pending changes.",
             description="Sensitive items and tables are included for roles that need them (and for the person "
-                        "themself); each such read is written to the audit log.",
+                        "themself); each such read is written to the audit log. A person an approver lent their "
+                        "decisions to (approval-api's delegations) reads, while the delegation holds, the records "
+                        "of the submitted requests they may decide, as that approver would.",
             responses=ProfileNotFound.openapi(), response_model=ProfileRead)
 async def get_profile(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
-                      cipher: Cipher) -> Response:
-    return as_json(await service.get_profile(session, principal, profile_id, cipher))
+                      cipher: Cipher, today: Today) -> Response:
+    return as_json(await service.get_profile(session, principal, profile_id, cipher, today))
 
 
 @router.post("/{profile_id}/review", summary="The person confirms: \"I have checked my record\" (sets its "

@@ -21,7 +21,7 @@ from hoso_shared.form.legacy import LegacyRecordError, from_legacy
 from hoso_shared.problems import Forbidden
 from profile_api.audit import service as audit
 from profile_api.changes.errors import ProfileArchived
-from profile_api.profiles import queries, versions
+from profile_api.profiles import lent, queries, versions
 from profile_api.profiles.errors import (
     CitizenIdTaken,
     InvalidCursor,
@@ -83,8 +83,18 @@ async def full_record(session: AsyncSession, profile: Profile, cipher: FieldCiph
                            record.read_sections(rows, cipher, sensitive=True))
 
 
+async def reader(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, today: date | None) -> Principal:
+    """Who reads the record: the caller, or — when their own reach misses it — the sight an approval delegation
+    lends them over a request they may decide (`lent`; reads only, given `today`)."""
+    own = not principal.has_scopes(READ_ALL)  # as `self_only`, without refusing a token that reads nothing
+    if today is None or await queries.visible_profile(session, principal, profile_id, self_only=own) is not None:
+        return principal
+    return await lent.lent_principal(session, principal, profile_id, today) or principal
+
+
 async def get_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
-                      cipher: FieldCipher) -> ProfileRead:
+                      cipher: FieldCipher, today: date | None = None) -> ProfileRead:
+    principal = await reader(session, principal, profile_id, today)
     bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=self_only(principal))
     if bundle is None or hidden(principal, bundle[0]):
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists

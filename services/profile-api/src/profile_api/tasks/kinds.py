@@ -122,7 +122,7 @@ async def fix_returned_request(ask: Ask, kind: Kind) -> Found:
         title=f"Sửa và gửi lại yêu cầu thay đổi hồ sơ của {r.full_name} đã bị trả lại",
         subject=_subject(r, profile_id=r.profile_id, person_name=r.full_name, change_request_id=r.id),
         link=f"/api/v1/change-requests/{r.id}", since=local_day(r.updated_at),
-        note=r.national_reason or r.comment) for r in rows])
+        note=r.national_reason or r.return_reason) for r in rows])
 
 
 async def decide_change_request(ask: Ask, kind: Kind) -> Found:

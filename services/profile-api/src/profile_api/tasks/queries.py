@@ -22,6 +22,7 @@ from hoso_shared.db.models import (
     Account,
     ApprovalWindow,
     ChangeRequest,
+    Decision,
     OrgUnit,
     OutboxRow,
     Packet,
@@ -70,8 +71,12 @@ def returned_requests(principal: Principal, *columns: Any) -> Select[Any]:
     return scoped_to_subtree(stmt, principal, OrgUnit.path)
 
 
+# Why it came back: the approver's return comment (the request's own `comment` is the requester's note).
+RETURN_REASON = (select(Decision.comment).where(Decision.change_request_id == ChangeRequest.id,
+                                                Decision.to_state == "returned")
+                 .order_by(Decision.id.desc()).limit(1).scalar_subquery().label("return_reason"))
 RETURNED = (ChangeRequest.id, ChangeRequest.profile_id, Profile.full_name, *UNIT, ChangeRequest.updated_at,
-            ChangeRequest.comment, ChangeRequest.national_reason)
+            RETURN_REASON, ChangeRequest.national_reason)
 RETURNED_ORDER = (ChangeRequest.updated_at, ChangeRequest.id)
 
 
