@@ -78,6 +78,14 @@ class Browser:
         await self.page.locator("form[action='/logout'] button").click()
         await expect(self.page).to_have_url(path_is("/login"))
 
+    async def tab_to(self, target: Locator, most: int = 40) -> None:
+        """Tab (and only Tab) from wherever the focus is until `target` has it; at most `most` presses."""
+        for _ in range(most):
+            if await target.evaluate("element => element === document.activeElement"):
+                break
+            await self.page.keyboard.press("Tab")
+        await expect(target).to_be_focused()
+
     async def session_cookie(self) -> Cookie | None:
         return next((c for c in await self.page.context.cookies() if c.get("name") == COOKIE), None)
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.async_api import FilePayload, expect
 
 from tests.portal.browser.conftest import OpenBrowser
 from tests.portal.browser.pages import Browser, path_is
+
+pytestmark = pytest.mark.e2e  # a real stack and a real browser
 
 OFFICER = "bd.canbo1"  # ARRIVED in hoso_devstack.demo: their re-check task is on their home page
 SCAN: FilePayload = {"name": "quyet-dinh.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n% a scan\n"}

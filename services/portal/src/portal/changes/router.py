@@ -60,7 +60,8 @@ async def question_page(request: Request, wiring: Collaborators, person: PortalS
     typed.setdefault("occurred_on", fields.typed(fields.Input("", "", "", "date"), draft.occurred_on))
     typed.setdefault("comment", draft.comment or "")
     keys = [f.key for fs in fieldsets for f in fs.inputs] if draft.kind == "items" else [draft.section or ""]
-    waiting = {c["id"]: c for k in keys for c in my_record.waiting(record).get(k, [])}
+    # The returned request a correction replaces is no other change waiting: it goes once this one is sent.
+    waiting = {c["id"]: c for k in keys for c in my_record.waiting(record).get(k, []) if c["id"] != draft.replaces}
     return await render(request, wiring, person, "changes/values.html", {
         "record": record, "draft": draft, "fieldsets": fieldsets, "typed": typed, "row": row,
         "errors": order_errors(errors or {}, input_names(fieldsets)), "meaning": MEANING[draft.kind],
