@@ -54,6 +54,9 @@ class TestProposeWithEvidence:
         assert check.status_code == 200
         assert re.search(r"Các tên gọi khác</th><td lang=\"vi\">—</td><td lang=\"vi\">Bình Trần</td>", check.text)
         assert SCAN[0] in check.text and "20/11/2026" in check.text and "Theo giấy khai sinh" in check.text
+        # profile-api's dry run: the findings the request would carry, before it is sent and with nothing sent
+        assert "Kết quả kiểm tra Đúng – Đủ – Sạch – Sống" in check.text and "DU-TRUONG-001" in check.text
+        assert await officer.requests() == []
         sent = await officer.submit(uploaded.headers["location"])
         assert sent.status_code == 303 and sent.headers["location"].endswith("/da-gui")
         done = await officer.get(sent.headers["location"])

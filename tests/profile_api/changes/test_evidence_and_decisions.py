@@ -152,3 +152,24 @@ class TestLifecycleDecisions:
         assert r.status_code == 422 and r.json()["type"] == "urn:hoso:problem:occurred-in-future", r.text
         assert "quyết định" in r.json()["detail"]
 
+
+
+class TestDryRun:
+    async def test_a_dry_run_checks_and_judges_but_submits_nothing(
+            self, session: AsyncSession, client_for: Any, token_issuer: TokenIssuer) -> None:
+        """Điều 6 khoản 3 and Điều 7: before sending, the person sees what the rules find in the record the change
+        would produce (a "check your answers" page); the same checks refuse a change without its document, and
+        nothing reaches the approver until it is sent."""
+        apis, world = await _setup(session, client_for, token_issuer, "hanoi-2024")
+        path = f"/api/v1/profiles/{world.person.id}?dry_run=true"
+        bare = await apis.profile.patch(path, headers=world.auth["officer"], json=_phone(world, evidence=False))
+        assert bare.status_code == 422 and bare.json()["type"] == EVIDENCE_REQUIRED
+        checked = await apis.profile.patch(path, headers=world.auth["officer"], json=_phone(world, evidence=True))
+        assert checked.status_code == 202, checked.text
+        body = checked.json()
+        assert (body["change_request_id"], body["state"], body["changed"]) == (None, "not-submitted", ["phone"])
+        assert isinstance(body["findings"], list) and isinstance(body["blocking_codes"], list)
+        assert (await apis.approval.get("/api/v1/change-requests", headers=world.auth["officer"])).json()["items"] == []
+        sent = await apis.profile.patch(path.replace("?dry_run=true", ""), headers=world.auth["officer"],
+                                        json=_phone(world, evidence=True))
+        assert sent.status_code == 202 and sent.json()["findings"] == body["findings"]

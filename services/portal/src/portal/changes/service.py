@@ -153,6 +153,18 @@ def proposal_call(draft: Draft) -> tuple[str, str, dict[str, Any]]:
     return "DELETE", f"{path}/{draft.section}/{draft.row_id}", body
 
 
+async def preview(apis: Apis, person: PortalSession, draft: Draft) -> dict[str, Any] | None:
+    """What profile-api's rules find in the record the proposal would produce (its dry run: nothing is sent), for
+    the check page; None when it would be refused — sending shows that refusal at its field."""
+    method, path, body = proposal_call(draft)
+    try:
+        found: dict[str, Any] = await apis.json(person, "profile", method, path, json=body,
+                                                params={"dry_run": "true"})
+    except ApiProblem:
+        return None
+    return found
+
+
 async def submit(apis: Apis, person: PortalSession, draft: Draft) -> dict[str, Any]:
     """Sends the proposal; once taken, withdraws the returned request it corrects (the APIs cannot edit a
     returned request: approval-api only resubmits it unchanged or withdraws it). Raises ApiProblem on refusal."""

@@ -96,6 +96,7 @@ async def show_answers(request: Request, wiring: Wiring, person: Person, profile
     attachments = await wiring.apis.json(person, "profile", "GET", f"/api/v1/profiles/{profile_id}/attachments")
     return await render(request, wiring, person, "changes/check.html", {
         "draft": draft, "record": record, "rows": service.compared(draft, record, Show(person.lang)),
+        "judged": await service.preview(wiring.apis, person, draft),
         "evidence": [a for a in attachments if str(a["id"]) in draft.attachment_ids],
         "table": layout.tables().get(draft.section or "")})
 

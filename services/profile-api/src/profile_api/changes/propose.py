@@ -79,7 +79,7 @@ def _check_evidence(payload: dict[str, Any], attachments: list[uuid.UUID], polic
 
 async def _forward(session: AsyncSession, principal: Principal, profile: Profile, payload: dict[str, Any],
                    body: Proposal, client: ApprovalClient, policy: DeadlinePolicy, today: date,
-                   cipher: FieldCipher) -> ChangeAccepted:
+                   cipher: FieldCipher, *, dry_run: bool = False) -> ChangeAccepted:
     not_in_future(body.occurred_on, today, "Ngày có thông tin thay đổi")
     _check_evidence(payload, body.attachment_ids, policy)
     unknown = set(body.attachment_ids) - await queries.attachment_ids(session, profile.id)
@@ -91,6 +91,11 @@ async def _forward(session: AsyncSession, principal: Principal, profile: Profile
               "comment": body.comment, "occurred_on": body.occurred_on.isoformat()}
     judged = await findings.judge_proposal(session, profile, payload, attachments=body.attachment_ids,
                                            occurred_on=body.occurred_on, cipher=cipher, policy=policy, today=today)
+    if dry_run:  # every check and the findings, nothing forwarded: a "check your answers" page shows them
+        return ChangeAccepted(change_request_id=None, state="not-submitted", base_version=profile.version,
+                              changed=evidence.changed_names(payload), occurred_on=body.occurred_on,
+                              late_working_days=policy.self_update_late_by(body.occurred_on, today),
+                              findings=[ProposalFinding(**f) for f in judged.shown], blocking_codes=judged.blocking)
     change["findings"] = judged.kept  # the approver sees them (Điều 7); no value of the person's is kept
     stored = await client.forward(change)
     return ChangeAccepted(change_request_id=stored["id"], state=stored["state"], base_version=profile.version,
@@ -101,7 +106,7 @@ async def _forward(session: AsyncSession, principal: Principal, profile: Profile
 
 async def propose_items(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, body: ItemsChange,
                         cipher: FieldCipher, client: ApprovalClient, policy: DeadlinePolicy,
-                        today: date) -> ChangeAccepted:
+                        today: date, *, dry_run: bool = False) -> ChangeAccepted:
     profile = await _editable(session, principal, profile_id)
     current = records.read_items(profile, cipher, sensitive=True)
     merged = {k: v for k, v in {**current, **body.items}.items() if v is not None}
@@ -112,7 +117,8 @@ async def propose_items(session: AsyncSession, principal: Principal, profile_id:
     changed = {k: valid.get(k) for k in set(valid) | set(current) if valid.get(k) != current.get(k)}
     if not changed:
         raise InvalidChange("The change would not alter the record.")
-    return await _forward(session, principal, profile, {"items": changed}, body, client, policy, today, cipher)
+    return await _forward(session, principal, profile, {"items": changed}, body, client, policy, today, cipher,
+                          dry_run=dry_run)
 
 
 async def _rows(session: AsyncSession, profile: Profile, section: str, cipher: FieldCipher) -> list[dict[str, Any]]:
@@ -126,7 +132,8 @@ async def _rows(session: AsyncSession, profile: Profile, section: str, cipher: F
 
 async def propose_row(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, section: str,
                       row_id: uuid.UUID | None, body: RowChange | RowRemoval, cipher: FieldCipher,
-                      client: ApprovalClient, policy: DeadlinePolicy, today: date) -> ChangeAccepted:
+                      client: ApprovalClient, policy: DeadlinePolicy, today: date, *,
+                      dry_run: bool = False) -> ChangeAccepted:
     """Adds (row_id None), replaces or removes (RowRemoval) one row; the change carries the whole new table."""
     profile = await _editable(session, principal, profile_id)
     rows = await _rows(session, profile, section, cipher)
@@ -139,7 +146,8 @@ async def propose_row(session: AsyncSession, principal: Principal, profile_id: u
     else:
         rows = [{**body.row, "id": str(row_id)} if r["id"] == str(row_id) else r for r in rows]
     table = profiles.validate_sections({section: rows})
-    return await _forward(session, principal, profile, {"sections": table}, body, client, policy, today, cipher)
+    return await _forward(session, principal, profile, {"sections": table}, body, client, policy, today, cipher,
+                          dry_run=dry_run)
 
 
 async def propose_lifecycle(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,

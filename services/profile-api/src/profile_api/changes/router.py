@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Security
+from fastapi import APIRouter, Query, Security
 
 from hoso_shared.auth import AnyPrincipal, Principal, authorize
 from hoso_shared.db import DbSession
@@ -49,13 +49,18 @@ PROPOSAL = ("Every proposal names `occurred_on`, the day the information changed
             "the record the change would produce (`findings`, `blocking_codes`), and the change request keeps them "
             "for the approver.")
 PROPOSAL_ERRORS = {**PROPOSE_ERRORS, **EvidenceRequired.openapi(), **OccurredInFuture.openapi()}
+DryRun = Annotated[bool, Query(description=(
+    "Check it and answer with the findings it would carry (`change_request_id` null, state `not-submitted`) "
+    "without making a change request: a \"check your answers\" page shows them before the person sends it"))]
 
 
 @router.patch("/{profile_id}", status_code=202, responses=PROPOSAL_ERRORS, description=PROPOSAL,
               summary="Propose changes to items of a record (becomes a change request; the record is unchanged).")
 async def propose_items(profile_id: uuid.UUID, body: ItemsChange, principal: AnyPrincipal, session: DbSession,
-                        cipher: Cipher, approval: Approval, policy: Deadlines, today: Today) -> ChangeAccepted:
-    return await propose.propose_items(session, principal, profile_id, body, cipher, approval, policy, today)
+                        cipher: Cipher, approval: Approval, policy: Deadlines, today: Today,
+                        dry_run: DryRun = False) -> ChangeAccepted:
+    return await propose.propose_items(session, principal, profile_id, body, cipher, approval, policy, today,
+                                       dry_run=dry_run)
 
 
 @router.post("/{profile_id}/lifecycle", status_code=202, responses=PROPOSAL_ERRORS,
@@ -72,9 +77,9 @@ async def propose_lifecycle(profile_id: uuid.UUID, body: LifecycleChange, princi
              summary="Propose a new row in one of the record's tables.")
 async def propose_row_added(profile_id: uuid.UUID, section: str, body: RowChange, principal: AnyPrincipal,
                             session: DbSession, cipher: Cipher, approval: Approval, policy: Deadlines,
-                            today: Today) -> ChangeAccepted:
+                            today: Today, dry_run: DryRun = False) -> ChangeAccepted:
     return await propose.propose_row(session, principal, profile_id, section, None, body, cipher, approval, policy,
-                                     today)
+                                     today, dry_run=dry_run)
 
 
 @router.put("/{profile_id}/{section}/{row_id}", status_code=202,
@@ -82,9 +87,10 @@ async def propose_row_added(profile_id: uuid.UUID, section: str, body: RowChange
             summary="Propose replacing one row of the record's tables.")
 async def propose_row_replaced(profile_id: uuid.UUID, section: str, row_id: uuid.UUID, body: RowChange,
                                principal: AnyPrincipal, session: DbSession, cipher: Cipher,
-                               approval: Approval, policy: Deadlines, today: Today) -> ChangeAccepted:
+                               approval: Approval, policy: Deadlines, today: Today,
+                               dry_run: DryRun = False) -> ChangeAccepted:
     return await propose.propose_row(session, principal, profile_id, section, row_id, body, cipher, approval, policy,
-                                     today)
+                                     today, dry_run=dry_run)
 
 
 @router.delete("/{profile_id}/{section}/{row_id}", status_code=202,
@@ -92,9 +98,9 @@ async def propose_row_replaced(profile_id: uuid.UUID, section: str, row_id: uuid
                summary="Propose removing one row of the record's tables (profiles themselves are never deleted).")
 async def propose_row_removed(profile_id: uuid.UUID, section: str, row_id: uuid.UUID, body: RowRemoval,
                               principal: AnyPrincipal, session: DbSession, cipher: Cipher, approval: Approval,
-                              policy: Deadlines, today: Today) -> ChangeAccepted:
+                              policy: Deadlines, today: Today, dry_run: DryRun = False) -> ChangeAccepted:
     return await propose.propose_row(session, principal, profile_id, section, row_id, body, cipher, approval, policy,
-                                     today)
+                                     today, dry_run=dry_run)
 
 
 @internal.post("/change-requests/{change_request_id}/apply", summary="Apply an approved change request (service).",

@@ -78,8 +78,8 @@ class ProposalFinding(BaseModel):
 
 
 class ChangeAccepted(BaseModel):
-    change_request_id: uuid.UUID
-    state: str
+    change_request_id: uuid.UUID | None = Field(description="The change request made; null for a dry run")
+    state: str = Field(description="The request's state (`submitted`); `not-submitted` for a dry run")
     base_version: int
     changed: list[str]
     occurred_on: date = Field(description="The day the information changed, as given")
