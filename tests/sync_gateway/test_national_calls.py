@@ -171,14 +171,31 @@ class TestIncoming:
                                      headers=stack.world.auth["agency_admin"])
         assert r.status_code == 404 and r.json()["type"] == PROBLEM + "not-in-national-db", r.text
 
-    async def test_a_unit_outside_the_callers_subtree_is_refused_by_profile_api(
+    async def test_a_unit_outside_the_callers_subtree_is_refused_before_the_national_db_is_asked(
             self, session: AsyncSession, stack: Stack, ndxp: respx.MockRouter) -> None:
+        """Điều 8 (access by one's own reach) and Điều 19 khoản 7 (data kept safe): refused before any lookup."""
         cid = new_citizen_id()
-        ndxp.get(f"{NDXP}/cbccvc/v1/profiles/{cid}").mock(return_value=httpx.Response(200, json=national_record(cid)))
+        route = ndxp.get(f"{NDXP}/cbccvc/v1/profiles/{cid}").mock(
+            return_value=httpx.Response(200, json=national_record(cid)))
         r = await stack.gateway.post("/api/v1/incoming", headers=stack.world.auth["agency_admin"],
                                      json=self.body(stack, cid, org_unit_id=str(stack.world.elsewhere.id)))
         assert r.status_code == 404 and r.json()["type"] == PROBLEM + "org-unit-not-found", r.text
         assert r.headers["content-type"].startswith("application/problem+json")
+        assert route.call_count == 0
+
+    async def test_an_officer_learns_nothing_of_who_is_in_the_national_db(
+            self, session: AsyncSession, stack: Stack, ndxp: respx.MockRouter) -> None:
+        """Điều 19 khoản 7: whether a citizen ID is a cadre in the national DB is not told to someone who may not
+        pull them in: the same 403 for one who is and one who is not, and the national DB is never asked."""
+        known, unknown = new_citizen_id(), new_citizen_id()
+        asked = [ndxp.get(f"{NDXP}/cbccvc/v1/profiles/{known}").mock(
+                     return_value=httpx.Response(200, json=national_record(known))),
+                 ndxp.get(f"{NDXP}/cbccvc/v1/profiles/{unknown}").mock(return_value=httpx.Response(404))]
+        answers = [await stack.gateway.post("/api/v1/incoming", json=self.body(stack, cid),
+                                            headers=stack.world.auth["officer"]) for cid in (known, unknown)]
+        assert [a.status_code for a in answers] == [403, 403]
+        assert answers[0].json()["type"] == answers[1].json()["type"]
+        assert [route.call_count for route in asked] == [0, 0]
 
     async def test_a_citizen_already_on_record_is_profile_apis_conflict(self, session: AsyncSession, stack: Stack,
                                                                         ndxp: respx.MockRouter) -> None:

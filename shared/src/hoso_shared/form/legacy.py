@@ -149,11 +149,16 @@ def from_legacy(form: str, rec: dict[str, Any], *, citizen_id: str) -> tuple[dic
     forms carry at most a 9-digit CMND, which is kept in `legacy_notes`."""
     if form not in FORMS:
         raise LegacyRecordError(f"unknown legacy form {form!r}; known: {', '.join(sorted(FORMS))}")
-    items = _items(form, rec, citizen_id)
-    notes = {f"{form}:{k}": rec[k] for k in NUMBERED[form]["notes"].split() if rec.get(k)}
-    old_id = (rec.get(NUMBERED[form]["id"]) or {}).get("cmnd")
-    if old_id:
-        notes[f"{form}:cmnd"] = old_id
-    if notes:
-        items["legacy_notes"] = notes
-    return items, _sections(form, rec)
+    try:
+        items = _items(form, rec, citizen_id)
+        notes = {f"{form}:{k}": rec[k] for k in NUMBERED[form]["notes"].split() if rec.get(k)}
+        old_id = (rec.get(NUMBERED[form]["id"]) or {}).get("cmnd")
+        if old_id:
+            notes[f"{form}:cmnd"] = old_id
+        if notes:
+            items["legacy_notes"] = notes
+        return items, _sections(form, rec)
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+        # A numbered item of the wrong shape (a string where the form has a group, …): the sender's error.
+        raise LegacyRecordError(f"the {form} record has an item of the wrong shape ({type(exc).__name__}: {exc})"
+                                ) from None

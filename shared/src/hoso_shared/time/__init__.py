@@ -3,7 +3,7 @@ calendar every deadline counts in. Storage is UTC; a Vietnamese date is taken at
 
 Deadlines themselves are `hoso_shared.deadlines.DeadlinePolicy`'s to answer, over this calendar."""
 
-from hoso_shared.time.calendar import STATUTORY, Calendar, public_holidays
+from hoso_shared.time.calendar import FIRST_DAY, LAST_DAY, STATUTORY, Calendar, public_holidays
 from hoso_shared.time.clock import (
     ZONE,
     Clock,
@@ -15,5 +15,5 @@ from hoso_shared.time.clock import (
     utc_now,
 )
 
-__all__ = ["STATUTORY", "ZONE", "Calendar", "Clock", "FixedClock", "local_day", "local_midnight", "local_now",
-           "local_today", "public_holidays", "utc_now"]
+__all__ = ["FIRST_DAY", "LAST_DAY", "STATUTORY", "ZONE", "Calendar", "Clock", "FixedClock", "local_day",
+           "local_midnight", "local_now", "local_today", "public_holidays", "utc_now"]

@@ -17,6 +17,11 @@ import holidays
 COUNTRY = "VN"
 FRIDAY = 4  # date.weekday(): Monday is 0
 
+# The days any date a person or a system gives may fall on: wide enough for every record (births from 1900) and
+# every plan, narrow enough that counting working days or months from them never leaves the calendar (year 1 or
+# 9999 would overflow and answer 500). Every date input is bounded by them.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
 
 @lru_cache(maxsize=64)
 def _year(year: int) -> tuple[frozenset[date], frozenset[date]]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Deadlines, Today
+from hoso_shared.time import FIRST_DAY, LAST_DAY
 from profile_api.accounts import access, delegation, incoming, service
 from profile_api.accounts.auth import AccountsCreate, AccountsRead, AccountsWrite
 from profile_api.accounts.errors import (
@@ -85,8 +86,9 @@ async def list_accounts(principal: AccountsRead, session: DbSession, role: RoleN
                         "today in Asia/Ho_Chi_Minh), and no account linked.",
             responses=InvalidCursor.openapi())
 async def list_overdue_incoming(principal: AccountsRead, session: DbSession, policy: Deadlines, today: Today,
-                                as_of: date | None = None, cursor: Cursor = None,
-                                limit: Limit = 50) -> OverdueIncomingPage:
+                                as_of: Annotated[date | None, Query(ge=FIRST_DAY, le=LAST_DAY,
+                                                                    description="YYYY-MM-DD")] = None,
+                                cursor: Cursor = None, limit: Limit = 50) -> OverdueIncomingPage:
     return await incoming.list_overdue_incoming(session, principal, policy, as_of=as_of or today, cursor=cursor,
                                                 limit=limit)
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response, Security
 
 from hoso_shared.auth import AnyPrincipal, Principal, authorize
 from hoso_shared.db import DbSession
+from hoso_shared.time import FIRST_DAY, LAST_DAY
 from profile_api.calendar import service
 from profile_api.calendar.schemas import OverrideRead, OverrideWrite
 
@@ -17,8 +18,9 @@ CalendarWrite = Annotated[Principal, Security(authorize, scopes=["calendar:write
 
 @router.get("", summary="The working-day overrides (extra days off, make-up working days).")
 async def list_overrides(principal: AnyPrincipal, session: DbSession,
-                         start: Annotated[date | None, Query(alias="from")] = None,
-                         end: Annotated[date | None, Query(alias="to")] = None) -> list[OverrideRead]:
+                         start: Annotated[date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
+                         end: Annotated[date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)] = None,
+                         ) -> list[OverrideRead]:
     return await service.list_overrides(session, start, end)
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Today
+from hoso_shared.time import FIRST_DAY, LAST_DAY
 from profile_api.dependencies import Cipher
 from profile_api.org_units import restructuring, service
 from profile_api.org_units.auth import OrgUnitsRead, OrgUnitsWrite
@@ -41,7 +42,8 @@ from profile_api.profiles.errors import InvalidCursor
 
 router = APIRouter(prefix="/api/v1/org-units", tags=["org_units"])
 
-AsOf = Annotated[date | None, Query(description="YYYY-MM-DD; defaults to today in Asia/Ho_Chi_Minh")]
+AsOf = Annotated[date | None, Query(ge=FIRST_DAY, le=LAST_DAY,
+                                    description="YYYY-MM-DD; defaults to today in Asia/Ho_Chi_Minh")]
 ON_DATE = ("Units are as they stood on `as_of`, within the caller's subtree (the current path of the caller's "
            "unit). `valid_to` is exclusive.")
 WRITERS = ("DOHA anywhere in the province; an agency admin within its own subtree (Điều 21 khoản 2). Every unit "

@@ -153,14 +153,19 @@ def validate_sections(sections: dict[str, list[dict[str, Any]]]) -> dict[str, li
     return clean
 
 
-async def create_profile(session: AsyncSession, principal: Principal, data: ProfileCreate, cipher: FieldCipher, *,
-                         today: date) -> Profile:
-    incoming = data.incoming_on is not None and principal.has_scopes(INCOMING)
-    if not principal.has_scopes(WRITE) and not incoming:
+async def _may_create_in(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID, *,
+                         incoming: bool = False) -> None:
+    """Authorised before anything of the record is read: the scope, then the unit inside the caller's subtree."""
+    if not principal.has_scopes(WRITE) and not (incoming and principal.has_scopes(INCOMING)):
         raise Forbidden("The token lacks the scope to create profiles.", missing_scopes=[WRITE])
-    path = await queries.unit_path(session, data.org_unit_id)
+    path = await queries.unit_path(session, org_unit_id)
     if path is None or not principal.covers(path):
         raise OrgUnitNotFound()
+
+
+async def create_profile(session: AsyncSession, principal: Principal, data: ProfileCreate, cipher: FieldCipher, *,
+                         today: date) -> Profile:
+    await _may_create_in(session, principal, data.org_unit_id, incoming=data.incoming_on is not None)
     items = data.items.model_dump(mode="json")
     if await queries.citizen_id_taken(session, cipher.lookup_hash(items["citizen_id"], field="citizen_id")):
         raise CitizenIdTaken()
@@ -232,6 +237,7 @@ async def get_section(session: AsyncSession, principal: Principal, profile_id: u
 
 async def import_legacy(session: AsyncSession, principal: Principal, body: LegacyImport, cipher: FieldCipher, *,
                         today: date) -> Profile:
+    await _may_create_in(session, principal, body.org_unit_id)  # before the record is parsed (Điều 8)
     try:
         items, sections = from_legacy(body.form, body.record, citizen_id=body.citizen_id)
         data = ProfileCreate.model_validate({"org_unit_id": body.org_unit_id, "category": body.category,

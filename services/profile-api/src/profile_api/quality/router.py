@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Deadlines, Today
+from hoso_shared.time import FIRST_DAY, LAST_DAY
 from profile_api.dependencies import Cipher
 from profile_api.quality import export, service
 from profile_api.quality.auth import QualityRead
@@ -64,7 +65,9 @@ async def get_scorecard(org_unit_id: uuid.UUID, principal: QualityRead, session:
             responses={**OrgUnitNotFound.openapi(), **InvalidPeriod.openapi()})
 async def get_scorecard_history(
     org_unit_id: uuid.UUID, principal: QualityRead, session: DbSession, today: Today,
-    start: Annotated[date | None, Query(alias="from", description="First day (inclusive)")] = None,
-    end: Annotated[date | None, Query(alias="to", description="Last day (inclusive); default today")] = None,
+    start: Annotated[date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY,
+                                        description="First day (inclusive)")] = None,
+    end: Annotated[date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY,
+                                      description="Last day (inclusive); default today")] = None,
 ) -> ScorecardHistory:
     return await service.get_history(session, principal, org_unit_id, start=start, end=end, today=today)

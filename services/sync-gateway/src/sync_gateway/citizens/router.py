@@ -25,8 +25,11 @@ async def check_citizen(body: CheckRequest, principal: AnyPrincipal, session: Db
 
 @router.post("/incoming", status_code=201, responses={**NATIONAL_ERRORS, **NotInNationalDb.openapi()},
              summary="Pull an incoming person's record from the national DB and create it in profile-api.",
-             description="profile-api creates it with the caller's own token, so its rules on who may create a "
-                         "record where apply unchanged; its refusals come back as they are.")
+             description="The caller's right to create records in the unit is checked before the national DB is "
+                         "asked (403 without profiles:write, 404 for a unit outside the caller's subtree), so the "
+                         "answer never tells whether a citizen ID is in the national DB to someone who may not pull "
+                         "it. profile-api then creates it with the caller's own token, its rules applying unchanged.")
 async def pull_incoming(body: PullRequest, principal: AnyPrincipal, request: Request, runtime: AppRuntime,
-                        profile_api: ProfileApi) -> dict[str, Any]:
+                        profile_api: ProfileApi, session: DbSession) -> dict[str, Any]:
+    await service.may_pull_into(session, principal, body.org_unit_id)
     return await service.pull(runtime, profile_api, request.headers["authorization"], body)

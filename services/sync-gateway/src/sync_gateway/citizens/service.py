@@ -45,6 +45,10 @@ class NotInNationalDb(NotFound):
     slug, title = "not-in-national-db", "The national database has no record for that citizen ID"
 
 
+class UnitNotFound(NotFound):
+    slug, title = "org-unit-not-found", "No such organisational unit in your subtree"
+
+
 class Relayed(Problem):
     """profile-api's refusal, passed on as it came."""
 
@@ -74,6 +78,19 @@ async def check(session: AsyncSession, runtime: Runtime, principal: Principal, b
     session.add(CitizenCheck(profile_id=row.profile_id, checked_at=row.checked_at, result=row.result,
                              mismatched=row.mismatched))
     return row
+
+
+CREATE = "profiles:write"
+
+
+async def may_pull_into(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID) -> None:
+    """Authorised before the national DB is asked (Điều 8; no existence oracle): the caller may create records
+    (profile-api's own rule, which it applies again) in a unit of their subtree."""
+    if not principal.has_scopes(CREATE):
+        raise Forbidden("Pulling a person in needs profiles:write.", missing_scopes=[CREATE])
+    path = (await session.execute(select(OrgUnit.path).where(OrgUnit.id == org_unit_id))).scalar()
+    if path is None or not principal.covers(path):
+        raise UnitNotFound()
 
 
 async def pull(runtime: Runtime, profile_api: httpx.AsyncClient, authorization: str, body: PullRequest) -> dict[

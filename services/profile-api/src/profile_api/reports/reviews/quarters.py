@@ -10,7 +10,9 @@ from datetime import date, datetime, timedelta
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.time import local_day, local_midnight
 
-_QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
+# Years 1900–2999: a quarter of the year 0 or 9999 has no first or last day a calendar can count from.
+PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-Q([1-4])$"
+_QUARTER = re.compile(PATTERN)
 
 
 @dataclass(frozen=True, order=True)

@@ -8,7 +8,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-QUARTER_PATTERN = r"^[0-9]{4}-Q[1-4]$"
+from profile_api.reports.reviews.quarters import PATTERN
+
+QUARTER_PATTERN = PATTERN  # a year the calendar can count (1900–2999)
 RosterStatus = Literal["submitted", "late", "not_submitted"]
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Today
+from hoso_shared.time import FIRST_DAY, LAST_DAY
 from profile_api.dependencies import Cipher, LazyIdentity
 from profile_api.reports.statistics import export, service
 from profile_api.reports.statistics.auth import ReportsRead
@@ -42,9 +43,11 @@ AS_OF = (
 async def get_workforce_statistics(
     principal: ReportsRead, session: DbSession, cipher: Cipher, identity: LazyIdentity, today: Today,
     org_unit_id: Annotated[uuid.UUID | None, Query(description="Default: the caller's unit")] = None,
-    as_of: Annotated[date | None, Query(description="YYYY-MM-DD; default today")] = None,
-    first: Annotated[date | None, Query(alias="from", description="Period start (inclusive)")] = None,
-    last: Annotated[date | None, Query(alias="to", description="Period end (inclusive)")] = None,
+    as_of: Annotated[date | None, Query(ge=FIRST_DAY, le=LAST_DAY, description="YYYY-MM-DD; default today")] = None,
+    first: Annotated[date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY,
+                                        description="Period start (inclusive)")] = None,
+    last: Annotated[date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY,
+                                       description="Period end (inclusive)")] = None,
     file_format: Annotated[ReportFormat, Query(alias="format")] = "json",
     signed: Annotated[bool, Query(description="With format=json: add a detached JWS by the province (`signature`); "
                                               "the PDF is always signed")] = False,
