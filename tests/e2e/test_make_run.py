@@ -74,6 +74,7 @@ class TestMakeRun:
             _wait_for(tmp_path / "data" / "demo.json", proc)
             tracked = _descendants(proc.pid)
             demo = json.loads((tmp_path / "data" / "demo.json").read_text())
+            assert (tmp_path / "data" / "demo.json").stat().st_mode & 0o777 == 0o600  # it holds passwords
             self._check_services(demo)
             self._check_audit_sealed(f"postgresql+asyncpg://postgres@127.0.0.1:{pg_port}/hoso", env)
         finally:

@@ -175,8 +175,13 @@ def _accounts(data_dir: Path, fresh: list[demo.DemoAccount] | None) -> list[dict
 
 
 def _announce(stack: Stack, accounts: list[dict[str, str]]) -> None:
-    (stack.data_dir / "demo.json").write_text(json.dumps(
-        {"services": stack.urls(), "accounts": accounts}, ensure_ascii=False, indent=2))
+    # It holds every demo password: readable by its owner only, as secrets.json. Written aside and renamed, so a
+    # script waiting for the file never reads half of it.
+    part = stack.data_dir / "demo.json.part"
+    part.unlink(missing_ok=True)
+    part.touch(mode=0o600)
+    part.write_text(json.dumps({"services": stack.urls(), "accounts": accounts}, ensure_ascii=False, indent=2))
+    part.replace(stack.data_dir / "demo.json")
     print("\nHồ sơ Gateway is running:")
     for name, url in stack.urls().items():
         # The portal is a web application, not an API: its address is where a person signs in.

@@ -53,3 +53,7 @@ class DelegationExists(Conflict):
 
 class DelegationNotFound(NotFound):
     slug, title = "delegation-not-found", "The person holds no delegation in your subtree"
+
+
+class ServiceClientProtected(Forbidden):
+    slug, title = "service-client-protected", "Service clients are managed by operators, not over HTTP"

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared.auth import Principal
+from hoso_shared.auth import Principal, Role
 from hoso_shared.auth.passwords import hash_secret, new_password
 from hoso_shared.db.models import Account
 from hoso_shared.time import utc_now
@@ -29,6 +29,7 @@ from profile_api.accounts.errors import (
     OwnAccount,
     ProfileAlreadyLinked,
     RoleNotGrantable,
+    ServiceClientProtected,
     UsernameTaken,
 )
 from profile_api.accounts.schemas import (
@@ -141,6 +142,10 @@ async def _managed(session: AsyncSession, principal: Principal, account_id: uuid
         raise AccountNotFound()
     if account.id == principal.subject:
         raise OwnAccount("Ask another administrator to do this to your account.")
+    if Role.service.value in account.roles:  # the pipeline's own clients: a stolen admin token must not stop it
+        raise ServiceClientProtected("Rotate or disable a service client with `python -m profile_api.accounts` on "
+                                     "a host with database access (docs/operations.md, Accounts).",
+                                     rule="service-clients-by-operators-only")
     at_own_unit = account.org_unit_id == principal.org_unit_id
     if not policy.may_grant(principal.roles, account.kind, account.roles, at_own_unit=at_own_unit):
         raise RoleNotGrantable("You manage only the accounts you could have created where they sit: this one is "
