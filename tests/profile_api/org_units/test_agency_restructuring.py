@@ -6,7 +6,7 @@ whole tree and reads every change with its actor."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from httpx import AsyncClient
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import Account, OrgUnit, OrgUnitChange, Profile
+from hoso_shared.time import local_today
 from tests.factories import bearer, make_account, principal_for
 from tests.profile_api.org_units.helpers import BASE, Api, audit_count, person, unit, unit_of_profile
 
@@ -166,3 +167,20 @@ class TestDohaSeesEveryChange:
         assert rest["next_cursor"] is None
         assert (await profile_api.get(f"{BASE}/changes", params={"cursor": "x"},
                                       headers=doha.headers)).status_code == 400
+
+
+class TestDatesAhead:
+    async def test_a_change_is_dated_at_most_a_year_ahead(self, session: AsyncSession, profile_api: AsyncClient,
+                                                          token_issuer: TokenIssuer) -> None:
+        """Điều 21 khoản 2 (restructuring recorded on its decision) with Điều 19 khoản 7 (the data kept right): a
+        rename dated 3122 (a typo of 2022) is refused with 422 effective-date-too-late, by DOHA too, and nothing is
+        recorded; one within the year ahead is taken."""
+        t = await tree(session, profile_api, token_issuer)
+        before = await change_count(session)
+        for who in ("a", "doha"):
+            far = await t.api[who].post(t.a2.id, "rename", {"name": "Phòng xa", "effective_on": date(3122, 1, 1)})
+            assert far.status_code == 422 and far.json()["type"].endswith("effective-date-too-late"), far.text
+        assert await change_count(session) == before
+        near = await t.api["a"].post(t.a2.id, "rename", {"name": "Phòng Tổng hợp",
+                                                          "effective_on": local_today() + timedelta(days=300)})
+        assert near.status_code == 200, near.text

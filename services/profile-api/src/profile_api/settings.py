@@ -21,6 +21,8 @@ class Settings(CommonSettings):
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     approval_api_url: str = "http://127.0.0.1:8002"
+    # A restructuring of the tree takes effect at most this many days ahead (a decision is dated within the year).
+    org_change_horizon_days: int = 366
     audit_seal_interval_seconds: float = 1.0  # how long an audit entry may wait unsealed; 0 = no sealer
     # The largest scan (one file) an attachment upload accepts; other bodies keep `max_body_bytes`.
     upload_max_bytes: int = 10 * 1024 * 1024

@@ -23,6 +23,10 @@ class EffectiveDateTooEarly(ValidationFailed):
     slug, title = "effective-date-too-early", "The change would take effect before the current state began"
 
 
+class EffectiveDateTooLate(ValidationFailed):
+    slug, title = "effective-date-too-late", "The change would take effect further ahead than changes may be dated"
+
+
 class DistrictAbolished(ValidationFailed):
     slug, title = "district-abolished", "District-level units do not exist from 1 July 2025"
 

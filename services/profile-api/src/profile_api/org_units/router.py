@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Today
 from hoso_shared.time import FIRST_DAY, LAST_DAY
-from profile_api.dependencies import Cipher
+from profile_api.dependencies import AppSettings, Cipher
 from profile_api.org_units import restructuring, service
 from profile_api.org_units.auth import OrgUnitsRead, OrgUnitsWrite
 from profile_api.org_units.errors import (
@@ -78,7 +78,9 @@ async def list_org_unit_changes(principal: OrgUnitsRead, session: DbSession,
 @router.post("", status_code=201, summary="Create a unit under a parent in the caller's subtree.",
              description=WRITERS + " The parent may be the caller's own unit.",
              responses={**ERRORS, **OrgUnitCodeTaken.openapi(), **DistrictAbolished.openapi()})
-async def create_org_unit(principal: OrgUnitsWrite, session: DbSession, body: OrgUnitCreate) -> OrgUnitRead:
+async def create_org_unit(principal: OrgUnitsWrite, session: DbSession, body: OrgUnitCreate, today: Today,
+                          settings: AppSettings) -> OrgUnitRead:
+    service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
     return await service.create_unit(session, principal, body)
 
 
@@ -100,7 +102,9 @@ async def list_org_unit_people(org_unit_id: uuid.UUID, principal: OrgUnitsRead, 
 @router.post("/{org_unit_id}/rename", summary="Rename a unit from a date on.", description=WRITERS,
              responses=CHANGE_ERRORS)
 async def rename_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
-                          body: OrgUnitRename) -> OrgUnitRead:
+                          body: OrgUnitRename, today: Today,
+                          settings: AppSettings) -> OrgUnitRead:
+    service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
     return await service.rename_unit(session, principal, org_unit_id, body)
 
 
@@ -108,7 +112,9 @@ async def rename_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sess
              description=WRITERS + " The new parent may be the caller's own unit.",
              responses={**CHANGE_ERRORS, **OrgCycle.openapi()})
 async def move_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
-                        body: OrgUnitMove) -> OrgUnitRead:
+                        body: OrgUnitMove, today: Today,
+                        settings: AppSettings) -> OrgUnitRead:
+    service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
     return await service.move_unit(session, principal, org_unit_id, body)
 
 
@@ -116,7 +122,9 @@ async def move_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessio
                                              "move to the target, and the unit closes (sáp nhập, hợp nhất).",
              description=WRITERS + " The target may be the caller's own unit.", responses=CHANGE_ERRORS)
 async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
-                         body: OrgUnitMerge) -> Restructuring:
+                         body: OrgUnitMerge, today: Today,
+                         settings: AppSettings) -> Restructuring:
+    service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
     return await restructuring.merge_unit(session, principal, cipher, org_unit_id, body)
 
 
@@ -126,7 +134,9 @@ async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessi
                          "caller's subtree (403 `outside-subtree`).",
              responses={**CHANGE_ERRORS, **OrgUnitNotEmpty.openapi(), **OutsideSubtree.openapi()})
 async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
-                         body: OrgUnitSplit) -> Restructuring:
+                         body: OrgUnitSplit, today: Today,
+                         settings: AppSettings) -> Restructuring:
+    service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
     return await restructuring.split_unit(session, principal, cipher, org_unit_id, body)
 
 
@@ -134,5 +144,7 @@ async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessi
              description=WRITERS + " `move_to_id` may be the caller's own unit.",
              responses={**CHANGE_ERRORS, **OrgUnitNotEmpty.openapi()})
 async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
-                            body: OrgUnitDissolve) -> Restructuring:
+                            body: OrgUnitDissolve, today: Today,
+                            settings: AppSettings) -> Restructuring:
+    service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
     return await restructuring.dissolve_unit(session, principal, cipher, org_unit_id, body)

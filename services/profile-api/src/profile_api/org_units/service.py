@@ -11,7 +11,7 @@ actor in `org_unit_changes`, which DOHA reads for the whole province (`list_chan
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -23,6 +23,7 @@ from profile_api.org_units import queries
 from profile_api.org_units.errors import (
     DistrictAbolished,
     EffectiveDateTooEarly,
+    EffectiveDateTooLate,
     InvalidRestructuring,
     OrgCycle,
     OrgUnitClosed,
@@ -130,6 +131,15 @@ def check_effective(on: date, *units: Unit) -> None:
             raise EffectiveDateTooEarly(f"Unit {unit.code} is in its current state since {unit.since}; a change "
                                         f"cannot take effect before that.", org_unit_id=str(unit.id),
                                         current_since=unit.since.isoformat())
+
+
+def check_horizon(on: date, today: date, horizon_days: int) -> None:
+    """A change takes effect at most `horizon_days` ahead (setting `HOSO_ORG_CHANGE_HORIZON_DAYS`): a decision of
+    restructuring is dated within the year ahead, and a typo of the year (3122 for 2022) is caught."""
+    if on > today + timedelta(days=horizon_days):
+        raise EffectiveDateTooLate(f"A change may take effect at most {horizon_days} days ahead (until "
+                                   f"{(today + timedelta(days=horizon_days)).isoformat()}).",
+                                   horizon_days=horizon_days)
 
 
 def check_type(type_: str, on: date) -> None:
