@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgi_lifespan import LifespanManager
+from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
+from portal.api import Apis
+from portal.app import create_app
 from portal.security import CSP
 from portal.sessions import COOKIE
+from portal.settings import Settings
+from tests.approval_api.conftest import wired
 from tests.portal.conftest import PASSWORD, Portal, csrf_of, open_portal
 
 
@@ -103,3 +109,26 @@ class TestLanguage:
         english = await portal.client.get("/")
         assert '<html lang="en">' in english.text and "<h1>My tasks</h1>" in english.text
         assert "Sign out" in english.text
+
+
+class TestThrottlingThroughThePortal:
+    async def test_failures_are_counted_per_browser_not_per_portal(
+            self, client_for: Any, token_issuer: TokenIssuer, world: Any) -> None:
+        """Điều 9 khoản 3 (each person keeps their own account) and Điều 19 khoản 7: the portal names the browser's
+        address to profile-api, which throttles failures per account and address: someone guessing a password
+        from one browser is stopped, with a plain message, and the owner signing in from another is not."""
+        apis = await wired(client_for, token_issuer, trusted_proxies=["127.0.0.1"])  # the portal's own address
+        app = create_app(Settings(env="test", log_level="WARNING"), apis=Apis(apis.profile, apis.approval))
+        async with LifespanManager(app) as manager:
+            def browser(address: str) -> Portal:
+                return Portal(AsyncClient(transport=ASGITransport(app=manager.app, client=(address, 40000)),
+                                          base_url="http://portal"), world)
+            guesser, owner = browser("10.0.0.66"), browser("10.0.0.7")
+            answers = [await guesser.sign_in("officer", "not the password") for _ in range(7)]
+            assert [a.status_code for a in answers[:5]] == [400] * 5
+            assert "Đăng nhập sai quá nhiều lần từ nơi này" in answers[-1].text
+            assert (await guesser.sign_in("officer")).status_code == 400  # even the right one, for now
+            signed = await owner.sign_in("officer")
+            assert signed.status_code == 303 and signed.headers["location"] == "/"
+            for made in (guesser, owner):
+                await made.client.aclose()

@@ -80,9 +80,10 @@ class TestDefaultPassword:
 
 
 class TestLockout:
-    async def test_five_failures_lock_the_account(
-        self, session: AsyncSession, profile_api: AsyncClient
-    ) -> None:
+    async def test_max_failed_logins_lock_the_account(self, session: AsyncSession, client_for: Any) -> None:
+        # The lock's default is 50 now (the per-address throttle does the daily work, test_throttling.py);
+        # set to 5 here, with the per-address limit above it, so the lock itself answers.
+        profile_api = await client_for("profile-api", max_failed_logins=5, login_account_source_max_failures=10)
         account = await make_account(session, unit=await make_unit(session))
         for attempt in range(1, 6):
             response = await login(profile_api, account.username, f"wrong-{attempt}")

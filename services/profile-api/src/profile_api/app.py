@@ -45,9 +45,11 @@ from profile_api.reports.progress import tasks as progress_tasks
 from profile_api.reports.router import router as reports_router
 from profile_api.settings import Settings
 from profile_api.tasks.router import router as tasks_router
+from profile_api.tokens.metrics import ThrottleMetrics
 from profile_api.tokens.router import jwks_router
 from profile_api.tokens.router import router as tokens_router
 from profile_api.tokens.service import LoginPolicy
+from profile_api.tokens.throttle import Limit, Throttle, ThrottlePolicy
 from profile_api.transfers.router import router as transfers_router
 
 DESCRIPTION = """The record of every cadre, civil servant and public employee (CBCCVC) of the province,
@@ -109,6 +111,14 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
     collaborators = Collaborators(
         settings=settings, sessionmaker=maker, clock=clock, cipher=cipher, token_issuer=issuer, jwks=jwks,
         login_policy=LoginPolicy(settings.max_failed_logins, timedelta(minutes=settings.lockout_minutes)),
+        throttle=Throttle(throttle_policy(settings), ThrottleMetrics(app.state.metrics_registry)),
         approval=approval, export_identity=ExportIdentity(settings), quality=quality, pending=pending)
     provide(app, collaborators)
     return app
+
+
+def throttle_policy(settings: Settings) -> ThrottlePolicy:
+    window = timedelta(seconds=settings.login_window_seconds)
+    return ThrottlePolicy(per_source=Limit(settings.login_source_max_failures, window),
+                          per_account_source=Limit(settings.login_account_source_max_failures, window),
+                          per_client=Limit(settings.login_client_max_failures, window))

@@ -14,6 +14,7 @@ from profile_api.quality.tasks import Quality
 from profile_api.reports.exports.signer import ExportIdentity
 from profile_api.settings import Settings
 from profile_api.tokens.service import LoginPolicy
+from profile_api.tokens.throttle import Throttle
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,6 +24,7 @@ class Collaborators(web.Collaborators):
     token_issuer: TokenIssuer
     jwks: dict[str, Any]  # what /.well-known/jwks.json publishes: the current key and the previous ones
     login_policy: LoginPolicy
+    throttle: Throttle  # failed sign-in limits, counted in the database (tokens.throttle)
     approval: ApprovalClient
     export_identity: ExportIdentity
     quality: Quality  # the daily snapshot task's work (started with the app)

@@ -18,8 +18,18 @@ class Settings(CommonSettings):
     # Retired public keys still published, so tokens they signed verify until they expire.
     token_previous_public_keys: str = ""
     token_ttl_seconds: int = 900
-    max_failed_logins: int = 5
+    # The account-wide lock (`locked_until`): the last resort after this many failures from anywhere, which an
+    # agency admin lifts with reset-password. Day-to-day guessing meets the limits below long before.
+    max_failed_logins: int = 50
     lockout_minutes: int = 15
+    # Failed sign-in limits (profile_api.tokens.throttle), each counted per `login_window_seconds`; past one the
+    # token endpoint answers 429 until that window ends.
+    login_source_max_failures: int = 30  # one address, every username and client id
+    login_account_source_max_failures: int = 5  # one account from one address
+    login_client_max_failures: int = 10  # one client id, from any address
+    login_window_seconds: int = 600
+    # Proxies (exact addresses) whose X-Forwarded-For is believed, its last hop only; none by default.
+    trusted_proxies: frozenset[str] = frozenset()
     approval_api_url: str = "http://127.0.0.1:8002"
     # A restructuring of the tree takes effect at most this many days ahead (a decision is dated within the year).
     org_change_horizon_days: int = 366

@@ -150,6 +150,9 @@ def stack_env(values: dict[str, str], *, database_url: str, urls: dict[str, str]
     env = secrets.service_env(values, database_url=database_url)
     env["HOSO_APPROVAL_API_URL"] = urls["approval-api"]
     env["HOSO_PROFILE_API_URL"] = urls["profile-api"]
+    # The portal signs people in from loopback and names their address: profile-api believes it (dev only: in
+    # production, list the portal's own address).
+    env["HOSO_TRUSTED_PROXIES"] = '["127.0.0.1"]'
     if "ndxp-sim" in urls:
         env["HOSO_NDXP_URL"], env["HOSO_NDXP_TOKEN_URL"] = urls["ndxp-sim"], urls["ndxp-sim"] + "/oauth/token"
         env["HOSO_NDXP_JWKS_URL"] = urls["ndxp-sim"] + "/.well-known/jwks.json"

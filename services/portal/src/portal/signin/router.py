@@ -33,7 +33,8 @@ async def sign_in(request: Request, wiring: Wiring, session: Visitor, username: 
                   next: Annotated[str, Form(max_length=500)] = "/") -> Response:
     username = nfc(username).strip().lower()
     try:
-        fresh = await service.sign_in(wiring.apis, wiring.sessions, session, username, password, wiring.clock())
+        fresh = await service.sign_in(wiring.apis, wiring.sessions, session, username, password, wiring.clock(),
+                                      request.client.host if request.client else None)
     except ApiProblem as problem:
         errors = {"password": service.refusal(problem, session.lang)}
         return await render(request, wiring, session, "signin/login.html",
@@ -69,7 +70,7 @@ async def change_password(request: Request, wiring: Wiring, session: Visitor, cu
         try:
             await service.change_password(wiring.apis, session, current_password, new_password)
             fresh = await service.sign_in(wiring.apis, wiring.sessions, session, session.username, new_password,
-                                          wiring.clock())
+                                          wiring.clock(), request.client.host if request.client else None)
         except ApiProblem as problem:
             field = "current_password" if problem.slug == "invalid-grant" else "new_password"
             errors[field] = service.refusal(problem, session.lang)

@@ -14,6 +14,7 @@ REFUSALS = {
     "invalid-grant": N_("Tên đăng nhập hoặc mật khẩu không đúng."),
     "account-locked": N_("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau ít phút."),
     "account-disabled": N_("Tài khoản đã bị khóa. Liên hệ bộ phận tổ chức cán bộ của cơ quan."),
+    "too-many-attempts": N_("Đăng nhập sai quá nhiều lần từ nơi này. Vui lòng đợi ít phút rồi thử lại."),
     "weak-password": N_("Mật khẩu mới chưa đủ mạnh: dùng ít nhất 10 ký tự và khác mật khẩu cũ."),
 }
 
@@ -26,9 +27,12 @@ def refusal(problem: ApiProblem, lang: str) -> str:
 
 
 async def sign_in(apis: Apis, store: SessionStore, session: PortalSession, username: str, password: str,
-                  now: datetime) -> PortalSession:
-    """A fresh session holding the person's token (the old id forgotten: no fixation). Raises ApiProblem."""
+                  now: datetime, client_ip: str | None = None) -> PortalSession:
+    """A fresh session holding the person's token (the old id forgotten: no fixation). Raises ApiProblem.
+    The person's own address goes along (`X-Forwarded-For`), so profile-api throttles failures per browser, not
+    per portal: list the portal in profile-api's HOSO_TRUSTED_PROXIES."""
     token = await apis.json(None, "profile", "POST", "/api/v1/auth/token",
+                            headers={"X-Forwarded-For": client_ip} if client_ip else None,
                             data={"grant_type": "password", "username": username, "password": password})
     fresh = store.rotate(session, now)
     fresh.token = token["access_token"]

@@ -42,3 +42,15 @@ class InvalidScope(Problem):
 
     def __init__(self, detail: str | None = None, **extensions: Any) -> None:
         super().__init__(detail, error="invalid_scope", **extensions)
+
+
+class TooManyAttempts(Problem):
+    """Answered before any password is checked: no oracle, and no hashing cost for whoever is guessing."""
+
+    status, slug, title = 429, "too-many-attempts", "Too many failed attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Đăng nhập sai quá nhiều lần; vui lòng thử lại sau {retry_after} giây. "
+                         f"Too many failed attempts; try again in {retry_after} seconds.",
+                         retry_after=retry_after)
+        self.headers = {"Retry-After": str(retry_after)}

@@ -12,7 +12,8 @@ from hoso_shared.db import DbSession
 from hoso_shared.problems import Problem, problem_response
 from profile_api.dependencies import AppSettings, Issuer, Jwks, Logins
 from profile_api.tokens import service
-from profile_api.tokens.errors import InvalidClient, UnsupportedGrantType
+from profile_api.tokens.dependencies import LoginGuard
+from profile_api.tokens.errors import InvalidClient, TooManyAttempts, UnsupportedGrantType
 from profile_api.tokens.schemas import PasswordChange, TokenResponse
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -33,9 +34,9 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 
 @router.post("/token", summary="Issue an access token (OAuth2 password or client-credentials grant).",
              response_model=TokenResponse,
-             responses={**InvalidClient.openapi(), **UnsupportedGrantType.openapi()})
+             responses={**InvalidClient.openapi(), **UnsupportedGrantType.openapi(), **TooManyAttempts.openapi()})
 async def issue_token(
-    request: Request, session: DbSession, settings: AppSettings, issuer: Issuer, logins: Logins,
+    request: Request, session: DbSession, settings: AppSettings, issuer: Issuer, logins: Logins, guard: LoginGuard,
     grant_type: Annotated[str, Form()],
     username: Annotated[str | None, Form(max_length=128)] = None,
     password: Annotated[str | None, Form(max_length=256)] = None,
@@ -47,18 +48,18 @@ async def issue_token(
     result: TokenResponse | Problem
     if grant_type == "password" and username is not None and password is not None:
         result = await service.password_grant(session, issuer, username=username, password=password,
-                                              audience=audience, policy=logins)
+                                              audience=audience, policy=logins, guard=guard)
     elif grant_type == "client_credentials":
         basic = _basic_credentials(request) or (client_id or "", client_secret or "")
         requested = set(scope.split()) if scope else None
         result = await service.client_credentials_grant(
             session, issuer, client_id=basic[0], client_secret=basic[1], requested=requested,
-            audience=audience)
+            audience=audience, guard=guard)
     else:
         result = UnsupportedGrantType("Use grant_type=password (with username and password) or "
                                       "client_credentials.")
     if isinstance(result, Problem):
-        return problem_response(result)  # returned, not raised: the failed-login count commits
+        return problem_response(result)  # returned, not raised: the failure counts commit
     return JSONResponse(result.model_dump(), headers={"Cache-Control": "no-store"})
 
 

@@ -1,10 +1,10 @@
-"""Token issuance: the password grant for people, client credentials for systems; lockout;
-the forced change of a default password."""
+"""Token issuance: the password grant for people, client credentials for systems; throttling (`throttle`) and
+the last-resort account lock; the forced change of a default password."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +12,6 @@ from hoso_shared.auth import CHANGE_PASSWORD, DELEGATED_SCOPES, Principal, Role,
 from hoso_shared.auth.passwords import hash_secret, hash_secret_sync, verify_secret
 from hoso_shared.db.models import Account
 from hoso_shared.problems import Problem
-from hoso_shared.time import utc_now
 from profile_api.tokens import queries
 from profile_api.tokens.errors import (
     AccountLocked,
@@ -22,6 +21,7 @@ from profile_api.tokens.errors import (
     WeakPassword,
 )
 from profile_api.tokens.schemas import TokenResponse
+from profile_api.tokens.throttle import Throttle
 
 MIN_PASSWORD_LENGTH = 10
 CLIENT_ROLES = {Role.hr_system.value, Role.service.value}
@@ -31,7 +31,10 @@ _DUMMY_HASH = hash_secret_sync("not a real password")
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    max_failures: int = 5
+    """The account-wide lock: the last resort against a slow guess spread over many addresses, high enough that
+    nobody locks an owner out by accident (the per-account-and-address limit of `throttle` comes long before)."""
+
+    max_failures: int = 50
     lockout: timedelta = timedelta(minutes=15)
 
 
@@ -48,15 +51,37 @@ def _respond(issuer: TokenIssuer, principal: Principal, audience: str, *, change
                          scope=" ".join(sorted(principal.scopes)), password_change_required=change)
 
 
+@dataclass(frozen=True)
+class Guard:
+    """Where an attempt comes from and when, and the throttle that counts it."""
+
+    throttle: Throttle
+    source: str
+    now: datetime
+
+
 async def password_grant(session: AsyncSession, issuer: TokenIssuer, *, username: str, password: str,
-                         audience: str, policy: LoginPolicy) -> TokenResponse | Problem:
-    """Returns (never raises) a Problem on failure, so the failure count is committed with it."""
+                         audience: str, policy: LoginPolicy, guard: Guard) -> TokenResponse | Problem:
+    """Returns (never raises) a Problem on failure, so the failure counts are committed with it."""
+    attempt = guard.throttle.password(username, guard.source)
+    if refused := await guard.throttle.refusal(session, attempt, guard.now):
+        return refused
+    result = await _password_grant(session, issuer, username=username, password=password, audience=audience,
+                                   policy=policy, now=guard.now)
+    if isinstance(result, InvalidGrant):
+        await guard.throttle.failed(session, attempt, guard.now)
+    elif isinstance(result, TokenResponse):
+        await guard.throttle.succeeded(session, attempt)
+    return result
+
+
+async def _password_grant(session: AsyncSession, issuer: TokenIssuer, *, username: str, password: str,
+                          audience: str, policy: LoginPolicy, now: datetime) -> TokenResponse | Problem:
     found = await queries.account_by_username(session, username)
     if found is None or found[0].kind == "client":
         await verify_secret(_DUMMY_HASH, password)
         return InvalidGrant("Wrong username or password.")
     account, org_path = found
-    now = utc_now()
     if account.disabled_at is not None:
         return InvalidGrant("The account is disabled.")
     if account.locked_until is not None and account.locked_until > now:
@@ -82,8 +107,23 @@ async def password_grant(session: AsyncSession, issuer: TokenIssuer, *, username
 
 
 async def client_credentials_grant(session: AsyncSession, issuer: TokenIssuer, *, client_id: str,
-                                   client_secret: str, requested: set[str] | None,
-                                   audience: str) -> TokenResponse | Problem:
+                                   client_secret: str, requested: set[str] | None, audience: str,
+                                   guard: Guard) -> TokenResponse | Problem:
+    attempt = guard.throttle.client(client_id, guard.source)
+    if refused := await guard.throttle.refusal(session, attempt, guard.now):
+        return refused
+    result = await _client_credentials_grant(session, issuer, client_id=client_id, client_secret=client_secret,
+                                             requested=requested, audience=audience)
+    if isinstance(result, InvalidClient):
+        await guard.throttle.failed(session, attempt, guard.now)
+    elif isinstance(result, TokenResponse):
+        await guard.throttle.succeeded(session, attempt)
+    return result
+
+
+async def _client_credentials_grant(session: AsyncSession, issuer: TokenIssuer, *, client_id: str,
+                                    client_secret: str, requested: set[str] | None,
+                                    audience: str) -> TokenResponse | Problem:
     found = await queries.account_by_username(session, client_id)
     if found is None or found[0].kind != "client" or found[0].disabled_at is not None:
         await verify_secret(_DUMMY_HASH, client_secret)

@@ -11,6 +11,7 @@ from hoso_shared.db.models.change_requests import (
     Delegation,
 )
 from hoso_shared.db.models.imports import ImportJob
+from hoso_shared.db.models.login_throttle import LoginThrottle
 from hoso_shared.db.models.org_units import OrgUnit, OrgUnitChange, OrgUnitPeriod
 from hoso_shared.db.models.outbox import OutboxRow
 from hoso_shared.db.models.packets import (
@@ -37,7 +38,7 @@ from hoso_shared.db.models.transfers import Transfer
 __all__ = [
     "Account", "AccountAccessChange", "AccountDelegation", "ApprovalWindow", "Attachment", "AuditEntry",
     "ChangeRequest", "ChangeRequestState", "CitizenCheck", "Decision", "Delegation", "Delivery", "ImportJob",
-    "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow", "Packet", "PacketChain", "PacketRecord", "Profile",
-    "ProfileAssignment", "ProfileSectionRow", "ProfileVersion", "ProgressPage", "QualitySnapshot",
+    "LoginThrottle", "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow", "Packet", "PacketChain", "PacketRecord",
+    "Profile", "ProfileAssignment", "ProfileSectionRow", "ProfileVersion", "ProgressPage", "QualitySnapshot",
     "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "Transfer", "WorkingDayOverride",
 ]
