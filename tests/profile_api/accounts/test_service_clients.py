@@ -22,6 +22,7 @@ REQUEST = {"request_no": "12/SNV-CNTT", "request_date": "2026-11-02"}
 async def test_doha_cannot_touch_a_service_client_over_http(
         action: str, body: dict[str, object] | None, session: AsyncSession, profile_api: AsyncClient,
         token_issuer: TokenIssuer) -> None:
+    """Điều 19 khoản 7 and Điều 13: refused with the rule named, and the client left as it was."""
     root = await make_unit(session, type="province")
     doha = await make_account(session, unit=root, role="doha_admin")
     gateway = await make_account(session, unit=root, role="service", kind="client", username="svc.sync-gateway",

@@ -70,15 +70,13 @@ async def upload_attachment(session: AsyncSession, principal: Principal, profile
 
 async def list_attachments(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
                            today: date | None = None) -> list[AttachmentRead]:
-    reader = await profiles.reader(session, principal, profile_id, today)  # a delegate's lent sight too
-    await profiles.load_visible(session, reader, profile_id)  # the same check as reading the profile
+    await profiles.load_readable(session, principal, profile_id, today)  # as reading the profile (lent sight too)
     return [AttachmentRead.model_validate(row) for row in await queries.list_attachments(session, profile_id)]
 
 
 async def download_attachment(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
                               attachment_id: uuid.UUID, today: date | None = None) -> Download:
-    reader = await profiles.reader(session, principal, profile_id, today)  # a delegate's lent sight too
-    await profiles.load_visible(session, reader, profile_id)  # the same check as reading the profile
+    await profiles.load_readable(session, principal, profile_id, today)  # as reading the profile (lent sight too)
     found = await queries.attachment(session, profile_id, attachment_id)
     if found is None:
         raise AttachmentNotFound()

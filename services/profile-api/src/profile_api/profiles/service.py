@@ -83,19 +83,31 @@ async def full_record(session: AsyncSession, profile: Profile, cipher: FieldCiph
                            record.read_sections(rows, cipher, sensitive=True))
 
 
-async def reader(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, today: date | None) -> Principal:
-    """Who reads the record: the caller, or — when their own reach misses it — the sight an approval delegation
-    lends them over a request they may decide (`lent`; reads only, given `today`)."""
-    own = not principal.has_scopes(READ_ALL)  # as `self_only`, without refusing a token that reads nothing
-    if today is None or await queries.visible_profile(session, principal, profile_id, self_only=own) is not None:
-        return principal
-    return await lent.lent_principal(session, principal, profile_id, today) or principal
+async def lent_reader(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
+                      today: date | None) -> Principal | None:
+    """The sight an approval delegation lends the caller over this record (`lent`), asked only after their own reach
+    missed it, so a plain read costs no extra query; reads only, given `today`."""
+    return await lent.lent_principal(session, principal, profile_id, today) if today is not None else None
+
+
+async def load_readable(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
+                        today: date | None) -> tuple[Profile, Principal]:
+    """`load_visible` for reads: the record and who reads it (the caller, or their lent sight)."""
+    try:
+        return await load_visible(session, principal, profile_id), principal
+    except ProfileNotFound:
+        lent_to = await lent_reader(session, principal, profile_id, today)
+        if lent_to is None:
+            raise
+        return await load_visible(session, lent_to, profile_id), lent_to
 
 
 async def get_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
                       cipher: FieldCipher, today: date | None = None) -> ProfileRead:
-    principal = await reader(session, principal, profile_id, today)
     bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=self_only(principal))
+    if bundle is None and (lent_to := await lent_reader(session, principal, profile_id, today)) is not None:
+        principal = lent_to
+        bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=False)
     if bundle is None or hidden(principal, bundle[0]):
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
     profile, rows, open_changes = bundle
