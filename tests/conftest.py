@@ -31,6 +31,7 @@ from hoso_shared.auth.passwords import use_cheap_hashing_for_tests
 from hoso_shared.auth.tokens import TokenIssuer, generate_signing_key, public_jwks
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine
+from tests.factories import CIPHER
 
 use_cheap_hashing_for_tests()
 SIGNING_KEY = generate_signing_key()
@@ -76,7 +77,7 @@ async def db_url(server_url: str) -> str:
 
 @pytest.fixture(scope="session")
 async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url, pool_size=5)
+    engine = create_engine(db_url, pool_size=5, cipher=CIPHER)
     yield engine
     await engine.dispose()
 

@@ -24,7 +24,7 @@ async def seed(url: str, values: dict[str, Any], records: int) -> int:
     await asyncio.to_thread(migrate.upgrade, url)
     cipher = FieldCipher.from_settings(CommonSettings(env="dev", field_keys=json.loads(values["field_keys"]),
                                                       lookup_hmac_key=values["lookup_hmac_key"]))
-    engine = create_engine(url, pool_size=2)
+    engine = create_engine(url, pool_size=2, cipher=cipher)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
             batched = await load_batched(session, cipher, records=records)

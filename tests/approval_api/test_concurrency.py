@@ -27,6 +27,7 @@ from hoso_shared.time import FixedClock
 from hoso_shared.web import collaborators_of
 from tests.approval_api.conftest import IN_WINDOW, SERVICE, World, build_world
 from tests.conftest import build, fresh_database
+from tests.factories import CIPHER
 
 
 @dataclass
@@ -41,7 +42,7 @@ async def stack(server_url: str, token_issuer: TokenIssuer) -> AsyncIterator[Sta
     name = f"hoso_concurrency_{os.getpid()}"
     url = await fresh_database(server_url, name)
     await asyncio.to_thread(migrate.upgrade, url)
-    engine = create_engine(url, pool_size=8)
+    engine = create_engine(url, pool_size=8, cipher=CIPHER)
     sessionmaker = create_sessionmaker(engine)
     async with session_scope(sessionmaker) as session:
         world = await build_world(session, token_issuer)

@@ -14,6 +14,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -21,11 +22,13 @@ import pytest
 
 from hoso_devstack.pg import free_port
 from hoso_shared.time import local_today
+from tests.e2e import at_rest
 from tests.e2e.demo_client import DemoClient, login
 from tests.e2e.sync_checks import check_every_unit_syncs, check_population_db_contradiction_is_blocked
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
+NEW_PHONE = "0912000020"  # proposed by a demo officer, approved and synced: sought at rest afterwards
 
 
 def _free(port: int) -> bool:
@@ -75,8 +78,11 @@ class TestMakeRun:
             tracked = _descendants(proc.pid)
             demo = json.loads((tmp_path / "data" / "demo.json").read_text())
             assert (tmp_path / "data" / "demo.json").stat().st_mode & 0o777 == 0o600  # it holds passwords
+            dsn = f"postgresql://postgres@127.0.0.1:{pg_port}/hoso"
+            at_rest.store_uncompressed(dsn)
             self._check_services(demo)
             self._check_audit_sealed(f"postgresql+asyncpg://postgres@127.0.0.1:{pg_port}/hoso", env)
+            self._check_nothing_personal_in_clear(demo, dsn, tmp_path / "data" / "pg")
         finally:
             os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
             try:
@@ -89,6 +95,17 @@ class TestMakeRun:
         time.sleep(0.5)
         left = [p for p in tracked if _alive(p)]
         assert not left, f"left behind: {[(p.pid, p.cmdline()) for p in left]}"
+
+    def _check_nothing_personal_in_clear(self, demo: dict[str, Any], dsn: str, pgdata: Path) -> None:
+        """Issue 20's byte search (Điều 4 khoản 3, Điều 19 khoản 7): after changes with sensitive values, batches,
+        signed packets and receipts, no demo citizen ID, phone or insurance number rests in clear in PostgreSQL's
+        files (tables, TOAST, WAL). The demo's 200 people give about 800 values to find."""
+        api, accounts = demo["services"]["profile-api"], demo["accounts"]
+        doha = next(a for a in accounts if a["role"] == "doha_admin")
+        values = at_rest.personal_values(api, login(api, accounts, doha["username"]))
+        assert len(values) >= 700 and NEW_PHONE in values
+        at_rest.checkpoint(dsn)
+        assert at_rest.found_in_files(pgdata, values) == set()
 
     def _check_audit_sealed(self, url: str, env: dict[str, str]) -> None:
         """The sensitive reads above were audited, and the services' sealer chained them."""
@@ -197,7 +214,8 @@ class TestMakeRun:
                                           "application/pdf")})
         assert scan.status_code == 201, scan.text
         proposed = httpx.patch(f"{api}/api/v1/profiles/{mine[0]['id']}", headers=auth, timeout=10,
-                               json={"items": {"other_names": "Tên gọi khác"}, "occurred_on": str(local_today()),
+                               json={"items": {"other_names": "Tên gọi khác", "phone": NEW_PHONE},
+                                     "occurred_on": str(local_today()),
                                      "attachment_ids": [scan.json()["id"]]})
         assert proposed.status_code == 202, proposed.text
         stored = httpx.get(f"{approval}/api/v1/change-requests/{proposed.json()['change_request_id']}",

@@ -52,7 +52,7 @@ async def database(server_url: str) -> AsyncIterator[tuple[str, dict[str, str]]]
     field_keys = json.dumps({"k1": new_key()})
     cipher = FieldCipher.from_settings(CommonSettings(env="test", lookup_hmac_key="e2e", field_keys=json.loads(
         field_keys)))
-    engine = create_engine(url, pool_size=2)
+    engine = create_engine(url, pool_size=2, cipher=cipher)
     async with session_scope(create_sessionmaker(engine)) as session:
         assert await load_released(session, cipher, records=RECORDS) == RECORDS
     await engine.dispose()

@@ -48,7 +48,7 @@ async def source(server_url: str) -> AsyncIterator[str]:
     try:
         await asyncio.to_thread(migrate.upgrade, url)
         cipher = FieldCipher.from_settings(CommonSettings(env="test", lookup_hmac_key="backup-test"))
-        engine = create_engine(url, pool_size=1)
+        engine = create_engine(url, pool_size=1, cipher=cipher)
         async with session_scope(create_sessionmaker(engine)) as session:
             assert await load_released(session, cipher, records=100) > 0
         await engine.dispose()

@@ -47,16 +47,20 @@ class FieldCipher:
         return cls(keys=keys, current=next(iter(keys)), lookup_key=lookup)
 
     def encrypt(self, plaintext: str, *, field: str) -> tuple[bytes, str]:
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, plaintext.encode(), field.encode())
-        return nonce + sealed, self.current
+        return self.encrypt_bytes(plaintext.encode(), field=field)
 
     def decrypt(self, blob: bytes, key_id: str, *, field: str) -> str:
+        return self.decrypt_bytes(blob, key_id, field=field).decode()
+
+    def encrypt_bytes(self, plain: bytes, *, field: str) -> tuple[bytes, str]:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + AESGCM(self.keys[self.current]).encrypt(nonce, plain, field.encode()), self.current
+
+    def decrypt_bytes(self, blob: bytes, key_id: str, *, field: str) -> bytes:
         key = self.keys.get(key_id)
         if key is None:
             raise KeyError(f"field key {key_id!r} is not configured")
-        plain = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], field.encode())
-        return plain.decode()
+        return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], field.encode())
 
     def lookup_hash(self, value: str, *, field: str) -> bytes:
         return hmac.new(self.lookup_key, f"{field}:{value}".encode(), hashlib.sha256).digest()

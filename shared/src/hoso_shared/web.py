@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.auth.dependencies import token_verifier as auth_token_verifier
 from hoso_shared.auth.tokens import TokenVerifier
+from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker, request_sessionmaker
 from hoso_shared.db.migrate import current_revision, head_revision
 from hoso_shared.logging import configure_logging, get_logger
@@ -177,7 +178,8 @@ def build_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = None
         if sessionmaker is None:
-            engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+            engine = create_engine(settings.database_url, pool_size=settings.db_pool_size,
+                                   cipher=FieldCipher.from_settings(settings))
             maker.configure(bind=engine)
         if on_startup:
             await on_startup(app)

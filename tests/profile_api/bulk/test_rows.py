@@ -63,6 +63,14 @@ class TestCheckRow:
         cells = {**good(), "citizen_id": citizen_id, "sex": "M", "birth_date": date(1985, 5, 17)}
         assert check_row(2, cells, today=TODAY, cipher=CIPHER).reasons == [reason]
 
+    def test_digits_of_another_script_are_a_reason_not_a_crash(self) -> None:
+        """"²".isdigit() is true but int("²") fails: such an ID is refused by its pattern like any other text (it
+        stopped the whole import on an internal error; found by tests/fuzz)."""
+        cells = {**good(), "citizen_id": "²" * 12}
+        row = check_row(2, cells, today=TODAY, cipher=CIPHER)
+        assert row.items is None and row.citizen_id_hmac is None
+        assert [r.split(":")[0] for r in row.reasons] == ["citizen_id"]
+
 
 class TestFiles:
     def test_sniff(self) -> None:

@@ -85,8 +85,8 @@ class TestAgencyRestructuresItsSubtree:
                  (t.a1a.id, "move", {"parent_id": t.a2.id, "effective_on": ON}),
                  (t.a1.id, "split", {"effective_on": ON, "parts": [
                      {"code": "A.1.X", "name": "Phòng A1-X", "type": "sub_unit", "profile_ids": [t.lan.id]}]}),
-                 (a3, "merge", {"into_id": t.a2.id, "effective_on": ON}),
-                 (t.a1.id, "dissolve", {"move_to_id": t.a.id, "effective_on": ON})]
+                 (a3, "merge", {"into_id": t.a2.id, "effective_on": ON, "confirm_unit_code": "A.3"}),
+                 (t.a1.id, "dissolve", {"move_to_id": t.a.id, "effective_on": ON, "confirm_unit_code": t.a1.code})]
         for unit_id, action, body in steps:
             response = await api.post(unit_id, action, body)
             assert response.status_code == 200, f"{action}: {response.text}"
@@ -133,7 +133,9 @@ class TestDohaSeesEveryChange:
         """Điều 9 khoản 1 c and Điều 21 khoản 2: what an agency records in its subtree DOHA reads, with who did it,
         when, and from which day; another agency does not see it; the audit log holds it too."""
         t = await tree(session, profile_api, token_issuer)
-        assert (await t.api["a"].post(t.a1.id, "merge", {"into_id": t.a2.id, "effective_on": ON})).status_code == 200
+        merged = await t.api["a"].post(t.a1.id, "merge", {"into_id": t.a2.id, "effective_on": ON,
+                                                          "confirm_unit_code": t.a1.code})
+        assert merged.status_code == 200
         assert (await t.api["a"].post(t.a2.id, "rename", {"name": "Phòng A", "effective_on": ON})).status_code == 200
         seen = await changes(t.api["doha"])
         assert [(c["action"], c["org_unit_id"], c["actor_username"], c["effective_on"]) for c in seen] == [

@@ -56,7 +56,8 @@ class TestMergeOrgUnit:
         people_before = {u: await api.people(t[u].id, DAY_BEFORE) for u in ("a", "a_sub", "b")}
         assert people_before["a"] == ["Trần Văn An", "Vũ Thị Anh"]
 
-        merged = await api.post(t["a"].id, "merge", {"into_id": t["b"].id, "effective_on": MERGE_ON})
+        merged = await api.post(t["a"].id, "merge", {"into_id": t["b"].id, "effective_on": MERGE_ON,
+                                                     "confirm_unit_code": t["a"].code})
 
         assert merged.status_code == 200, merged.text
         body = merged.json()
@@ -104,22 +105,28 @@ class TestMergeOrgUnit:
                                                       token_issuer: TokenIssuer) -> None:
         t = await province(session, profile_api, token_issuer)
         api: Api = t["api"]
-        assert (await api.post(t["a"].id, "merge", {"into_id": t["b"].id, "effective_on": MERGE_ON})).status_code == 200
+        assert (await api.post(t["a"].id, "merge", {"into_id": t["b"].id, "effective_on": MERGE_ON,
+                                                    "confirm_unit_code": t["a"].code})).status_code == 200
         again = await api.post(t["a"].id, "rename", {"name": "Sở A mới", "effective_on": date(2026, 2, 1)})
         assert again.status_code == 409
         assert again.json()["type"].endswith("org-unit-closed")
-        into_closed = await api.post(t["b"].id, "merge", {"into_id": t["a"].id, "effective_on": date(2026, 2, 1)})
+        into_closed = await api.post(t["b"].id, "merge", {"into_id": t["a"].id, "effective_on": date(2026, 2, 1),
+                                                          "confirm_unit_code": t["b"].code})
         assert into_closed.status_code == 409
 
     async def test_refuses_a_target_inside_the_source_and_an_early_date(
             self, session: AsyncSession, profile_api: AsyncClient, token_issuer: TokenIssuer) -> None:
         t = await province(session, profile_api, token_issuer)
         api: Api = t["api"]
-        inside = await api.post(t["a"].id, "merge", {"into_id": t["a_leaf"].id, "effective_on": MERGE_ON})
-        assert inside.status_code == 422
-        itself = await api.post(t["a"].id, "merge", {"into_id": t["a"].id, "effective_on": MERGE_ON})
-        assert itself.status_code == 422
-        early = await api.post(t["a"].id, "merge", {"into_id": t["b"].id, "effective_on": date(2025, 6, 30)})
+        code = t["a"].code
+        inside = await api.post(t["a"].id, "merge", {"into_id": t["a_leaf"].id, "effective_on": MERGE_ON,
+                                                     "confirm_unit_code": code})
+        assert inside.status_code == 422 and inside.json()["type"].endswith("org-cycle")
+        itself = await api.post(t["a"].id, "merge", {"into_id": t["a"].id, "effective_on": MERGE_ON,
+                                                     "confirm_unit_code": code})
+        assert itself.status_code == 422 and itself.json()["type"].endswith("org-cycle")
+        early = await api.post(t["a"].id, "merge", {"into_id": t["b"].id, "effective_on": date(2025, 6, 30),
+                                                    "confirm_unit_code": code})
         assert early.status_code == 422
         assert early.json()["type"].endswith("effective-date-too-early")
         assert await unit_of_profile(session, t["an"]) == t["a"].id
@@ -128,8 +135,9 @@ class TestMergeOrgUnit:
             self, session: AsyncSession, profile_api: AsyncClient, token_issuer: TokenIssuer) -> None:
         t = await province(session, profile_api, token_issuer)
         await person(session, at=t["a"], name="Hồ Văn Mới", since=date(2026, 3, 1))
-        response = await t["api"].post(t["a"].id, "merge", {"into_id": t["b"].id, "effective_on": MERGE_ON})
-        assert response.status_code == 422
+        response = await t["api"].post(t["a"].id, "merge", {"into_id": t["b"].id, "effective_on": MERGE_ON,
+                                                            "confirm_unit_code": t["a"].code})
+        assert response.status_code == 422 and response.json()["type"].endswith("effective-date-too-early")
         assert await unit_of_profile(session, t["an"]) == t["a"].id
 
     async def test_units_and_people_without_history_rows_are_merged_with_history(
@@ -140,7 +148,7 @@ class TestMergeOrgUnit:
         api = Api(profile_api, await auth_at(session, token_issuer, root))
         assert (await api.one(src.id)).status_code == 200
         assert await api.people(src.id) == ["Không Lịch Sử"]
-        response = await api.post(src.id, "merge", {"into_id": dst.id})
+        response = await api.post(src.id, "merge", {"into_id": dst.id, "confirm_unit_code": src.code})
         assert response.status_code == 200, response.text
         on = date.fromisoformat(response.json()["effective_on"])
         assert await api.people(dst.id, on) == ["Không Lịch Sử"]
@@ -155,7 +163,7 @@ class TestSplitOrgUnit:
         t = await province(session, profile_api, token_issuer)
         api: Api = t["api"]
         on = date(2026, 2, 1)
-        body = {"effective_on": on, "close_source": True, "parts": [
+        body = {"effective_on": on, "close_source": True, "confirm_unit_code": t["a"].code, "parts": [
             {"code": "A.NORTH", "name": "Sở A Bắc", "type": "agency", "profile_ids": [t["an"].id],
              "account_ids": [t["a_admin"].id]},
             {"code": "A.SOUTH", "name": "Sở A Nam", "type": "agency", "profile_ids": [t["anh"].id]}]}
@@ -193,7 +201,7 @@ class TestSplitOrgUnit:
         api: Api = t["api"]
         on = date(2026, 2, 1)
         await api.post(t["a_sub"].id, "move", {"parent_id": t["b"].id, "effective_on": on})
-        partial = {"effective_on": on, "close_source": True, "parts": [
+        partial = {"effective_on": on, "close_source": True, "confirm_unit_code": t["a"].code, "parts": [
             {"code": "A.ONE", "name": "Một", "type": "agency", "profile_ids": [t["an"].id],
              "account_ids": [t["a_admin"].id]}]}
         response = await api.post(t["a"].id, "split", partial)
@@ -218,7 +226,8 @@ class TestDissolveOrgUnit:
         t = await province(session, profile_api, token_issuer)
         api: Api = t["api"]
         on = date(2026, 4, 1)
-        response = await api.post(t["a"].id, "dissolve", {"effective_on": on, "move_to_id": t["b"].id})
+        response = await api.post(t["a"].id, "dissolve", {"effective_on": on, "move_to_id": t["b"].id,
+                                                          "confirm_unit_code": t["a"].code})
         assert response.status_code == 200, response.text
         assert await api.people(t["b"].id, on) == ["Lê Thị Bình", "Trần Văn An", "Vũ Thị Anh"]
         assert await api.people(t["a"].id, on - date.resolution) == ["Trần Văn An", "Vũ Thị Anh"]
@@ -234,10 +243,10 @@ class TestDissolveOrgUnit:
         t = await province(session, profile_api, token_issuer)
         api: Api = t["api"]
         on = date(2026, 4, 1)
-        busy = await api.post(t["a"].id, "dissolve", {"effective_on": on})
+        busy = await api.post(t["a"].id, "dissolve", {"effective_on": on, "confirm_unit_code": t["a"].code})
         assert busy.status_code == 409
         assert (busy.json()["profiles"], busy.json()["accounts"], busy.json()["child_units"]) == (2, 1, 1)
-        empty = await api.post(t["a_leaf"].id, "dissolve", {"effective_on": on})
+        empty = await api.post(t["a_leaf"].id, "dissolve", {"effective_on": on, "confirm_unit_code": t["a_leaf"].code})
         assert empty.status_code == 200, empty.text
         assert empty.json()["unit"]["valid_to"] == on.isoformat()
         assert (await api.one(t["a_leaf"].id, on)).status_code == 404

@@ -84,7 +84,8 @@ class TestCreateOrgUnit:
         d_id, w_id = district.json()["id"], ward.json()["id"]
         before = {i["id"]: i["type"] for i in (await api.tree(date(2025, 6, 30))).json()["items"]}
         assert before == {str(root.id): "province", d_id: "district"}
-        dissolved = await api.post(uuid.UUID(d_id), "dissolve", {"effective_on": REFORM, "move_to_id": w_id})
+        dissolved = await api.post(uuid.UUID(d_id), "dissolve", {"effective_on": REFORM, "move_to_id": w_id,
+                                                                  "confirm_unit_code": "01.001"})
         assert dissolved.status_code == 200, dissolved.text
         after = {i["id"]: i["type"] for i in (await api.tree(REFORM)).json()["items"]}
         assert after == {str(root.id): "province", w_id: "ward"}

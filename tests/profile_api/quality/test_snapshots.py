@@ -165,7 +165,7 @@ class TestGauges:
 class TestCommand:
     async def test_cli_snapshots_a_day_and_reruns_replace_it(self, server_url: str) -> None:
         url = await fresh_database(server_url, "hoso_quality_cli_test")
-        engine = create_engine(url, pool_size=1)
+        engine = create_engine(url, pool_size=1, cipher=CIPHER)
         try:
             await asyncio.to_thread(migrate.upgrade, url)
             async with session_scope(create_sessionmaker(engine)) as session:

@@ -41,7 +41,7 @@ from profile_api.reports.reviews import service as reviews
 from profile_api.reports.reviews.schemas import ReviewCreate, ReviewSubmit
 from profile_api.settings import Settings
 from tests.conftest import fresh_database
-from tests.factories import principal_for
+from tests.factories import CIPHER, principal_for
 
 ROOT = Path(__file__).resolve().parents[3]
 QUARTER = "2026-Q3"  # its deadline (25 September) has passed whenever this runs
@@ -126,7 +126,7 @@ async def _drop(server: str, name: str) -> None:
 async def world(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     name = f"hoso_report_clis_{os.getpid()}"
     url = await fresh_database(server_url, name)
-    engine = create_engine(url, pool_size=2)
+    engine = create_engine(url, pool_size=2, cipher=CIPHER)
     try:
         await asyncio.to_thread(migrate.upgrade, url)
         pem = generate_dev_identity()

@@ -24,7 +24,7 @@ class TestCli:
             sessionmaker: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
             capsys: pytest.CaptureFixture[str]) -> None:
         made = await world(session, token_issuer)
-        monkeypatch.setattr(cli, "create_engine", lambda url, pool_size: _Engine())
+        monkeypatch.setattr(cli, "create_engine", lambda url, pool_size, cipher: _Engine())
         monkeypatch.setattr(cli, "create_sessionmaker", lambda engine: sessionmaker)  # the test's transaction
         monkeypatch.setattr(queries, "PAGE", 40)
         out = tmp_path / "stc.csv"
@@ -41,7 +41,7 @@ class TestCli:
 
     async def test_usage_errors_exit_2(self, session: AsyncSession, db_url: str, sessionmaker: Any,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(cli, "create_engine", lambda url, pool_size: _Engine())
+        monkeypatch.setattr(cli, "create_engine", lambda url, pool_size, cipher: _Engine())
         monkeypatch.setattr(cli, "create_sessionmaker", lambda engine: sessionmaker)
         settings = Settings(**settings_env(db_url))
         assert cli.main(["--unit", "01"]) == 2  # no --out

@@ -121,7 +121,7 @@ class TestRetryAfter:
         assert retry_after("Sunday, 06-Nov-94 08:49:37 GMT") == 0.0  # RFC 850 form, in the past: now
 
     def test_absent_or_unreadable_is_none(self) -> None:
-        for value in (None, "", "soon", "-5", "1.5"):
+        for value in (None, "", "soon", "-5", "1.5", "²", "٣"):  # digits of other scripts are not delta-seconds
             assert retry_after(value) is None, value
 
     def test_the_asctime_date_form(self) -> None:

@@ -9,6 +9,7 @@ import signal
 
 from prometheus_client import CollectorRegistry, start_http_server
 
+from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import create_engine, create_sessionmaker
 from hoso_shared.logging import configure_logging
 from sync_gateway.metrics import GatewayMetrics
@@ -18,7 +19,8 @@ from sync_gateway.settings import Settings
 
 async def run(settings: Settings) -> None:
     configure_logging(settings.log_level, json=settings.log_json)
-    engine = create_engine(settings.database_url, pool_size=settings.delivery_workers + 3)
+    engine = create_engine(settings.database_url, pool_size=settings.delivery_workers + 3,
+                           cipher=FieldCipher.from_settings(settings))
     registry = CollectorRegistry()
     if settings.worker_metrics_port:
         # No web app here: a bare exporter serves this process's delivery metrics to Prometheus.

@@ -18,11 +18,16 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from hoso_shared.crypto import FieldCipher
+from hoso_shared.db.sealed import bind_cipher
+
 SessionMaker = async_sessionmaker[AsyncSession]
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(
+def create_engine(url: str, *, pool_size: int = 10, cipher: FieldCipher | None = None) -> AsyncEngine:
+    """`cipher` opens and seals the sealed columns (`hoso_shared.db.sealed`); an engine made without it fails
+    on them, never stores them in clear."""
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
@@ -32,6 +37,9 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         connect_args={"timeout": 5, "command_timeout": 30,
                       "server_settings": {"application_name": "hoso-gateway"}},
     )
+    if cipher is not None:
+        bind_cipher(engine, cipher)
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine | None = None) -> SessionMaker:

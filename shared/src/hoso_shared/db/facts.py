@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import cast, func, or_, select
-from sqlalchemy.dialects.postgresql import JSONPATH, distinct_on
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import ChangeRequest, CitizenCheck, OutboxRow, PacketRecord, Profile
@@ -184,10 +184,6 @@ async def load(session: AsyncSession, subjects: Sequence[Subject], *, reviews: b
                  await citizen_checks(session, ids), await last_reviews(session, ids) if reviews else {})
 
 
-def _keys(path: str) -> Any:
-    return func.jsonb_path_query_array(ChangeRequest.payload, cast(path, JSONPATH))
-
-
 async def change_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ChangeRow]]:
     """The latest CHANGES_PER_RECORD change requests of each record: which keys they touch, never
     the values (a change may carry whole sensitive tables)."""
@@ -195,8 +191,8 @@ async def change_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[u
         return {}
     cr = ChangeRequest
     ranked = (select(cr.profile_id, cr.state, cr.created_at, cr.decided_at, cr.occurred_on, cr.submitted_at,
-                     _keys("$.keyvalue().key").label("top"), _keys("$.items.keyvalue().key").label("items"),
-                     _keys("$.sections.keyvalue().key").label("sections"),
+                     cr.outline["keys"].label("top"), cr.outline["items"].label("items"),
+                     cr.outline["sections"].label("sections"),
                      (func.jsonb_array_length(cr.attachment_ids) > 0).label("evidence"),
                      func.row_number().over(partition_by=cr.profile_id, order_by=cr.created_at.desc()).label("n"))
               .where(cr.profile_id.in_(ids)).subquery())

@@ -17,15 +17,20 @@ from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hoso_shared.crypto import FieldCipher
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, cipher: FieldCipher | None = None) -> Config:
+    """`cipher` seals or opens existing rows when a migration changes a sealed column; without it such a
+    migration builds one from the environment (HOSO_FIELD_KEYS), as the migration Job does."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option(
         "file_template", "%%(year)d-%%(month).2d-%%(day).2d-%%(hour).2d%%(minute).2d_%%(slug)s")
     cfg.attributes["url"] = url
+    cfg.attributes["field_cipher"] = cipher
     return cfg
 
 
@@ -43,12 +48,12 @@ async def current_revision(conn: AsyncConnection) -> str | None:
     return result.scalar_one_or_none()
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", *, cipher: FieldCipher | None = None) -> None:
+    command.upgrade(alembic_config(url, cipher), revision)
 
 
-def downgrade(url: str, revision: str = "base") -> None:
-    command.downgrade(alembic_config(url), revision)
+def downgrade(url: str, revision: str = "base", *, cipher: FieldCipher | None = None) -> None:
+    command.downgrade(alembic_config(url, cipher), revision)
 
 
 def check(url: str) -> None:

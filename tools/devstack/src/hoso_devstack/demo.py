@@ -122,6 +122,14 @@ def citizen_id(rng: random.Random, birth: date, sex: str, used: set[str]) -> str
             return value
 
 
+def insurance_numbers(citizen: str) -> dict[str, str]:
+    """A social-insurance number (10 digits) and the health-insurance card carrying it (2 letters, the benefit
+    level, the province, then that number), drawn from the citizen ID rather than the shared random source, so
+    adding them moved no other demo value."""
+    social = f"{int(hashlib.sha256(citizen.encode()).hexdigest(), 16) % 10**10:010d}"
+    return {"social_insurance_no": social, "health_insurance_no": f"DN401{social}"}
+
+
 def _unit(demo: Demo, code: str, name: str, type_: str, parent_code: str | None) -> OrgUnit:
     parent = demo.units.get(parent_code) if parent_code else None
     unit_id = uuid.UUID(int=demo.rng.getrandbits(128), version=4)
@@ -156,6 +164,7 @@ def _items(demo: Demo, unit: OrgUnit, sex: str, birth: date, category: str) -> d
         "salary_coefficient": str(scale.coefficient(step)) if scale and step else None,
         "phone": f"09{rng.randrange(10**8):08d}",
     }
+    items |= insurance_numbers(str(items["citizen_id"]))
     if rng.random() < 0.6:
         items["party_joined_on"] = date(max(recruited.year + 2, 1995), rng.randint(1, 12), 1).isoformat()
     return ProfileItems.model_validate(items).model_dump(mode="json", exclude_none=True)

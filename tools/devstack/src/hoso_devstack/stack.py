@@ -4,6 +4,7 @@ services, and a clean stop of all of it on Ctrl-C or SIGTERM."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import signal
@@ -113,13 +114,14 @@ class Stack:
 async def prepare_database(url: str, values: dict[str, str]) -> list[demo.DemoAccount] | None:
     """Creates the database if needed, migrates it to head, loads the demo once."""
     await ensure_database(url)
-    await asyncio.to_thread(migrate.upgrade, url)
     settings = CommonSettings(env="dev", field_keys=json.loads(values["field_keys"]),
                               lookup_hmac_key=values["lookup_hmac_key"])
-    engine = create_engine(url, pool_size=2)
+    cipher = FieldCipher.from_settings(settings)
+    await asyncio.to_thread(functools.partial(migrate.upgrade, url, cipher=cipher))
+    engine = create_engine(url, pool_size=2, cipher=cipher)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
-            return await demo.load(session, FieldCipher.from_settings(settings))
+            return await demo.load(session, cipher)
     finally:
         await engine.dispose()
 
@@ -130,7 +132,7 @@ async def _register_people(url: str, values: dict[str, str], simulator: str) -> 
     settings = CommonSettings(env="dev", field_keys=json.loads(values["field_keys"]),
                               lookup_hmac_key=values["lookup_hmac_key"])
     cipher = FieldCipher.from_settings(settings)
-    engine = create_engine(url, pool_size=1)
+    engine = create_engine(url, pool_size=1, cipher=cipher)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
             people = []

@@ -18,6 +18,7 @@ from approval_api.change_requests.service import _evidence_missing, _evidence_re
 from hoso_shared import findings as kept_findings
 from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.models import ChangeRequest, Decision
+from hoso_shared.db.models.change_requests import outline
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.time import local_day
 
@@ -45,7 +46,7 @@ async def accept_many(session: AsyncSession, changes: list[ForwardedChange], now
         if change.requested_by not in names:
             names[change.requested_by] = await _name(session, change.requested_by)
         values.append({**change.model_dump(exclude={"submit", "attachment_ids", "findings"}),
-                       "attachment_ids": [str(a) for a in change.attachment_ids],
+                       "attachment_ids": [str(a) for a in change.attachment_ids], "outline": outline(change.payload),
                        "findings": None if change.findings is None else kept_findings.keep(
                            f.model_dump() for f in change.findings),
                        "state": "submitted" if change.submit else "draft",

@@ -51,6 +51,7 @@ from hoso_shared.auth.scopes import scopes_for_roles
 from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.db.models import Account, ChangeRequest
+from hoso_shared.db.models.change_requests import outline
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.problems import Forbidden, Problem, ValidationFailed
 from hoso_shared.time import local_day
@@ -108,7 +109,7 @@ async def accept_forwarded(session: AsyncSession, change: ForwardedChange, now: 
     if change.submit and missing:
         raise _evidence_required(missing, policy)
     values = {**change.model_dump(exclude={"submit", "attachment_ids", "findings"}),
-              "attachment_ids": [str(a) for a in change.attachment_ids],
+              "attachment_ids": [str(a) for a in change.attachment_ids], "outline": outline(change.payload),
               "findings": None if change.findings is None else kept_findings.keep(
                   f.model_dump() for f in change.findings),
               "state": "submitted" if change.submit else "draft", "submitted_at": now if change.submit else None,

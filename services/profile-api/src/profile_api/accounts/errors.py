@@ -57,3 +57,7 @@ class DelegationNotFound(NotFound):
 
 class ServiceClientProtected(Forbidden):
     slug, title = "service-client-protected", "Service clients are managed by operators, not over HTTP"
+
+
+class LastAdmin(Forbidden):
+    slug, title = "last-admin", "The change would leave a unit without an enabled administrator"

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, insert, select, update
+from sqlalchemy import Select, Text, exists, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -83,6 +84,24 @@ async def overdue_incoming(session: AsyncSession, principal: Principal, *, arriv
         stmt = stmt.where(Profile.id > after)
     rows = (await session.execute(stmt.order_by(Profile.id).limit(limit))).all()
     return [(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
+
+
+# One arbitrary constant: the advisory lock that queues the changes able to remove an admin (`last_admin`).
+ADMIN_CHANGES_LOCK = 0x686F736F61646D  # "hosoadm"
+
+
+async def queue_admin_changes(session: AsyncSession) -> None:
+    """Until this transaction ends, no other removes an admin: two admins disabling each other at once would each
+    still see the other enabled. Taken before any account row is locked, so they queue rather than deadlock."""
+    await session.execute(select(func.pg_advisory_xact_lock(ADMIN_CHANGES_LOCK)))
+
+
+async def admin_covers(session: AsyncSession, path: str, roles: Collection[str], *, besides: uuid.UUID) -> bool:
+    """Whether an enabled account other than `besides`, holding one of `roles`, sits at the unit of `path` or above."""
+    stmt = select(exists().where(Account.org_unit_id == OrgUnit.id, Account.id != besides,
+                                 Account.disabled_at.is_(None), Account.roles.overlap(sorted(roles)),
+                                 func.starts_with(literal(path, Text), OrgUnit.path)))
+    return bool((await session.execute(stmt)).scalar())
 
 
 # --- access changes and delegations ----------------------------------------------------------------

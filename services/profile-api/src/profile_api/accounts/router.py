@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Deadlines, Today
 from hoso_shared.time import FIRST_DAY, LAST_DAY
-from profile_api.accounts import access, delegation, incoming, service
+from profile_api.accounts import access, delegation, incoming, last_admin, service
 from profile_api.accounts.auth import AccountsCreate, AccountsRead, AccountsWrite
 from profile_api.accounts.errors import (
     AccessUnchanged,
@@ -118,7 +118,7 @@ async def list_account_access_changes(account_id: uuid.UUID, principal: Accounts
 
 
 @router.post("/{account_id}/disable", summary="Revoke access: disable an account, it can no longer obtain tokens.",
-             description=ACCESS + " Tokens already issued lapse at their expiry (15 minutes).",
+             description=ACCESS + " Tokens already issued lapse at their expiry (15 minutes). " + last_admin.RULE,
              responses=ACCESS_ERRORS)
 async def disable_account(account_id: uuid.UUID, body: WrittenRequest, principal: AccountsWrite, session: DbSession,
                           today: Today) -> AccountChanged:
@@ -135,8 +135,8 @@ async def enable_account(account_id: uuid.UUID, body: WrittenRequest, principal:
 @router.post("/{account_id}/roles", summary="Restrict or extend access: give the account new roles (a client: "
                                             "new scopes).",
              description=ACCESS + " The new roles are within what the caller may give an account of this kind "
-                         "where it sits (as when creating it); the caller's own account is refused (403). The "
-                         "account's next token carries them.",
+                         "where it sits (as when creating it). The account's next token carries them. "
+                         + last_admin.RULE,
              responses={**ACCESS_ERRORS, **AccountShapeInvalid.openapi(), **AccessUnchanged.openapi()})
 async def change_account_roles(account_id: uuid.UUID, body: RolesChange, principal: AccountsWrite,
                                session: DbSession, today: Today) -> AccountChanged:
@@ -175,7 +175,7 @@ async def reset_password(account_id: uuid.UUID, principal: AccountsWrite, sessio
 
 @router.post("/{account_id}/move", summary="Move an account to another unit of the caller's subtree.",
              description="An agency account an agency admin made for a sub-unit never moves to the admin's own unit "
-                         "(403).",
+                         "(403). " + last_admin.RULE,
              responses={**MANAGE_ERRORS, **OrgUnitNotFound.openapi()})
 async def move_account(account_id: uuid.UUID, body: AccountMove, principal: AccountsWrite,
                        session: DbSession) -> AccountRead:

@@ -19,7 +19,7 @@ from hoso_shared.auth import Principal, Role
 from hoso_shared.auth.passwords import hash_secret, new_password
 from hoso_shared.db.models import Account
 from hoso_shared.time import utc_now
-from profile_api.accounts import access, policy, queries
+from profile_api.accounts import access, last_admin, policy, queries
 from profile_api.accounts.errors import (
     AccessUnchanged,
     AccountNotFound,
@@ -54,10 +54,12 @@ def _generate_secret(kind: str) -> str:
     return new_password(CLIENT_SECRET_LENGTH if kind == "client" else PASSWORD_LENGTH)
 
 
-async def _require_unit(session: AsyncSession, reach: str, org_unit_id: uuid.UUID) -> None:
+async def _require_unit(session: AsyncSession, reach: str, org_unit_id: uuid.UUID) -> str:
+    """The unit's current path, if it lies within `reach` (else 404)."""
     path = await queries.unit_path(session, org_unit_id)
     if path is None or not path.startswith(reach):
         raise OrgUnitNotFound()
+    return path
 
 
 async def _require_linkable(session: AsyncSession, reach: str, profile_id: uuid.UUID) -> None:
@@ -179,7 +181,9 @@ async def disable_account(session: AsyncSession, principal: Principal, account_i
                           request: WrittenRequest, today: date) -> AccountChanged:
     """Revoke access (hủy quyền truy cập): the account can no longer obtain tokens."""
     access.check_request(request, today)
+    await queries.queue_admin_changes(session)
     account = await _managed(session, principal, account_id)
+    await last_admin.keep_covered(session, account)
     return await _change_access(session, principal, account, "disable",
                                 {"disabled_at": account.disabled_at or utc_now()}, request)
 
@@ -196,6 +200,7 @@ async def change_roles(session: AsyncSession, principal: Principal, account_id: 
     """Restrict or extend access (hạn chế, mở rộng): new roles (a client's: new scopes) within what the caller may
     give an account of this kind where it sits."""
     access.check_request(data, today)
+    await queries.queue_admin_changes(session)
     account = await _managed(session, principal, account_id)
     _check_shape(account.kind, data.roles, data.scopes, has_profile=account.profile_id is not None)
     at_own_unit = account.org_unit_id == principal.org_unit_id
@@ -204,6 +209,7 @@ async def change_roles(session: AsyncSession, principal: Principal, account_id: 
     roles, scopes = sorted(set(data.roles)), sorted(set(data.scopes))
     if roles == sorted(account.roles) and scopes == sorted(account.scopes):
         raise AccessUnchanged("The account already has exactly these roles and scopes.")
+    await last_admin.keep_covered(session, account, roles)
     return await _change_access(session, principal, account, "roles", {"roles": roles, "scopes": scopes}, data)
 
 
@@ -219,10 +225,13 @@ async def reset_password(session: AsyncSession, principal: Principal, account_id
 
 async def move_account(session: AsyncSession, principal: Principal, account_id: uuid.UUID,
                        data: AccountMove) -> AccountRead:
+    await queries.queue_admin_changes(session)
     account = await _managed(session, principal, account_id)
-    await _require_unit(session, principal.org_path, data.org_unit_id)
+    to_path = await _require_unit(session, principal.org_path, data.org_unit_id)
     if data.org_unit_id == principal.org_unit_id and not policy.may_grant(
             principal.roles, account.kind, account.roles, at_own_unit=True):
         raise _not_grantable(principal, account.kind, account.roles, at_own_unit=True)
+    if not (await queries.unit_path(session, account.org_unit_id) or "").startswith(to_path):
+        await last_admin.keep_covered(session, account)  # only moving up keeps its unit covered
     _, moved = await _change(session, principal, account, "move", {"org_unit_id": data.org_unit_id})
     return moved

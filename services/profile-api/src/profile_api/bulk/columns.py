@@ -2,7 +2,7 @@
 
 `org_unit_code` and `category` come first, then every `ProfileItems` key in form order, with the
 `Place` items flattened (`birth_place.province`, …). The repeating tables (training, work history,
-family …) have no place in a flat row and are not part of bulk import or export.
+family …) and `legacy_notes` (a map) have no place in a flat row and are not part of bulk import or export.
 Pure: no I/O.
 """
 
@@ -96,6 +96,9 @@ def _columns() -> tuple[Column, ...]:
             columns += [Column(f"{name}.{part}", name, part, f"{label}: {sub.description}",
                                _hint(part, place_schema[part]), False, sensitive, "text")
                         for part, sub in Place.model_fields.items()]
+            continue
+        if _branch(schema[name]).get("type") == "object":
+            # legacy_notes (an old form's unmapped items, by item): a map, which no single cell holds or gives back
             continue
         columns.append(Column(name, name, None, label, _hint(name, schema[name]), field.is_required(),
                               sensitive, _kind(schema[name])))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -58,7 +58,7 @@ def check_row(number: int, cells: dict[str, Any], *, today: date, cipher: FieldC
         row.reasons += [r for e in exc.errors(include_url=False) if (r := _reason(e)).split(":", 1)[0]
                         not in unusable]
     row.reasons += _date_checks(texts, today) + _citizen_id_checks(texts)
-    if row.citizen_id is not None and len(row.citizen_id) == 12 and row.citizen_id.isdigit():
+    if _twelve_digits(row.citizen_id):
         row.citizen_id_hmac = cipher.lookup_hash(row.citizen_id, field="citizen_id")
     row.items = items if not row.reasons else None
     return row
@@ -113,10 +113,15 @@ def _date_checks(texts: dict[str, str], today: date) -> list[str]:
     return reasons
 
 
+def _twelve_digits(value: str | None) -> TypeGuard[str]:
+    """A citizen ID's shape: 12 ASCII digits (str.isdigit() alone also takes "²" or "①", which int() refuses)."""
+    return value is not None and len(value) == 12 and value.isascii() and value.isdigit()
+
+
 def _citizen_id_checks(texts: dict[str, str]) -> list[str]:
     """Digits 1–3: birth-registration province; digit 4: century and sex; digits 5–6: birth year."""
     value, sex, birth = texts.get("citizen_id"), texts.get("sex"), _date(texts.get("birth_date"))
-    if value is None or len(value) != 12 or not value.isdigit():
+    if not _twelve_digits(value):
         return []
     reasons = []
     if value[:3] not in CITIZEN_ID_PROVINCES:

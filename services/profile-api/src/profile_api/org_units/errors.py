@@ -27,6 +27,10 @@ class EffectiveDateTooLate(ValidationFailed):
     slug, title = "effective-date-too-late", "The change would take effect further ahead than changes may be dated"
 
 
+class ConfirmationMismatch(ValidationFailed):
+    slug, title = "confirmation-mismatch", "Confirm a merge, split or dissolution by repeating the unit's code"
+
+
 class DistrictAbolished(ValidationFailed):
     slug, title = "district-abolished", "District-level units do not exist from 1 July 2025"
 

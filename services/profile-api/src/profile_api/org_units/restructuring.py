@@ -37,6 +37,7 @@ from profile_api.org_units.schemas import (
 from profile_api.org_units.service import (
     add_unit,
     check_codes_free,
+    check_confirmed,
     check_effective,
     check_not_own,
     check_type,
@@ -112,6 +113,7 @@ async def merge_unit(session: AsyncSession, principal: Principal, cipher: FieldC
     units = await lock_for_write(session, await scope_of(session, principal), unit_id, data.into_id)
     source, target = units[unit_id], units[data.into_id]
     check_not_own(principal, source)
+    check_confirmed("merge", source, data.confirm_unit_code)
     moved = await absorb(session, source, target, on, "merged")
     await close_unit(session, source, on, "merged", target.id)
     return await _result(session, principal, "merge", source, on, moved, cipher, target=target)
@@ -123,6 +125,7 @@ async def dissolve_unit(session: AsyncSession, principal: Principal, cipher: Fie
     units = await lock_for_write(session, await scope_of(session, principal), unit_id, *([to_id] if to_id else []))
     source, target = units[unit_id], units[to_id] if to_id else None
     check_not_own(principal, source)
+    check_confirmed("dissolve", source, data.confirm_unit_code)
     check_effective(on, source)
     if target is not None:
         moved = await absorb(session, source, target, on, "dissolved")
@@ -152,6 +155,7 @@ async def split_unit(session: AsyncSession, principal: Principal, cipher: FieldC
     scope = await scope_of(session, principal)
     source = (await lock_for_write(session, scope, unit_id))[unit_id]
     check_not_own(principal, source)
+    check_confirmed("split", source, data.confirm_unit_code, required=data.close_source)
     parent = await _parent_for_parts(session, scope, source)
     check_effective(on, source, parent)
     await check_codes_free(session, [part.code for part in data.parts])

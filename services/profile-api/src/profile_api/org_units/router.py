@@ -49,7 +49,13 @@ ON_DATE = ("Units are as they stood on `as_of`, within the caller's subtree (the
 WRITERS = ("DOHA anywhere in the province; an agency admin within its own subtree (Điều 21 khoản 2). Every unit "
            "named must lie in the caller's subtree (else 404, as if absent: nothing is pulled in from outside), and "
            "the unit changed may not be the caller's own (403 `own-org-unit`: the level above restructures it). "
-           "Audited, and recorded with its actor in `GET /api/v1/org-units/changes`.")
+           "Audited, and recorded with its actor in `GET /api/v1/org-units/changes`. `effective_on` is never before "
+           "a unit named existed nor before its current state began (422 `effective-date-too-early`), nor more than "
+           "`HOSO_ORG_CHANGE_HORIZON_DAYS` ahead (422 `effective-date-too-late`).")
+# Issue 20's guard rail: a change that ends a unit is confirmed by naming it.
+CONFIRMED = (" The body repeats the unit's `code` in `confirm_unit_code`, exactly (nhập lại đúng mã đơn vị): "
+             "missing or different, 422 `confirmation-mismatch`, checked once the unit is known to be in the "
+             "caller's subtree.")
 
 
 @router.get("", summary="The org tree as of a date, as a flat list ordered by path.", description=ON_DATE,
@@ -120,7 +126,7 @@ async def move_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessio
 
 @router.post("/{org_unit_id}/merge", summary="Merge a unit into another: its people, accounts and child units "
                                              "move to the target, and the unit closes (sáp nhập, hợp nhất).",
-             description=WRITERS + " The target may be the caller's own unit.", responses=CHANGE_ERRORS)
+             description=WRITERS + CONFIRMED + " The target may be the caller's own unit.", responses=CHANGE_ERRORS)
 async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                          body: OrgUnitMerge, today: Today,
                          settings: AppSettings) -> Restructuring:
@@ -131,7 +137,7 @@ async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessi
 @router.post("/{org_unit_id}/split", summary="Split new sibling units off a unit, moving the listed people "
                                              "and accounts; optionally close the unit (chia tách).",
              description=WRITERS + " The parts sit beside the unit, under its parent, which must also lie in the "
-                         "caller's subtree (403 `outside-subtree`).",
+                         "caller's subtree (403 `outside-subtree`). With `close_source`:" + CONFIRMED,
              responses={**CHANGE_ERRORS, **OrgUnitNotEmpty.openapi(), **OutsideSubtree.openapi()})
 async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                          body: OrgUnitSplit, today: Today,
@@ -141,7 +147,7 @@ async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessi
 
 
 @router.post("/{org_unit_id}/dissolve", summary="Dissolve a unit, moving whatever remains to another unit (giải thể).",
-             description=WRITERS + " `move_to_id` may be the caller's own unit.",
+             description=WRITERS + CONFIRMED + " `move_to_id` may be the caller's own unit.",
              responses={**CHANGE_ERRORS, **OrgUnitNotEmpty.openapi()})
 async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                             body: OrgUnitDissolve, today: Today,

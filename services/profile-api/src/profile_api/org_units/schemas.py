@@ -49,9 +49,22 @@ class OrgUnitMove(Input):
     effective_on: EffectiveOn
 
 
+# A change that ends its source unit is confirmed by retyping that unit's code (issue 20's guard rail): a wrong id
+# in the path then cannot close the wrong unit. Optional here so that a missing code gets the same plain problem
+# as a wrong one (`service.check_confirmed`), not a bare "field required".
+CONFIRM = ("Xác nhận: nhập lại đúng mã đơn vị (`code`) của đơn vị bị {verb}, như trong `GET "
+           "/api/v1/org-units/{{org_unit_id}}`. Confirmation: repeat exactly the `code` of the unit this change "
+           "{ends}. {when} Missing or different: 422 `confirmation-mismatch`, whose detail names the code expected.")
+
+
+def confirmation(verb: str, ends: str, when: str) -> Any:
+    return Field(default=None, max_length=300, description=CONFIRM.format(verb=verb, ends=ends, when=when))
+
+
 class OrgUnitMerge(Input):
     into_id: uuid.UUID
     effective_on: EffectiveOn
+    confirm_unit_code: str | None = confirmation("sáp nhập", "merges away (the source, not `into_id`)", "Required.")
 
 
 class SplitPart(Input):
@@ -66,12 +79,15 @@ class OrgUnitSplit(Input):
     effective_on: EffectiveOn
     parts: list[SplitPart] = Field(min_length=1, max_length=50)
     close_source: bool = False
+    confirm_unit_code: str | None = confirmation("chia tách", "splits", "Required with `close_source` (the unit "
+                                                 "then ends); if given without it, it must match too.")
 
 
 class OrgUnitDissolve(Input):
     effective_on: EffectiveOn
     move_to_id: uuid.UUID | None = Field(
         default=None, description="Where remaining people, accounts and child units go; required if any remain")
+    confirm_unit_code: str | None = confirmation("giải thể", "dissolves", "Required.")
 
 
 class OrgUnitRead(BaseModel):

@@ -21,6 +21,7 @@ from hoso_shared.auth import Principal
 from profile_api.audit import service as audit
 from profile_api.org_units import queries
 from profile_api.org_units.errors import (
+    ConfirmationMismatch,
     DistrictAbolished,
     EffectiveDateTooEarly,
     EffectiveDateTooLate,
@@ -126,11 +127,29 @@ def check_not_own(principal: Principal, unit: Unit) -> None:
 
 
 def check_effective(on: date, *units: Unit) -> None:
+    """Not before a unit existed, nor before its current state began (history is never rewritten)."""
     for unit in units:
+        if on < unit.valid_from:
+            raise EffectiveDateTooEarly(f"Unit {unit.code} exists from {unit.valid_from}; a change cannot take effect "
+                                        f"before the unit existed.", org_unit_id=str(unit.id),
+                                        existed_from=unit.valid_from.isoformat())
         if unit.since is not None and on < unit.since:
             raise EffectiveDateTooEarly(f"Unit {unit.code} is in its current state since {unit.since}; a change "
                                         f"cannot take effect before that.", org_unit_id=str(unit.id),
                                         current_since=unit.since.isoformat())
+
+
+# What each destructive action is called in the detail a person reads.
+ENDING = {"merge": "sáp nhập", "split": "chia tách", "dissolve": "giải thể"}
+
+
+def check_confirmed(action: str, unit: Unit, given: str | None, *, required: bool = True) -> None:
+    """A change that ends `unit` names its code again, exactly (issue 20's guard rail). Checked only once the unit is
+    known to be in the caller's subtree, so the code is never told about a unit beyond it."""
+    if given == unit.code or (given is None and not required):
+        return
+    raise ConfirmationMismatch(f"Để {ENDING[action]} đơn vị {unit.name}, nhập đúng mã đơn vị {unit.code} vào trường "
+                               f"confirm_unit_code.", org_unit_id=str(unit.id), expected_code=unit.code)
 
 
 def check_horizon(on: date, today: date, horizon_days: int) -> None:

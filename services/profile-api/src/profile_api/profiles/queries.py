@@ -54,7 +54,7 @@ def _sections_json() -> Any:
 def _pending_json() -> Any:
     cr = ChangeRequest
     obj = func.json_build_object("id", cr.id, "state", cr.state, "base_version", cr.base_version,
-                                 "created_at", cr.created_at, "payload", cr.payload)
+                                 "created_at", cr.created_at, "outline", cr.outline)
     agg = func.json_agg(aggregate_order_by(obj, cr.created_at))
     return (select(func.coalesce(agg, literal_column("'[]'::json")))
             .where(cr.profile_id == Profile.id, cr.state.in_(OPEN_STATES)).scalar_subquery())

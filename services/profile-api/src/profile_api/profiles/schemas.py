@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hoso_shared.form import Category, ProfileItems, Status
 from hoso_shared.form.base import FormModel
+from hoso_shared.time import FIRST_DAY, LAST_DAY
 
 Sections = dict[str, list[dict[str, Any]]]
 
@@ -19,7 +20,8 @@ class ProfileCreate(FormModel):
     status: Literal["active"] = "active"
     items: ProfileItems
     sections: Sections = Field(default_factory=dict, description="Repeating tables by name (see /profiles/sections)")
-    incoming_on: date | None = Field(None, description="Set for a person transferred in from another province")
+    incoming_on: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY,
+                                     description="Set for a person transferred in from another province")
 
 
 class LegacyImport(FormModel):

@@ -121,7 +121,7 @@ async def get_profile(session: AsyncSession, principal: Principal, profile_id: u
         read = sorted(k for k in items if k in SENSITIVE_ITEMS) + sorted(s for s in sections if s in SENSITIVE_SECTIONS)
         await audit.record(session, principal, "read_sensitive", "profile", profile.id, fields=read)
     pending = [PendingChange(id=c["id"], state=c["state"], base_version=c["base_version"], created_at=c["created_at"],
-                             changed=sorted({*c["payload"].get("items", {}), *c["payload"].get("sections", {})}))
+                             changed=sorted({*c["outline"]["items"], *c["outline"]["sections"]}))
                for c in open_changes]
     return ProfileRead(id=profile.id, org_unit_id=profile.org_unit_id, category=profile.category,
                        status=profile.status, version=profile.version, pending=profile.version == 0,

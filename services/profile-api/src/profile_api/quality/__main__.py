@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _snapshot(settings: Settings, day: date, unit_code: str | None) -> snapshots.Taken | None:
-    engine = create_engine(settings.database_url, pool_size=1)
+    engine = create_engine(settings.database_url, pool_size=1, cipher=FieldCipher.from_settings(settings))
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
             root = None

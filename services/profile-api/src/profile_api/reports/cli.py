@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker
 from hoso_shared.signing import IdentityInvalid, SigningIdentity
 from profile_api.reports.exports.signer import configured, identity_from_settings
@@ -66,7 +67,7 @@ def write(content: bytes, out: str) -> None:
 
 
 async def _against_database(args: argparse.Namespace, settings: Settings, run: Run) -> int:
-    engine = create_engine(settings.database_url, pool_size=1)
+    engine = create_engine(settings.database_url, pool_size=1, cipher=FieldCipher.from_settings(settings))
     try:
         return await run(args, settings, create_sessionmaker(engine))
     finally:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from hoso_shared.db.models import Delivery, Packet, PacketRecord, Receipt
 from hoso_shared.problems import Conflict, NotFound
@@ -34,7 +35,9 @@ class NotDead(Conflict):
 
 
 async def listing(session: AsyncSession, state: str | None, agency_code: str | None, limit: int) -> PacketPage:
-    stmt = select(Packet).order_by(Packet.created_at.desc(), Packet.id).limit(limit)
+    # Not the sealed bodies and signatures: a listing would open every one of them to show none.
+    stmt = (select(Packet).options(defer(Packet.body, raiseload=True), defer(Packet.jws, raiseload=True))
+            .order_by(Packet.created_at.desc(), Packet.id).limit(limit))
     if state:
         stmt = stmt.where(Packet.state == state)
     if agency_code:

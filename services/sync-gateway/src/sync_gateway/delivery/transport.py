@@ -32,7 +32,7 @@ def retry_after(value: str | None) -> float | None:
     """`Retry-After` in seconds, from delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.strip().isascii() and value.strip().isdigit():  # not "²": isdigit() takes any script's digits
         return float(value.strip())
     try:
         when = email.utils.parsedate_to_datetime(value)

@@ -98,7 +98,9 @@ async def _apply(session: AsyncSession, packet: Packet, body: ReceiptBody, now: 
     """Per-record verdicts onto the packet's records (a record is decided once: a second receipt for the
     same packet cannot flip it), and the packet acknowledged."""
     for status in ("accepted", "rejected"):
-        verdicts = {int(r.record_id): r.reason for r in body.records if r.status == status and r.record_id.isdigit()}
+        # Our record ids are ASCII numerals: isdigit() alone also takes "²" or "①", which int() refuses.
+        verdicts = {int(r.record_id): r.reason for r in body.records
+                    if r.status == status and r.record_id.isascii() and r.record_id.isdigit()}
         if not verdicts:
             continue
         stmt = (update(PacketRecord).where(PacketRecord.packet_id == packet.id, PacketRecord.status == "packed",

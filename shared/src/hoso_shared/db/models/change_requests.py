@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from hoso_shared.db.base import Base, Timestamps, UUIDKey
+from hoso_shared.db.sealed import SealedJSON
 
 
 class ChangeRequestState(enum.StrEnum):
@@ -24,6 +25,12 @@ class ChangeRequestState(enum.StrEnum):
     withdrawn = "withdrawn"
 
 
+def outline(payload: dict[str, Any]) -> dict[str, list[str]]:
+    """The keys a change request's payload touches: its own, its items' and its tables'."""
+    return {"keys": sorted(payload), "items": sorted(payload.get("items") or {}),
+            "sections": sorted(payload.get("sections") or {})}
+
+
 class ChangeRequest(UUIDKey, Timestamps, Base):
     __tablename__ = "change_requests"
 
@@ -33,7 +40,10 @@ class ChangeRequest(UUIDKey, Timestamps, Base):
     # `update` changes an approved record; `create` approves a new one (hanoi-2024 Điều 7: "dữ liệu mới").
     kind: Mapped[str] = mapped_column(Text, server_default="update")
     state: Mapped[str] = mapped_column(Text, server_default=ChangeRequestState.draft.value)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # Sealed: a proposal carries the values it sets, sensitive ones included (a phone number, a family table).
+    payload: Mapped[dict[str, Any]] = mapped_column(SealedJSON("change_requests.payload"))
+    # Which keys the proposal touches, never their values: what SQL may ask of it (set with `payload`).
+    outline: Mapped[dict[str, Any]] = mapped_column(JSONB)
     attachment_ids: Mapped[list[Any]] = mapped_column(JSONB, server_default="[]")
     requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
@@ -53,6 +63,11 @@ class ChangeRequest(UUIDKey, Timestamps, Base):
     occurred_on: Mapped[date | None]
     # Working days past the policy's self-update deadline at its (latest) submission; NULL when on time.
     late_working_days: Mapped[int | None]
+
+    @validates("payload")
+    def _outline(self, _key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        self.outline = outline(payload)
+        return payload
 
     __table_args__ = (
         CheckConstraint(

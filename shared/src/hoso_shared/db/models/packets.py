@@ -7,11 +7,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, LargeBinary, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hoso_shared.db.base import Base, UUIDKey
+from hoso_shared.db.sealed import SealedBytes, SealedJSON, SealedText
 
 
 class Packet(UUIDKey, Base):
@@ -20,9 +21,10 @@ class Packet(UUIDKey, Base):
     agency_code: Mapped[str] = mapped_column(Text)
     sequence: Mapped[int]
     prev_hash: Mapped[str | None] = mapped_column(Text)
-    body: Mapped[bytes] = mapped_column(LargeBinary)  # RFC 8785 canonical JSON
+    # Both sealed: the records synced, whole. The hash and the signature are over the clear canonical bytes.
+    body: Mapped[bytes] = mapped_column(SealedBytes("packets.body"))  # RFC 8785 canonical JSON
     body_hash: Mapped[str] = mapped_column(Text)
-    jws: Mapped[str] = mapped_column(Text)
+    jws: Mapped[str] = mapped_column(SealedText("packets.jws"))
     kid: Mapped[str] = mapped_column(Text)
     record_count: Mapped[int]
     state: Mapped[str] = mapped_column(Text, server_default="queued")
@@ -112,7 +114,7 @@ class Receipt(Base):
     id: Mapped[str] = mapped_column(Text, primary_key=True)  # the national side's receipt id
     packet_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("packets.id"), index=True)
     outcome: Mapped[str] = mapped_column(Text)  # accepted | partially_rejected | rejected
-    body: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    body: Mapped[dict[str, Any]] = mapped_column(SealedJSON("receipts.body"))  # sealed: reasons may quote values
     signed_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(server_default=func.now())
 

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hoso_shared.db.base import Base, Timestamps, UUIDKey
+from hoso_shared.db.sealed import SealedBytes
 
 
 class Profile(UUIDKey, Timestamps, Base):
@@ -113,6 +114,6 @@ class Attachment(UUIDKey, Base):
     content_type: Mapped[str] = mapped_column(Text)
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(Text)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(SealedBytes("attachments.content"))  # the scan: sealed
     uploaded_by: Mapped[uuid.UUID]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -43,7 +43,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     except InvalidPeriod as exc:
         print(exc.detail, file=sys.stderr)
         return 2
-    engine = create_engine(settings.database_url, pool_size=1)
+    engine = create_engine(settings.database_url, pool_size=1, cipher=FieldCipher.from_settings(settings))
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
             unit = await service.unit_by_code(session, args.unit)
