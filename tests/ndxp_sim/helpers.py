@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,31 @@ def record(record_id: str | None = None, citizen_id: str = "001085012345") -> di
     return {"record_id": record_id or uuid.uuid4().hex[:12], "change_request_id": None, "citizen_id": citizen_id,
             "profile_version": 3, "kind": "change", "changed": ["full_name"],
             "record": {"items": {"full_name": "Nguyễn Văn An"}, "sections": {}}, "warnings": ["SACH-TEXT-001"]}
+
+
+def gateway_record(rng: random.Random) -> dict[str, Any]:
+    """A record as sync-gateway's builder writes it, with a snapshot like the demo's (about 25 items and two
+    tables): ~1.6 KB of canonical JSON, the size the simulator's memory is measured with."""
+    birth = f"{rng.randint(1965, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    recruited = f"{int(birth[:4]) + 22}-{rng.randint(1, 12):02d}-01"
+    citizen, social = f"001{rng.randrange(10**9):09d}", f"{rng.randrange(10**10):010d}"
+    unit = rng.choice(["Văn phòng Sở Tài chính", "Phòng Quản lý ngân sách", "Trường THPT Phan Đình Phùng"])
+    items = {"full_name": rng.choice(["Nguyễn Văn An", "Trần Thị Hà", "Lê Minh Hùng"]), "sex": rng.choice("MF"),
+             "birth_date": birth, "citizen_id": citizen, "ethnicity_code": "01", "religion_code": "00",
+             "birth_place": {"province": "Hà Nội"}, "home_town": {"province": "Nam Định"},
+             "residence": {"commune": "phường Ba Đình", "province": "Hà Nội"}, "current_position": "Chuyên viên",
+             "first_recruited_on": recruited, "joined_agency_on": recruited, "general_education": "12/12",
+             "highest_qualification": "Đại học", "employing_unit": unit, "rank_code": "01.003",
+             "salary_step": rng.randint(1, 6), "salary_coefficient": "3.66", "phone": f"09{rng.randrange(10**8):08d}",
+             "social_insurance_no": social, "health_insurance_no": f"DN401{social}", "party_joined_on": recruited,
+             "category": "cong_chuc", "status": "active"}
+    sections = {"training-professional": [{"from_date": f"{int(recruited[:4]) - 4}-09-01", "award": "Cử nhân",
+                                           "to_date": f"{recruited[:4]}-06-01",
+                                           "institution": "Học viện Hành chính Quốc gia"}],
+                "work-history": [{"from_date": recruited, "unit": unit, "title": "Chuyên viên"}]}
+    return {"record_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "change_request_id": None,
+            "citizen_id": citizen, "profile_version": 1, "kind": "change", "changed": sorted(items),
+            "record": {"items": items, "sections": sections}, "warnings": ["SACH-TEXT-001"]}
 
 
 def make_packet(sequence: int = 1, prev_hash: str | None = None, *, agency_code: str = "01.STC",

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
-from ndxp_sim.population_db.register import generate_people
+from ndxp_sim.national_db.service import national_profile
+from ndxp_sim.population_db.register import Person, generate_people
+from ndxp_sim.population_db.store import PopulationStore
 from tests.ndxp_sim.conftest import FAST, Sim
 
 PEOPLE = generate_people(2026, FAST["sim_population_size"])  # the register the simulator holds
@@ -20,6 +23,15 @@ class TestRegister:
             assert (digit % 2 == 1) == (person.sex == "F")
             assert 1900 + 100 * (digit // 2) + int(person.citizen_id[4:6]) == person.birth_date.year
         assert generate_people(2026, 5) == PEOPLE[:5]  # the seed decides who exists
+
+    def test_the_kept_register_gives_back_each_person_whole(self) -> None:
+        # People are kept as one bytes value each (`ndxp_sim.population_db.store`): a lookup rebuilds the same one.
+        store = PopulationStore.of(PEOPLE)
+        assert [store.get(p.citizen_id) for p in PEOPLE] == PEOPLE
+        other = Person("001199000002", "Nguyễn Thị Ngọc Ánh", date(1999, 12, 31), "F")
+        assert (store.put(other), store.put(other), len(store)) == (False, True, len(PEOPLE) + 1)
+        assert store.get(other.citizen_id) == other
+        assert store.get("001099999999") is None
 
 
 class TestCheckCitizen:
@@ -73,6 +85,23 @@ class TestReadNationalProfile:
     async def test_others_are_404(self, sim: Sim) -> None:
         answer = await sim.client.get(f"/cbccvc/v1/profiles/{PEOPLE[0].citizen_id}", headers=sim.headers)
         assert (answer.status_code, answer.json()) == (404, {"error": "not_found"})
+
+    async def test_a_pulled_record_is_the_seeded_record_whole(self, sim: Sim) -> None:
+        # Records are kept as JSON bytes (`ndxp_sim.national_db.store`): a pull parses back the same record.
+        for person in PEOPLE[4::5]:
+            answer = await sim.client.get(f"/cbccvc/v1/profiles/{person.citizen_id}", headers=sim.headers)
+            assert answer.json() == national_profile(2026, person).model_dump(mode="json")
+
+    async def test_a_record_added_again_replaces_the_first(self, sim: Sim) -> None:
+        items: dict[str, object] = {"full_name": "Lê Văn Tám", "salary_step": 3, "salary_coefficient": 2.67}
+        record = {"citizen_id": "079090000124", "source_province": "79", "sections": {}, "items": items}
+        first = await sim.client.post("/admin/national-profiles", json=[record])
+        total = first.json()["total"]
+        changed = {**record, "items": {**items, "full_name": "Lê Văn Tâm"}}
+        again = await sim.client.post("/admin/national-profiles", json=[changed])
+        assert again.json() == {"added": 0, "replaced": 1, "total": total}
+        answer = await sim.client.get("/cbccvc/v1/profiles/079090000124", headers=sim.headers)
+        assert answer.json() == changed
 
     async def test_records_added_by_admin_are_served(self, sim: Sim) -> None:
         record = {"citizen_id": "079090000123", "source_province": "79", "sections": {"training": []},

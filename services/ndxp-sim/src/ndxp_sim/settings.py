@@ -35,6 +35,9 @@ class Settings(CommonSettings):
 
     # The largest packet the intake takes (a 500-record packet is 1–2 MB); other bodies keep the common limit.
     sim_max_packet_bytes: int = 32 * 1024 * 1024
+    # Compressed packet bodies kept for `GET /admin/packets/{id}`, newest first (~100 bytes a record: 32 MiB
+    # hold ~300,000); an older packet shows `packet: null`. Everything else about a packet is always kept.
+    sim_packet_bodies_bytes: int = Field(32 * 1024 * 1024, ge=0)
 
     # Admin routes need `X-Admin-Token` when this is set.
     sim_admin_token: SecretStr = SecretStr("")

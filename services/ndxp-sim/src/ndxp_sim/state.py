@@ -14,10 +14,11 @@ from hoso_shared.time import Clock, utc_now
 from ndxp_sim.faults.schemas import Faults
 from ndxp_sim.keys.gateway import Fetch, GatewayKeys
 from ndxp_sim.keys.own import SimKey
-from ndxp_sim.national_db.schemas import NationalProfile
 from ndxp_sim.national_db.service import seed_profiles
+from ndxp_sim.national_db.store import NationalStore
 from ndxp_sim.packets.store import PacketStore
-from ndxp_sim.population_db.register import Person, generate_people
+from ndxp_sim.population_db.register import generate_people
+from ndxp_sim.population_db.store import PopulationStore
 from ndxp_sim.receipts.delivery import Deliveries
 from ndxp_sim.settings import Settings
 from ndxp_sim.stats import Stats
@@ -43,8 +44,8 @@ class Sim:
     faults: Faults = field(init=False)
     stats: Stats = field(init=False)
     packets: PacketStore = field(init=False)
-    people: dict[str, Person] = field(init=False)
-    national_profiles: dict[str, NationalProfile] = field(init=False)
+    people: PopulationStore = field(init=False)
+    national_profiles: NationalStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.seed_data()
@@ -55,9 +56,9 @@ class Sim:
         self.rng = random.Random(settings.sim_seed)  # noqa: S311 - fault dice, repeatable by seed
         self.faults = Faults.from_settings(settings)
         self.stats = Stats()
-        self.packets = PacketStore()
+        self.packets = PacketStore(bodies_budget=settings.sim_packet_bodies_bytes)
         generated = generate_people(settings.sim_seed, settings.sim_population_size)
-        self.people = {p.citizen_id: p for p in generated}
+        self.people = PopulationStore.of(generated)
         self.national_profiles = seed_profiles(settings.sim_seed, generated)
 
     async def reset(self) -> None:

@@ -126,6 +126,9 @@ async def prepare_database(url: str, values: dict[str, str]) -> list[demo.DemoAc
         await engine.dispose()
 
 
+REGISTER_BATCH = 5000  # people per request: about 0.5 MB, under the simulator's 1 MiB body limit
+
+
 async def _register_people(url: str, values: dict[str, str], simulator: str) -> None:
     """The simulated population DB learns the demo's people (it starts empty of them at every start), so
     citizen checks of demo records match, as they would against the real register."""
@@ -142,7 +145,10 @@ async def _register_people(url: str, values: dict[str, str], simulator: str) -> 
     finally:
         await engine.dispose()
     async with httpx.AsyncClient(timeout=30) as client:
-        (await client.post(f"{simulator}/admin/population", json=people)).raise_for_status()
+        # In batches: a province's people in one body would pass the simulator's body limit.
+        for start in range(0, len(people), REGISTER_BATCH):
+            batch = people[start:start + REGISTER_BATCH]
+            (await client.post(f"{simulator}/admin/population", json=batch)).raise_for_status()
 
 
 def stack_env(values: dict[str, str], *, database_url: str, urls: dict[str, str],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from ndxp_sim.national_db.schemas import NationalProfile, ProfilesAdded
+from ndxp_sim.national_db.store import NationalStore
 from ndxp_sim.population_db.names import BIRTH_PROVINCES, HANOI, PROVINCES
 from ndxp_sim.population_db.register import Person
 
@@ -30,11 +31,16 @@ def national_profile(seed: int, person: Person) -> NationalProfile:
     return NationalProfile(citizen_id=person.citizen_id, source_province=source, items=items, sections={})
 
 
-def seed_profiles(seed: int, people: list[Person]) -> dict[str, NationalProfile]:
-    return {p.citizen_id: national_profile(seed, p) for i, p in enumerate(people) if from_another_province(i)}
+def seed_profiles(seed: int, people: list[Person]) -> NationalStore:
+    store = NationalStore()
+    for i, person in enumerate(people):
+        if from_another_province(i):
+            store.put(national_profile(seed, person))
+    return store
 
 
-def add_profiles(profiles: dict[str, NationalProfile], given: list[NationalProfile]) -> ProfilesAdded:
-    replaced = sum(p.citizen_id in profiles for p in given)
-    profiles.update({p.citizen_id: p for p in given})
-    return ProfilesAdded(added=len(given) - replaced, replaced=replaced, total=len(profiles))
+def add_profiles(store: NationalStore, given: list[NationalProfile]) -> ProfilesAdded:
+    replaced = sum(p.citizen_id in store for p in given)
+    for profile in given:
+        store.put(profile)
+    return ProfilesAdded(added=len(given) - replaced, replaced=replaced, total=len(store))

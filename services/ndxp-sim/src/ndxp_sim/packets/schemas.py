@@ -59,14 +59,21 @@ class PacketAnswer(BaseModel):
 
 
 class StoredPacketRead(BaseModel):
-    packet_id: str
-    agency_code: str
-    sequence: int
-    hash: str
-    received_at: datetime
-    chain: Literal["verified", "broken", "pending"]
-    deliveries: int  # how many times the packet was POSTed (duplicates included)
-    packet: dict[str, Any]
-    receipt: Receipt
-    receipt_delivery: Literal["pending", "delivered", "refused", "failed", "cancelled"]
-    receipt_posts: int
+    """What the simulator keeps of a packet (`ndxp_sim.packets.store`)."""
+
+    packet_id: str = Field(description="The packet's id, its idempotency key.")
+    agency_code: str = Field(description="The agency whose hash chain the packet is in.")
+    sequence: int = Field(description="Its place in the agency's chain, from 1.")
+    hash: str = Field(description="sha256 of the signed bytes (hex): what the next packet's `prev_hash` names.")
+    received_at: datetime = Field(description="When it was first stored.")
+    chain: Literal["verified", "broken", "pending"] = Field(
+        description="The link to its predecessor: `pending` until both ends are stored.")
+    deliveries: int = Field(description="How many times the packet was POSTed (duplicates included).")
+    record_count: int = Field(description="How many records it carries.")
+    packet: dict[str, Any] | None = Field(
+        description="The packet as it arrived; null once its body was let go to bound memory "
+                    "(`HOSO_SIM_PACKET_BODIES_BYTES` of compressed bodies are kept, the newest first).")
+    receipt: Receipt = Field(description="The receipt decided when it was stored.")
+    receipt_delivery: Literal["pending", "delivered", "refused", "failed", "cancelled"] = Field(
+        description="Where posting the receipt back to the gateway stands.")
+    receipt_posts: int = Field(description="Callback POSTs of the receipt, duplicates and retries included.")

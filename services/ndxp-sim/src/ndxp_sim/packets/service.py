@@ -4,7 +4,7 @@ same packet again, the agency sequence, then store, chain and a receipt."""
 from __future__ import annotations
 
 import hashlib
-import json
+import sys
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -72,14 +72,15 @@ def _again(sim: Sim, seen: StoredPacket, digest: str) -> PacketAnswer:
 
 
 def _store(sim: Sim, packet: Packet, payload: bytes, digest: str) -> StoredPacket:
+    """Keeps what the routes and the chain need (`ndxp_sim.packets.store`), not the parsed packet."""
     receipt = decide_receipt(sim, packet)
     stored = StoredPacket(
-        packet_id=packet.packet_id, agency_code=packet.agency_code, sequence=packet.sequence,
-        prev_hash=packet.prev_hash, hash=digest, packet=json.loads(payload), received_at=sim.clock(),
-        receipt=receipt, receipt_jws=sign_receipt(sim, receipt))
+        packet_id=packet.packet_id, agency_code=sys.intern(packet.agency_code), sequence=packet.sequence,
+        prev_hash=packet.prev_hash, hash=digest, received_at=sim.clock(), record_count=len(packet.records),
+        receipt_id=receipt.receipt_id, signed_receipt=sign_receipt(sim, receipt))
     stats = sim.stats
     stats.packets_unique += 1
-    stats.records_unique += sim.packets.add(stored, [r.record_id for r in packet.records])
+    stats.records_unique += sim.packets.add(stored, payload, [r.record_id for r in packet.records])
     stats.records_accepted += sum(r.status == "accepted" for r in receipt.records)
     stats.records_rejected += sum(r.status == "rejected" for r in receipt.records)
     link(sim.packets, stored, stats)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ndxp_sim.population_db.register import Person
 from ndxp_sim.population_db.schemas import CitizenCheck, CitizenCheckRead, PeopleAdded, PersonIn
+from ndxp_sim.population_db.store import PopulationStore
 
 SEX_WORDS = {"m": "M", "nam": "M", "male": "M", "f": "F", "nữ": "F", "nu": "F", "female": "F"}
 
@@ -19,7 +20,7 @@ def same_name(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def check_citizen(people: dict[str, Person], query: CitizenCheck, now: datetime) -> CitizenCheckRead:
+def check_citizen(people: PopulationStore, query: CitizenCheck, now: datetime) -> CitizenCheckRead:
     checked_at = now.isoformat(timespec="seconds").replace("+00:00", "Z")
     person = people.get(query.citizen_id)
     if person is None:
@@ -35,8 +36,8 @@ def check_citizen(people: dict[str, Person], query: CitizenCheck, now: datetime)
                                             "mismatched": mismatched, "checked_at": checked_at})
 
 
-def add_people(people: dict[str, Person], given: list[PersonIn]) -> PeopleAdded:
+def add_people(people: PopulationStore, given: list[PersonIn]) -> PeopleAdded:
     replaced = sum(p.citizen_id in people for p in given)
     for p in given:
-        people[p.citizen_id] = Person(p.citizen_id, unicodedata.normalize("NFC", p.full_name), p.birth_date, p.sex)
+        people.put(Person(p.citizen_id, unicodedata.normalize("NFC", p.full_name), p.birth_date, p.sex))
     return PeopleAdded(added=len(given) - replaced, replaced=replaced, total=len(people))

@@ -41,7 +41,7 @@ class Deliveries:
             count(sim, "out_of_order")
             delay += sim.rng.uniform(0, OUT_OF_ORDER_MAX_SECONDS)
         task = asyncio.create_task(deliver(sim, stored, delay, copies, sim.faults.callback_attempts),
-                                   name=f"receipt {stored.receipt.receipt_id}")
+                                   name=f"receipt {stored.receipt_id}")
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -82,12 +82,12 @@ async def post_until_answered(sim: Sim, stored: StoredPacket, attempts: int) -> 
         stored.receipt_posts += 1
         status = await _post(sim, url, stored.receipt_jws)
         if status is not None and status < 500:
-            log.info("receipt_posted", receipt_id=stored.receipt.receipt_id, status=status, attempt=attempt)
+            log.info("receipt_posted", receipt_id=stored.receipt_id, status=status, attempt=attempt)
             return "delivered" if 200 <= status < 300 else "refused"
         if attempt < attempts:
             await asyncio.sleep(pause)
             pause = min(pause * 2, sim.settings.sim_callback_backoff_max_ms / 1000)
-    log.warning("receipt_gave_up", receipt_id=stored.receipt.receipt_id, attempts=attempts)
+    log.warning("receipt_gave_up", receipt_id=stored.receipt_id, attempts=attempts)
     return "failed"
 
 

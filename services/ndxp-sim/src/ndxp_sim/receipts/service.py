@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ndxp_sim.faults.service import count, roll
 from ndxp_sim.receipts.schemas import Outcome, Receipt, ReceiptRecord
+from ndxp_sim.receipts.signed import SignedReceipt
 
 if TYPE_CHECKING:
     from ndxp_sim.packets.schemas import Packet
@@ -50,7 +51,7 @@ def outcome_of(records: list[ReceiptRecord]) -> Outcome:
     return "rejected" if rejected == len(records) else "partially_rejected"
 
 
-def sign_receipt(sim: Sim, receipt: Receipt) -> str:
+def sign_receipt(sim: Sim, receipt: Receipt) -> SignedReceipt:
     payload = json.dumps(receipt.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
                          ensure_ascii=False).encode()
-    return sim.own_key.sign(payload, RECEIPT_TYP)
+    return SignedReceipt.of(sim.own_key.sign(payload, RECEIPT_TYP))
