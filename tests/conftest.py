@@ -130,6 +130,7 @@ def build(service: str, db_url: str, sessionmaker: Any, *, wiring: Mapping[str, 
         # The sealer would share the test's one connection concurrently; tests seal explicitly.
         values.setdefault("audit_seal_interval_seconds", 0)
         values.setdefault("quality_interval_seconds", 0)
+        values.setdefault("quality_judge_interval_seconds", 0)
         values.setdefault("pending_reconcile_interval_seconds", 0)  # tests run `reconcile_once` by hand
         return profile_app(ProfileSettings(**values), sessionmaker=sessionmaker, **given)
     if service == "approval-api":

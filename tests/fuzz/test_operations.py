@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from datetime import date
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +30,8 @@ from tests.sync_gateway.conftest import Stack, released
 # Per operation (about 120 over the three apps), bounded so the suite keeps its time; a longer hunt, showing how
 # deep the inputs reached: HOSO_FUZZ_EXAMPLES=200 HOSO_FUZZ_DEPTH=all pytest tests/fuzz -rP.
 EXAMPLES = int(os.environ.get("HOSO_FUZZ_EXAMPLES", "25"))
+# About 2,000 requests for profile-api: half a minute alone, several on a machine busy with other work.
+pytestmark = pytest.mark.timeout(600)
 
 
 ALIASES = {  # a field → the known values it takes

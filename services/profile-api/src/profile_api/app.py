@@ -77,19 +77,22 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
     http = httpx.AsyncClient(base_url=settings.approval_api_url, timeout=httpx.Timeout(10.0, connect=3.0))
     sealing: asyncio.Task[None] | None = None
     snapshots: asyncio.Task[None] | None = None
+    judging: asyncio.Task[None] | None = None
     reconciling: asyncio.Task[None] | None = None
 
     async def start_tasks(app: FastAPI) -> None:
-        nonlocal sealing, snapshots, reconciling
+        nonlocal sealing, snapshots, judging, reconciling
         collaborators.export_identity.load()  # a configured identity must load, and prod must have one
         sealing = periodic.start("audit-sealer", functools.partial(sealer.seal, collaborators.sessionmaker),
                                  settings.audit_seal_interval_seconds)
+        judging = quality_tasks.start_judge(collaborators.quality, settings.quality_judge_interval_seconds)
         snapshots = await quality_tasks.start(collaborators.quality, settings.quality_interval_seconds)
         reconcile = functools.partial(pending_tasks.tick, collaborators.pending, collaborators.clock)
         reconciling = periodic.start("pending-records", reconcile, settings.pending_reconcile_interval_seconds)
 
     async def stop_tasks(app: FastAPI) -> None:
-        for task in (sealing, snapshots, reconciling):  # before the client the reconciler forwards through closes
+        # Before the client the reconciler forwards through closes.
+        for task in (sealing, judging, snapshots, reconciling):
             await periodic.stop(task)
         await http.aclose()
 

@@ -41,6 +41,9 @@ class Settings(CommonSettings):
     # How often each replica reloads the quality gauges from the latest snapshots and takes today's
     # snapshot when none exists yet (one replica does, under a lock); 0 = only at startup, no snapshots.
     quality_interval_seconds: float = 300.0
+    # How often each replica looks for records to judge again (a record changed, a new day, new rules); one
+    # replica judges at a time; an idle look is one indexed query. 0 = never (scorecards judge what they need).
+    quality_judge_interval_seconds: float = 5.0
     # How often each replica forwards again the `create` requests of pending new records that never reached
     # approval-api, and archives those whose create was rejected or withdrawn (changes.pending); 0 = never.
     pending_reconcile_interval_seconds: float = 30.0

@@ -20,6 +20,9 @@ class QualityGauges:
         self.records = Gauge(
             "hoso_quality_records", "Records in a unit's subtree at its latest quality snapshot.", ["org_unit"],
             registry=registry)
+        self.pending = Gauge(
+            "hoso_quality_pending_records", "Records changed (or on a new day, under new rules) and not judged yet: "
+            "the background judge's backlog; it should fall to 0 within minutes.", registry=registry)
         self.taken = Gauge(
             "hoso_quality_snapshot_timestamp_seconds", "When the newest quality snapshot was taken (alert when "
             "it grows old: the daily snapshot stopped).", registry=registry)

@@ -27,6 +27,7 @@ PAGE = 500  # profiles judged per round trip
 ProfileRow = tuple[Profile, str, str]  # the profile, its unit's code and path
 # A constant key for pg_try_advisory_xact_lock: one replica takes the daily snapshot.
 SNAPSHOT_LOCK = 0x686F736F5F7131  # "hoso_q1"
+JUDGE_LOCK = 0x686F736F5F7132  # "hoso_q2": one replica judges stale records at a time
 INSERT_CHUNK = 1000  # snapshot rows per INSERT (asyncpg allows 32,767 parameters a statement)
 
 
@@ -98,6 +99,10 @@ async def try_snapshot_lock(session: AsyncSession) -> bool:
     return bool((await session.execute(select(func.pg_try_advisory_xact_lock(SNAPSHOT_LOCK)))).scalar())
 
 
+async def try_judge_lock(session: AsyncSession) -> bool:
+    return bool((await session.execute(select(func.pg_try_advisory_xact_lock(JUDGE_LOCK)))).scalar())
+
+
 async def snapshot_missing(session: AsyncSession, day: date) -> bool:
     """True when some root unit open on `day` has no snapshot for it."""
     taken = exists().where(QualitySnapshot.org_unit_id == OrgUnit.id, QualitySnapshot.day == day)
@@ -131,3 +136,11 @@ async def latest_snapshots(session: AsyncSession, today: date) -> list[tuple[str
             .order_by(QualitySnapshot.org_unit_id, QualitySnapshot.day.desc())
             .ext(distinct_on(QualitySnapshot.org_unit_id)))
     return [(code, snapshot) for code, snapshot in await session.execute(stmt)]
+
+
+async def profiles_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[ProfileRow]:
+    """The given profiles (at most a page: one parameter each) with their units' codes and paths."""
+    if not ids:
+        return []
+    stmt = _with_unit().where(Profile.id.in_(ids)).order_by(Profile.id)
+    return [(p, code, path) for p, code, path in await session.execute(stmt)]

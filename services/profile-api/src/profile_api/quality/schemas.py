@@ -71,8 +71,13 @@ class Scorecard(BaseModel):
     org_unit_name: str
     as_of: date
     policy: str
-    records: int = Field(description="Kept (not archived) records in the unit's subtree")
+    records: int = Field(description="Kept (not archived) records in the unit's subtree that have a verdict (all of "
+                                     "them unless some were never judged yet: see `pending`)")
     blocking: int = Field(description="Records with at least one error")
+    pending: int = Field(description=(
+        "Records changed since they were last judged and not judged yet (after a large import, or in the first "
+        "minutes of a day): counted with their previous verdict, or not at all if never judged. The background "
+        "judge brings this to 0 within moments; 0 means every figure is as of `as_of`."))
     criteria: list[CriterionShare]
     rules: list[RuleCount] = Field(description="Every rule that found something, most records first")
     worst: list[WorstRecord] = Field(description="Most errors, then most warnings")

@@ -20,7 +20,7 @@ from hoso_shared.form import SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 from hoso_shared.problems import Forbidden
 from hoso_shared.validation import RULES, Criterion, Finding, Severity
 from profile_api.audit import service as audit
-from profile_api.quality import queries, scoring
+from profile_api.quality import aggregates, queries, scoring, stored
 from profile_api.quality.auth import READ
 from profile_api.quality.errors import InvalidPeriod, OrgUnitNotFound, ProfileNotFound
 from profile_api.quality.schemas import (
@@ -41,6 +41,9 @@ from profile_api.quality.snapshots import PASSING_COLUMN
 
 READ_ALL, READ_SELF, SENSITIVE = "profiles:read", "profiles:read:self", "profiles:sensitive"
 MAX_HISTORY_DAYS = 731
+# Records a scorecard request judges itself before summing (about a second's work); the background judge does
+# the rest within seconds.
+INLINE_JUDGED = 2000
 DEFAULT_HISTORY_DAYS = 90
 SENSITIVE_NAMES = SENSITIVE_ITEMS | SENSITIVE_SECTIONS
 
@@ -102,36 +105,35 @@ def _shares(records: int, passing: dict[Criterion, int]) -> list[CriterionShare]
                            share=round(passing.get(c, 0) / records, 4) if records else None) for c in Criterion]
 
 
-def _rules(tally: scoring.Tally) -> list[RuleCount]:
-    def meta(code: str) -> tuple[str, str]:
-        rule = RULES.get(code)
-        return (rule.criterion.value, rule.severity.value) if rule else ("", "")
-
-    ranked = sorted(tally.findings, key=lambda code: (-tally.affected[code], code))
-    return [RuleCount(code=code, criterion=meta(code)[0], severity=meta(code)[1], records=tally.affected[code],
-                      findings=tally.findings[code]) for code in ranked]
+def _meta(code: str) -> tuple[str, str]:
+    rule = RULES.get(code)
+    return (rule.criterion.value, rule.severity.value) if rule else ("", "")
 
 
-def _worst(judged: scoring.Judged) -> WorstRecord:
-    verdict = scoring.Verdict.of(judged.report)
-    return WorstRecord(profile_id=judged.profile_id, full_name=judged.full_name, org_unit_code=judged.org_unit_code,
-                       errors=verdict.errors, warnings=verdict.warnings,
-                       codes=sorted({f.code for f in judged.report.findings if f.severity is not Severity.INFO}))
+def _rules(sums: aggregates.Sums) -> list[RuleCount]:
+    ranked = sorted(sums.findings, key=lambda code: (-sums.affected[code], code))
+    return [RuleCount(code=code, criterion=_meta(code)[0], severity=_meta(code)[1], records=sums.affected[code],
+                      findings=sums.findings[code]) for code in ranked]
+
+
+def _worst(record: aggregates.Worst) -> WorstRecord:
+    return WorstRecord(profile_id=record.profile_id, full_name=record.full_name, org_unit_code=record.org_unit_code,
+                       errors=record.errors, warnings=record.warnings,
+                       codes=[c for c in record.codes if _meta(c)[1] != Severity.INFO.value])
 
 
 async def get_scorecard(session: AsyncSession, principal: Principal, unit_id: uuid.UUID, basis: Basis, *,
                         worst: int) -> Scorecard:
+    """Sums of the stored verdicts (`stored`, `aggregates`): the records touched since they were last judged are
+    judged here first, up to INLINE_JUDGED; beyond that (a bulk import a moment ago, the first minute of a day)
+    the rest keep their last verdict for now and are counted in `pending`."""
     unit = await visible_unit(session, principal, unit_id)
-    tally, ranked = scoring.Tally(), scoring.Worst(worst)
-    async for page in scoring.judge_subtree(session, basis, within=unit.path, principal=principal):
-        for judged in page:
-            verdict = scoring.Verdict.of(judged.report)
-            tally.add(verdict)
-            ranked.offer(judged, verdict)
+    settled = await stored.settle(session, basis, within=unit.path, limit=INLINE_JUDGED)
+    sums = await aggregates.subtree(session, unit.path)
     return Scorecard(org_unit_id=unit.id, org_unit_code=unit.code, org_unit_name=unit.name, as_of=basis.today,
-                     policy=basis.policy.name, records=tally.records, blocking=tally.blocking,
-                     criteria=_shares(tally.records, tally.passing), rules=_rules(tally),
-                     worst=[_worst(j) for j in ranked.ranked()])
+                     policy=basis.policy.name, records=sums.records, blocking=sums.blocking, pending=settled.pending,
+                     criteria=_shares(sums.records, sums.passing), rules=_rules(sums),
+                     worst=[_worst(w) for w in await aggregates.worst(session, unit.path, worst)])
 
 
 def _point(snapshot: QualitySnapshot) -> HistoryPoint:

@@ -1,9 +1,9 @@
 """Daily snapshots: every unit's scorecard counts for one day, so trends can be read later.
 
-Each record is judged once and counted in every unit on its unit's path, so one pass over the
-records fills the rows of all units. Taking a day again replaces that day's rows (of the units
-covered). A snapshot describes the records as they stand when it is taken, judged as of `day`:
-backfilling a past day does not bring back past records."""
+The stored verdicts are first brought to `day` (`stored.settle`: on the daily run the background judge has
+done it already), then summed per unit in one pass and rolled up: a record counts in every unit on its unit's
+path. Taking a day again replaces that day's rows (of the units covered). A snapshot describes the records as
+they stand when it is taken, judged as of `day`: backfilling a past day does not bring back past records."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.validation import Criterion
-from profile_api.quality import queries, scoring
+from profile_api.quality import aggregates, queries, scoring, stored
 from profile_api.quality.errors import OrgUnitNotFound
 
 PASSING_COLUMN: dict[Criterion, str] = {Criterion.DUNG: "passing_dung", Criterion.DU: "passing_du",
@@ -32,10 +32,10 @@ class Taken:
     records: int  # records judged (each counted once, however many units it rolls up to)
 
 
-def _row(unit_id: uuid.UUID, day: date, policy: str, tally: scoring.Tally) -> dict[str, Any]:
-    return {"org_unit_id": unit_id, "day": day, "policy": policy, "records": tally.records,
-            "blocking": tally.blocking, "rule_counts": tally.rule_counts(),
-            **{column: tally.passing[c] for c, column in PASSING_COLUMN.items()}}
+def _row(unit_id: uuid.UUID, day: date, policy: str, sums: aggregates.Sums) -> dict[str, Any]:
+    return {"org_unit_id": unit_id, "day": day, "policy": policy, "records": sums.records,
+            "blocking": sums.blocking, "rule_counts": sums.rule_counts(),
+            **{column: sums.passing[c] for c, column in PASSING_COLUMN.items()}}
 
 
 async def take_snapshot(session: AsyncSession, cipher: FieldCipher, *, policy: DeadlinePolicy, day: date,
@@ -48,19 +48,12 @@ async def take_snapshot(session: AsyncSession, cipher: FieldCipher, *, policy: D
             raise OrgUnitNotFound()
         within = root.path
     units = await queries.open_units(session, within=within, day=day)
-    tallies = {path.rstrip("/").rsplit("/", 1)[-1]: (unit_id, scoring.Tally()) for unit_id, path in units}
-    judged_count = 0
-    basis = scoring.Basis(today=day, policy=policy, cipher=cipher)
-    async for page in scoring.judge_subtree(session, basis, within=within):
-        for judged in page:
-            judged_count += 1
-            verdict = scoring.Verdict.of(judged.report)
-            for segment in judged.unit_path.strip("/").split("/"):
-                if segment in tallies:
-                    tallies[segment][1].add(verdict)
-    rows = [_row(unit_id, day, policy.name, tally) for unit_id, tally in tallies.values()]
-    await queries.save_snapshots(session, day, rows, replaced=[unit_id for unit_id, _ in tallies.values()])
-    return Taken(day=day, policy=policy.name, units=len(rows), records=judged_count)
+    await stored.settle(session, scoring.Basis(today=day, policy=policy, cipher=cipher), within=within)
+    own = await aggregates.per_unit(session, within)
+    rolled = aggregates.roll_up(own, [path for _, path in units])
+    rows = [_row(unit_id, day, policy.name, rolled[path]) for unit_id, path in units]
+    await queries.save_snapshots(session, day, rows, replaced=[unit_id for unit_id, _ in units])
+    return Taken(day=day, policy=policy.name, units=len(rows), records=sum(s.records for s in own.values()))
 
 
 async def take_if_missing(session: AsyncSession, cipher: FieldCipher, *, policy: DeadlinePolicy,

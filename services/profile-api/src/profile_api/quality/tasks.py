@@ -1,6 +1,10 @@
-"""The background task of every profile-api replica: take today's snapshot when it is missing (one
-replica does, under a lock), then reload the gauges from the latest snapshots, so a snapshot taken
-anywhere (another replica, the CLI) reaches every replica's /metrics within one interval."""
+"""The background tasks of every profile-api replica:
+- the judge: every few seconds, judge the records marked stale since (`stored`), a page per transaction, one
+  replica at a time (an advisory lock); on a new day, or under a new rule set or policy, first mark every record
+  stale, so a province is re-judged in the background, resumably, while scorecards keep the last verdicts;
+- the snapshot: take today's snapshot when it is missing (one replica does, under a lock), then reload the
+  gauges from the latest snapshots, so a snapshot taken anywhere (another replica, the CLI) reaches every
+  replica's /metrics within one interval."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 
 from hoso_shared import periodic
 from hoso_shared.crypto import FieldCipher
@@ -15,7 +20,7 @@ from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.logging import get_logger
 from hoso_shared.time import Clock, local_today, utc_now
-from profile_api.quality import snapshots
+from profile_api.quality import queries, scoring, snapshots, stored
 from profile_api.quality.metrics import QualityGauges
 
 log = get_logger("profile_api.quality")
@@ -30,6 +35,42 @@ class Quality:
     # Work that follows the day's figures (the public progress page): run after every tick.
     after: Callable[[], Awaitable[object]] | None = None
     clock: Clock = utc_now
+
+
+@dataclass
+class Judge:
+    """The judge loop's memory: the day and basis it last marked the province outdated for."""
+
+    quality: Quality
+    marked: tuple[date, str] | None = None
+
+
+async def judge_backlog(judge: Judge) -> int:
+    """Judges every stale record, a page per transaction; the number settled."""
+    quality = judge.quality
+    today, key = local_today(quality.clock), stored.basis_key(quality.policy)
+    basis = scoring.Basis(today=today, policy=quality.policy, cipher=quality.cipher)
+    if judge.marked != (today, key):
+        async with session_scope(quality.sessionmaker) as session:
+            if not await queries.try_judge_lock(session):
+                return 0  # another replica is judging: it marks and judges
+            marked = await stored.mark_outdated(session, day=today, basis=key)
+        judge.marked = (today, key)
+        if marked:
+            log.info("quality_rejudging", day=str(today), records=marked)
+    settled = 0
+    while True:
+        async with session_scope(quality.sessionmaker) as session:
+            if not await queries.try_judge_lock(session):
+                return settled
+            since = await stored.database_now(session)
+            page = await stored.judge_page(session, await scoring.with_calendar(session, basis), key, since=since)
+        if not page:
+            break
+        settled += page
+    async with session_scope(quality.sessionmaker) as session:
+        quality.gauges.pending.set(await stored.pending(session))
+    return settled
 
 
 async def refresh(quality: Quality) -> None:
@@ -49,6 +90,10 @@ async def tick(quality: Quality) -> snapshots.Taken | None:
     if quality.after is not None:
         await quality.after()
     return taken
+
+
+def start_judge(quality: Quality, interval: float) -> asyncio.Task[None] | None:
+    return periodic.start("quality-judge", functools.partial(judge_backlog, Judge(quality)), interval)
 
 
 async def start(quality: Quality, interval: float) -> asyncio.Task[None] | None:

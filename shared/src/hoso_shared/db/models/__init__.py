@@ -30,7 +30,7 @@ from hoso_shared.db.models.profiles import (
     ProfileSectionRow,
     ProfileVersion,
 )
-from hoso_shared.db.models.quality import QualitySnapshot
+from hoso_shared.db.models.quality import ProfileFindings, QualitySnapshot
 from hoso_shared.db.models.reports import ProgressPage, QuarterlyReview
 from hoso_shared.db.models.sync_batches import SyncBatch
 from hoso_shared.db.models.transfers import Transfer
@@ -39,6 +39,6 @@ __all__ = [
     "Account", "AccountAccessChange", "AccountDelegation", "ApprovalWindow", "Attachment", "AuditEntry",
     "ChangeRequest", "ChangeRequestState", "CitizenCheck", "Decision", "Delegation", "Delivery", "ImportJob",
     "LoginThrottle", "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow", "Packet", "PacketChain", "PacketRecord",
-    "Profile", "ProfileAssignment", "ProfileSectionRow", "ProfileVersion", "ProgressPage", "QualitySnapshot",
-    "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "Transfer", "WorkingDayOverride",
+    "Profile", "ProfileAssignment", "ProfileFindings", "ProfileSectionRow", "ProfileVersion", "ProgressPage",
+    "QualitySnapshot", "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "Transfer", "WorkingDayOverride",
 ]

@@ -19,7 +19,7 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"))
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"), index=True)
     profile_version: Mapped[int]
     change_request_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
     org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))

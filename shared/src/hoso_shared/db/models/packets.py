@@ -51,7 +51,7 @@ class PacketRecord(Base):
 
     outbox_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("outbox.id"), primary_key=True)
     packet_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("packets.id"), index=True)
-    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"))
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id"), index=True)
     org_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))
     change_request_id: Mapped[uuid.UUID | None]
     # packed | blocked (a rule error: never sent) | accepted | rejected (by the national side)

@@ -28,7 +28,7 @@ class Profile(UUIDKey, Timestamps, Base):
     citizen_id_enc: Mapped[bytes] = mapped_column(LargeBinary)
     key_id: Mapped[str] = mapped_column(Text)
     full_name: Mapped[str] = mapped_column(Text)
-    birth_date: Mapped[date]
+    birth_date: Mapped[date] = mapped_column(index=True)  # duplicates are sought among those born the same day
     sex: Mapped[str] = mapped_column(Text)  # M | F
     category: Mapped[str] = mapped_column(Text)  # can_bo | cong_chuc | vien_chuc | cap_xa
     status: Mapped[str] = mapped_column(Text, server_default="active")

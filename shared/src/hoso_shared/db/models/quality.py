@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,3 +41,29 @@ class QualitySnapshot(UUIDKey, Base):
                         "AND passing_du BETWEEN 0 AND records AND passing_sach BETWEEN 0 AND records "
                         "AND passing_song BETWEEN 0 AND records", name="counts"),
     )
+
+
+class ProfileFindings(Base):
+    """Each record's Đúng–Đủ–Sạch–Sống verdict, judged once and summed many times (scorecards, snapshots, gauges
+    are SQL over these rows). `stale_at` is set by PostgreSQL itself (triggers on every table a verdict depends
+    on: the record, its tables, its change requests, releases, acknowledgements, population-DB checks, records
+    born the same day, the calendar), so no writer can forget; profile-api's judge clears it, only if nothing
+    touched the record while it judged. Rule codes and counts only: nothing here is a person's data."""
+
+    __tablename__ = "profile_findings"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True)
+    stale_at: Mapped[datetime | None]  # when something it depends on last changed; NULL: the verdict is current
+    judged_on: Mapped[date | None]  # the day it was judged as of; NULL: never judged
+    basis: Mapped[str | None] = mapped_column(Text)  # the rule set and policy it was judged by (a digest)
+    blocking: Mapped[bool] = mapped_column(server_default="false")
+    passing_dung: Mapped[bool] = mapped_column(server_default="false")
+    passing_du: Mapped[bool] = mapped_column(server_default="false")
+    passing_sach: Mapped[bool] = mapped_column(server_default="false")
+    passing_song: Mapped[bool] = mapped_column(server_default="false")
+    errors: Mapped[int] = mapped_column(server_default="0")
+    warnings: Mapped[int] = mapped_column(server_default="0")
+    codes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")  # rule code → its findings
+    judged_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_profile_findings_stale", "stale_at", postgresql_where="stale_at IS NOT NULL"),)

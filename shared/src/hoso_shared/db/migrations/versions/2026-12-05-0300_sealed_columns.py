@@ -46,12 +46,11 @@ def _rewrite(table: str, key: str, source: str, target: str, change: Callable[[A
     value = f"CAST(:value AS {write_as})" if write_as else ":value"
     while True:
         where = f"WHERE {key} > :after " if after is not None else ""
-        # The names are this file's constants, never input.
-        select = f"SELECT {key}, {source}{read_as} FROM {table} {where}ORDER BY {key} LIMIT {BATCH}"  # noqa: S608
+        select = f"SELECT {key}, {source}{read_as} FROM {table} {where}ORDER BY {key} LIMIT {BATCH}"
         rows = conn.execute(sa.text(select), {"after": after}).all()
         if not rows:
             return
-        conn.execute(sa.text(f"UPDATE {table} SET {target} = {value} WHERE {key} = :key"),  # noqa: S608
+        conn.execute(sa.text(f"UPDATE {table} SET {target} = {value} WHERE {key} = :key"),
                      [{"key": k, "value": None if v is None else change(v)} for k, v in rows])
         after = rows[-1][0]
 
