@@ -27,7 +27,9 @@ from tests.e2e.demo_client import DemoClient, login
 from tests.e2e.sync_checks import check_every_unit_syncs, check_population_db_contradiction_is_blocked
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.e2e
+# The whole demo through every service, then every sensitive value sought in the database files: minutes on a
+# busy machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 NEW_PHONE = "0912000020"  # proposed by a demo officer, approved and synced: sought at rest afterwards
 
 
