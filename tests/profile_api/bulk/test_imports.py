@@ -101,7 +101,8 @@ def assert_reported(job: dict[str, Any], bad: dict[int, set[str]]) -> None:
 
 
 class TestAcceptance:
-    @pytest.mark.timeout(300)  # ten thousand rows through the whole import: more than 120 s on a busy machine
+    # Ten thousand rows through the whole import: more than 120 s on a busy machine.
+    @pytest.mark.timeout(300)
     async def test_10000_rows_with_1_percent_bad(self, session: AsyncSession, client: AsyncClient,
                                                  agency: Agency) -> None:
         taken = {"citizen_id": CITIZEN_ID, "sex": "M", "birth_date": date(1985, 5, 17)}
