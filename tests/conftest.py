@@ -132,6 +132,7 @@ def build(service: str, db_url: str, sessionmaker: Any, *, wiring: Mapping[str, 
         values.setdefault("quality_interval_seconds", 0)
         values.setdefault("quality_judge_interval_seconds", 0)
         values.setdefault("pending_reconcile_interval_seconds", 0)  # tests run `reconcile_once` by hand
+        values.setdefault("import_runner", "in_process")  # an upload's job runs after its response, on this connection
         return profile_app(ProfileSettings(**values), sessionmaker=sessionmaker, **given)
     if service == "approval-api":
         from approval_api.app import create_app as approval_app

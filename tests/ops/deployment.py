@@ -11,3 +11,6 @@ DEPLOY = ROOT / "deploy"
 SERVICES = {"profile-api": 8001, "approval-api": 8002, "sync-gateway": 8003, "ndxp-sim": 8009}
 WORKER = "sync-gateway-worker"
 WORKER_METRICS_PORT = "9103"
+# The import worker (`python -m profile_api.bulk.worker`, on profile-api's image): no web app either.
+IMPORT_WORKER = "profile-api-worker"
+IMPORT_WORKER_METRICS_PORT = "9104"

@@ -9,7 +9,15 @@ import subprocess
 
 import yaml
 
-from tests.ops.deployment import DEPLOY, ROOT, SERVICES, WORKER, WORKER_METRICS_PORT
+from tests.ops.deployment import (
+    DEPLOY,
+    IMPORT_WORKER,
+    IMPORT_WORKER_METRICS_PORT,
+    ROOT,
+    SERVICES,
+    WORKER,
+    WORKER_METRICS_PORT,
+)
 from tests.ops.dockerfile import dockerfile_stages
 from tests.ops.kustomize import Doc
 
@@ -30,7 +38,8 @@ ONE_SHOT = {"migrate"}
 
 class TestCompose:
     def test_has_the_whole_stack(self) -> None:
-        assert set(compose_services()) == {"postgres", "migrate", *SERVICES, WORKER, "prometheus", "grafana"}
+        assert set(compose_services()) == {"postgres", "migrate", *SERVICES, WORKER, IMPORT_WORKER, "prometheus",
+                                           "grafana"}
 
     def test_every_service_has_an_image_or_a_build_of_a_known_service(self) -> None:
         stages = dockerfile_stages()
@@ -52,9 +61,13 @@ class TestCompose:
             assert check["test"][0] in {"CMD", "CMD-SHELL"}, name
             if name in SERVICES:
                 assert f"127.0.0.1:{SERVICES[name]}/readyz" in " ".join(check["test"]), name
-        worker = compose_services()[WORKER]
-        assert worker["environment"]["HOSO_WORKER_METRICS_PORT"] == WORKER_METRICS_PORT
-        assert f"127.0.0.1:{WORKER_METRICS_PORT}/metrics" in " ".join(worker["healthcheck"]["test"])
+        for name, port in ((WORKER, WORKER_METRICS_PORT), (IMPORT_WORKER, IMPORT_WORKER_METRICS_PORT)):
+            worker = compose_services()[name]
+            assert worker["environment"]["HOSO_WORKER_METRICS_PORT"] == port, name
+            assert f"127.0.0.1:{port}/metrics" in " ".join(worker["healthcheck"]["test"]), name
+        importer = compose_services()[IMPORT_WORKER]
+        assert importer["command"] == ["python", "-m", "profile_api.bulk.worker"]
+        assert importer["build"]["args"]["SERVICE"] == "profile-api"
 
     def test_depends_on_existing_services_with_sound_conditions(self) -> None:
         services = compose_services()
@@ -115,7 +128,8 @@ class TestCompose:
     def test_prometheus_scrapes_the_compose_services(self) -> None:
         config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text(encoding="utf-8"))
         services = compose_services()
-        ports = {**{name: str(port) for name, port in SERVICES.items()}, WORKER: WORKER_METRICS_PORT}
+        ports = {**{name: str(port) for name, port in SERVICES.items()}, WORKER: WORKER_METRICS_PORT,
+                 IMPORT_WORKER: IMPORT_WORKER_METRICS_PORT}
         scraped = set()
         for job in config["scrape_configs"]:
             targets = [t for static in job.get("static_configs", []) for t in static["targets"]]

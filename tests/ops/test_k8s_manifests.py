@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.ops.deployment import SERVICES, WORKER, WORKER_METRICS_PORT
+from tests.ops.deployment import IMPORT_WORKER, IMPORT_WORKER_METRICS_PORT, SERVICES, WORKER, WORKER_METRICS_PORT
 from tests.ops.dockerfile import dockerfile_stages
 from tests.ops.kustomize import (
     CLUSTER_SCOPED,
@@ -55,7 +55,7 @@ class TestKustomizations:
 
     def test_http_deployments_have_probes_resources_and_a_locked_down_container(self, which: str) -> None:
         deployments = docs_of(which, "Deployment")
-        assert set(deployments) == {*K8S_APIS, WORKER}
+        assert set(deployments) == {*K8S_APIS, WORKER, IMPORT_WORKER}
         for name in K8S_APIS:
             (container,) = containers(deployments[name])
             (port,) = container["ports"]
@@ -70,6 +70,16 @@ class TestKustomizations:
         assert env["HOSO_WORKER_METRICS_PORT"] == str(port["containerPort"]) == WORKER_METRICS_PORT
         assert worker["livenessProbe"]["httpGet"] == {"path": "/metrics", "port": port["name"]}
         assert "readinessProbe" not in worker, "no Service routes to it"
+        # The import worker: profile-api's image and settings, its own exporter (docs/operations.md "Bulk imports").
+        (importer,) = containers(deployments[IMPORT_WORKER])
+        assert importer["command"] == ["python", "-m", "profile_api.bulk.worker"]
+        (api,) = containers(deployments["profile-api"])
+        assert split_image(importer["image"])[0] == split_image(api["image"])[0]
+        (port,) = importer["ports"]
+        env = {e["name"]: e.get("value") for e in importer["env"]}
+        assert env["HOSO_WORKER_METRICS_PORT"] == str(port["containerPort"]) == IMPORT_WORKER_METRICS_PORT
+        assert importer["livenessProbe"]["httpGet"] == {"path": "/metrics", "port": port["name"]}
+        assert "readinessProbe" not in importer
 
     def test_every_pod_runs_non_root_read_only_and_bounded(self, which: str) -> None:
         workloads = [d for d in rendered(which) if pod_specs(d)]
@@ -97,7 +107,7 @@ class TestKustomizations:
             names = {p["name"] for c in containers(deployments[name]) for p in c.get("ports", [])}
             assert port["targetPort"] in names and port["port"] == SERVICES[name], name
         autoscalers = docs_of(which, "HorizontalPodAutoscaler")
-        assert set(autoscalers) == {*K8S_APIS, WORKER}
+        assert set(autoscalers) == {*K8S_APIS, WORKER, IMPORT_WORKER}
         for name, hpa in autoscalers.items():
             assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
             replicas = deployments[name]["spec"]["replicas"]
@@ -129,7 +139,8 @@ class TestKustomizations:
         policies = docs_of(which, "NetworkPolicy")
         deny = policies["default-deny-ingress"]["spec"]
         assert deny == {"podSelector": {}, "policyTypes": ["Ingress"]}
-        known = {*SERVICES.values(), int(WORKER_METRICS_PORT), 5432, 8000, 9187, 53, 443}
+        known = {*SERVICES.values(), int(WORKER_METRICS_PORT), int(IMPORT_WORKER_METRICS_PORT), 5432, 8000, 9187, 53,
+                 443}
         for name, policy in policies.items():
             for rule in policy["spec"].get("ingress", []) + policy["spec"].get("egress", []):
                 assert rule["ports"], f"{name}: a rule without ports opens everything"

@@ -83,6 +83,14 @@ def read_xlsx(content: bytes, sheet: int = 0) -> list[tuple[Any, ...]]:
         workbook.close()
 
 
+def sheet_names(content: bytes) -> list[str]:
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
 async def start(client: AsyncClient, auth: dict[str, str], content: bytes, *, filename: str = "staff.xlsx",
                 mode: str = "valid_only", dry_run: bool = False) -> str:
     response = await client.post("/api/v1/bulk/imports", headers=auth, files={"file": (filename, content)},

@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import AuditEntry
-from hoso_shared.form import SENSITIVE_ITEMS, ProfileItems
+from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, ProfileItems
+from profile_api.bulk.columns import DATE_HINT
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
-from tests.profile_api.bulk.helpers import XLSX, People, read_xlsx, run, xlsx_bytes
+from tests.profile_api.bulk.helpers import XLSX, People, read_xlsx, run, sheet_names, xlsx_bytes
 
 TAKEN = "citizen_id: a profile with this citizen ID already exists"
 
@@ -36,11 +37,24 @@ class TestTemplate:
         not_flat = {"birth_place", "home_town", "residence", "legacy_notes"}
         assert [k for k in header[2:] if "." not in k] == [k for k in ProfileItems.model_fields if k not in not_flat]
         assert {"birth_place.province", "birth_place.commune", "home_town.district", "residence.detail"} <= set(header)
-        help_rows = {row[0]: row for row in read_xlsx(response.content, sheet=1) if row and row[0]}
-        assert help_rows["birth_date"][1:4] == ("3. Sinh ngày", "date: YYYY-MM-DD or DD/MM/YYYY", "yes")
-        assert help_rows["birth_place.province"][1] == "4. Nơi sinh: tỉnh, thành phố"
-        assert help_rows["citizen_id"][4] == "yes"
-        assert "repeating tables" in help_rows["note"][1]
+        names = sheet_names(response.content)
+        assert names == ["profiles", *SECTIONS, "Hướng dẫn"]
+        assert read_xlsx(response.content, sheet=names.index("work-history"))[0] == (
+            "citizen_id", "from_date", "to_date", "unit", "title")
+        # The help sheet documents every column of every sheet in Vietnamese.
+        help_rows = {(row[0], row[1]): row for row in read_xlsx(response.content, sheet=len(names) - 1)
+                     if row and row[1]}
+        assert help_rows["profiles", "birth_date"][2:5] == ("3. Sinh ngày", DATE_HINT, "có")
+        assert help_rows["profiles", "birth_place.province"][2] == "4. Nơi sinh: tỉnh, thành phố"
+        assert help_rows["profiles", "citizen_id"][5] == "có"
+        assert help_rows["work-history", "from_date"][3].startswith("tháng/năm")
+        assert help_rows["family", "full_name"][2:6] == ("Họ và tên", "văn bản (tối đa 500 ký tự)", "có", "có")
+        documented = {key for key in help_rows}
+        assert {("profiles", k) for k in header} <= documented
+        assert {(name, c) for name in SECTIONS for c in read_xlsx(response.content, sheet=names.index(name))[0]} \
+            <= documented
+        notes = [row[2] for row in read_xlsx(response.content, sheet=len(names) - 1) if row and row[0] == "Ghi chú"]
+        assert any("work-history" in note and "DU-QTCT-001" in note for note in notes)
 
         as_csv = await profile_api.get("/api/v1/bulk/template.csv", headers=auth)
         assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
@@ -74,7 +88,7 @@ class TestExport:
         fresh = await make_unit(session, parent=t["unit"])
         moved = [dict(zip_longest(header, row), org_unit_code=fresh.code) for row in rows]
         job = await run(profile_api, t["auth"], xlsx_bytes(moved, columns=list(header)), dry_run=True)
-        assert job["state"] == "done"
+        assert job["state"] == "done", job["failure"]
         assert {e["row"] for e in job["errors"]} == set(range(2, 24))
         assert all(e["reasons"] == [TAKEN] for e in job["errors"]), job["errors"][:3]
 

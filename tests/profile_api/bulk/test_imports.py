@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import AuditEntry, ChangeRequest, OrgUnit, OutboxRow, Profile, ProfileVersion
-from profile_api.bulk import tasks
+from profile_api.bulk import jobs, tasks
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 from tests.profile_api.bulk.helpers import People, csv_bytes, run, start, xlsx_bytes
 
@@ -144,7 +144,7 @@ class TestModes:
         assert (job["state"], job["created_count"], job["error_count"]) == ("done", 0, 1)
         cid = rows[39]["citizen_id"]
         born = 1900 + 100 * (int(cid[3]) // 2) + int(cid[4:6])
-        assert job["errors"] == [{"row": 41, "reasons": [
+        assert job["errors"] == [{"sheet": "profiles", "row": 41, "reasons": [
             "birth_date: is in the future", f"citizen_id: digits 4–6 say born in {born}, but birth_date is in 2999"]}]
         assert await count(session, Profile, agency.unit) == 0
 
@@ -168,7 +168,7 @@ class TestFiles:
         rows[2]["citizen_id"] = "0011850123"
         job = await run(client, agency.auth, csv_bytes(rows), filename="nhan-su.csv")
         assert (job["state"], job["file_format"], job["created_count"]) == ("done", "csv", 11)
-        assert job["errors"] == [{"row": 4, "reasons": ["citizen_id: must be exactly 12 digits"]}]
+        assert job["errors"] == [{"sheet": "profiles", "row": 4, "reasons": ["citizen_id: must be exactly 12 digits"]}]
         names = set((await session.execute(select(Profile.full_name).where(
             Profile.org_unit_id == agency.unit.id))).scalars())
         assert names == {r["full_name"] for i, r in enumerate(rows) if i != 2}
@@ -216,7 +216,7 @@ class TestRowChecks:
         rows = People(7).people(agency.unit.code, 3)
         rows[1]["org_unit_code"] = agency.other.code
         job = await run(client, agency.auth, xlsx_bytes(rows), mode="all_or_nothing")
-        assert job["errors"] == [{"row": 3, "reasons": [
+        assert job["errors"] == [{"sheet": "profiles", "row": 3, "reasons": [
             f"org_unit_code: no unit with code {agency.other.code} in your subtree"]}]
         assert await count(session, Profile, agency.other) + await count(session, Profile, agency.unit) == 0
 
@@ -232,7 +232,8 @@ class TestRowChecks:
         assert job["errors"][0]["reasons"] == ["citizen_id: the same citizen ID is also on row 5"]
         assert job["errors"][1]["reasons"] == ["citizen_id: the same citizen ID is also on row 2"]
         taken_row = job["errors"][2]
-        assert taken_row == {"row": 6, "reasons": ["citizen_id: a profile with this citizen ID already exists"]}
+        assert taken_row == {"sheet": "profiles", "row": 6,
+                             "reasons": ["citizen_id: a profile with this citizen ID already exists"]}
         assert rows[0]["citizen_id"] not in str(job) and taken["citizen_id"] not in str(job)
 
 
@@ -240,19 +241,19 @@ class TestJobs:
     async def test_progress_is_committed_chunk_by_chunk(self, client: AsyncClient, agency: Agency,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
         seen: list[dict[str, Any]] = []
-        update = tasks.queries.update_job
+        advance = jobs.advance
 
-        async def spy(session: AsyncSession, job_id: Any, **values: Any) -> None:
+        async def spy(session: AsyncSession, job_id: Any, worker: str, now: Any, **values: Any) -> None:
             seen.append(values)
-            await update(session, job_id, **values)
+            await advance(session, job_id, worker, now, **values)
 
         monkeypatch.setattr(tasks, "CHUNK", 10)
-        monkeypatch.setattr(tasks.queries, "update_job", spy)
+        monkeypatch.setattr(jobs, "advance", spy)
         job = await run(client, agency.auth, xlsx_bytes(People(10).people(agency.unit.code, 25)))
         assert job["processed_rows"] == job["total_rows"] == job["created_count"] == 25
-        progress = [v["processed_rows"] for v in seen if "finished_at" not in v and "processed_rows" in v]
-        assert progress == [10, 20, 25]
-        assert seen[0] == {"state": "running"} and seen[1] == {"total_rows": 25}
+        assert {"total_rows": 25} in seen
+        # Each chunk's rows, bad rows, progress and checkpoint (its last row of the sheet) commit together.
+        assert [v["resume_row"] for v in seen if "resume_row" in v] == [11, 21, 26]
 
     async def test_only_the_creators_subtree_sees_the_job(self, session: AsyncSession, client: AsyncClient,
                                                          agency: Agency, token_issuer: TokenIssuer) -> None:

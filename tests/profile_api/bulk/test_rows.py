@@ -83,11 +83,18 @@ class TestFiles:
     def test_blank_rows_are_skipped_but_keep_their_numbers(self, make: object) -> None:
         people = People(32).people("U.1", 3)
         content = make([people[0], {}, {}, people[1], people[2]])  # type: ignore[operator]
-        header, rows = files.read_rows(content, files.sniff(content) or "csv")
+        book = files.open_book(content, files.sniff(content) or "csv")
+        header, rows = files.sheet_rows(book, files.data_sheet(book))
         assert header[:3] == ["org_unit_code", "category", "full_name"]
         assert [number for number, _ in rows] == [2, 5, 6]
 
-    def test_too_many_rows(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(files, "MAX_ROWS", 2)
-        with pytest.raises(files.FileRefused, match="more than 2 rows"):
-            files.read_rows(csv_bytes(People(33).people("U.1", 3)), "csv")
+    def test_a_formula_without_a_result_reads_as_empty(self) -> None:
+        """openpyxl writes "=1+2" as a formula with no cached value: Excel shows it empty, and so does the reader
+        (it stopped the round trip of an export on a ValueError)."""
+        book = files.open_book(xlsx_bytes([{"full_name": "=1+2"}], columns=["full_name"]), "xlsx")
+        _, rows = files.sheet_rows(book, "profiles")
+        assert list(rows) == []
+
+    def test_no_row_cap_only_the_byte_limit(self) -> None:
+        """The 50,000-row cap is gone (issue 17): a file is limited by HOSO_IMPORT_MAX_BYTES alone."""
+        assert not hasattr(files, "MAX_ROWS")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import SecretStr
 
 from hoso_shared.settings import CommonSettings
@@ -36,8 +38,18 @@ class Settings(CommonSettings):
     audit_seal_interval_seconds: float = 1.0  # how long an audit entry may wait unsealed; 0 = no sealer
     # The largest scan (one file) an attachment upload accepts; other bodies keep `max_body_bytes`.
     upload_max_bytes: int = 10 * 1024 * 1024
-    # The largest spreadsheet a bulk import accepts (a 10,000-row workbook is 1–2 MB).
-    import_max_bytes: int = 20 * 1024 * 1024
+    # The largest file a bulk import accepts, in bytes (docs/operations.md "Bulk imports"): room for this
+    # project's own export of 200,000 people with their tables, so an export re-imports whole.
+    import_max_bytes: int = 256 * 1024 * 1024
+    # Who runs import jobs: `worker` processes (`python -m profile_api.bulk.worker`), or `in_process`, this
+    # process after each upload's response (tests, a single-process trial: the import then shares its CPU).
+    import_runner: Literal["worker", "in_process"] = "worker"
+    import_poll_seconds: float = 1.0  # how often an idle worker looks for a queued job
+    import_heartbeat_seconds: float = 5.0  # how often a worker says it is still on its job
+    import_stale_seconds: float = 60.0  # a running job without a heartbeat for this long is claimed again
+    import_max_attempts: int = 3  # runs of one job (each died) before it is failed instead
+    # The import worker process serves its own process metrics here (liveness); 0 = none.
+    worker_metrics_port: int = 0
     # How often each replica reloads the quality gauges from the latest snapshots and takes today's
     # snapshot when none exists yet (one replica does, under a lock); 0 = only at startup, no snapshots.
     quality_interval_seconds: float = 300.0

@@ -1,9 +1,9 @@
-"""The flat layout of a bulk file: one row per person, one column per scalar item of the form.
+"""The profiles sheet of a bulk file: one row per person, one column per scalar item of the form.
 
 `org_unit_code` and `category` come first, then every `ProfileItems` key in form order, with the
-`Place` items flattened (`birth_place.province`, …). The repeating tables (training, work history,
-family …) and `legacy_notes` (a map) have no place in a flat row and are not part of bulk import or export.
-Pure: no I/O.
+`Place` items flattened (`birth_place.province`, …). `legacy_notes` (a map) has no cell. The repeating
+tables (training, work history, family …) have sheets of their own (`tables.py`). Hints are Vietnamese:
+the template's "Hướng dẫn" sheet shows them. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, get_args
 
 from hoso_shared.form import SENSITIVE_ITEMS, ProfileItems
@@ -23,12 +24,17 @@ CATEGORIES = ("can_bo", "cong_chuc", "vien_chuc", "cap_xa")
 TEXT_ONLY = frozenset({"citizen_id", "phone", "social_insurance_no", "health_insurance_no"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# A period's "Từ … Đến …" (tháng/năm) in a table: stored as the first of the month.
+_MONTH = re.compile(r"(?P<month>\d{1,2})/(?P<year>\d{4})")
+_ISO_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
+DATE_HINT = "ngày: YYYY-MM-DD hoặc DD/MM/YYYY (hoặc ô kiểu ngày)"
 _CODE_HINTS = {
-    "ethnicity_code": "code of the ethnicity list (QĐ 121-TCTK), e.g. 01 = Kinh",
-    "religion_code": "code of the religion list, e.g. 00 = none",
-    "rank_code": "rank / professional title code (mã ngạch), e.g. 01.003",
-    "citizen_id": "12 digits, written as text",
-    "general_education": "e.g. 12/12 or 10/10, written as text",
+    "ethnicity_code": "mã dân tộc theo QĐ 121-TCTK, ví dụ 01 = Kinh",
+    "religion_code": "mã tôn giáo, ví dụ 00 = không",
+    "rank_code": "mã ngạch / chức danh nghề nghiệp, ví dụ 01.003",
+    "citizen_id": "12 chữ số, ghi dạng văn bản (giữ số 0 ở đầu)",
+    "general_education": "ví dụ 12/12 hoặc 10/10, ghi dạng văn bản",
+    "phone": "số điện thoại, ghi dạng văn bản",
 }
 
 
@@ -45,7 +51,7 @@ class Column:
 
     @property
     def is_date(self) -> bool:
-        return self.kind == "date"
+        return self.kind in ("date", "month")
 
 
 def _branch(schema: dict[str, Any]) -> dict[str, Any]:
@@ -54,25 +60,25 @@ def _branch(schema: dict[str, Any]) -> dict[str, Any]:
     return branches[0] if branches else schema
 
 
-def _hint(key: str, schema: dict[str, Any]) -> str:
+def hint_of(key: str, schema: dict[str, Any]) -> str:
     if key in _CODE_HINTS:
         return _CODE_HINTS[key]
     branch = _branch(schema)
     if "enum" in branch:
-        return "one of: " + ", ".join(branch["enum"])
+        return "một trong: " + ", ".join(branch["enum"])
     if branch.get("format") == "date":
-        return "date: YYYY-MM-DD or DD/MM/YYYY"
+        return DATE_HINT
     if branch.get("type") in ("integer", "number"):
         bounds = [f"≥ {branch['minimum']:g}" if "minimum" in branch else "",
                   f"≤ {branch['maximum']:g}" if "maximum" in branch else ""]
-        kind = "whole number" if branch["type"] == "integer" else "number (e.g. 2.34)"
+        kind = "số nguyên" if branch["type"] == "integer" else "số (ví dụ 2.34)"
         return " ".join([kind, *[b for b in bounds if b]])
     if "pattern" in branch:
-        return f"text matching {branch['pattern']}"
-    return f"text (at most {branch.get('maxLength', 500)} characters)"
+        return f"văn bản theo mẫu {branch['pattern']}"
+    return f"văn bản (tối đa {branch.get('maxLength', 500)} ký tự)"
 
 
-def _kind(schema: dict[str, Any]) -> str:
+def kind_of(schema: dict[str, Any]) -> str:
     branch = _branch(schema)
     if "enum" in branch:
         return "enum"
@@ -86,22 +92,22 @@ def _columns() -> tuple[Column, ...]:
     place_schema = Place.model_json_schema()["properties"]
     columns = [
         Column(UNIT_COLUMN, UNIT_COLUMN, None, "Mã đơn vị (cơ quan, đơn vị sử dụng)",
-               "code of an org unit in your subtree", True, False, "text"),
+               "mã một đơn vị thuộc phạm vi của bạn", True, False, "text"),
         Column(CATEGORY_COLUMN, CATEGORY_COLUMN, None, "Đối tượng (cán bộ, công chức, viên chức, cấp xã)",
-               "one of: " + ", ".join(CATEGORIES), True, False, "enum"),
+               "một trong: " + ", ".join(CATEGORIES), True, False, "enum"),
     ]
     for name, field in ProfileItems.model_fields.items():
         label, sensitive = field.description or name, name in SENSITIVE_ITEMS
         if Place in get_args(field.annotation):
             columns += [Column(f"{name}.{part}", name, part, f"{label}: {sub.description}",
-                               _hint(part, place_schema[part]), False, sensitive, "text")
+                               hint_of(part, place_schema[part]), False, sensitive, "text")
                         for part, sub in Place.model_fields.items()]
             continue
         if _branch(schema[name]).get("type") == "object":
             # legacy_notes (an old form's unmapped items, by item): a map, which no single cell holds or gives back
             continue
-        columns.append(Column(name, name, None, label, _hint(name, schema[name]), field.is_required(),
-                              sensitive, _kind(schema[name])))
+        columns.append(Column(name, name, None, label, hint_of(name, schema[name]), field.is_required(),
+                              sensitive, kind_of(schema[name])))
     return tuple(columns)
 
 
@@ -114,20 +120,34 @@ def visible_columns(*, sensitive: bool) -> tuple[Column, ...]:
     return COLUMNS if sensitive else tuple(c for c in COLUMNS if not c.sensitive)
 
 
+class Flattener:
+    """One export row from a stored record's items (JSON-mode values), for these columns: their values in order
+    (`values`) or by key (`row`). Built once per export: the per-row work is a few C-level dict operations."""
+
+    def __init__(self, columns: tuple[Column, ...]) -> None:
+        self.keys = tuple(c.key for c in columns)
+        self.blank = dict.fromkeys(self.keys)
+        self.places = tuple((c.item, c.part, c.key) for c in columns if c.part is not None)
+        self.pick = itemgetter(*self.keys)
+
+    def values(self, unit_code: str, category: str, items: dict[str, Any]) -> tuple[Any, ...]:
+        flat = self.blank.copy()
+        flat.update(items)  # a place lands on its item's key, which no column has
+        flat[UNIT_COLUMN], flat[CATEGORY_COLUMN] = unit_code, category
+        for item, part, key in self.places:
+            if place := items.get(item):
+                flat[key] = place.get(part)
+        values: tuple[Any, ...] = self.pick(flat)
+        return values
+
+    def row(self, unit_code: str, category: str, items: dict[str, Any]) -> dict[str, Any]:
+        return dict(zip(self.keys, self.values(unit_code, category, items), strict=True))
+
+
 def flatten(unit_code: str, category: str, items: dict[str, Any],
             columns: tuple[Column, ...]) -> dict[str, Any]:
     """One export row from a stored record's items (JSON-mode values)."""
-    row: dict[str, Any] = {}
-    for col in columns:
-        if col.key == UNIT_COLUMN:
-            row[col.key] = unit_code
-        elif col.key == CATEGORY_COLUMN:
-            row[col.key] = category
-        elif col.part is not None:
-            row[col.key] = (items.get(col.item) or {}).get(col.part)
-        else:
-            row[col.key] = items.get(col.item)
-    return row
+    return Flattener(columns).row(unit_code, category, items)
 
 
 def typed(column: Column, value: Any) -> Any:
@@ -173,4 +193,9 @@ def _date_text(column: Column, value: Any) -> tuple[str | None, str | None]:
     if match := _VN_DATE.fullmatch(text):
         day, month, year = match.groups()
         return f"{year}-{int(month):02d}-{int(day):02d}", None
+    if column.kind == "month" and (match := _MONTH.fullmatch(text) or _ISO_MONTH.fullmatch(text)):
+        month, year = match.group("month"), match.group("year")
+        return f"{year}-{int(month):02d}-01", None
+    if column.kind == "month":
+        return None, f"{column.key}: not a month (write MM/YYYY, YYYY-MM or a date)"
     return None, f"{column.key}: not a date (write YYYY-MM-DD or DD/MM/YYYY)"

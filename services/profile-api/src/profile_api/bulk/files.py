@@ -1,82 +1,157 @@
-"""Reading bulk files: what a file is (by its bytes, never its name), its header, its rows.
+"""Reading bulk files: what a file is (by its bytes, never its name), its sheets, each sheet's header and rows,
+streamed: a row is read when it is needed and dropped after.
 
-xlsx is read with openpyxl in read-only mode (streamed); csv is UTF-8, with or without a BOM,
-comma-separated (semicolon or tab when the header says so, as some Excel locales save).
-Pure: no database, no web. Row numbers are what the user sees in the sheet: the header is row 1.
+xlsx: the profiles sheet (named `profiles`, else the first sheet) and one sheet per repeating table, named by the
+table's key (`tables.py`); other sheets (the template's "Hướng dẫn") are not read. csv: UTF-8, with or without a
+BOM, comma-separated (semicolon or tab when the header says so, as some Excel locales save): the profiles sheet
+only. Pure: no database, no web. Row numbers are what the user sees in the sheet: the header is row 1.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
-
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from typing import IO, Any, Literal, Protocol
 
 from profile_api.bulk.columns import BY_KEY, REQUIRED
+from profile_api.bulk.xlsx_reader import WorkbookError, XlsxBook
 
 FileFormat = Literal["xlsx", "csv"]
 XLSX_MAGIC = b"PK\x03\x04"
-# A workbook inflates to much more than its zip; beyond this it is a zip bomb, not a staff list.
-MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
-MAX_ROWS = 50_000
+DATA_SHEET = "profiles"
+# A workbook inflates to several times its zip; far beyond, it is a zip bomb, not a staff list.
+MAX_INFLATION, INFLATION_ALLOWANCE = 100, 64 * 1024 * 1024
+SNIFF_BYTES = 64 * 1024
 
 Row = tuple[int, dict[str, Any]]  # (row number as the user sees it, column key → cell value)
 
 
 class FileRefused(Exception):
-    """The file as a whole can't be imported (its header, its size); the message says why."""
+    """The file as a whole can't be imported (its header, its content); the message says why."""
 
 
-def sniff(content: bytes) -> FileFormat | None:
-    """"xlsx" for an Office Open XML workbook, "csv" for UTF-8 text, None for anything else."""
-    if content.startswith(XLSX_MAGIC):
-        return "xlsx" if _is_workbook(content) else None
+class Book(Protocol):
+    sheets: dict[str, str]
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]: ...
+
+    def close(self) -> None: ...
+
+
+def sniff(content: bytes | IO[bytes]) -> FileFormat | None:
+    """"xlsx" for an Office Open XML workbook, "csv" for UTF-8 text, None for anything else. A stream is read
+    from its start and left where it was found."""
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
+    start = stream.tell()
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    return None if "\x00" in text else "csv"
+        head = stream.read(SNIFF_BYTES)
+        if head.startswith(XLSX_MAGIC):
+            stream.seek(start)
+            return "xlsx" if _is_workbook(stream) else None
+        try:
+            text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+        except UnicodeDecodeError:
+            return None
+        return None if "\x00" in text else "csv"
+    finally:
+        stream.seek(start)
 
 
-def _is_workbook(content: bytes) -> bool:
+def _is_workbook(stream: IO[bytes]) -> bool:
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
+    except (zipfile.BadZipFile, ValueError, EOFError):
         return False
+    stream.seek(0, io.SEEK_END)
+    packed = stream.tell()
     names = {i.filename for i in infos}
-    return "xl/workbook.xml" in names and sum(i.file_size for i in infos) <= MAX_UNZIPPED_BYTES
+    inflated = sum(i.file_size for i in infos)
+    return "xl/workbook.xml" in names and inflated <= MAX_INFLATION * packed + INFLATION_ALLOWANCE
 
 
-def read_rows(content: bytes, file_format: FileFormat) -> tuple[list[str], list[Row]]:
-    """(header keys, non-blank data rows). Raises FileRefused for a file that can't be imported."""
-    lines = _xlsx_lines(content) if file_format == "xlsx" else _csv_lines(content)
-    first = next(lines, None)
-    if first is None or not any(_filled(v) for v in first):
-        raise FileRefused("The first row must be the header row of column keys (see the template).")
-    header = _header(first)
-    rows: list[Row] = []
-    for number, values in enumerate(lines, start=2):
-        if not any(_filled(v) for v in values):
-            continue
-        if len(rows) == MAX_ROWS:
-            raise FileRefused(f"The file has more than {MAX_ROWS} rows; split it.")
-        rows.append((number, {key: values[i] if i < len(values) else None
-                              for i, key in enumerate(header) if key}))
-    return [k for k in header if k], rows
+class CsvBook:
+    """A CSV file as a book of one sheet, the profiles sheet."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+        self.sheets = {DATA_SHEET: ""}
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+        text = io.TextIOWrapper(io.BytesIO(self.content), encoding="utf-8-sig", newline="")
+        first_line = text.readline()
+        text.seek(0)
+        delimiter = next((d for d in (";", "\t") if d in first_line and "," not in first_line), ",")
+        try:
+            yield from enumerate(csv.reader(text, delimiter=delimiter), start=1)
+        except csv.Error as exc:
+            raise FileRefused(f"Không đọc được tệp CSV. The CSV can't be read: {exc}.") from None
+        except UnicodeDecodeError:
+            raise FileRefused("Tệp CSV không phải UTF-8. The CSV is not UTF-8 text.") from None
+
+    def close(self) -> None:
+        pass
 
 
-def _filled(value: Any) -> bool:
+def open_book(content: bytes, file_format: FileFormat) -> Book:
+    if file_format == "csv":
+        return CsvBook(content)
+    try:
+        return XlsxBook(io.BytesIO(content))
+    except WorkbookError as exc:
+        raise FileRefused(str(exc)) from None
+
+
+def data_sheet(book: Book) -> str:
+    if DATA_SHEET in book.sheets:
+        return DATA_SHEET
+    if not book.sheets:
+        raise FileRefused("Tệp không có trang nào. The workbook has no sheet.")
+    return next(iter(book.sheets))
+
+
+def filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _header(cells: Iterable[Any]) -> list[str]:
-    keys = [str(c).strip() if _filled(c) else "" for c in cells]
+def keys_of(cells: Iterable[Any]) -> list[str]:
+    """A header row's column keys; a blank header cell is "" (trailing blanks dropped)."""
+    keys = [str(c).strip() if filled(c) else "" for c in cells]
     while keys and not keys[-1]:
         keys.pop()
+    return keys
+
+
+def sheet_rows(book: Book, sheet: str) -> tuple[list[str], Iterator[Row]]:
+    """(the header's keys, the non-blank data rows as key → value), streamed. The header must be row 1's first
+    line with something in it; `FileRefused` if the sheet has none."""
+    lines = _guarded(book.rows(sheet))
+    first = next(lines, None)
+    if first is None or not any(filled(v) for v in first[1]):
+        raise FileRefused(f"Trang {sheet!r} thiếu dòng tiêu đề. The first row of {sheet!r} must be the header row of "
+                          "column keys (see the template).")
+    header = keys_of(first[1])
+
+    def data() -> Iterator[Row]:
+        for number, values in lines:
+            if any(filled(v) for v in values):
+                yield number, {key: values[i] if i < len(values) else None for i, key in enumerate(header) if key}
+
+    return header, data()
+
+
+def _guarded(lines: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        yield from lines
+    except WorkbookError as exc:
+        raise FileRefused(str(exc)) from None
+
+
+def check_header(keys: list[str]) -> list[str]:
+    """The profiles sheet's header: every key known, none repeated or blank, the required ones present."""
     problems = []
     unknown = [k for k in keys if k and k not in BY_KEY]
     if unknown:
@@ -91,27 +166,4 @@ def _header(cells: Iterable[Any]) -> list[str]:
         problems.append("missing required columns: " + ", ".join(missing))
     if problems:
         raise FileRefused("The header row does not match the template: " + "; ".join(problems) + ".")
-    return keys
-
-
-def _xlsx_lines(content: bytes) -> Iterator[tuple[Any, ...]]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise FileRefused(f"The workbook can't be read ({type(exc).__name__}).") from None
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    except Exception as exc:  # a damaged sheet shows only while it is read
-        raise FileRefused(f"The workbook can't be read ({type(exc).__name__}).") from None
-    finally:
-        workbook.close()
-
-
-def _csv_lines(content: bytes) -> Iterator[list[str]]:
-    text = content.decode("utf-8-sig")
-    first_line = text.split("\n", 1)[0]
-    delimiter = next((d for d in (";", "\t") if d in first_line and "," not in first_line), ",")
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as exc:
-        raise FileRefused(f"The CSV can't be read: {exc}.") from None
+    return [k for k in keys if k]

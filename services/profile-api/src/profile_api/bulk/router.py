@@ -1,4 +1,5 @@
-"""Bulk import and export of profiles (flat: the scalar items of the form, one row per person)."""
+"""Bulk import and export of profiles: the profiles sheet (the scalar items, one row per person) and, in xlsx, one
+sheet per repeating table keyed by the citizen ID."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import StreamingResponse
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Today
-from profile_api.bulk import service, sheets, tasks
+from profile_api.bulk import service, sheets, worker
 from profile_api.bulk.auth import ProfilesRead, ProfilesWrite
 from profile_api.bulk.errors import (
     ExportUnitNotFound,
@@ -19,18 +21,23 @@ from profile_api.bulk.errors import (
     ImportJobNotFound,
     UnsupportedFileType,
 )
+from profile_api.bulk.runtime import runtime_for
 from profile_api.bulk.schemas import ExportFormat, ImportJobRead, ImportMode
 from profile_api.dependencies import Approval, AppSettings, Cipher, Sessions
 
 router = APIRouter(prefix="/api/v1/bulk", tags=["bulk"])
-LAYOUT = ("Columns: `org_unit_code`, `category`, then every scalar item of the form by its English key, "
-          "places flattened (`birth_place.province`, …). The repeating tables (training, work history, "
-          "family …) are not part of the flat layout.")
+LAYOUT = ("Layout (the template's «Hướng dẫn» sheet documents every column in Vietnamese): the `profiles` sheet has "
+          "`org_unit_code`, `category`, then every scalar item of the form by its English key, places flattened "
+          "(`birth_place.province`, …); an xlsx also has one sheet per repeating table (`work-history`, "
+          "`training-professional`, `family`, `salary-history` …, the keys of `/profiles/{id}/{section}`), each row "
+          "keyed to its person by `citizen_id`. A CSV is the `profiles` sheet alone.")
 
 
 def _download(found: service.Download) -> Response:
-    return Response(found.content, media_type=found.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
+    headers = {"Content-Disposition": f'attachment; filename="{found.filename}"'}
+    if isinstance(found.content, bytes):
+        return Response(found.content, media_type=found.media_type, headers=headers)
+    return StreamingResponse(found.content, media_type=found.media_type, headers=headers)
 
 
 @router.get("/template.xlsx", summary="The import template as an Excel workbook, with a sheet explaining each column.",
@@ -48,24 +55,26 @@ async def get_template_csv(principal: AnyPrincipal) -> Response:
 
 
 @router.post("/imports", status_code=202, summary="Upload an xlsx or csv file of profiles to import.",
-             description=LAYOUT + " The file is checked after the response: poll the `Location` until `state` is "
-             "`done` or `failed`. Every bad row is reported with every reason. `dry_run` only checks; "
-             "`all_or_nothing` stores nothing if any row is bad; `valid_only` stores the good rows. Each stored row "
-             "is a pending new record with a `create` change request for the unit's approver (hanoi-2024 Điều 7), "
-             "not yet a version: nothing is synced before approval.",
+             description=LAYOUT + " The file is stored with a queued job and checked by an import worker after the "
+             "response: poll the `Location` until `state` is `done` or `failed` (`processed_rows` of `total_rows` "
+             "show the progress; a job whose worker stopped is resumed by another). Every bad row is reported with "
+             "every reason. `dry_run` only checks; `all_or_nothing` stores nothing if any row is bad; `valid_only` "
+             "stores the good rows. Each stored row is a pending new record, with its tables, and a `create` change "
+             "request for the unit's approver (hanoi-2024 Điều 7), not yet a version: nothing is synced before "
+             "approval. Files up to `HOSO_IMPORT_MAX_BYTES`.",
              responses={**UnsupportedFileType.openapi(), **ImportFileTooLarge.openapi(), **ImportFileEmpty.openapi()})
 async def create_import(principal: ProfilesWrite, session: DbSession, request: Request, response: Response,
                         background: BackgroundTasks, settings: AppSettings, sessions: Sessions, cipher: Cipher,
                         today: Today, approval: Approval,
-                        file: Annotated[UploadFile, File(description=".xlsx or .csv")],
-                        mode: Annotated[ImportMode, Form()] = "all_or_nothing",
-                        dry_run: Annotated[bool, Form()] = False) -> ImportJobRead:
-    limit = settings.import_max_bytes
-    content = await file.read(limit + 1)
-    job, run = await service.start_import(
-        session, principal, content, filename=file.filename, mode=mode, dry_run=dry_run,
-        sessionmaker=sessions, cipher=cipher, today=today, max_bytes=limit, approval=approval)
-    background.add_task(tasks.run_import, run)
+                        file: Annotated[UploadFile, File(description="The .xlsx or .csv file")],
+                        mode: Annotated[ImportMode, Form(description="`all_or_nothing` (default) or "
+                                                         "`valid_only`")] = "all_or_nothing",
+                        dry_run: Annotated[bool, Form(description="Only check the file")] = False) -> ImportJobRead:
+    job = await service.start_import(session, principal, file, mode=mode, dry_run=dry_run, today=today,
+                                     max_bytes=settings.import_max_bytes)
+    if settings.import_runner == "in_process":
+        runtime = runtime_for(settings, sessions, cipher, approval, heartbeat=0, overlap=False, suffix="in-process")
+        background.add_task(worker.run_once, runtime, job_id=job.id)
     response.headers["Location"] = str(request.url_for("get_import", job_id=job.id).path)
     return job
 
@@ -73,23 +82,28 @@ async def create_import(principal: ProfilesWrite, session: DbSession, request: R
 @router.get("/imports/{job_id}", summary="An import job: state, progress, counts and a page of bad rows.",
             responses=ImportJobNotFound.openapi())
 async def get_import(job_id: uuid.UUID, principal: ProfilesWrite, session: DbSession,
-                     errors_offset: Annotated[int, Query(ge=0)] = 0,
-                     errors_limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> ImportJobRead:
+                     errors_offset: Annotated[int, Query(ge=0, description="The first bad row to list")] = 0,
+                     errors_limit: Annotated[int, Query(ge=1, le=1000, description="How many bad rows to "
+                                                        "list")] = 100) -> ImportJobRead:
     job = await service.get_import_job(session, principal, job_id, offset=errors_offset, limit=errors_limit)
     if job is None:
         raise ImportJobNotFound()
     return job
 
 
-@router.get("/export", summary="Export the profiles of a unit's subtree as xlsx, csv or json.",
-            description=LAYOUT + " The same columns as the template, so an export can be edited and imported. "
-            "Sensitive columns (citizen ID, phone, Party dates …) only for callers with `profiles:sensitive`, "
-            "and the export is written to the audit log.",
+@router.get("/export", summary="Export the profiles of a unit's subtree as xlsx, csv or json, streamed.",
+            description=LAYOUT + " The same layout as the template, so an export can be edited and imported (the "
+            "xlsx with every table). Sensitive columns and tables (citizen ID, phone, Party dates, family …) only "
+            "for callers with `profiles:sensitive`, and the export is written to the audit log. CSV and JSON hold "
+            "the profiles sheet only.",
             response_class=Response, responses=ExportUnitNotFound.openapi())
-async def export_profiles(principal: ProfilesRead, session: DbSession, cipher: Cipher, today: Today,
+async def export_profiles(principal: ProfilesRead, session: DbSession, sessions: Sessions, cipher: Cipher,
+                          today: Today,
                           org_unit_id: Annotated[uuid.UUID | None, Query(description="Default: your unit")] = None,
-                          file_format: Annotated[ExportFormat, Query(alias="format")] = "xlsx",
-                          include_archived: bool = False) -> Response:
-    found = await service.export_profiles(session, principal, cipher, org_unit_id=org_unit_id,
+                          file_format: Annotated[ExportFormat, Query(alias="format", description="xlsx, csv or "
+                                                                     "json")] = "xlsx",
+                          include_archived: Annotated[bool, Query(description="Also people who left")] = False,
+                          ) -> Response:
+    found = await service.export_profiles(session, sessions, principal, cipher, org_unit_id=org_unit_id,
                                           file_format=file_format, include_archived=include_archived, today=today)
     return _download(found)

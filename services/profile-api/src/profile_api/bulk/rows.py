@@ -1,7 +1,8 @@
 """Checking one row of a bulk file on its own: cell types, the form's item types and code lists,
 the category, the citizen ID's structure (DOMAIN §3) and dates that can't be. Every reason is
 collected, each naming its column. Checks that need the database or the whole file (unit codes,
-citizen IDs already stored or repeated) are the task's. Pure: no I/O.
+citizen IDs already stored or repeated) are the task's; the rows of the table sheets are `tables.py`'s.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class CheckedRow:
     citizen_id_hmac: bytes | None = None
     unit_id: uuid.UUID | None = None  # set by the task once the unit code is resolved
     reasons: list[str] = field(default_factory=list)
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # its rows of the table sheets
 
     def refuse(self, reason: str) -> None:
         self.reasons.append(reason)
@@ -55,7 +57,7 @@ def check_row(number: int, cells: dict[str, Any], *, today: date, cipher: FieldC
         items = ProfileItems.model_validate(_nest(texts)).model_dump(mode="json")
     except ValidationError as exc:
         items = None
-        row.reasons += [r for e in exc.errors(include_url=False) if (r := _reason(e)).split(":", 1)[0]
+        row.reasons += [r for e in exc.errors(include_url=False) if (r := reason_of(e)).split(":", 1)[0]
                         not in unusable]
     row.reasons += _date_checks(texts, today) + _citizen_id_checks(texts)
     if _twelve_digits(row.citizen_id):
@@ -88,7 +90,7 @@ def _nest(texts: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def _reason(error: ErrorDetails) -> str:
+def reason_of(error: ErrorDetails) -> str:
     key = ".".join(str(p) for p in error["loc"])
     kind = error["type"]
     if kind == "missing":

@@ -1,0 +1,94 @@
+"""The first read of an import file, before any row is checked: the profiles sheet's size and its citizen IDs (a
+citizen ID on two rows refuses both, so every row must be seen before the first is stored), and the rows of the
+table sheets, staged in the database by the profiles-sheet row of their person so that checking a chunk of people
+fetches just their rows. Memory: one entry per citizen ID (~100 bytes a row), never a whole table."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, TypeVar
+
+from profile_api.bulk import files, tables
+from profile_api.bulk.tables import BY_SECTION, KEY
+
+T = TypeVar("T")
+BATCH = 2000  # rows read in a worker thread at a time, and table rows staged per COPY
+NO_OWNER = ("citizen_id: không có dòng nào ở trang profiles mang số định danh này. No row of the profiles sheet "
+            "has this citizen ID.")
+Staged = tuple[str, int, int, dict[str, Any]]  # (sheet, row, owner row, {"t": texts, "r": reasons})
+
+
+@dataclass
+class Scan:
+    sheet: str  # the profiles sheet's name
+    header: list[str]
+    total: int = 0  # non-blank rows of the profiles sheet
+    repeats: dict[int, str] = field(default_factory=dict)  # row → why its citizen ID is refused
+    tables: list[str] = field(default_factory=list)  # the table sheets the file has
+    orphans: list[dict[str, Any]] = field(default_factory=list)  # table rows of nobody: {sheet, row, reasons}
+
+
+async def batches(lines: Iterator[T], size: int = BATCH) -> AsyncIterator[list[T]]:
+    """The iterator's items, read (parsed, inflated) in a worker thread, `size` at a time."""
+    while batch := await asyncio.to_thread(lambda: list(islice(lines, size))):
+        yield batch
+
+
+async def scan(book: files.Book, stage: Callable[[list[Staged]], Awaitable[None]]) -> Scan:
+    sheet = files.data_sheet(book)
+    header, rows = files.sheet_rows(book, sheet)
+    found = Scan(sheet, files.check_header(header))
+    first: dict[str, int] = {}
+    repeated: dict[str, list[int]] = defaultdict(list)
+    async for batch in batches(rows):
+        found.total += len(batch)
+        for number, cells in batch:
+            value = cells.get(KEY)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            cid = value.strip()
+            if cid in first:
+                repeated[cid].append(number)
+            else:
+                first[cid] = number
+    found.repeats = _repeats(first, repeated)
+    for name in book.sheets:
+        if name in BY_SECTION:
+            found.tables.append(name)
+            await _table(book, BY_SECTION[name], first, found, stage)
+    return found
+
+
+def _repeats(first: dict[str, int], repeated: dict[str, list[int]]) -> dict[int, str]:
+    """Row number → reason, for every row whose citizen ID is on another row of the file too."""
+    reasons: dict[int, str] = {}
+    for cid, later in repeated.items():
+        numbers = [first[cid], *later]
+        for number in numbers:
+            others = [str(n) for n in numbers if n != number]
+            listed = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
+            reasons[number] = f"citizen_id: the same citizen ID is also on row {listed}"
+    return reasons
+
+
+async def _table(book: files.Book, table: tables.Table, first: dict[str, int], found: Scan,
+                 stage: Callable[[list[Staged]], Awaitable[None]]) -> None:
+    header, rows = files.sheet_rows(book, table.section)
+    if problems := tables.header_problems(table, header):
+        raise files.FileRefused(f"Trang {table.section!r} không khớp mẫu. The header row of {table.section!r} does "
+                                f"not match the template: " + "; ".join(problems) + ".")
+    async for batch in batches(rows):
+        staged: list[Staged] = []
+        for number, cells in batch:
+            value = cells.get(KEY)
+            owner = first.get(value.strip()) if isinstance(value, str) else None
+            if owner is None:
+                found.orphans.append({"sheet": table.section, "row": number, "reasons": [NO_OWNER]})
+                continue
+            texts, reasons = tables.cell_texts(table, {k: v for k, v in cells.items() if k != KEY})
+            staged.append((table.section, number, owner, {"t": texts, "r": reasons}))
+        await stage(staged)
