@@ -45,8 +45,14 @@ def read_items(profile: Profile, cipher: FieldCipher, *, sensitive: bool) -> dic
     if sensitive:
         items["citizen_id"] = cipher.decrypt(profile.citizen_id_enc, profile.key_id, field="citizen_id")
         if profile.sensitive_enc is not None:
-            items.update(open_json(cipher, profile.sensitive_enc, profile.key_id, field="profile_sensitive"))
+            items.update(open_sensitive(profile.sensitive_enc, profile.key_id, cipher))
     return items
+
+
+def open_sensitive(sealed: bytes, key_id: str, cipher: FieldCipher) -> dict[str, Any]:
+    """The sensitive items sealed on a row (`profiles.sensitive_enc`), for a reader that needs only them."""
+    opened: dict[str, Any] = open_json(cipher, sealed, key_id, field="profile_sensitive")
+    return opened
 
 
 def section_rows(profile_id: uuid.UUID, sections: dict[str, list[dict[str, Any]]],

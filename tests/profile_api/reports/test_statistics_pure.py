@@ -1,5 +1,6 @@
 """The workforce statistics' pure parts: qualification and training levels, rank groups, age bands, and
-who was inside a subtree when."""
+who was inside a subtree when (the rules as the oracle states them; the database's reading of them is checked
+against it in test_statistics_equality.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 
 from hoso_shared.codes import RANKS
 from hoso_shared.codes.rank_groups import MAIN_GROUPS, rank_group
-from profile_api.reports.statistics import levels, membership, tally
+from profile_api.reports.statistics import levels, tally
+from tests.profile_api.reports import statistics_oracle as membership
 from tests.profile_api.reports.workforce import GROUP
 
 

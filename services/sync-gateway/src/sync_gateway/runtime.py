@@ -1,6 +1,7 @@
 """What a gateway process runs: its signer, transports and clients, built from settings; and the
 background loops (packet builder, delivery workers, returner, gauges), each woken by NOTIFY and polling
-as a fallback. The web app and `python -m sync_gateway.worker` share it."""
+as a fallback; the gauges are read again only when what they count was written (progress.freshness).
+The web app and `python -m sync_gateway.worker` share it."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from sync_gateway.keys import service as signing
 from sync_gateway.metrics import GatewayMetrics
 from sync_gateway.notify import Waker, wait
 from sync_gateway.packets.builder import Signer, build_once
+from sync_gateway.progress import queries as progress_queries
 from sync_gateway.progress import service as progress
+from sync_gateway.progress.freshness import Freshness
 from sync_gateway.returns.client import ApprovalClient
 from sync_gateway.returns.service import return_once
 from sync_gateway.settings import Settings
@@ -48,6 +51,7 @@ class Runtime:
     approval: ApprovalClient
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     clock: Clock = utc_now
+    freshness: Freshness = field(kw_only=True)  # when the gauges are read again
 
     async def build(self) -> int:
         """Packs what is released; returns the number of packets made."""
@@ -79,6 +83,19 @@ class Runtime:
                 for stage in progress.STAGES:
                     self.metrics.progress.labels(unit.org_unit_code, stage).set(getattr(unit, stage))
 
+    async def refresh_gauges_when_due(self) -> bool:
+        """Reads the gauges again when a counted table was written since the last reading or a month began
+        (`Freshness` says when); returns whether it read them."""
+        month = progress.month_start(self.clock())
+        async with session_scope(self.sessionmaker) as session:
+            basis = (await progress_queries.writes_seen(session), month)
+        if not self.freshness.due(basis):
+            return False
+        began = self.freshness.clock()
+        await self.refresh_gauges()
+        self.freshness.read(basis, began)
+        return True
+
     async def aclose(self) -> None:
         for close in self.closers:
             with contextlib.suppress(Exception):
@@ -105,7 +122,8 @@ def make_runtime(settings: Settings, sessionmaker: SessionMaker, metrics: Gatewa
     runtime = Runtime(settings, sessionmaker, metrics, FieldCipher.from_settings(settings),
                       Signer(key, settings.province_code, settings.packet_size) if key else None,
                       Transport(ndxp_http, ndxp_token, route), breaker, policy,
-                      ApprovalClient(approval_http, service_token))
+                      ApprovalClient(approval_http, service_token),
+                      freshness=Freshness(max_age=settings.gauges_max_age_seconds))
     runtime.closers += [ndxp_http.aclose, ndxp_token.aclose, approval_http.aclose, service_token.aclose]
     return runtime
 
@@ -162,7 +180,7 @@ async def _positive(count: Awaitable[int]) -> bool:
 
 def _gauges(runtime: Runtime) -> Callable[[], Awaitable[bool]]:
     async def step() -> bool:
-        await runtime.refresh_gauges()
+        await runtime.refresh_gauges_when_due()
         return False
 
     return step

@@ -37,6 +37,9 @@ class Settings(CommonSettings):
     breaker_failures: int = 5  # consecutive failures that open the breaker
     breaker_cooldown_seconds: float = 10.0
     poll_interval_seconds: float = 2.0  # the fallback when no NOTIFY arrives; 0 = no background work
+    # The gauges are read again after a write to what they count (progress.freshness), and at the latest when
+    # their last reading is this old.
+    gauges_max_age_seconds: float = 900.0
     worker_metrics_port: int = 0  # `python -m sync_gateway.worker` serves /metrics here when set (e.g. 9103)
 
     # Our own services: profile-api issues our token and takes pulled profiles; approval-api takes back

@@ -365,7 +365,10 @@ async def overdue_by_unit(session: AsyncSession, path: str, policy: DeadlinePoli
                           now: datetime) -> dict[uuid.UUID, int]:
     days, today = await load_calendar(session), local_day(now)
     late: dict[uuid.UUID, int] = {}
-    for unit_id, submitted_at in await queries.submitted_since(session, path):
-        if policy.request_overdue(local_day(submitted_at), today, days):
-            late[unit_id] = late.get(unit_id, 0) + 1
+    overdue: dict[date, bool] = {}  # by the day submitted: a few days, however many requests
+    for unit_id, submitted_on, count in await queries.submitted_by_day(session, path):
+        if submitted_on not in overdue:
+            overdue[submitted_on] = policy.request_overdue(submitted_on, today, days)
+        if overdue[submitted_on]:
+            late[unit_id] = late.get(unit_id, 0) + count
     return late

@@ -1,5 +1,5 @@
-"""Who belonged to a unit's subtree when: from the org tree's periods and people's assignments, both
-[start, end) day ranges (`end` exclusive, None while open). Pure: no I/O.
+"""Who belonged to a unit's subtree when, in SQL: from the org tree's periods and people's assignments, both
+[start, end) day ranges (`end` exclusive, NULL while open), so the province is counted where it is stored.
 
 The rules, which the route's description repeats:
 - A unit lies in the subtree on a day when its period covering that day has a path through the
@@ -11,90 +11,122 @@ The rules, which the route's description repeats:
   day it was archived; a record without assignment rows is assigned to its current unit from the
   day it was created.
 - A stay is an unbroken run of days in the subtree; moves between units of the subtree do not
-  break it. Leaving is the day after a stay's last day (a closing `valid_to`)."""
+  break it. Leaving is the day after a stay's last day (a closing `valid_to`).
+
+A piece is one assignment cut to one span of its unit inside the subtree: a person is in the subtree on a
+day when a piece of theirs covers it, and a stay ends where a piece ends that no other piece of theirs runs
+on from (one that starts on or before that day and ends after it)."""
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-Span = tuple[date, date]  # [start, end)
-EARLIEST, OPEN = date.min, date.max  # sentinels: "before records began", "still open"
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Date,
+    Select,
+    Subquery,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute
 
+from hoso_shared.auth import Principal, scoped_to_subtree
+from hoso_shared.db.models import OrgUnit, OrgUnitPeriod, Profile, ProfileAssignment
+from hoso_shared.time import ZONE
 
-@dataclass(frozen=True, slots=True)
-class UnitPeriod:
-    unit_id: uuid.UUID
-    valid_from: date
-    valid_to: date | None
-    inside: bool  # its path ran through the requested unit
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    profile_id: uuid.UUID
-    unit_id: uuid.UUID
-    valid_from: date
-    valid_to: date | None
-    archived_on: date | None  # the record's archive day (Asia/Ho_Chi_Minh), if archived
-
-
-def inside_spans(periods: Iterable[UnitPeriod]) -> dict[uuid.UUID, list[Span]]:
-    """Per unit, the day ranges it lay in the subtree, its first and last periods stretched open."""
-    by_unit: dict[uuid.UUID, list[UnitPeriod]] = defaultdict(list)
-    for period in periods:
-        if period.valid_to is None or period.valid_to > period.valid_from:  # an empty period covers no day
-            by_unit[period.unit_id].append(period)
-    spans: dict[uuid.UUID, list[Span]] = {}
-    for unit_id, unit_periods in by_unit.items():
-        ordered = sorted(unit_periods, key=lambda p: p.valid_from)
-        last = len(ordered) - 1
-        spans[unit_id] = [(EARLIEST if i == 0 else p.valid_from, OPEN if i == last else p.valid_to or OPEN)
-                          for i, p in enumerate(ordered) if p.inside]
-    return spans
+P, A = OrgUnitPeriod, ProfileAssignment
+Rows = Select[*tuple[Any, ...]]
+EARLIEST = literal_column("'-infinity'::date", Date)  # before records began
+OPEN = literal_column("'infinity'::date", Date)  # still open
 
 
-def _end(assignment: Assignment) -> date:
-    if assignment.valid_to is not None:
-        return assignment.valid_to
-    return assignment.archived_on or OPEN
+def local_day(column: InstrumentedAttribute[Any]) -> Any:
+    return cast(func.timezone(ZONE.key, column), Date)
 
 
-def merge(spans: Iterable[Span]) -> list[Span]:
-    """Overlapping or touching ranges joined, in order."""
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+def _periods() -> Subquery:
+    """Every unit's periods; a unit without period rows has its own row as its one period."""
+    explicit = select(P.org_unit_id.label("unit_id"), P.path, P.valid_from, P.valid_to)
+    implicit = (select(OrgUnit.id.label("unit_id"), OrgUnit.path, OrgUnit.valid_from, OrgUnit.valid_to)
+                .where(~exists().where(P.org_unit_id == OrgUnit.id)))
+    return union_all(explicit, implicit).subquery("periods")
 
 
-def stays(assignments: Iterable[Assignment], inside: dict[uuid.UUID, list[Span]]) -> dict[uuid.UUID, list[Span]]:
-    """Per person, their stays in the subtree (people never in it are left out)."""
-    pieces: dict[uuid.UUID, list[Span]] = defaultdict(list)
-    for a in assignments:
-        start, end = a.valid_from, _end(a)
-        for unit_start, unit_end in inside.get(a.unit_id, []):
-            lo, hi = max(start, unit_start), min(end, unit_end)
-            if lo < hi:
-                pieces[a.profile_id].append((lo, hi))
-    return {person: merge(spans) for person, spans in pieces.items()}
+def _through(per: Subquery, root_id: uuid.UUID) -> ColumnElement[bool]:
+    """The period's path runs through the root (paths are chains of ids: "/<id>/<id>/")."""
+    return per.c.path.contains(f"/{root_id.hex}/", autoescape=True)
 
 
-def present_on(stays_by_person: dict[uuid.UUID, list[Span]], day: date) -> set[uuid.UUID]:
-    return {person for person, spans in stays_by_person.items() if any(s <= day < e for s, e in spans)}
+def _ever_inside(root_id: uuid.UUID, principal: Principal | None) -> Select[Any]:
+    """Units that ever lay in the subtree and, for a caller, lie in their subtree now (by current path); a CLI
+    run has no caller and sees all."""
+    per = _periods()
+    stmt = select(per.c.unit_id).join(OrgUnit, OrgUnit.id == per.c.unit_id).where(_through(per, root_id))
+    return stmt if principal is None else scoped_to_subtree(stmt, principal, OrgUnit.path)
 
 
-def present_during(stays_by_person: dict[uuid.UUID, list[Span]], first: date, last: date) -> set[uuid.UUID]:
-    """In the subtree on at least one day of [first, last]."""
-    return {person for person, spans in stays_by_person.items() if any(s <= last and e > first for s, e in spans)}
+def spans(root_id: uuid.UUID, principal: Principal | None) -> CTE:
+    """(unit_id, s, e): the day ranges each unit lay in the subtree, its first and last periods stretched open.
+    An empty period (ending where it starts) covers no day and counts for neither."""
+    per = _periods()
+    ordered = (select(per.c.unit_id, per.c.valid_from, per.c.valid_to, _through(per, root_id).label("inside"),
+                      func.row_number().over(partition_by=per.c.unit_id, order_by=per.c.valid_from).label("n"),
+                      func.count().over(partition_by=per.c.unit_id).label("of"))
+               .where(per.c.unit_id.in_(_ever_inside(root_id, principal)),
+                      per.c.valid_to.is_(None) | (per.c.valid_to > per.c.valid_from))
+               .subquery("ordered"))
+    start = case((ordered.c.n == 1, EARLIEST), else_=ordered.c.valid_from)
+    end = case((ordered.c.n == ordered.c.of, OPEN), else_=func.coalesce(ordered.c.valid_to, OPEN))
+    return select(ordered.c.unit_id, start.label("s"), end.label("e")).where(ordered.c.inside).cte("spans")
 
 
-def left_during(stays_by_person: dict[uuid.UUID, list[Span]], first: date, last: date) -> set[uuid.UUID]:
-    """Whose stay ended (the first day away) within [first, last]: archived, retired, transferred out."""
-    return {person for person, spans in stays_by_person.items() if any(first <= e <= last for _, e in spans)}
+def _bounds(inside: CTE) -> tuple[ColumnElement[date], ColumnElement[date]]:
+    """A piece's first day and its end: the assignment's range (an implicit one from the record's creation,
+    an open one to its archiving) cut to the unit's span."""
+    start = case((A.id.is_(None), local_day(Profile.created_at)), else_=A.valid_from)
+    end = func.coalesce(A.valid_to, local_day(Profile.archived_at), OPEN)
+    return func.greatest(start, inside.c.s), func.least(end, inside.c.e)
+
+
+def _assigned(stmt: Rows, inside: CTE) -> Rows:
+    """`stmt` over approved records, each assignment (or the implicit one) joined to its unit's spans."""
+    unit_id = func.coalesce(A.org_unit_id, Profile.org_unit_id)
+    return (stmt.select_from(Profile).outerjoin(A, A.profile_id == Profile.id)
+            .join(inside, inside.c.unit_id == unit_id)
+            .where(Profile.version > 0))  # a pending new record is counted once approved (hanoi-2024 Điều 7)
+
+
+def pieces(inside: CTE) -> Rows:
+    """(profile_id, lo, hi): every non-empty piece of every person ever in the subtree."""
+    lo, hi = _bounds(inside)
+    return _assigned(select(Profile.id.label("profile_id"), lo.label("lo"), hi.label("hi")), inside).where(lo < hi)
+
+
+def people_during(inside: CTE, first: date, last: date) -> Select[Any]:
+    """How many people were in the subtree on some day of [first, last]: narrow it with `.where()` on
+    `Profile` (filters on the record come first, so the assignments of only those are read)."""
+    lo, hi = _bounds(inside)
+    return _assigned(select(func.count(distinct(Profile.id))), inside).where(lo < hi, lo <= last, hi > first)
+
+
+def covers(piece: Any, day: date) -> ColumnElement[bool]:
+    return and_(piece.c.lo <= day, piece.c.hi > day)
+
+
+def stay_ends(piece: Any, inside: CTE) -> ColumnElement[bool]:
+    """No other piece of the person runs on from the piece's end: the person left that day."""
+    lo, hi = _bounds(inside)
+    return ~exists(_assigned(select(literal(1)), inside).where(Profile.id == piece.c.profile_id,
+                                                               lo <= piece.c.hi, hi > piece.c.hi))

@@ -1,16 +1,18 @@
 """Workforce statistics of a unit's subtree: the headcount on a day by category, rank, training,
 age, sex, ethnicity and Party membership, and the people recruited and departed over a period.
 
-Who counts is decided from history (`membership`: assignments and the org tree's periods), then only
-those records are read, a page at a time, and decrypted and counted off the event loop. A caller
-sees a unit of their subtree (404 otherwise, never 403), and only units currently in their subtree
-are counted; the party dimension needs `profiles:sensitive` too, as it is read from sealed items."""
+The database decides who counts from history (`membership`: assignments and the org tree's periods) and
+groups those records by the values they store (`queries`); each group is classified once (`tally`). Only
+the Party dimension is read from sealed items: those are decrypted a page at a time, off the event loop,
+so a province is never held in memory. A caller sees a unit of their subtree (404 otherwise, never 403),
+and only units currently in their subtree are counted; the party dimension needs `profiles:sensitive`
+too, as it is read from sealed items."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -18,17 +20,15 @@ from typing import Any, Literal
 from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared import records
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db.models import OrgUnit, Profile
-from hoso_shared.records import SectionValues
+from hoso_shared.db.models import OrgUnit
 from hoso_shared.signing import SigningIdentity
 from hoso_shared.time import local_today
 from profile_api.audit import service as audit
 from profile_api.reports.exports import service as exports
 from profile_api.reports.exports.signer import Signer
-from profile_api.reports.statistics import membership, queries, tally
+from profile_api.reports.statistics import queries, tally
 from profile_api.reports.statistics.auth import SENSITIVE
 from profile_api.reports.statistics.errors import InvalidPeriod, NotSignable, OrgUnitNotFound
 from profile_api.reports.statistics.pdf import render_workforce
@@ -50,12 +50,6 @@ class Basis:
     party: bool  # count Party membership (decrypts the sealed items)
 
 
-@dataclass(frozen=True)
-class Counted:
-    values: list[dict[str, str]]  # one per person present on as_of
-    recruited: int
-
-
 def today() -> date:
     return local_today()
 
@@ -66,21 +60,6 @@ def period(as_of: date, first: date | None, last: date | None) -> tuple[date, da
     if first > last:
         raise InvalidPeriod(f"`from` ({first}) must not be after `to` ({last}).")
     return first, last
-
-
-def count_page(found: list[Profile], rows: dict[uuid.UUID, list[SectionValues]], basis: Basis,
-               present: set[uuid.UUID], during: set[uuid.UUID]) -> Counted:
-    """CPU only (decrypting, classifying): run it off the event loop."""
-    values, recruited = [], 0
-    for profile in found:
-        here = profile.id in present
-        items = records.read_items(profile, basis.cipher, sensitive=basis.party and here)
-        if here:
-            sections = records.read_section_values(rows.get(profile.id, []), basis.cipher, sensitive=False)
-            values.append(tally.classify(profile.category, items, sections, basis.as_of, party=basis.party))
-        if profile.id in during and tally.recruited_during(items, basis.first, basis.last):
-            recruited += 1
-    return Counted(values, recruited)
 
 
 async def visible_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID | None) -> OrgUnit:
@@ -106,25 +85,52 @@ async def get_workforce(session: AsyncSession, principal: Principal, cipher: Fie
 async def workforce(session: AsyncSession, unit: OrgUnit, basis: Basis, *, principal: Principal | None = None,
                     progress: Progress | None = None) -> WorkforceStatistics:
     """The statistics of `unit`'s subtree; with a `principal`, only of units in their subtree."""
-    inside = membership.inside_spans(await queries.unit_periods(session, unit.id, principal))
-    stays = membership.stays(await queries.assignments(session, unit.id, principal), inside)
-    present = membership.present_on(stays, basis.as_of)
-    during = membership.present_during(stays, basis.first, basis.last)
-    counts, recruited = tally.Tally(party=basis.party), 0
-    ids = sorted(present | during)
-    for start in range(0, len(ids), queries.PAGE):
-        page = ids[start:start + queries.PAGE]
-        found, rows = await queries.profiles(session, page), await queries.trainings(session, page)
-        counted = await asyncio.to_thread(count_page, found, rows, basis, present, during)
-        for values in counted.values:
-            counts.add(values)
-        recruited += counted.recruited
+    await queries.settle(session)
+    found = await queries.members(session, unit.id, principal, basis.as_of, basis.first, basis.last)
+    counts = tally.Tally(party=basis.party, total=len(found.present))
+
+    async def grouped() -> None:
+        counts.add_heads(await queries.heads(session, found.present), basis.as_of)
+        counts.add_trainings(await queries.trainings(session, found.present, basis.as_of))
+
+    if basis.party:
+        counts.add_party(await party_members(session, found.present, basis, progress, meanwhile=grouped))
+    else:
+        await grouped()
         if progress is not None:
-            progress(start + len(page), len(ids))
+            progress(len(found.present), len(found.present))
     return WorkforceStatistics(
         org_unit=UnitRef(id=unit.id, code=unit.code, name=unit.name), as_of=basis.as_of,
         period=Period(first=basis.first, last=basis.last), total=counts.total, by=counts.by(),
-        recruited=recruited, departed=len(membership.left_during(stays, basis.first, basis.last)))
+        recruited=found.recruited, departed=found.departed)
+
+
+async def party_members(session: AsyncSession, present: list[uuid.UUID], basis: Basis, progress: Progress | None,
+                        meanwhile: Callable[[], Awaitable[None]]) -> int:
+    """The Party members among `present`: their sealed items read a page at a time, each page decrypted in a
+    worker thread while the database works on the next (and, during the first, on `meanwhile`'s statements),
+    so the CPU of this process and of PostgreSQL's overlap. Two pages at most are held."""
+    pages = await queries.sealed_items(session, present)
+    counting: asyncio.Future[int] | None = None
+    members = read = 0
+    try:
+        while page := await pages.fetch(queries.PAGE):
+            first = counting is None
+            if counting is not None:
+                members += await counting
+            counting = asyncio.ensure_future(asyncio.to_thread(tally.party_members, page, basis.cipher,
+                                                               basis.as_of))
+            read += len(page)
+            if progress is not None:
+                progress(read, len(present))
+            if first:
+                await meanwhile()
+        if counting is None:
+            await meanwhile()
+        return members + (await counting if counting is not None else 0)
+    finally:
+        if counting is not None and not counting.done():
+            await asyncio.wait([counting])  # a failed read leaves no thread behind
 
 
 def signed_as(file_format: ReportFormat, signed: bool) -> Signed | None:

@@ -1,18 +1,21 @@
-"""What one person counts as in each dimension, and the sums. Pure: no I/O.
+"""What each group of people counts as in each dimension, and the sums. Pure: no I/O.
 
-Attributes are the record's current values (the record keeps no dated history of category, rank,
-qualification or ethnicity); what the record does date is read as of the day: age, Party admission
-(item 15 on or before the day), and trainings finished by the day."""
+The database groups the present records by the values they store (`queries`); here each group is
+classified once and counted with its size. Attributes are the record's current values (the record keeps
+no dated history of category, rank, qualification or ethnicity); what the record does date is read as of
+the day: age, Party admission (item 15 on or before the day), and trainings finished by the day."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
 
+from hoso_shared import records
 from hoso_shared.codes.rank_groups import MAIN_GROUPS, rank_group
+from hoso_shared.crypto import FieldCipher
 from hoso_shared.form import Category
 from profile_api.reports.statistics import levels
 from profile_api.reports.statistics.levels import NONE
@@ -49,53 +52,43 @@ def age_band(age: int) -> str:
     return AGE_BANDS[min(age // 10 - 2, len(AGE_BANDS) - 1)]
 
 
-def _day(value: Any) -> date | None:
+def day_of(value: Any) -> date | None:
+    """A date item as the form stores it (ISO text); anything else is no date."""
     try:
         return date.fromisoformat(value) if isinstance(value, str) and value else None
     except ValueError:
         return None
 
 
-def finished_by(row: Mapping[str, Any], on: date) -> bool:
-    """A training counts once it has ended (or, undated end, begun) by `on`; an undated one always."""
-    end, start = _day(row.get("to_date")), _day(row.get("from_date"))
-    if end is not None:
-        return end <= on
-    return start is None or start <= on
-
-
-def _training(rows: list[dict[str, Any]], on: date, table: levels.Levels) -> str:
-    return levels.highest((r.get("award") for r in rows if finished_by(r, on)), table)
-
-
 def _rank_group(code: str | None) -> str:
     return NONE if code is None else rank_group(code) or UNKNOWN
 
 
-def classify(category: str, items: Mapping[str, Any], sections: Mapping[str, list[dict[str, Any]]], on: date, *,
-             party: bool) -> dict[str, str]:
-    """Dimension → value for one person on day `on`. `items` must hold the sealed ones when `party`."""
-    sex, band = items["sex"], age_band(age_on(date.fromisoformat(items["birth_date"]), on))
-    values = {
-        "category": category,
-        "rank_group": _rank_group(items.get("rank_code")),
-        "rank": items.get("rank_code") or NONE,
-        "highest_qualification": levels.level_of(items.get("highest_qualification"), levels.QUALIFICATION),
-        "political_theory": _training(sections.get(POLITICAL, []), on, levels.POLITICAL_THEORY),
-        "state_management": _training(sections.get(STATE_MANAGEMENT, []), on, levels.STATE_MANAGEMENT),
-        "sex": sex, "age_band": band, "age_band_by_sex": f"{sex}:{band}",
-        "ethnicity": items.get("ethnicity_code") or NONE,
-    }
-    if party:
-        joined = _day(items.get("party_joined_on"))
-        values["party"] = "member" if joined is not None and joined <= on else "non_member"
-    return values
+def party_members(sealed: Iterable[tuple[bytes | None, str]], cipher: FieldCipher, on: date) -> int:
+    """How many of these records were admitted to the Party (item 15, a sealed item) on or before `on`.
+    CPU only (decrypting): run it off the event loop."""
+    members = 0
+    for blob, key_id in sealed:
+        joined = day_of(records.open_sensitive(blob, key_id, cipher).get("party_joined_on")) if blob else None
+        members += joined is not None and joined <= on
+    return members
 
 
-def recruited_during(items: Mapping[str, Any], first: date, last: date) -> bool:
-    """First recruited (item 13) or joined the current agency (item 14) within [first, last]."""
-    return any(d is not None and first <= d <= last
-               for d in (_day(items.get("first_recruited_on")), _day(items.get("joined_agency_on"))))
+@dataclass(frozen=True)
+class Heads:
+    """Present records grouped by the stored values each dimension is read from (the database's GROUP BY):
+    (value, people), and (sex, birth date, people)."""
+
+    category: list[tuple[str, int]]
+    rank: list[tuple[str | None, int]]
+    qualification: list[tuple[str | None, int]]
+    ethnicity: list[tuple[str | None, int]]
+    born: list[tuple[str, date, int]]
+
+
+Trainings = list[tuple[str, list[str | None], int]]  # (section, the awards' texts, people)
+TRAINING_LEVELS = {POLITICAL: ("political_theory", levels.POLITICAL_THEORY),
+                   STATE_MANAGEMENT: ("state_management", levels.STATE_MANAGEMENT)}
 
 
 def _listed_last(key: str) -> tuple[bool, str]:
@@ -105,13 +98,42 @@ def _listed_last(key: str) -> tuple[bool, str]:
 @dataclass
 class Tally:
     party: bool
-    total: int = 0
+    total: int  # people present on the day
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {d: Counter() for d in DIMENSIONS})
 
-    def add(self, values: Mapping[str, str]) -> None:
-        self.total += 1
-        for dimension, value in values.items():
-            self.counts[dimension][value] += 1
+    def add(self, dimension: str, value: str, people: int) -> None:
+        if people:
+            self.counts[dimension][value] += people
+
+    def add_heads(self, heads: Heads, on: date) -> None:
+        for category, n in heads.category:
+            self.add("category", category, n)
+        for code, n in heads.rank:
+            self.add("rank_group", _rank_group(code), n)
+            self.add("rank", code or NONE, n)
+        for text, n in heads.qualification:
+            self.add("highest_qualification", levels.level_of(text, levels.QUALIFICATION), n)
+        for code, n in heads.ethnicity:
+            self.add("ethnicity", code or NONE, n)
+        for sex, born, n in heads.born:
+            band = age_band(age_on(born, on))
+            self.add("sex", sex, n)
+            self.add("age_band", band, n)
+            self.add("age_band_by_sex", f"{sex}:{band}", n)
+
+    def add_trainings(self, trainings: Trainings) -> None:
+        """Each person's highest finished training counts; people with none finished count as NONE."""
+        trained: Counter[str] = Counter()
+        for section, awards, n in trainings:
+            dimension, table = TRAINING_LEVELS[section]
+            self.add(dimension, levels.highest(awards, table), n)
+            trained[dimension] += n
+        for dimension, _ in TRAINING_LEVELS.values():
+            self.add(dimension, NONE, self.total - trained[dimension])
+
+    def add_party(self, members: int) -> None:
+        self.add("party", "member", members)
+        self.add("party", "non_member", self.total - members)
 
     def by(self) -> dict[str, dict[str, int]]:
         """Every dimension (but `party` when not counted): its fixed values first, then the others found."""
