@@ -5,7 +5,7 @@ UV_HOME := .data/uv
 UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test test-fast lint typecheck deps arch bench migrate sync tools chromium images clean
+.PHONY: run test test-fast lint typecheck deps arch bench bench-scale migrate sync tools chromium images clean
 
 $(UV_HOME)/bin/uv:
 	$(PYTHON) -m pip install --quiet --target $(UV_HOME)/lib uv==$(UV_VERSION)
@@ -96,6 +96,12 @@ bench: sync
 	$(RUN) python -m bench
 	$(RUN) python -m bench.pipeline
 	$(RUN) python -m bench.portal
+
+## The province at scale (issue 17; bench/scale): 200,000 profiles, half through the bulk import, every report,
+## export, import, the sync, idle CPU and RSS beside raw baselines. Not in `make bench`: it takes the best part of
+## an hour. Smaller: `make bench-scale BENCH_SCALE_PROFILES=10000`.
+bench-scale: sync
+	$(RUN) python -m bench.scale
 
 migrate: sync
 	$(RUN) python -m hoso_shared.db.migrate upgrade

@@ -33,8 +33,9 @@ class Server:
 
 
 def start(name: str, app: str, *, ready_path: str, env: dict[str, str], logs: Path,
-          factory: bool = False) -> Server:
-    port = free_port()
+          factory: bool = False, port: int | None = None) -> Server:
+    """`port`: one chosen beforehand, when another process must be told this one's address first."""
+    port = port or free_port()
     logs.mkdir(parents=True, exist_ok=True)
     log = logs / f"{name}.log"
     args = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
@@ -44,6 +45,16 @@ def start(name: str, app: str, *, ready_path: str, env: dict[str, str], logs: Pa
                                    env={**os.environ, **env}, stdout=out, stderr=out,
                                    start_new_session=True)
     return Server(name, f"http://127.0.0.1:{port}", ready_path, process, log)
+
+
+def start_module(name: str, module: str, *, env: dict[str, str], logs: Path) -> Server:
+    """A process with no web server (`python -m module`: a worker); it is never waited ready."""
+    logs.mkdir(parents=True, exist_ok=True)
+    log = logs / f"{name}.log"
+    with log.open("ab") as out:  # the child keeps its own descriptor
+        process = subprocess.Popen([sys.executable, "-m", module], env={**os.environ, **env}, stdout=out,
+                                   stderr=out, start_new_session=True)
+    return Server(name, "", "", process, log)
 
 
 def wait_ready(servers: list[Server], timeout: float = 60.0) -> None:

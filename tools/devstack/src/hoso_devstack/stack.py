@@ -39,9 +39,12 @@ SERVICES = {  # name → (ASGI app, default port); the portal first: it is where
     "sync-gateway": ("sync_gateway.main:app", 8003),
     "ndxp-sim": ("ndxp_sim.main:app", 8009),
 }
+# Processes without a web app, each beside the service whose settings it runs on: the import worker claims the
+# bulk-import jobs profile-api queues (issue 17).
+WORKERS = {"profile-api-worker": ("profile-api", "profile_api.bulk.worker")}
 DEFAULT_PG_PORT = 54329
 # The portal reads and writes only through the APIs: it is given where they are, never a database URL or a key.
-PORTAL_ENV = ("HOSO_ENV", "HOSO_PROFILE_API_URL", "HOSO_APPROVAL_API_URL")
+PORTAL_ENV = ("HOSO_ENV", "HOSO_PROFILE_API_URL", "HOSO_APPROVAL_API_URL", "HOSO_SYNC_GATEWAY_URL")
 
 
 @dataclass
@@ -78,6 +81,11 @@ class Stack:
                 [sys.executable, "-m", "uvicorn", SERVICES[name][0], "--host", "127.0.0.1",
                  "--port", str(port), "--no-access-log"],
                 env={**os.environ, **own}, stdout=log, stderr=log, start_new_session=True)
+        for name, (beside, module) in WORKERS.items():
+            if beside in self._ports():
+                log = open(logs / f"{name}.log", "ab")
+                self.children[name] = subprocess.Popen([sys.executable, "-m", module], env={**os.environ, **env},
+                                                       stdout=log, stderr=log, start_new_session=True)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -165,6 +173,7 @@ def stack_env(values: dict[str, str], *, database_url: str, urls: dict[str, str]
         env["HOSO_NDXP_URL"], env["HOSO_NDXP_TOKEN_URL"] = urls["ndxp-sim"], urls["ndxp-sim"] + "/oauth/token"
         env["HOSO_NDXP_JWKS_URL"] = urls["ndxp-sim"] + "/.well-known/jwks.json"
     if "sync-gateway" in urls:
+        env["HOSO_SYNC_GATEWAY_URL"] = urls["sync-gateway"]  # the portal's packets and national pulls
         env["HOSO_SIM_GATEWAY_JWKS_URL"] = urls["sync-gateway"] + "/.well-known/jwks.json"
         env["HOSO_SIM_CALLBACK_URL"] = urls["sync-gateway"] + "/callbacks/ndxp/receipts"
     # approval-api applies approved changes as the demo's service client (client credentials).
