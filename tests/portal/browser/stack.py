@@ -68,14 +68,17 @@ class PortalStack:
 
 
 @asynccontextmanager
-async def running_stack(server_url: str, data_dir: Path) -> AsyncIterator[PortalStack]:
-    """The stack, ready (every service's /readyz answered), until the block ends; then every process stopped."""
-    url = await fresh_database(server_url, f"hoso_browser_{os.getpid()}")
+async def running_stack(server_url: str, data_dir: Path, services: tuple[str, ...] = SERVICES,
+                        name: str = "browser") -> AsyncIterator[PortalStack]:
+    """The stack, ready (every service's /readyz answered), until the block ends; then every process stopped.
+    `services`: more of them for journeys that need the national side (sync-gateway, ndxp-sim), on a database
+    of their own (`name`)."""
+    url = await fresh_database(server_url, f"hoso_{name}_{os.getpid()}")
     values = secrets.load_or_create(data_dir)
     fresh = await prepare_database(url, values)
     assert fresh is not None, "the demo was already in a fresh database"
     accounts = [a.as_dict() for a in fresh]
-    stack = Stack(data_dir, ports={name: free_port() for name in SERVICES})
+    stack = Stack(data_dir, ports={service: free_port() for service in services})
     stack.start_services(stack_env(values, database_url=url, urls=stack.urls(), accounts=accounts))
     made = PortalStack(urls=stack.urls(), passwords={a["username"]: a["password"] for a in accounts},
                        roles={a["username"]: a["role"] for a in accounts}, logs=data_dir / "logs")

@@ -1,4 +1,5 @@
-"""The portal's one way to the data: profile-api and approval-api, called with the signed-in person's own token.
+"""The portal's one way to the data: profile-api, approval-api and sync-gateway, called with the signed-in person's
+own token.
 An API's refusal comes back as `ApiProblem` (its RFC 9457 body), shown to the person in their language; an
 expired or refused token as `SignedOut`; an API that does not answer as `ApiDown`."""
 
@@ -11,7 +12,7 @@ import httpx
 
 from portal.sessions import PortalSession
 
-Service = Literal["profile", "approval"]
+Service = Literal["profile", "approval", "sync"]
 
 
 class SignedOut(Exception):
@@ -40,8 +41,13 @@ class ApiProblem(Exception):
 class Apis:
     profile: httpx.AsyncClient
     approval: httpx.AsyncClient
+    sync: httpx.AsyncClient | None = None  # sync-gateway: the national sync's packets, pulls from the national DB
 
     def client(self, service: Service) -> httpx.AsyncClient:
+        if service == "sync":
+            if self.sync is None:  # a portal given no gateway: its pages say the system is busy, change nothing
+                raise ApiDown("sync: not configured")
+            return self.sync
         return self.profile if service == "profile" else self.approval
 
     async def call(self, session: PortalSession | None, service: Service, method: str, path: str,
@@ -103,3 +109,5 @@ class Apis:
     async def aclose(self) -> None:
         await self.profile.aclose()
         await self.approval.aclose()
+        if self.sync is not None:
+            await self.sync.aclose()

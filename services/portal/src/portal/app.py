@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from hoso_shared.logging import configure_logging, get_logger
 from hoso_shared.time import Clock, utc_now
+from portal.accounts.create_router import router as accounts_create_router
+from portal.accounts.router import router as accounts_router
 from portal.api import Apis
 from portal.changes.router import router as changes_router
 from portal.changes.steps import router as changes_steps_router
@@ -24,10 +26,14 @@ from portal.i18n import environments
 from portal.inbox.router import router as inbox_router
 from portal.my_record.router import router as my_record_router
 from portal.my_requests.router import router as my_requests_router
+from portal.packets.router import router as packets_router
+from portal.people.router import router as people_router
 from portal.security import security_headers
 from portal.sessions import SessionStore
 from portal.settings import Settings
 from portal.signin.router import router as signin_router
+from portal.sync_batches.router import router as sync_batches_router
+from portal.transfers.router import router as transfers_router
 from portal.web import collaborators, session_middleware
 
 log = get_logger("portal")
@@ -39,7 +45,8 @@ def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = u
     wiring = Collaborators(
         settings=settings, clock=clock,
         apis=apis or Apis(httpx.AsyncClient(base_url=settings.profile_api_url, timeout=timeout),
-                          httpx.AsyncClient(base_url=settings.approval_api_url, timeout=timeout)),
+                          httpx.AsyncClient(base_url=settings.approval_api_url, timeout=timeout),
+                          httpx.AsyncClient(base_url=settings.sync_gateway_url, timeout=timeout)),
         sessions=SessionStore(idle=timedelta(minutes=settings.portal_idle_minutes),
                               capacity=settings.portal_max_sessions),
         templates=environments())
@@ -57,7 +64,9 @@ def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = u
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=str(files("portal").joinpath("static"))), name="static")
     for router in (signin_router, home_router, inbox_router, delegations_router, my_record_router, changes_router,
-                   changes_steps_router, my_requests_router):
+                   changes_steps_router, my_requests_router, people_router, accounts_create_router, accounts_router):
+        app.include_router(router)
+    for router in (transfers_router, sync_batches_router, packets_router):  # transfers, the monthly sync, packets
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

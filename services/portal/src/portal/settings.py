@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     log_json: bool = True
     profile_api_url: str = "http://127.0.0.1:8001"
     approval_api_url: str = "http://127.0.0.1:8002"
+    sync_gateway_url: str = "http://127.0.0.1:8003"
     # A session ends after this long without a request, and in any case when the person's access token expires
     # (profile-api's `token_ttl_seconds`): the person signs in again.
     portal_idle_minutes: int = Field(30, ge=1, le=24 * 60)

@@ -8,16 +8,29 @@ batch never decides it, so a DOHA batch is decided by another DOHA account (doha
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval_api.metrics import ApprovalMetrics
 from approval_api.sync_batches import queries
-from approval_api.sync_batches.schemas import BatchDecision, BatchPage, BatchRead, BatchSubmit
+from approval_api.sync_batches.schemas import (
+    BatchDecision,
+    BatchPage,
+    BatchRead,
+    BatchRecord,
+    BatchRecordPage,
+    BatchSubmit,
+    WaitingPage,
+    WaitingRecord,
+)
 from approval_api.windows.service import window_open
+from hoso_shared import findings as kept_findings
 from hoso_shared.auth import Principal
 from hoso_shared.db import outbox
 from hoso_shared.db.models import OrgUnit, SyncBatch
@@ -129,7 +142,7 @@ async def get(session: AsyncSession, principal: Principal, batch_id: uuid.UUID) 
 
 
 async def listing(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, states: list[str],
-                  limit: int) -> BatchPage:
+                  limit: int, cursor: str | None = None) -> BatchPage:
     if not principal.has_scopes(READ):
         raise Forbidden("Listing sync batches needs sync-batches:read.", missing_scopes=[READ])
     prefix = principal.org_path
@@ -138,5 +151,73 @@ async def listing(session: AsyncSession, principal: Principal, org_unit_id: uuid
         if path is None or not principal.covers(path):
             raise NotFound("No such unit in your subtree.")
         prefix = path
-    items = [_read(b, n) for b, n in await queries.listing(session, prefix, states, limit)]
-    return BatchPage(items=items, counts=await queries.counts(session, prefix, states))
+    found = await queries.listing(session, prefix, states, limit + 1, _before(cursor) if cursor else None)
+    last = found[limit - 1][0] if len(found) > limit else None
+    counts = await queries.counts(session, prefix, states)
+    return BatchPage(items=[_read(b, n) for b, n in found[:limit]], counts=counts,
+                     next_cursor=_cursor(last) if last is not None else None)
+
+
+def _cursor(batch: SyncBatch) -> str:
+    return base64.urlsafe_b64encode(f"{batch.created_at.isoformat()}|{batch.id}".encode()).decode()
+
+
+def _before(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        at, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(at), uuid.UUID(ident)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidCursor() from None
+
+
+class InvalidCursor(ValidationFailed):
+    slug, title = "invalid-cursor", "The cursor is not one this list gave"
+
+
+def _after(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) >= 2**63:  # an outbox id is a BIGINT
+        raise InvalidCursor()
+    return int(cursor)
+
+
+def _waiting_record(row: Any) -> dict[str, Any]:
+    return {"outbox_id": row[0], "profile_id": row[1], "person_name": row[2], "org_unit_id": row[3],
+            "org_unit_name": row[4], "profile_version": row[5], "change_request_id": row[6], "kind": row[7] or "",
+            "applied_at": row[8]}
+
+
+async def list_waiting(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None,
+                       cursor: str | None, limit: int) -> WaitingPage:
+    """What the unit's next batch would take (Điều 14 khoản 1: the month's approved changes not yet synced)."""
+    if not principal.has_scopes(READ):
+        raise Forbidden("Reading what awaits a sync batch needs sync-batches:read.", missing_scopes=[READ])
+    unit_id = org_unit_id or principal.org_unit_id
+    path = (await session.execute(select(OrgUnit.path).where(OrgUnit.id == unit_id))).scalar_one_or_none()
+    if path is None or not principal.covers(path):
+        raise NotFound("No such unit in your subtree.")
+    rows = await queries.waiting(session, unit_id, path, _after(cursor), limit + 1)
+    return WaitingPage(org_unit_id=unit_id, total=await queries.waiting_count(session, unit_id, path),
+                       items=[WaitingRecord(**_waiting_record(r)) for r in rows[:limit]],
+                       next_cursor=str(rows[limit - 1][0]) if len(rows) > limit else None)
+
+
+def _batch_record(row: Any) -> BatchRecord:
+    stored = row[10]
+    return BatchRecord(**_waiting_record(row), fate=row[9],
+                       findings=[kept_findings.read(f) for f in stored] if stored is not None else None,
+                       gateway_findings=[str(code) for code in row[11] or []], reason=row[12], packet_id=row[13],
+                       packet_state=row[14], decided_at=row[15])
+
+
+async def list_batch_records(session: AsyncSession, principal: Principal, batch_id: uuid.UUID, fate: str | None,
+                             cursor: str | None, limit: int) -> BatchRecordPage:
+    """A batch's records with their findings and fate (Điều 14 khoản 2: what DOHA approves, and what became of
+    it). A returned batch holds none: its records went back to wait for the next one."""
+    await get(session, principal, batch_id)  # its reader's rights, as reading the batch itself
+    rows = await queries.batch_records(session, batch_id, fate, _after(cursor), limit + 1)
+    fates, with_errors, with_warnings = await queries.batch_tally(session, batch_id)
+    return BatchRecordPage(batch_id=batch_id, fates=fates, with_errors=with_errors, with_warnings=with_warnings,
+                           items=[_batch_record(r) for r in rows[:limit]],
+                           next_cursor=str(rows[limit - 1][0]) if len(rows) > limit else None)

@@ -7,11 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from portal.accounts.links import account_for
+
 # A task kind → the portal path that does it, from the task's subject.
 SCREENS: dict[str, Callable[[dict[str, Any]], str]] = {
     "decide_change_request": lambda subject: f"/duyet/{subject['change_request_id']}",
     "fix_returned_request": lambda subject: f"/yeu-cau/{subject['change_request_id']}",
     "recheck_after_move": lambda subject: f"/ho-so/{subject['profile_id']}/kiem-tra",
+    "accept_transfer": lambda subject: f"/dieu-chuyen/{subject['transfer_id']}",
+    "hand_over_nationally": lambda subject: f"/dieu-chuyen/{subject['transfer_id']}",
+    "submit_sync_batch": lambda subject: "/dong-bo",
+    "approve_sync_batch": lambda subject: f"/dong-bo/lo/{subject['sync_batch_id']}",
+    "replay_dead_letter": lambda subject: f"/goi-tin/{subject['packet_id']}",
+    "create_incoming_account": account_for,
 }
 
 

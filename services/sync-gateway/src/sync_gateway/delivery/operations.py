@@ -4,15 +4,17 @@ Re-queued packets keep their id, so NDXP sees a repeat, not a new packet."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from hoso_shared.db.models import Delivery, Packet, PacketRecord, Receipt
-from hoso_shared.problems import Conflict, NotFound
+from hoso_shared.problems import Conflict, NotFound, ValidationFailed
 from sync_gateway.delivery import queries
 from sync_gateway.delivery.schemas import (
     DeliveryRead,
@@ -34,16 +36,36 @@ class NotDead(Conflict):
     slug, title = "packet-not-dead", "Only a dead-lettered packet can be retried"
 
 
-async def listing(session: AsyncSession, state: str | None, agency_code: str | None, limit: int) -> PacketPage:
+class InvalidCursor(ValidationFailed):
+    slug, title = "invalid-cursor", "The cursor is not one this list gave"
+
+
+def _cursor(packet: Packet) -> str:
+    return base64.urlsafe_b64encode(f"{packet.created_at.isoformat()}|{packet.id}".encode()).decode()
+
+
+def _before(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        at, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(at), uuid.UUID(ident)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidCursor() from None
+
+
+async def listing(session: AsyncSession, state: str | None, agency_code: str | None, limit: int,
+                  cursor: str | None = None) -> PacketPage:
     # Not the sealed bodies and signatures: a listing would open every one of them to show none.
     stmt = (select(Packet).options(defer(Packet.body, raiseload=True), defer(Packet.jws, raiseload=True))
-            .order_by(Packet.created_at.desc(), Packet.id).limit(limit))
+            .order_by(Packet.created_at.desc(), Packet.id.desc()).limit(limit + 1))
     if state:
         stmt = stmt.where(Packet.state == state)
     if agency_code:
         stmt = stmt.where(Packet.agency_code == agency_code)
-    items = [PacketRead.model_validate(p) for p in (await session.scalars(stmt)).all()]
-    return PacketPage(items=items, counts=await queries.depth(session))
+    if cursor:
+        stmt = stmt.where(tuple_(Packet.created_at, Packet.id) < tuple_(*_before(cursor)))
+    found = list((await session.scalars(stmt)).all())
+    return PacketPage(items=[PacketRead.model_validate(p) for p in found[:limit]], counts=await queries.depth(session),
+                      next_cursor=_cursor(found[limit - 1]) if len(found) > limit else None)
 
 
 async def detail(session: AsyncSession, packet_id: uuid.UUID) -> PacketDetail:

@@ -25,11 +25,15 @@ records_router = APIRouter(prefix="/api/v1/packet-records", tags=["packets"])
 Operator = Annotated[Principal, Security(authorize, scopes=["sync:operate"])]
 
 
-@router.get("", summary="The packet queue: newest first, with counts per state (operators).")
+@router.get("", summary="The packet queue: newest first, with counts per state (operators).",
+            description="A page at a time: pass `next_cursor` back as `cursor`.",
+            responses=operations.InvalidCursor.openapi())
 async def list_packets(principal: Operator, session: DbSession, state: PacketState | None = None,
                        agency_code: Annotated[str | None, Query(max_length=64)] = None,
-                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> PacketPage:
-    return await operations.listing(session, state, agency_code, limit)
+                       limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                       cursor: Annotated[str | None, Query(max_length=200, description=(
+                           "`next_cursor` of the previous page"))] = None) -> PacketPage:
+    return await operations.listing(session, state, agency_code, limit, cursor)
 
 
 @router.post("/replay", summary="Send every dead letter again (optionally one agency's).",

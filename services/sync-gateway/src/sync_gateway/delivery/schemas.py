@@ -49,6 +49,7 @@ class PacketDetail(PacketRead):
 class PacketPage(BaseModel):
     items: list[PacketRead]
     counts: dict[str, int] = Field(description="Packets per state (all agencies)")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
 
 class Replay(BaseModel):
