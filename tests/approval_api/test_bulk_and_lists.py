@@ -179,7 +179,7 @@ class TestListing:
         for cursor in forged:
             r = await apis.approval.get(REQUESTS, headers=world.auth["approver"], params={"cursor": cursor})
             assert r.status_code == 422, f"{cursor}: {r.text}"
-            assert r.json()["type"] == PROBLEM + "validation-failed"
+            assert r.json()["type"] == PROBLEM + "invalid-cursor"
 
 
 class TestNationalRejection:

@@ -3,7 +3,6 @@ what evidence), applying approved ones, listing them and summarising the backlog
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -45,6 +44,7 @@ from approval_api.change_requests.schemas import (
 from approval_api.change_requests.workflow import DECISIONS, Action, Caller, Refusal, refusal, target
 from approval_api.metrics import ApprovalMetrics
 from approval_api.windows.service import window_open
+from hoso_shared import cursors
 from hoso_shared import findings as kept_findings
 from hoso_shared.auth import Principal
 from hoso_shared.auth.scopes import scopes_for_roles
@@ -53,7 +53,7 @@ from hoso_shared.db.engine import SessionMaker, session_scope
 from hoso_shared.db.models import Account, ChangeRequest
 from hoso_shared.db.models.change_requests import outline
 from hoso_shared.deadlines import DeadlinePolicy
-from hoso_shared.problems import Forbidden, Problem, ValidationFailed
+from hoso_shared.problems import Forbidden, Problem
 from hoso_shared.time import local_day
 from hoso_shared.validation.rules import evidence
 
@@ -311,20 +311,6 @@ async def national_return(env: Workflow, principal: Principal, change_request_id
         return ChangeRequestRead.model_validate(request)
 
 
-def _cursor(request: ChangeRequest) -> str:
-    return base64.urlsafe_b64encode(f"{request.created_at.isoformat()}|{request.id}".encode()).decode()
-
-
-def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if not cursor:
-        return None
-    try:
-        moment, ident = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(moment), uuid.UUID(ident)
-    except ValueError:
-        raise ValidationFailed("The cursor is not one this API gave out.") from None
-
-
 async def _subtree(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None) -> str | None:
     if org_unit_id is None:
         return None
@@ -341,9 +327,10 @@ async def list_page(session: AsyncSession, principal: Principal, *, states: list
     lent = [p for a, p in await queries.delegators_for(session, principal.subject, local_day(now))
             if DECIDE in scopes_for_roles(a.roles)]
     rows = await queries.page(session, principal, states=states, unit_path=path, submitted_before=before,
-                              after=_after(cursor), limit=limit + 1, lent_paths=lent)
+                              after=cursors.decode(cursor) if cursor else None, limit=limit + 1, lent_paths=lent)
     items = [ChangeRequestRead.model_validate(r) for r, _ in rows[:limit]]
-    return ChangeRequestPage(items=items, next_cursor=_cursor(rows[limit - 1][0]) if len(rows) > limit else None)
+    return ChangeRequestPage(items=items,
+                             next_cursor=cursors.following(rows, limit, lambda r: (r[0].created_at, r[0].id)))
 
 
 async def backlog(session: AsyncSession, principal: Principal, org_unit_id: uuid.UUID | None, policy: DeadlinePolicy,

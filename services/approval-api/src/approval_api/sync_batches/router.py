@@ -17,6 +17,7 @@ from approval_api.sync_batches.schemas import (
     WaitingPage,
 )
 from hoso_shared.auth import AnyPrincipal
+from hoso_shared.cursors import InvalidCursor
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Deadlines, Now
 
@@ -41,7 +42,7 @@ async def submit_batch(principal: AnyPrincipal, session: DbSession, policy: Dead
 
 @router.get("", summary="Sync batches of your subtree, newest first, with counts per state.",
             description="A page at a time: pass `next_cursor` back as `cursor`.",
-            responses=service.InvalidCursor.openapi())
+            responses=InvalidCursor.openapi())
 async def list_batches(principal: AnyPrincipal, session: DbSession, org_unit_id: uuid.UUID | None = None,
                        state: Annotated[list[Literal["submitted", "approved", "returned"]], Query()] = [],  # noqa: B006
                        limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -54,7 +55,7 @@ Cursor = Annotated[str | None, Query(max_length=20, description="`next_cursor` o
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
 
 
-@router.get("/waiting", responses=service.InvalidCursor.openapi(),
+@router.get("/waiting", responses=InvalidCursor.openapi(),
             summary="Approved changes applied and not yet in a batch: what the unit's next batch would take.",
             description="Điều 14 khoản 1: the month's changes an agency syncs. The rows `POST /api/v1/sync-batches` "
                         "would take for the unit now (its subtree, less sub-units with their own agency account), "
@@ -72,7 +73,7 @@ async def get_batch(batch_id: uuid.UUID, principal: AnyPrincipal, session: DbSes
     return await service.get(session, principal, batch_id)
 
 
-@router.get("/{batch_id}/records", responses={**service.BatchNotFound.openapi(), **service.InvalidCursor.openapi()},
+@router.get("/{batch_id}/records", responses={**service.BatchNotFound.openapi(), **InvalidCursor.openapi()},
             summary="A batch's records: what the rules found in each, and what became of it nationally.",
             description="Điều 14 khoản 2: DOHA approves or returns the batch seeing each record's Đúng–Đủ–Sạch–Sống "
                         "findings (as judged when the change was proposed); afterwards each record's fate: released, "

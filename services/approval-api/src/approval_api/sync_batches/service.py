@@ -8,8 +8,6 @@ batch never decides it, so a DOHA batch is decided by another DOHA account (doha
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from datetime import datetime
 from typing import Any
@@ -30,6 +28,7 @@ from approval_api.sync_batches.schemas import (
     WaitingRecord,
 )
 from approval_api.windows.service import window_open
+from hoso_shared import cursors
 from hoso_shared import findings as kept_findings
 from hoso_shared.auth import Principal
 from hoso_shared.db import outbox
@@ -151,34 +150,17 @@ async def listing(session: AsyncSession, principal: Principal, org_unit_id: uuid
         if path is None or not principal.covers(path):
             raise NotFound("No such unit in your subtree.")
         prefix = path
-    found = await queries.listing(session, prefix, states, limit + 1, _before(cursor) if cursor else None)
-    last = found[limit - 1][0] if len(found) > limit else None
+    found = await queries.listing(session, prefix, states, limit + 1, cursors.decode(cursor) if cursor else None)
     counts = await queries.counts(session, prefix, states)
     return BatchPage(items=[_read(b, n) for b, n in found[:limit]], counts=counts,
-                     next_cursor=_cursor(last) if last is not None else None)
-
-
-def _cursor(batch: SyncBatch) -> str:
-    return base64.urlsafe_b64encode(f"{batch.created_at.isoformat()}|{batch.id}".encode()).decode()
-
-
-def _before(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(at), uuid.UUID(ident)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidCursor() from None
-
-
-class InvalidCursor(ValidationFailed):
-    slug, title = "invalid-cursor", "The cursor is not one this list gave"
+                     next_cursor=cursors.following(found, limit, lambda r: (r[0].created_at, r[0].id)))
 
 
 def _after(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     if not (cursor.isascii() and cursor.isdigit()) or int(cursor) >= 2**63:  # an outbox id is a BIGINT
-        raise InvalidCursor()
+        raise cursors.InvalidCursor()
     return int(cursor)
 
 

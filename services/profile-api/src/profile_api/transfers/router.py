@@ -6,11 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Security
 
 from hoso_shared.auth import Principal, authorize
+from hoso_shared.cursors import InvalidCursor
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Days, Deadlines, Now, Today
 from profile_api.changes.errors import ProfileArchived, UnknownAttachment
 from profile_api.dependencies import Cipher
-from profile_api.profiles.errors import InvalidCursor, ProfileNotFound
+from profile_api.profiles.errors import ProfileNotFound
 from profile_api.transfers import service
 from profile_api.transfers.errors import (
     InvalidReceiver,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_shared import cursors
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import OrgUnit, Profile, Transfer
@@ -21,7 +20,6 @@ from profile_api.changes.errors import ProfileArchived, UnknownAttachment
 from profile_api.changes.propose import not_in_future
 from profile_api.profiles import service as profiles
 from profile_api.profiles import versions
-from profile_api.profiles.errors import InvalidCursor
 from profile_api.transfers import guard, queries
 from profile_api.transfers.errors import (
     InvalidReceiver,
@@ -217,19 +215,6 @@ async def report_central(session: AsyncSession, profile: Profile, payload: dict[
                          change_request_id=change_request_id, proposed_by=requested_by))
 
 
-def encode_cursor(row: Any) -> str:
-    transfer: Transfer = row[0]
-    return base64.urlsafe_b64encode(f"{transfer.created_at.isoformat()}|{transfer.id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(at), uuid.UUID(ident)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidCursor() from None
-
-
 async def list_transfers(session: AsyncSession, principal: Principal, *, direction: Direction | None,
                          state: str | None, cursor: str | None, limit: int, policy: DeadlinePolicy,
                          days: Calendar, today: date) -> TransferPage:
@@ -240,6 +225,6 @@ async def list_transfers(session: AsyncSession, principal: Principal, *, directi
         stmt = queries.outgoing(stmt, principal)
     if state is not None:
         stmt = stmt.where(Transfer.state == state)
-    found = await queries.rows(session, queries.page(stmt, decode_cursor(cursor) if cursor else None, limit))
+    found = await queries.rows(session, queries.page(stmt, cursors.decode(cursor) if cursor else None, limit))
     return TransferPage(items=[read(r, policy, days, today) for r in found[:limit]],
-                        next_cursor=encode_cursor(found[limit - 1]) if len(found) > limit else None)
+                        next_cursor=cursors.following(found, limit, lambda r: (r[0].created_at, r[0].id)))

@@ -4,8 +4,6 @@ Re-queued packets keep their id, so NDXP sees a repeat, not a new packet."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from datetime import datetime
 
@@ -13,8 +11,9 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from hoso_shared import cursors
 from hoso_shared.db.models import Delivery, Packet, PacketRecord, Receipt
-from hoso_shared.problems import Conflict, NotFound, ValidationFailed
+from hoso_shared.problems import Conflict, NotFound
 from sync_gateway.delivery import queries
 from sync_gateway.delivery.schemas import (
     DeliveryRead,
@@ -36,22 +35,6 @@ class NotDead(Conflict):
     slug, title = "packet-not-dead", "Only a dead-lettered packet can be retried"
 
 
-class InvalidCursor(ValidationFailed):
-    slug, title = "invalid-cursor", "The cursor is not one this list gave"
-
-
-def _cursor(packet: Packet) -> str:
-    return base64.urlsafe_b64encode(f"{packet.created_at.isoformat()}|{packet.id}".encode()).decode()
-
-
-def _before(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(at), uuid.UUID(ident)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidCursor() from None
-
-
 async def listing(session: AsyncSession, state: str | None, agency_code: str | None, limit: int,
                   cursor: str | None = None) -> PacketPage:
     # Not the sealed bodies and signatures: a listing would open every one of them to show none.
@@ -62,10 +45,10 @@ async def listing(session: AsyncSession, state: str | None, agency_code: str | N
     if agency_code:
         stmt = stmt.where(Packet.agency_code == agency_code)
     if cursor:
-        stmt = stmt.where(tuple_(Packet.created_at, Packet.id) < tuple_(*_before(cursor)))
+        stmt = stmt.where(tuple_(Packet.created_at, Packet.id) < tuple_(*cursors.decode(cursor)))
     found = list((await session.scalars(stmt)).all())
     return PacketPage(items=[PacketRead.model_validate(p) for p in found[:limit]], counts=await queries.depth(session),
-                      next_cursor=_cursor(found[limit - 1]) if len(found) > limit else None)
+                      next_cursor=cursors.following(found, limit, lambda p: (p.created_at, p.id)))
 
 
 async def detail(session: AsyncSession, packet_id: uuid.UUID) -> PacketDetail:

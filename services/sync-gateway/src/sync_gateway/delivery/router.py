@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Security
 from fastapi.responses import PlainTextResponse
 
 from hoso_shared.auth import Principal, authorize
+from hoso_shared.cursors import InvalidCursor
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Now
 from sync_gateway.delivery import operations
@@ -27,7 +28,7 @@ Operator = Annotated[Principal, Security(authorize, scopes=["sync:operate"])]
 
 @router.get("", summary="The packet queue: newest first, with counts per state (operators).",
             description="A page at a time: pass `next_cursor` back as `cursor`.",
-            responses=operations.InvalidCursor.openapi())
+            responses=InvalidCursor.openapi())
 async def list_packets(principal: Operator, session: DbSession, state: PacketState | None = None,
                        agency_code: Annotated[str | None, Query(max_length=64)] = None,
                        limit: Annotated[int, Query(ge=1, le=500)] = 100,
