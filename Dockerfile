@@ -3,10 +3,10 @@
 #
 #   docker build --build-arg SERVICE=profile-api -t hoso/profile-api .
 #
-# SERVICE is profile-api, approval-api, sync-gateway or ndxp-sim (dev/test only). Every image also runs
+# SERVICE is profile-api, approval-api, sync-gateway, portal or ndxp-sim (dev/test only). Every image also runs
 # the migrations (`python -m hoso_shared.db.migrate upgrade`, from hoso-shared) and the sync-gateway image
 # the delivery worker (`python -m sync_gateway.worker`): override the command. The server listens on the
-# service's usual port (8001, 8002, 8003, 8009); UVICORN_* variables change uvicorn's settings at run time.
+# service's usual port (8001, 8002, 8003, 8000 for the portal, 8009); UVICORN_* variables change uvicorn's settings at run time.
 # tools/ (the dev stack and the backup tool) is no part of any image: .dockerignore keeps it out of the
 # context, and no service depends on it.
 # Static checks: tests/ops/test_dockerfile.py (and hadolint), which also replays the builder's syncs from
@@ -84,6 +84,11 @@ EXPOSE 8002
 FROM runtime AS service-sync-gateway
 ENV UVICORN_APP=sync_gateway.main:app UVICORN_PORT=8003
 EXPOSE 8003
+
+# The web application people sign in to: no database, no data key; it reaches everything through the APIs.
+FROM runtime AS service-portal
+ENV UVICORN_APP=portal.main:app UVICORN_PORT=8000
+EXPOSE 8000
 
 FROM runtime AS service-ndxp-sim
 ENV UVICORN_APP=ndxp_sim.main:app UVICORN_PORT=8009

@@ -106,10 +106,10 @@ bench-scale: sync
 migrate: sync
 	$(RUN) python -m hoso_shared.db.migrate upgrade
 
-## The four service images (needs Docker): hoso/<service>:$(TAG).
+## The service images (needs Docker): hoso/<service>:$(TAG).
 TAG ?= dev
 images:
-	for service in profile-api approval-api sync-gateway ndxp-sim; do \
+	for service in profile-api approval-api sync-gateway portal ndxp-sim; do \
 	  docker build --build-arg SERVICE=$$service -t hoso/$$service:$(TAG) . || exit 1; \
 	done
 

@@ -14,3 +14,6 @@ WORKER_METRICS_PORT = "9103"
 # The import worker (`python -m profile_api.bulk.worker`, on profile-api's image): no web app either.
 IMPORT_WORKER = "profile-api-worker"
 IMPORT_WORKER_METRICS_PORT = "9104"
+# The portal (the web address people sign in to): a web app on its own image, no /metrics, no database.
+PORTAL = "portal"
+PORTAL_PORT = 8000

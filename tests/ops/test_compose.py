@@ -4,6 +4,8 @@ secrets and the monitoring files."""
 from __future__ import annotations
 
 import functools
+import ipaddress
+import json
 import re
 import subprocess
 
@@ -13,6 +15,8 @@ from tests.ops.deployment import (
     DEPLOY,
     IMPORT_WORKER,
     IMPORT_WORKER_METRICS_PORT,
+    PORTAL,
+    PORTAL_PORT,
     ROOT,
     SERVICES,
     WORKER,
@@ -38,8 +42,22 @@ ONE_SHOT = {"migrate"}
 
 class TestCompose:
     def test_has_the_whole_stack(self) -> None:
-        assert set(compose_services()) == {"postgres", "migrate", *SERVICES, WORKER, IMPORT_WORKER, "prometheus",
-                                           "grafana"}
+        assert set(compose_services()) == {"postgres", "migrate", *SERVICES, WORKER, IMPORT_WORKER, PORTAL,
+                                           "prometheus", "grafana"}
+
+    def test_the_portal_is_served_with_no_database_and_only_it_names_people_to_profile_api(self) -> None:
+        """Điều 9: people sign in at a web address. The portal holds no database URL and no key; profile-api
+        believes X-Forwarded-For from the portal's fixed address only, so one person's failed sign-ins do not
+        block everybody's (docs/operations.md, Accounts)."""
+        services = compose_services()
+        portal = services[PORTAL]
+        assert portal["build"]["args"]["SERVICE"] == PORTAL and f"{PORTAL_PORT}:{PORTAL_PORT}" in portal["ports"]
+        assert f"127.0.0.1:{PORTAL_PORT}/readyz" in " ".join(portal["healthcheck"]["test"])
+        assert not {k for k in portal["environment"] if re.search(r"DATABASE|SECRET|PASSWORD|_KEY", k)}
+        address = portal["networks"]["default"]["ipv4_address"]
+        (subnet,) = compose()["networks"]["default"]["ipam"]["config"]
+        assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet["subnet"])
+        assert json.loads(services["profile-api"]["environment"]["HOSO_TRUSTED_PROXIES"]) == [address]
 
     def test_every_service_has_an_image_or_a_build_of_a_known_service(self) -> None:
         stages = dockerfile_stages()

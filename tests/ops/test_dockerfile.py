@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.deployment import ROOT, SERVICES
+from tests.ops.deployment import PORTAL, PORTAL_PORT, ROOT, SERVICES
 from tests.ops.dockerfile import (
     dockerfile_stages,
     dockerignore_patterns,
@@ -74,7 +74,7 @@ class TestDockerfile:
         assert "uvicorn" in runtime["CMD"]
         assert runtime["COPY"].startswith("--from=builder /app/.venv")
 
-    @pytest.mark.parametrize(("service", "port"), SERVICES.items())
+    @pytest.mark.parametrize(("service", "port"), {**SERVICES, PORTAL: PORTAL_PORT}.items())
     def test_each_service_maps_to_its_app_and_documented_port(self, service: str, port: int) -> None:
         env = env_of(dockerfile_stages()[f"service-{service}"])
         module = service.replace("-", "_")
@@ -84,7 +84,7 @@ class TestDockerfile:
         operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
         assert re.search(rf"\| {re.escape(service)}.*\| `{module}\.main:app` \| {port} \|", operations)
 
-    @pytest.mark.parametrize("service", SERVICES)
+    @pytest.mark.parametrize("service", [*SERVICES, PORTAL])
     def test_the_image_installs_no_dev_tooling(self, service: str, tmp_path: Path) -> None:
         """Each `uv sync` of the builder, replayed with `uv export` (offline, from the lock) in a directory
         holding just the lock and pyproject files the COPYs before it brought in: what it installs is the

@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.ops.deployment import IMPORT_WORKER, IMPORT_WORKER_METRICS_PORT, SERVICES, WORKER, WORKER_METRICS_PORT
+from tests.ops.deployment import (
+    IMPORT_WORKER,
+    IMPORT_WORKER_METRICS_PORT,
+    PORTAL,
+    PORTAL_PORT,
+    SERVICES,
+    WORKER,
+    WORKER_METRICS_PORT,
+)
 from tests.ops.dockerfile import dockerfile_stages
 from tests.ops.kustomize import (
     CLUSTER_SCOPED,
@@ -55,11 +63,11 @@ class TestKustomizations:
 
     def test_http_deployments_have_probes_resources_and_a_locked_down_container(self, which: str) -> None:
         deployments = docs_of(which, "Deployment")
-        assert set(deployments) == {*K8S_APIS, WORKER, IMPORT_WORKER}
-        for name in K8S_APIS:
+        assert set(deployments) == {*K8S_APIS, WORKER, IMPORT_WORKER, PORTAL}
+        for name in (*K8S_APIS, PORTAL):
             (container,) = containers(deployments[name])
             (port,) = container["ports"]
-            assert port["containerPort"] == SERVICES[name], name
+            assert port["containerPort"] == {**SERVICES, PORTAL: PORTAL_PORT}[name], name
             assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": port["name"]}, name
             assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": port["name"]}, name
         # The worker has no web app, only its metrics exporter (HOSO_WORKER_METRICS_PORT, docs/metrics.md).
@@ -105,7 +113,7 @@ class TestKustomizations:
             assert service["spec"]["selector"].items() <= labels.items(), name
             (port,) = service["spec"]["ports"]
             names = {p["name"] for c in containers(deployments[name]) for p in c.get("ports", [])}
-            assert port["targetPort"] in names and port["port"] == SERVICES[name], name
+            assert port["targetPort"] in names and port["port"] == {**SERVICES, PORTAL: PORTAL_PORT}[name], name
         autoscalers = docs_of(which, "HorizontalPodAutoscaler")
         assert set(autoscalers) == {*K8S_APIS, WORKER, IMPORT_WORKER}
         for name, hpa in autoscalers.items():
@@ -113,7 +121,7 @@ class TestKustomizations:
             replicas = deployments[name]["spec"]["replicas"]
             assert 1 <= hpa["spec"]["minReplicas"] <= replicas <= hpa["spec"]["maxReplicas"], name
         budgets = docs_of(which, "PodDisruptionBudget")
-        assert set(budgets) == set(autoscalers)
+        assert set(budgets) == set(autoscalers)  # not the portal: one replica (sessions in memory), no budget to keep
         for name, budget in budgets.items():
             assert budget["spec"]["selector"]["matchLabels"].items() <= pods[name].items(), name
 
@@ -215,3 +223,25 @@ class TestValidationHasTeeth:
         (tmp_path / "kustomization.yaml").write_text("resources: []\ncommonLabels: {a: b}\n")
         with pytest.raises(AssertionError, match="commonLabels"):
             render(tmp_path)
+
+
+@pytest.mark.parametrize("which", KUSTOMIZATIONS)
+def test_the_portal_holds_no_database_and_no_secret_and_reaches_only_the_apis(which: str) -> None:
+    """Điều 9: people sign in to the software at a web address — the portal, deployed beside the APIs. It is a
+    client of the APIs only: no database URL, no Secret, no way to PostgreSQL or the internet; profile-api
+    believes the X-Forwarded-For of the cluster's pods (the portal, the ingress), so each browser is throttled
+    by its own address."""
+    (portal,) = containers(docs_of(which, "Deployment")[PORTAL])
+    assert "envFrom" not in portal
+    env = {e["name"]: e for e in portal["env"]}
+    assert "DATABASE_URL" not in env and not any("secretKeyRef" in e.get("valueFrom", {}) for e in env.values())
+    assert env["HOSO_PROFILE_API_URL"]["value"] == "http://profile-api:8001"
+    assert env["FORWARDED_ALLOW_IPS"]["value"]
+    policies = docs_of(which, "NetworkPolicy")
+    egress = policies["allow-portal-egress"]["spec"]
+    assert egress["podSelector"] == {"matchLabels": {"app.kubernetes.io/name": PORTAL}}
+    ports = {p["port"] for rule in egress["egress"] for p in rule["ports"]}
+    assert ports == {53, 8001, 8002, 8003}
+    assert not any("ipBlock" in to for rule in egress["egress"] for to in rule["to"])
+    (config,) = docs_of(which, "ConfigMap").values()
+    assert "HOSO_TRUSTED_PROXIES" in config["data"]

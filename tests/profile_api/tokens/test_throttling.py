@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 from httpx import ASGITransport, AsyncClient, Response
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import passwords
 from hoso_shared.db.models import Account, LoginThrottle
 from hoso_shared.time import FixedClock
+from profile_api.settings import Settings
 from profile_api.tokens import service
 from tests.conftest import AppClient
 from tests.factories import make_account, make_unit
@@ -198,3 +200,19 @@ class TestSourceAddress:
         assert await throttle_row(session, f"source:{ATTACKER}") is not None
         assert await throttle_row(session, f"source:{proxy}") is None
         assert await throttle_row(session, "source:172.16.0.8") is None
+
+    async def test_a_proxy_network_names_the_caller_and_a_malformed_one_stops_the_start(
+            self, session: AsyncSession, client_for: Any) -> None:
+        """Điều 9 khoản 3: the portal's replicas come and go inside a network (compose's, a cluster's pod range);
+        any of them names the person it signs in, an address outside it does not. A proxy list that is not
+        addresses or networks is refused when the service starts, never silently trusting nobody."""
+        api: AppClient = await client_for("profile-api", trusted_proxies=frozenset({"10.42.0.0/16"}))
+        async with from_address(api, "10.42.7.8") as portal, from_address(api, "10.43.0.1") as outside:
+            await login(portal, "someone", "wrong", **{"X-Forwarded-For": "172.16.1.1"})
+            await login(outside, "someone", "wrong", **{"X-Forwarded-For": "172.16.1.2"})
+        assert await throttle_row(session, "source:172.16.1.1") is not None
+        assert await throttle_row(session, "source:10.42.7.8") is None
+        assert await throttle_row(session, "source:10.43.0.1") is not None
+        assert await throttle_row(session, "source:172.16.1.2") is None
+        with pytest.raises(ValidationError):
+            Settings(env="test", trusted_proxies=frozenset({"the portal"}))

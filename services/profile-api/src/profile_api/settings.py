@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import IPvAnyNetwork, SecretStr
 
 from hoso_shared.settings import CommonSettings
 
@@ -30,8 +30,9 @@ class Settings(CommonSettings):
     login_account_source_max_failures: int = 5  # one account from one address
     login_client_max_failures: int = 10  # one client id, from any address
     login_window_seconds: int = 600
-    # Proxies (exact addresses) whose X-Forwarded-For is believed, its last hop only; none by default.
-    trusted_proxies: frozenset[str] = frozenset()
+    # Proxies whose X-Forwarded-For is believed, its last hop only: addresses or networks ("10.0.0.5",
+    # "10.42.0.0/16": the portal's pods), none by default.
+    trusted_proxies: frozenset[IPvAnyNetwork] = frozenset()
     approval_api_url: str = "http://127.0.0.1:8002"
     # A restructuring of the tree takes effect at most this many days ahead (a decision is dated within the year).
     org_change_horizon_days: int = 366
