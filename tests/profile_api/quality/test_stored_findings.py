@@ -162,18 +162,19 @@ class TestStale:
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
         root = await unit(session, type="province")
         target = await person(session, root)
-        judge_rows = scoring.judge_rows
+        judge = stored.judge
 
-        async def judged_then_touched(s: AsyncSession, rows: list[Any], basis: Basis) -> Any:
-            result = await judge_rows(s, rows, basis)
-            await s.execute(update(type(target)).where(type(target).id == target.id).values(full_name="Lê Thị Mới"))
+        async def judged_then_touched(page: stored.Page) -> Any:
+            result = await judge(page)
+            await session.execute(update(type(target)).where(type(target).id == target.id)
+                                  .values(full_name="Lê Thị Mới"))
             return result
 
-        monkeypatch.setattr(scoring, "judge_rows", judged_then_touched)
+        monkeypatch.setattr(stored, "judge", judged_then_touched)
         settled = await stored.settle(session, BASIS, within=root.path)
         # The verdict judged before the rename is not written: the record stays stale for the next run.
         assert settled.judged == 0 and settled.pending == 1
-        monkeypatch.setattr(scoring, "judge_rows", judge_rows)
+        monkeypatch.setattr(stored, "judge", judge)
         assert (await stored.settle(session, BASIS, within=root.path)).judged == 1
 
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import Date, LargeBinary, Text, Uuid, any_, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import ChangeRequest, CitizenCheck, OutboxRow, PacketRecord, Profile
@@ -82,6 +82,11 @@ class CheckRow(Protocol):
     checked_at: datetime
     result: str
     mismatched: list[Any]
+
+
+def _any(column: Any, values: Collection[Any], type_: Any) -> Any:
+    """`column = ANY($1)`: one array parameter for a page, where `in_` binds (and SQLAlchemy renders) one per value."""
+    return column == any_(bindparam(None, list(values), type_=ARRAY(type_)))
 
 
 def _day(value: date | str | None) -> date | None:
@@ -195,7 +200,7 @@ async def change_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[u
                      cr.outline["sections"].label("sections"),
                      (func.jsonb_array_length(cr.attachment_ids) > 0).label("evidence"),
                      func.row_number().over(partition_by=cr.profile_id, order_by=cr.created_at.desc()).label("n"))
-              .where(cr.profile_id.in_(ids)).subquery())
+              .where(_any(cr.profile_id, ids, Uuid())).subquery())
     stmt = select(ranked).where(ranked.c.n <= CHANGES_PER_RECORD).order_by(ranked.c.profile_id, ranked.c.created_at)
     found: dict[uuid.UUID, list[ChangeRow]] = defaultdict(list)
     for row in await session.execute(stmt):
@@ -214,11 +219,12 @@ async def candidate_rows(session: AsyncSession, subjects: Sequence[Subject]) -> 
     if not subjects:
         return []
     p = Profile
-    namesake = p.full_name.in_({s.full_name for s in subjects})
+    namesake = _any(p.full_name, {s.full_name for s in subjects}, Text())
     ranked = (select(p.id, p.full_name, p.birth_date, p.data["birth_place"].label("birth_place"), p.citizen_id_hmac,
                      func.row_number().over(partition_by=p.birth_date, order_by=(namesake.desc(), p.id)).label("n"))
-              .where(p.archived_at.is_(None), or_(p.birth_date.in_({s.birth_date for s in subjects}),
-                                                  p.citizen_id_hmac.in_([s.citizen_id_hmac for s in subjects])))
+              .where(p.archived_at.is_(None), or_(_any(p.birth_date, {s.birth_date for s in subjects}, Date()),
+                                                  _any(p.citizen_id_hmac, [s.citizen_id_hmac for s in subjects],
+                                                       LargeBinary())))
               .subquery())
     stmt = select(ranked).where(ranked.c.n <= CANDIDATES_PER_BIRTH_DATE)
     return [CandidateRow(r.id, r.full_name, r.birth_date, r.birth_place, r.citizen_id_hmac)
@@ -228,7 +234,7 @@ async def candidate_rows(session: AsyncSession, subjects: Sequence[Subject]) -> 
 async def releases(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, datetime]:
     """When each record's latest version was released for sync (its batch approved by DOHA)."""
     stmt = (select(OutboxRow.profile_id, func.max(OutboxRow.released_at))
-            .where(OutboxRow.profile_id.in_(ids), OutboxRow.released_at.is_not(None))
+            .where(_any(OutboxRow.profile_id, ids, Uuid()), OutboxRow.released_at.is_not(None))
             .group_by(OutboxRow.profile_id))
     return {profile_id: at for profile_id, at in await session.execute(stmt) if at is not None}
 
@@ -236,14 +242,14 @@ async def releases(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid
 async def acknowledgements(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, datetime]:
     """When the national side last accepted each record (sync-gateway's receipts)."""
     stmt = (select(PacketRecord.profile_id, func.max(PacketRecord.decided_at))
-            .where(PacketRecord.profile_id.in_(ids), PacketRecord.status == "accepted")
+            .where(_any(PacketRecord.profile_id, ids, Uuid()), PacketRecord.status == "accepted")
             .group_by(PacketRecord.profile_id))
     return {profile_id: at for profile_id, at in await session.execute(stmt) if at is not None}
 
 
 async def citizen_checks(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CitizenCheck]:
     """Each record's latest population-DB check (sync-gateway's)."""
-    stmt = (select(CitizenCheck).where(CitizenCheck.profile_id.in_(ids))
+    stmt = (select(CitizenCheck).where(_any(CitizenCheck.profile_id, ids, Uuid()))
             .order_by(CitizenCheck.profile_id, CitizenCheck.checked_at.desc())
             .ext(distinct_on(CitizenCheck.profile_id)))
     return {c.profile_id: c for c in (await session.scalars(stmt)).all()}
@@ -251,5 +257,6 @@ async def citizen_checks(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dic
 
 async def last_reviews(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, datetime]:
     """When each record was last reviewed (profile-api's quarterly review marks the profile)."""
-    stmt = select(Profile.id, Profile.reviewed_at).where(Profile.id.in_(ids), Profile.reviewed_at.is_not(None))
+    stmt = select(Profile.id, Profile.reviewed_at).where(_any(Profile.id, ids, Uuid()),
+                                                         Profile.reviewed_at.is_not(None))
     return {profile_id: at for profile_id, at in await session.execute(stmt) if at is not None}

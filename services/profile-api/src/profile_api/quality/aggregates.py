@@ -68,6 +68,9 @@ async def subtree(session: AsyncSession, within: str) -> Sums:
     return sums
 
 
+_NAMED = "FROM w JOIN profiles p ON p.id = w.id"
+
+
 @dataclass(frozen=True)
 class Worst:
     profile_id: uuid.UUID
@@ -82,9 +85,12 @@ async def worst(session: AsyncSession, within: str, size: int) -> list[Worst]:
     """The `size` records with the most errors, then warnings (ties: lowest id first), among those with any."""
     if size == 0:
         return []
+    # The names of the `size` found only: the ranking itself reads no profile row (ix_profiles_kept_unit).
+    ranked = f"SELECT p.id, u.code, f.errors, f.warnings, f.codes {_KEPT} AND f.errors + f.warnings > 0"
     rows = await session.execute(text(f"""
-        SELECT p.id, p.full_name, u.code, f.errors, f.warnings, f.codes {_KEPT} AND f.errors + f.warnings > 0
-        ORDER BY f.errors DESC, f.warnings DESC, p.id LIMIT :size"""), {"within": within, "size": size})
+        WITH w AS ({ranked} ORDER BY f.errors DESC, f.warnings DESC, p.id LIMIT :size)
+        SELECT w.id, p.full_name, w.code, w.errors, w.warnings, w.codes
+        {_NAMED} ORDER BY w.errors DESC, w.warnings DESC, w.id"""), {"within": within, "size": size})
     return [Worst(r.id, r.full_name, r.code, r.errors, r.warnings, sorted(r.codes)) for r in rows]
 
 

@@ -137,10 +137,3 @@ async def latest_snapshots(session: AsyncSession, today: date) -> list[tuple[str
             .ext(distinct_on(QualitySnapshot.org_unit_id)))
     return [(code, snapshot) for code, snapshot in await session.execute(stmt)]
 
-
-async def profiles_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[ProfileRow]:
-    """The given profiles (at most a page: one parameter each) with their units' codes and paths."""
-    if not ids:
-        return []
-    stmt = _with_unit().where(Profile.id.in_(ids)).order_by(Profile.id)
-    return [(p, code, path) for p, code, path in await session.execute(stmt)]

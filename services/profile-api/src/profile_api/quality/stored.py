@@ -6,6 +6,7 @@ waiting on a writer's lock (SKIP LOCKED), so a writer never deadlocks with it an
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.validation import Criterion
-from profile_api.quality import queries, scoring
+from profile_api.quality import pages, scoring
 from profile_api.quality.scoring import Basis, Verdict
 
 PAGE = 500
@@ -70,35 +71,49 @@ class Claimed:
     kept: bool  # archived or pending records are not judged, only cleared
 
 
-async def claim(session: AsyncSession, *, since: datetime, within: str | None, limit: int) -> list[Claimed]:
-    """The oldest stale records (under `within`) marked no later than `since`: a record touched again while this
-    run goes on waits for the next, so a run ends."""
-    rows = await session.execute(text("""
-        SELECT f.profile_id, f.stale_at, (p.archived_at IS NULL AND p.version > 0) AS kept
-        FROM profile_findings f JOIN profiles p ON p.id = f.profile_id JOIN org_units u ON u.id = p.org_unit_id
-        WHERE f.stale_at IS NOT NULL AND f.stale_at <= :since AND u.path LIKE :within || '%'
-        ORDER BY f.stale_at, f.profile_id LIMIT :limit"""), {"since": since, "within": within or "/", "limit": limit})
+_CLAIMING = """
+    SELECT f.profile_id, f.stale_at, (p.archived_at IS NULL AND p.version > 0) AS kept
+    FROM profile_findings f JOIN profiles p ON p.id = f.profile_id JOIN org_units u ON u.id = p.org_unit_id
+    WHERE f.stale_at IS NOT NULL AND f.stale_at <= :since AND u.path LIKE :within || '%' {after}
+    ORDER BY f.stale_at, f.profile_id LIMIT :limit"""
+_CLAIM = text(_CLAIMING.format(after=""))
+_CLAIM_AFTER = text(_CLAIMING.format(after="AND (f.stale_at, f.profile_id) > (:after_at, :after_id)"))
+
+
+async def claim(session: AsyncSession, *, since: datetime, within: str | None, limit: int,
+                after: Claimed | None = None) -> list[Claimed]:
+    """The oldest stale records (under `within`) marked no later than `since` (and after `after`, the last of the
+    page before, when that page is still being judged): a record touched again while this run goes on waits for
+    the next, so a run ends."""
+    bound = {"since": since, "within": within or "/", "limit": limit}
+    if after is None:
+        rows = await session.execute(_CLAIM, bound)
+    else:
+        rows = await session.execute(_CLAIM_AFTER, {**bound, "after_at": after.seen, "after_id": after.profile_id})
     return [Claimed(r.profile_id, r.stale_at, r.kept) for r in rows]
 
 
-_WRITE = text("""
-    UPDATE profile_findings f SET stale_at = NULL, judged_on = :day, basis = :basis, judged_at = clock_timestamp(),
-        blocking = v.blocking, passing_dung = v.dung, passing_du = v.du, passing_sach = v.sach, passing_song = v.song,
-        errors = v.errors, warnings = v.warnings, codes = v.codes::jsonb
-    FROM unnest(CAST(:ids AS uuid[]), CAST(:seen AS timestamptz[]), CAST(:blocking AS boolean[]),
-                CAST(:dung AS boolean[]), CAST(:du AS boolean[]), CAST(:sach AS boolean[]), CAST(:song AS boolean[]),
-                CAST(:errors AS integer[]), CAST(:warnings AS integer[]), CAST(:codes AS text[]))
-         AS v(id, seen, blocking, dung, du, sach, song, errors, warnings, codes)
-    WHERE f.profile_id = v.id AND f.stale_at = v.seen
-      AND f.profile_id IN (SELECT profile_id FROM profile_findings WHERE profile_id = ANY(CAST(:ids AS uuid[]))
-                           FOR UPDATE SKIP LOCKED)""")
+# The page's rows still as claimed are locked first, once, skipping any a writer holds (a materialised CTE: as a
+# sub-select beside the join, PostgreSQL ran it again for every row of the page, a scan of the table each time).
+_LOCKED = """
+    WITH v AS MATERIALIZED (SELECT * FROM unnest({arrays}) AS v({names})),
+    locked AS (SELECT f.profile_id FROM profile_findings f JOIN v ON f.profile_id = v.id AND f.stale_at = v.seen
+               FOR UPDATE OF f SKIP LOCKED)
+    UPDATE profile_findings f SET {assignments}
+    FROM v JOIN locked l ON l.profile_id = v.id
+    WHERE f.profile_id = v.id AND f.stale_at = v.seen"""
 
-_CLEAR = text("""
-    UPDATE profile_findings f SET stale_at = NULL, judged_on = NULL, basis = NULL
-    FROM unnest(CAST(:ids AS uuid[]), CAST(:seen AS timestamptz[])) AS v(id, seen)
-    WHERE f.profile_id = v.id AND f.stale_at = v.seen
-      AND f.profile_id IN (SELECT profile_id FROM profile_findings WHERE profile_id = ANY(CAST(:ids AS uuid[]))
-                           FOR UPDATE SKIP LOCKED)""")
+_WRITE = text(_LOCKED.format(
+    arrays="CAST(:ids AS uuid[]), CAST(:seen AS timestamptz[]), CAST(:blocking AS boolean[]), "
+           "CAST(:dung AS boolean[]), CAST(:du AS boolean[]), CAST(:sach AS boolean[]), CAST(:song AS boolean[]), "
+           "CAST(:errors AS integer[]), CAST(:warnings AS integer[]), CAST(:codes AS text[])",
+    names="id, seen, blocking, dung, du, sach, song, errors, warnings, codes",
+    assignments="stale_at = NULL, judged_on = :day, basis = :basis, judged_at = clock_timestamp(), "
+                "blocking = v.blocking, passing_dung = v.dung, passing_du = v.du, passing_sach = v.sach, "
+                "passing_song = v.song, errors = v.errors, warnings = v.warnings, codes = v.codes::jsonb"))
+
+_CLEAR = text(_LOCKED.format(arrays="CAST(:ids AS uuid[]), CAST(:seen AS timestamptz[])", names="id, seen",
+                             assignments="stale_at = NULL, judged_on = NULL, basis = NULL"))
 
 
 async def _write(session: AsyncSession, claimed: dict[uuid.UUID, Claimed], verdicts: list[tuple[uuid.UUID, Verdict]],
@@ -115,23 +130,54 @@ async def _write(session: AsyncSession, claimed: dict[uuid.UUID, Claimed], verdi
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def judge_page(session: AsyncSession, basis: Basis, key: str, *, since: datetime, within: str | None = None,
-                     limit: int = PAGE) -> int | None:
-    """Judges one page of stale records (clearing those no longer kept); how many it settled, None when nothing
-    was left to claim."""
-    claimed = await claim(session, since=since, within=within, limit=limit)
+@dataclass(frozen=True)
+class Page:
+    """A claimed page, its records no longer kept cleared already, the kept ones read for judging."""
+
+    claimed: dict[uuid.UUID, Claimed]
+    cleared: int
+    loaded: scoring.Loaded
+    basis: Basis  # with the calendar as read after the claim (a change to it since marks every record again)
+
+    @property
+    def last(self) -> Claimed:
+        return next(reversed(self.claimed.values()))  # claimed in order: the page's last
+
+
+async def take_page(session: AsyncSession, basis: Basis, *, since: datetime, within: str | None = None,
+                    limit: int = PAGE, after: Claimed | None = None) -> Page | None:
+    """Claims a page of stale records, clears those no longer kept and reads the rest; None: nothing to claim."""
+    claimed = await claim(session, since=since, within=within, limit=limit, after=after)
     if not claimed:
         return None
-    by_id = {c.profile_id: c for c in claimed}
     gone = [c for c in claimed if not c.kept]
     cleared = 0
     if gone:
         result = await session.execute(_CLEAR, {"ids": [c.profile_id for c in gone], "seen": [c.seen for c in gone]})
         cleared = int(result.rowcount)  # type: ignore[attr-defined]
-    rows = await queries.profiles_by_ids(session, [c.profile_id for c in claimed if c.kept])
-    judged = await scoring.judge_rows(session, rows, basis) if rows else []
-    return cleared + await _write(session, by_id, [(j.profile_id, Verdict.of(j.report)) for j in judged],
-                                  day=basis.today, basis=key)
+    loaded = await pages.load(session, [c.profile_id for c in claimed if c.kept])
+    return Page({c.profile_id: c for c in claimed}, cleared, loaded, await scoring.with_calendar(session, basis))
+
+
+async def write_page(session: AsyncSession, page: Page, verdicts: list[tuple[uuid.UUID, Verdict]], *, day: date,
+                     basis: str) -> int:
+    """Writes a page's verdicts, each only if its record was not touched since claimed; how many it settled."""
+    return page.cleared + await _write(session, page.claimed, verdicts, day=day, basis=basis)
+
+
+async def judge(page: Page) -> list[tuple[uuid.UUID, Verdict]]:
+    """The page's verdicts, judged off the event loop."""
+    return await asyncio.to_thread(pages.verdicts, page.loaded, page.basis) if page.loaded.rows else []
+
+
+async def judge_page(session: AsyncSession, basis: Basis, key: str, *, since: datetime, within: str | None = None,
+                     limit: int = PAGE) -> int | None:
+    """Judges one page of stale records (clearing those no longer kept); how many it settled, None when nothing
+    was left to claim."""
+    page = await take_page(session, basis, since=since, within=within, limit=limit)
+    if page is None:
+        return None
+    return await write_page(session, page, await judge(page), day=basis.today, basis=key)
 
 
 async def database_now(session: AsyncSession) -> datetime:
@@ -152,7 +198,6 @@ async def settle(session: AsyncSession, basis: Basis, *, within: str | None = No
     key = basis_key(basis.policy)
     await mark_outdated(session, day=basis.today, basis=key, within=within)
     since = await database_now(session)
-    basis = await scoring.with_calendar(session, basis)
     judged = 0
     while limit is None or judged < limit:
         page = PAGE if limit is None else min(PAGE, limit - judged)

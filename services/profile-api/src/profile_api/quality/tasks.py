@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -58,19 +59,36 @@ async def judge_backlog(judge: Judge) -> int:
         judge.marked = (today, key)
         if marked:
             log.info("quality_rejudging", day=str(today), records=marked)
-    settled = 0
-    while True:
-        async with session_scope(quality.sessionmaker) as session:
-            if not await queries.try_judge_lock(session):
-                return settled
-            since = await stored.database_now(session)
-            page = await stored.judge_page(session, await scoring.with_calendar(session, basis), key, since=since)
-        if not page:
-            break
-        settled += page
+    settled = await _judge_pages(quality, basis, key)
     async with session_scope(quality.sessionmaker) as session:
         quality.gauges.pending.set(await stored.pending(session))
     return settled
+
+
+async def _judge_pages(quality: Quality, basis: scoring.Basis, key: str) -> int:
+    """A page per transaction, pipelined: while one page is judged (in a thread), the next is claimed and read, and
+    the one judged is written in the same transaction, so the judge need not wait for PostgreSQL's answers.
+    Judging in a process of its own was measured too (bench/judge.py, 20,000 records): sending it the pages and
+    starting it cost more CPU than it saved (0.75 against 0.45 ms a record), the rule engine being compiled."""
+    settled = 0
+    judging: tuple[stored.Page, asyncio.Future[list[tuple[uuid.UUID, scoring.Verdict]]]] | None = None
+    try:
+        while True:
+            async with session_scope(quality.sessionmaker) as session:
+                if not await queries.try_judge_lock(session):
+                    return settled  # what is being judged is dropped: it stays stale, for whoever judges next
+                since = await stored.database_now(session)
+                page = await stored.take_page(session, basis, since=since, limit=stored.PAGE,
+                                              after=judging[0].last if judging else None)
+                if judging is not None:
+                    settled += await stored.write_page(session, judging[0], await judging[1], day=basis.today,
+                                                       basis=key)
+            if page is None:
+                return settled
+            judging = (page, asyncio.ensure_future(stored.judge(page)))
+    finally:
+        if judging is not None and not judging[1].done():
+            judging[1].cancel()
 
 
 async def refresh(quality: Quality) -> None:

@@ -66,4 +66,6 @@ class ProfileFindings(Base):
     codes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")  # rule code → its findings
     judged_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_profile_findings_stale", "stale_at", postgresql_where="stale_at IS NOT NULL"),)
+    # The judge claims in (stale_at, profile_id) order, each page after the last: the index seeks to it (l17judge01).
+    __table_args__ = (Index("ix_profile_findings_stale", "stale_at", "profile_id",
+                            postgresql_where="stale_at IS NOT NULL"),)
