@@ -5,7 +5,7 @@ UV_HOME := .data/uv
 UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test test-fast lint typecheck deps arch bench bench-scale migrate sync tools chromium images clean
+.PHONY: run test test-fast lint typecheck deps arch bench bench-scale bench-bulk migrate sync tools chromium images clean
 
 $(UV_HOME)/bin/uv:
 	$(PYTHON) -m pip install --quiet --target $(UV_HOME)/lib uv==$(UV_VERSION)
@@ -102,6 +102,10 @@ bench: sync
 ## an hour. Smaller: `make bench-scale BENCH_SCALE_PROFILES=10000`.
 bench-scale: sync
 	$(RUN) python -m bench.scale
+
+## Bulk import and export alone (issue 17), beside COPY in/out; `BENCH_BULK_ROWS` rows imported (20000).
+bench-bulk: sync
+	$(RUN) python -m bench.bulk --rows $(or $(BENCH_BULK_ROWS),20000)
 
 migrate: sync
 	$(RUN) python -m hoso_shared.db.migrate upgrade

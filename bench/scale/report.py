@@ -96,14 +96,15 @@ def markdown_table(figures: list[Figure]) -> str:
 
 
 def write(figures: list[Figure], described: dict[str, Any], started: datetime, notes: list[str],
-          results: Path = RESULTS) -> tuple[Path, Path]:
-    """The JSON (every figure with its detail) and the Markdown (the table and the notes)."""
+          results: Path = RESULTS, kind: str = "scale") -> tuple[Path, Path]:
+    """The JSON (every figure with its detail) and the Markdown (the table and the notes); `kind` names the
+    benchmark (`bench.bulk` shares this table)."""
     results.mkdir(parents=True, exist_ok=True)
-    stem = results / f"{started.strftime('%Y%m%dT%H%M%SZ')}-scale"
+    stem = results / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{kind}"
     document = {**described, "figures": [{**asdict(f), "ratio": f.ratio} for f in figures], "notes": notes}
     json_path, md_path = stem.with_suffix(".json"), stem.with_suffix(".md")
     json_path.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
     setup = ", ".join(f"{k} {v}" for k, v in described.items() if not isinstance(v, dict | list))
-    md_path.write_text(f"# Scale benchmark, {started.isoformat()}\n\n{setup}\n\n{markdown_table(figures)}\n\n"
-                       + "".join(f"- {n}\n" for n in notes))
+    md_path.write_text(f"# {kind.capitalize()} benchmark, {started.isoformat()}\n\n{setup}\n\n"
+                       f"{markdown_table(figures)}\n\n" + "".join(f"- {n}\n" for n in notes))
     return json_path, md_path

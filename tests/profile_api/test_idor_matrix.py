@@ -235,6 +235,8 @@ CASES = [
          frozenset(ACCOUNT_ADMINS), lambda s: {"org_unit_id": str(s.unit.id)}),
     Case("GET", "/api/v1/bulk/imports/{job_id}", lambda s: f"/api/v1/bulk/imports/{s.job.id}",
          frozenset({"doha_admin", "agency_admin", "hr_system"})),
+    Case("GET", "/api/v1/bulk/imports/{job_id}/errors.xlsx", lambda s: f"/api/v1/bulk/imports/{s.job.id}/errors.xlsx",
+         frozenset({"doha_admin", "agency_admin", "hr_system"})),
     Case("GET", "/api/v1/profiles/{profile_id}/quality", lambda s: f"{_p(s)}/quality", frozenset(READERS)),
     Case("GET", "/api/v1/quality/scorecards/{org_unit_id}", lambda s: f"/api/v1/quality/scorecards/{s.unit.id}",
          frozenset({"doha_admin", "agency_admin", "approver"})),

@@ -3,7 +3,6 @@ ones stored per the mode, nothing stored by a dry run or a refused all-or-nothin
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -105,15 +104,13 @@ class TestAcceptance:
     @pytest.mark.timeout(300)
     async def test_10000_rows_with_1_percent_bad(self, session: AsyncSession, client: AsyncClient,
                                                  agency: Agency) -> None:
-        taken = {"citizen_id": CITIZEN_ID, "sex": "M", "birth_date": date(1985, 5, 17)}
+        taken: dict[str, Any] = {"citizen_id": CITIZEN_ID, "sex": "M", "birth_date": date(1985, 5, 17)}
         await make_profile(session, unit=agency.sub, **taken)
         people = People()
         rows = people.people(agency.unit.code, 5000) + people.people(agency.sub.code, 5000)
         bad = spoil(rows, agency, taken)
         content = xlsx_bytes(rows)
-        started = time.monotonic()
-        job = await run(client, agency.auth, content, mode="valid_only")
-        elapsed = time.monotonic() - started
+        job = await run(client, agency.auth, content, mode="valid_only")  # its speed: bench/bulk.py, not here
         assert job["state"] == "done", job["failure"]
         assert (job["total_rows"], job["processed_rows"], job["created_count"]) == (10000, 10000, 9900)
         assert_reported(job, bad)
@@ -122,7 +119,6 @@ class TestAcceptance:
         assert await count(session, OutboxRow, agency.unit) + await count(session, OutboxRow, agency.sub) == 0
         requests = await count(session, ChangeRequest, agency.unit) + await count(session, ChangeRequest, agency.sub)
         assert requests == 9900
-        assert elapsed < 60, f"{elapsed:.1f}s for 10,000 rows"
 
 
 class TestModes:

@@ -9,6 +9,7 @@ the template's "Hướng dẫn" sheet shows them. Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -159,6 +160,25 @@ def typed(column: Column, value: Any) -> Any:
     if column.kind == "number" and isinstance(value, str):
         return Decimal(value)
     return value
+
+
+def typer(columns: Sequence[Column]) -> Callable[[Sequence[Any]], list[Any]]:
+    """`typed` over whole rows of these columns, touching only the date and number columns: a call per cell was a
+    third of formatting an xlsx page."""
+    dates = [i for i, c in enumerate(columns) if c.is_date and c.key not in TEXT_ONLY]
+    numbers = [i for i, c in enumerate(columns) if c.kind == "number" and not c.is_date and c.key not in TEXT_ONLY]
+
+    def convert(values: Sequence[Any]) -> list[Any]:
+        out = list(values)
+        for i in dates:
+            if (value := out[i]) is not None:
+                out[i] = date.fromisoformat(value)
+        for i in numbers:
+            if isinstance(value := out[i], str):
+                out[i] = Decimal(value)
+        return out
+
+    return convert
 
 
 def cell_text(column: Column, value: Any) -> tuple[str | None, str | None]:

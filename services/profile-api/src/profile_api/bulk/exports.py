@@ -31,7 +31,7 @@ from hoso_shared import records
 from hoso_shared.crypto import FieldCipher, open_json
 from hoso_shared.db.engine import SessionMaker
 from profile_api.bulk import queries, sheets
-from profile_api.bulk.columns import Column, Flattener, typed, visible_columns
+from profile_api.bulk.columns import Column, Flattener, typer, visible_columns
 from profile_api.bulk.schemas import ExportFormat
 from profile_api.bulk.tables import BY_SECTION, Table
 from profile_api.bulk.xlsx_writer import row_xml
@@ -47,17 +47,14 @@ def renderer() -> Executor:
     an event loop and threads) and shared by every export of this process."""
     global _renderer
     if _renderer is None:
+        # `os.nice` itself as the initializer: unpickling it imports nothing, so a renderer is lowered before it
+        # imports this module (~1 s of CPU each, at the serving processes' priority with a function of ours).
         _renderer = ProcessPoolExecutor(max_workers=RENDERERS, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=yield_cpu)
+                                        initializer=os.nice, initargs=(NICENESS,))
         atexit.register(_renderer.shutdown, wait=False, cancel_futures=True)
         for _ in range(RENDERERS):  # start them now, in the caller's thread (never the event loop: ~0.3 s)
             _renderer.submit(os.getpid)
     return _renderer
-
-
-def yield_cpu() -> None:
-    """A renderer gives way to the serving process on a shared CPU: formatting an export may wait, a request not."""
-    os.nice(NICENESS)
 
 
 @dataclass(frozen=True)
@@ -90,10 +87,10 @@ def render_items(cipher: FieldCipher, sensitive: bool, file_format: ExportFormat
     flattener = Flattener(columns)
     flat = [flattener.values(row[0], row[1], items_of(row, cipher, sensitive)) for row in rows]
     if file_format == "xlsx":
-        return "".join(row_xml([typed(c, v) for c, v in zip(columns, values, strict=True)], first + i)
-                       for i, values in enumerate(flat)).encode()
+        convert = typer(columns)
+        return "".join(row_xml(convert(values), first + i) for i, values in enumerate(flat)).encode()
     if file_format == "csv":
-        return _csv([["" if v is None else v for v in values] for values in flat])
+        return _csv(flat)  # the csv writer writes None as an empty field
     return ",".join(json.dumps(dict(zip(flattener.keys, values, strict=True)), ensure_ascii=False)
                     for values in flat).encode()
 
@@ -101,17 +98,18 @@ def render_items(cipher: FieldCipher, sensitive: bool, file_format: ExportFormat
 def render_table(cipher: FieldCipher, section: str, rows: list[tuple[Any, ...]], first: int) -> bytes:
     """A page of a table's sheet as xlsx rows numbered from `first` (in the renderer process)."""
     table, field = BY_SECTION[section], f"section:{section}"
-    out = []
+    convert, keys = typer(table.columns[1:]), [c.key for c in table.columns[1:]]
+    out, sealed, citizen_id = [], b"", ""
     for i, (citizen_id_enc, key_id, data, data_enc, row_key) in enumerate(rows):
         content = open_json(cipher, data_enc, row_key, field=field) if data_enc is not None else json.loads(
             data or "{}")
-        values = [cipher.decrypt(citizen_id_enc, key_id, field="citizen_id"),
-                  *(typed(c, content.get(c.key)) for c in table.columns[1:])]
-        out.append(row_xml(values, first + i))
+        if citizen_id_enc != sealed:  # a person's rows follow each other: their citizen ID opened once
+            sealed, citizen_id = citizen_id_enc, cipher.decrypt(citizen_id_enc, key_id, field="citizen_id")
+        out.append(row_xml([citizen_id, *convert([content.get(k) for k in keys])], first + i))
     return "".join(out).encode()
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
+def _csv(rows: Sequence[Sequence[Any]]) -> bytes:
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     return out.getvalue().encode()

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Today
-from profile_api.bulk import service, sheets, worker
+from profile_api.bulk import error_report, service, sheets, worker
 from profile_api.bulk.auth import ProfilesRead, ProfilesWrite
 from profile_api.bulk.errors import (
     ExportUnitNotFound,
@@ -89,6 +89,21 @@ async def get_import(job_id: uuid.UUID, principal: ProfilesWrite, session: DbSes
     if job is None:
         raise ImportJobNotFound()
     return job
+
+
+@router.get("/imports/{job_id}/errors.xlsx", summary="An import job's bad rows as an xlsx workbook, streamed.",
+            description="One row per bad row of the file: its sheet, its row number as the sheet shows it, and "
+            "every reason (one per line), in row order, the same list `GET /imports/{job_id}` pages through. For "
+            "the person to fix the rows in a spreadsheet and import them again. Only for jobs of the caller's "
+            "subtree; a job still running gives the bad rows found so far.",
+            response_class=Response, responses={200: {"content": {sheets.XLSX: {}}, "description": "The workbook"},
+                                                **ImportJobNotFound.openapi()})
+async def get_import_errors_xlsx(job_id: uuid.UUID, principal: ProfilesWrite, session: DbSession,
+                                 sessions: Sessions) -> Response:
+    found = await error_report.download(session, sessions, principal, job_id)
+    if found is None:
+        raise ImportJobNotFound()
+    return _download(found)
 
 
 @router.get("/export", summary="Export the profiles of a unit's subtree as xlsx, csv or json, streamed.",

@@ -11,6 +11,7 @@ from datetime import timedelta
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker
 from hoso_shared.time import Clock, utc_now
+from profile_api.bulk.cpu import Checkers
 from profile_api.changes.clients import ApprovalClient
 from profile_api.settings import Settings
 
@@ -28,6 +29,7 @@ class Runtime:
     # has one connection) and wherever the job must not take a second core from the serving process.
     overlap: bool = True
     clock: Clock = utc_now
+    checkers: Checkers | None = None  # the worker's checker process; None: rows are checked in a thread
 
 
 def worker_name(suffix: str = "") -> str:
@@ -36,8 +38,8 @@ def worker_name(suffix: str = "") -> str:
 
 def runtime_for(settings: Settings, sessionmaker: SessionMaker, cipher: FieldCipher, approval: ApprovalClient | None,
                 *, heartbeat: float | None = None, overlap: bool = True, clock: Clock = utc_now,
-                suffix: str = "") -> Runtime:
+                suffix: str = "", checkers: Checkers | None = None) -> Runtime:
     return Runtime(sessionmaker, cipher, approval, worker_name(suffix),
                    timedelta(seconds=settings.import_stale_seconds),
                    settings.import_heartbeat_seconds if heartbeat is None else heartbeat,
-                   settings.import_max_attempts, overlap, clock)
+                   settings.import_max_attempts, overlap, clock, checkers)

@@ -7,37 +7,43 @@ forward each stored row's `create` request, close the job. Never raises: whateve
 - `all_or_nothing`: a first pass checks every row (committing progress and bad rows); only a clean file is read
   again and stored in one transaction with the job's final state, so a crash leaves nothing half-written and the
   next run starts over.
-The CPU-heavy parts (inflating and parsing, checking, sealing) run in a worker thread, off the event loop.
+The CPU-heavy parts run off the event loop: inflating and parsing in a thread (once: the scan keeps the rows it
+read), checking and sealing in the worker's checker process (`cpu.py`; a thread in the in-process runner).
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
 from hoso_shared.db.engine import session_scope
 from hoso_shared.logging import get_logger
+from hoso_shared.problems import sqlstate_of
 from profile_api.audit import service as audit
-from profile_api.bulk import files, jobs, queries, store, tables
+from profile_api.bulk import cpu, files, jobs, queries, store
 from profile_api.bulk.columns import UNIT_COLUMN
-from profile_api.bulk.rows import CheckedRow, check_row
+from profile_api.bulk.rows import CheckedRow
 from profile_api.bulk.runtime import Runtime
 from profile_api.bulk.scan import Scan, Staged, batches, scan
 from profile_api.changes import create
 
 log = get_logger("hoso.bulk")
+T = TypeVar("T")
 FORWARD_BATCH = 1000  # create requests per call to approval-api
 CHUNK = 1000  # rows checked (and progress committed) at a time
 TAKEN = "citizen_id: a profile with this citizen ID already exists"
+# A chunk PostgreSQL rolled back for another writer (deadlock, serialization failure) is committed again.
+TRANSIENT = frozenset({"40P01", "40001"})
+CONFLICT_RETRIES = 5
+CONFLICT_PAUSE_SECONDS = 0.2
 INTERNAL = "Việc nhập dừng vì một lỗi hệ thống. The import stopped on an internal error."
 RACED = ("Một hồ sơ mang một trong các số định danh này vừa được tạo; hãy nhập lại. A profile with one of these "
          "citizen IDs was created meanwhile; run the import again.")
@@ -112,7 +118,7 @@ async def _run(rt: Runtime, job: Job) -> None:
             await _closing(rt, job, state="done", orphans=found.orphans)
             return
         try:
-            stored = await _store_all(rt, job, book, found)
+            stored = await _again_on_conflict(job, lambda: _store_all(rt, job, book, found))
         except Refused as refused:
             await _closing(rt, job, state="done", more_errors=refused.errors)
             return
@@ -133,9 +139,8 @@ async def _advance(rt: Runtime, job: Job, **values: Any) -> None:
 
 
 async def _chunks(book: files.Book, found: Scan, after: int) -> AsyncIterator[list[files.Row]]:
-    _, rows = files.sheet_rows(book, found.sheet)
     chunk: list[files.Row] = []
-    async for batch in batches(rows, CHUNK):
+    async for batch in batches(found.rows(book), CHUNK):
         chunk += [row for row in batch if row[0] > after]
         if len(chunk) >= CHUNK:
             yield chunk[:CHUNK]
@@ -217,21 +222,15 @@ async def _prepare(rt: Runtime, job: Job, found: Scan, chunk: list[files.Row], u
 async def _commit(rt: Runtime, job: Job, prepared: Prepared, *, checkpoint: bool) -> None:
     """The chunk's new records, bad rows, progress and checkpoint in one transaction. A citizen ID stored by
     someone else since the check refuses its row (found again, once) instead of failing the chunk."""
-    for attempt in range(2):
+    refused = False
+    while True:
         try:
-            async with session_scope(rt.sessionmaker) as session:
-                if prepared.new:
-                    await store.insert_profiles(session, job.principal, prepared.new, rt.clock())
-                errors = _errors(prepared.checked)
-                progress: dict[str, Any] = {"resume_row": prepared.chunk[-1][0]} if checkpoint else {}
-                await jobs.advance(session, job.id, rt.worker, rt.clock(), errors=errors,
-                                   processed_rows=jobs.plus("processed_rows", len(prepared.chunk)),
-                                   error_count=jobs.plus("error_count", len(errors)),
-                                   created_count=jobs.plus("created_count", len(prepared.new)), **progress)
+            await _again_on_conflict(job, lambda: _commit_once(rt, job, prepared, checkpoint=checkpoint))
             return
         except IntegrityError:
-            if attempt:
+            if refused:
                 raise
+            refused = True
             async with session_scope(rt.sessionmaker) as session:
                 taken = await queries.taken_citizen_ids(session, [n.citizen_id_hmac for n in prepared.new])
             late = {n.number for n in prepared.new if n.citizen_id_hmac in taken}
@@ -241,10 +240,37 @@ async def _commit(rt: Runtime, job: Job, prepared: Prepared, *, checkpoint: bool
             prepared.new = [n for n in prepared.new if n.number not in late]
 
 
+async def _commit_once(rt: Runtime, job: Job, prepared: Prepared, *, checkpoint: bool) -> None:
+    async with session_scope(rt.sessionmaker) as session:
+        if prepared.new:
+            await store.insert_profiles(session, job.principal, prepared.new, rt.clock())
+        errors = _errors(prepared.checked)
+        progress: dict[str, Any] = {"resume_row": prepared.chunk[-1][0]} if checkpoint else {}
+        await jobs.advance(session, job.id, rt.worker, rt.clock(), errors=errors,
+                           processed_rows=jobs.plus("processed_rows", len(prepared.chunk)),
+                           error_count=jobs.plus("error_count", len(errors)),
+                           created_count=jobs.plus("created_count", len(prepared.new)), **progress)
+
+
+async def _again_on_conflict(job: Job, attempt: Callable[[], Awaitable[T]]) -> T:
+    """A transaction PostgreSQL rolled back for a concurrent writer (a deadlock, a serialization failure: nothing
+    of it stayed) is run again, a few times, before the job fails."""
+    conflicts = 0
+    while True:
+        try:
+            return await attempt()
+        except DBAPIError as exc:
+            if sqlstate_of(exc) not in TRANSIENT or conflicts >= CONFLICT_RETRIES:
+                raise
+            conflicts += 1
+            log.warning("import_transaction_retried", job_id=str(job.id), sqlstate=sqlstate_of(exc), attempt=conflicts)
+            await asyncio.sleep(CONFLICT_PAUSE_SECONDS * conflicts)
+
+
 async def _check(rt: Runtime, session: AsyncSession, job: Job, found: Scan, chunk: list[files.Row],
                  units: dict[str, uuid.UUID | str]) -> list[CheckedRow]:
     staged = (await jobs.staged(session, job.id, chunk[0][0], chunk[-1][0])) if found.tables else []
-    checked = await asyncio.to_thread(_check_chunk, rt, job, chunk, staged)
+    checked = await cpu.offload(rt.checkers, cpu.check_chunk, rt.cipher, job.today, chunk, staged)
     units.update(await _units(session, job, {r.unit_code for r in checked if r.unit_code} - set(units)))
     taken = await queries.taken_citizen_ids(session, [r.citizen_id_hmac for r in checked if r.citizen_id_hmac])
     for row in checked:
@@ -253,29 +279,6 @@ async def _check(rt: Runtime, session: AsyncSession, job: Job, found: Scan, chun
             row.refuse(found.repeats[row.number])
         if row.citizen_id_hmac in taken:
             row.refuse(TAKEN)
-    return checked
-
-
-def _check_chunk(rt: Runtime, job: Job, chunk: list[files.Row], staged: Sequence[tuple[str, int, int, Any]]
-                 ) -> list[CheckedRow]:
-    """CPU only: each row's own checks, and its table rows checked and attached."""
-    by_owner: dict[int, list[tuple[str, int, Any]]] = defaultdict(list)
-    for sheet, number, owner, cells in staged:
-        by_owner[owner].append((sheet, number, cells))
-    checked = []
-    for number, cells in chunk:
-        row = check_row(number, cells, today=job.today, cipher=rt.cipher)
-        sections: dict[str, list[dict[str, Any]]] = {}
-        reasons: list[str] = []
-        for sheet, line, staged_cells in by_owner.get(number, ()):
-            entry, why = tables.check_row(tables.BY_SECTION[sheet], line, staged_cells["t"], staged_cells["r"])
-            reasons += why
-            if entry is not None:
-                sections.setdefault(sheet, []).append(entry)
-        for reason in reasons:
-            row.refuse(reason)
-        row.sections = sections
-        checked.append(row)
     return checked
 
 
@@ -307,8 +310,7 @@ def _errors(checked: list[CheckedRow]) -> list[dict[str, Any]]:
 
 async def _build(rt: Runtime, job: Job, checked: list[CheckedRow]) -> list[store.NewProfile]:
     good = [r for r in checked if not r.reasons]
-    return await asyncio.to_thread(lambda: [store.build_profile(r, job.principal.subject, rt.cipher, job.today)
-                                            for r in good])
+    return await cpu.offload(rt.checkers, cpu.build, good, job.principal.subject, rt.cipher, job.today)
 
 
 async def _store_all(rt: Runtime, job: Job, book: files.Book, found: Scan) -> list[tuple[uuid.UUID, uuid.UUID]]:

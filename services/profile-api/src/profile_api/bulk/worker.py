@@ -21,7 +21,7 @@ from hoso_shared.auth.tokens import TokenIssuer, load_signing_key
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
 from hoso_shared.logging import configure_logging, get_logger
-from profile_api.bulk import jobs, tasks
+from profile_api.bulk import cpu, jobs, tasks
 from profile_api.bulk.exports import NICENESS
 from profile_api.bulk.runtime import Runtime, runtime_for
 from profile_api.changes.clients import ApprovalClient
@@ -109,7 +109,9 @@ async def run(settings: Settings) -> None:
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port)  # the process's own metrics: what liveness asks
     approval, http = approval_client(settings)
-    rt = runtime_for(settings, create_sessionmaker(engine), cipher, approval)
+    checkers = cpu.Checkers()
+    await checkers.start()
+    rt = runtime_for(settings, create_sessionmaker(engine), cipher, approval, checkers=checkers)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -119,6 +121,7 @@ async def run(settings: Settings) -> None:
     try:
         await serve(rt, settings.import_poll_seconds, stop)
     finally:
+        checkers.close()
         await http.aclose()
         await engine.dispose()
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -67,8 +67,11 @@ def row_xml(values: Sequence[Any], number: int, style: int = 0, styles: Sequence
             continue
         kind = value.__class__
         if kind is str:
-            if value:
-                text = escape(_ILLEGAL.sub("", value))
+            # isprintable() is False for every character _ILLEGAL takes (and for tab and newline): the regex runs
+            # only then; the replaces are `escape`'s without its call. A value of illegal characters only is empty.
+            text = (value if value.isprintable() else _ILLEGAL.sub("", value)).replace("&", "&amp;").replace(
+                "<", "&lt;").replace(">", "&gt;")
+            if text:
                 space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
                 chosen = styles[index] if styles is not None else style
                 styled = f' s="{chosen}"' if chosen else ""
