@@ -69,7 +69,7 @@ class PortalStack:
 
 @asynccontextmanager
 async def running_stack(server_url: str, data_dir: Path, services: tuple[str, ...] = SERVICES,
-                        name: str = "browser") -> AsyncIterator[PortalStack]:
+                        name: str = "browser", env: dict[str, str] | None = None) -> AsyncIterator[PortalStack]:
     """The stack, ready (every service's /readyz answered), until the block ends; then every process stopped.
     `services`: more of them for journeys that need the national side (sync-gateway, ndxp-sim), on a database
     of their own (`name`)."""
@@ -79,7 +79,8 @@ async def running_stack(server_url: str, data_dir: Path, services: tuple[str, ..
     assert fresh is not None, "the demo was already in a fresh database"
     accounts = [a.as_dict() for a in fresh]
     stack = Stack(data_dir, ports={service: free_port() for service in services})
-    stack.start_services(stack_env(values, database_url=url, urls=stack.urls(), accounts=accounts))
+    # `env`: settings a journey needs beyond make run's (e.g. fewer delivery attempts before a dead letter).
+    stack.start_services({**stack_env(values, database_url=url, urls=stack.urls(), accounts=accounts), **(env or {})})
     made = PortalStack(urls=stack.urls(), passwords={a["username"]: a["password"] for a in accounts},
                        roles={a["username"]: a["role"] for a in accounts}, logs=data_dir / "logs")
     try:

@@ -1,5 +1,6 @@
 """Many approvals at once in Debian's Chromium against the real stack (issue 15 e): twenty requests, made by the
-agency's HR for twenty people of one school, ticked on the school's approver's inbox and approved together."""
+agency's HR for twenty people of one school, ticked on the school's approver's inbox and approved together. And the
+agency's bulk import (issue 16 c, `TestImportJourney`, on a stack of its own: tests/portal/browser/importing.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from playwright.async_api import expect
 from tests.portal.browser.approver import VI, Approver
 from tests.portal.browser.backstage import backstage
 from tests.portal.browser.conftest import OpenBrowser
+from tests.portal.browser.importing import TestImportJourney  # noqa: F401 - collected here, issue 16 c
 from tests.portal.browser.stack import PortalStack
 
 pytestmark = pytest.mark.e2e

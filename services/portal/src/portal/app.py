@@ -16,6 +16,8 @@ from hoso_shared.time import Clock, utc_now
 from portal.accounts.create_router import router as accounts_create_router
 from portal.accounts.router import router as accounts_router
 from portal.api import Apis
+from portal.bulk.router import router as bulk_router
+from portal.calendar.router import router as calendar_router
 from portal.changes.router import router as changes_router
 from portal.changes.steps import router as changes_steps_router
 from portal.collaborators import Collaborators
@@ -26,8 +28,13 @@ from portal.i18n import environments
 from portal.inbox.router import router as inbox_router
 from portal.my_record.router import router as my_record_router
 from portal.my_requests.router import router as my_requests_router
+from portal.org.router import router as org_router
 from portal.packets.router import router as packets_router
 from portal.people.router import router as people_router
+from portal.province.router import router as province_router
+from portal.quality.router import router as quality_router
+from portal.reports.router import router as reports_router
+from portal.reviews.router import router as reviews_router
 from portal.security import security_headers
 from portal.sessions import SessionStore
 from portal.settings import Settings
@@ -67,6 +74,12 @@ def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = u
                    changes_steps_router, my_requests_router, people_router, accounts_create_router, accounts_router):
         app.include_router(router)
     for router in (transfers_router, sync_batches_router, packets_router):  # transfers, the monthly sync, packets
+        app.include_router(router)
+    for router in (calendar_router, province_router):  # DOHA's calendar and approval windows, its province dashboard
+        app.include_router(router)
+    for router in (bulk_router, quality_router):  # import/export, the quality scorecard
+        app.include_router(router)
+    for router in (reviews_router, org_router, reports_router):  # the quarterly review, the org tree, reports
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     portal_default_language: Literal["vi", "en"] = "vi"
     # Uploads go to profile-api as they came; a larger one is refused here before it is read whole.
     portal_max_upload_bytes: int = 10 * 1024 * 1024
+    # An import's workbook (portal.bulk), sent on to profile-api as it came; larger ones are refused here.
+    portal_max_import_bytes: int = 50 * 1024 * 1024
 
     @property
     def secure_cookies(self) -> bool:

@@ -26,6 +26,11 @@ class WindowRead(BaseModel):
     opened_by: uuid.UUID
 
 
+class WindowPage(BaseModel):
+    items: list[WindowRead] = Field(description="Windows over units of the caller's subtree, latest opening first")
+    next_cursor: str | None = Field(description="Pass back as `cursor` for the next page (null: the last page)")
+
+
 class WindowStatus(BaseModel):
     policy: str
     open: bool = Field(description="May approvals and batch submissions happen now for this unit?")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Literal
 
-from sqlalchemy import exists, literal, select
+from sqlalchemy import exists, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from approval_api.windows.schemas import WindowOpen, WindowRead, WindowStatus
+from approval_api.windows.schemas import WindowOpen, WindowPage, WindowRead, WindowStatus
+from hoso_shared import cursors
 from hoso_shared.auth import Principal
 from hoso_shared.db.models import ApprovalWindow, OrgUnit
 from hoso_shared.deadlines import DeadlinePolicy
@@ -62,3 +64,20 @@ async def status(session: AsyncSession, principal: Principal, org_unit_id: uuid.
     open_now = policy.in_approval_window(local_day(now)) or any(w.opens_at <= now < w.closes_at for w in covering)
     return WindowStatus(policy=policy.name, open=open_now, monthly_window=policy.approval_window(local_day(now)),
                         extraordinary=[WindowRead.model_validate(w) for w in covering])
+
+
+async def list_windows(session: AsyncSession, principal: Principal, state: Literal["open", "past"] | None,
+                       limit: int, cursor: str | None, now: datetime) -> WindowPage:
+    """The windows opened over units of the caller's subtree (a window over an ancestor is not theirs to list),
+    latest opening first; `open`: not yet closed (open now or to come), `past`: closed."""
+    stmt = (select(ApprovalWindow).join(OrgUnit, OrgUnit.id == ApprovalWindow.org_unit_id)
+            .where(OrgUnit.path.startswith(principal.org_path, autoescape=True))
+            .order_by(ApprovalWindow.opens_at.desc(), ApprovalWindow.id.desc()).limit(limit + 1))
+    if state is not None:
+        stmt = stmt.where(ApprovalWindow.closes_at > now if state == "open" else ApprovalWindow.closes_at <= now)
+    if cursor:
+        at, ident = cursors.decode(cursor)
+        stmt = stmt.where(tuple_(ApprovalWindow.opens_at, ApprovalWindow.id) < tuple_(literal(at), literal(ident)))
+    found = list((await session.scalars(stmt)).all())
+    return WindowPage(items=[WindowRead.model_validate(w) for w in found[:limit]],
+                      next_cursor=cursors.following(found, limit, lambda w: (w.opens_at, w.id)))

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from portal.delegations.service import parse_day
+from portal.dates import read_day
 from portal.i18n import N_, nfc
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")  # profile-api's accounts.schemas.Username
@@ -62,7 +62,7 @@ class WrittenRequest:
 
 
 def check_request(number: str, day: str, today: date) -> tuple[WrittenRequest, dict[str, str]]:
-    request = WrittenRequest(nfc(number).strip(), parse_day(day))
+    request = WrittenRequest(nfc(number).strip(), read_day(day))
     errors: dict[str, str] = {}
     if not request.number or len(request.number) > 100 or CONTROL.search(request.number):
         errors["request_no"] = NO_REQUEST_NO

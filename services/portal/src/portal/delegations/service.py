@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from portal.api import ApiProblem, Apis
+from portal.dates import read_day
 from portal.i18n import N_, nfc, sort_by_name
 from portal.sessions import PortalSession
 
@@ -27,18 +28,6 @@ REFUSALS = {  # approval-api's slug → (field, message)
 async def _mine(apis: Apis, person: PortalSession) -> str:
     """The caller's account id (kept on the session at sign-in)."""
     return person.subject or str((await apis.json(person, "profile", "GET", "/api/v1/me"))["subject"])
-
-
-def parse_day(value: str) -> date | None:
-    """A date input's yyyy-mm-dd, or dd/mm/yyyy as people type it where the browser offers no date picker."""
-    text = value.strip()
-    try:
-        if "/" in text:
-            day, month, year = (int(p) for p in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def status(delegation: dict[str, Any], today: date) -> str:
@@ -96,7 +85,7 @@ def check(delegate_id: str, starts_on: str, ends_on: str, mine: str) -> tuple[di
         errors["delegate_id"] = N_("Chọn hoặc nhập người được ủy quyền.")
     elif delegate == mine:
         errors["delegate_id"] = N_("Hãy ủy quyền cho một người khác.")
-    start, end = parse_day(starts_on), parse_day(ends_on)
+    start, end = read_day(starts_on), read_day(ends_on)
     if start is None:
         errors["starts_on"] = N_("Nhập ngày bắt đầu, ví dụ 26/11/2026.")
     if end is None:

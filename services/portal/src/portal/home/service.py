@@ -20,6 +20,9 @@ SCREENS: dict[str, Callable[[dict[str, Any]], str]] = {
     "approve_sync_batch": lambda subject: f"/dong-bo/lo/{subject['sync_batch_id']}",
     "replay_dead_letter": lambda subject: f"/goi-tin/{subject['packet_id']}",
     "create_incoming_account": account_for,
+    "sign_quarterly_review": lambda subject: (f"/ra-soat/{subject['review_id']}" if subject.get("review_id")
+                                              else f"/ra-soat?quy={subject['quarter']}"),
+    "chase_late_review": lambda subject: f"/ra-soat?quy={subject['quarter']}&tinh-trang=not_submitted",
 }
 
 

@@ -5,22 +5,16 @@ asks the API with the person's own token; a record they may not see is the API's
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
-import httpx
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import StreamingResponse
-from starlette.background import BackgroundTask
 
-from portal.api import Apis
+from portal import downloads
 from portal.i18n import N_
 from portal.my_record import service
 from portal.my_record.display import CATEGORIES, STATUSES, Show
-from portal.sessions import PortalSession
 from portal.web import Csrf, Person, Wiring, redirect, render
 
 router = APIRouter(include_in_schema=False)
-PASSED_ON = ("content-type", "content-disposition")
 
 
 @router.get("/ho-so")
@@ -56,34 +50,18 @@ async def diff_versions(request: Request, wiring: Wiring, person: Person, profil
     return await render(request, wiring, person, "my_record/diff.html", service.diff_page(diff, Show(person.lang)))
 
 
-async def _chunks(upstream: httpx.Response) -> AsyncIterator[bytes]:
-    try:
-        async for chunk in upstream.aiter_bytes():
-            yield chunk
-    finally:  # also when the browser goes away mid-file: the API's connection goes back to the pool
-        await upstream.aclose()
-
-
-async def _pass_on(apis: Apis, person: PortalSession, path: str) -> Response:
-    """The API's file, streamed through as it arrives, with its type and name."""
-    upstream = await apis.stream(person, "profile", path)
-    headers = {k: v for k, v in upstream.headers.items() if k.lower() in PASSED_ON}
-    return StreamingResponse(_chunks(upstream), status_code=200, headers=headers,
-                             background=BackgroundTask(upstream.aclose))
-
-
 @router.get("/ho-so/{profile_id}/so-yeu-ly-lich.pdf")
 async def download_syll(wiring: Wiring, person: Person, profile_id: uuid.UUID) -> Response:
     """The sơ yếu lý lịch signed by the province (Điều 8 khoản 4: an electronic copy signed digitally stands as
     the original), made by profile-api for this person."""
-    return await _pass_on(wiring.apis, person, f"/api/v1/reports/profiles/{profile_id}/syll.pdf")
+    return await downloads.pass_on(wiring.apis, person, f"/api/v1/reports/profiles/{profile_id}/syll.pdf")
 
 
 @router.get("/ho-so/{profile_id}/minh-chung/{attachment_id}")
 async def download_attachment(wiring: Wiring, person: Person, profile_id: uuid.UUID,
                               attachment_id: uuid.UUID) -> Response:
     """One evidence scan, as profile-api keeps it (its download is audited there)."""
-    return await _pass_on(wiring.apis, person, f"/api/v1/profiles/{profile_id}/attachments/{attachment_id}")
+    return await downloads.pass_on(wiring.apis, person, f"/api/v1/profiles/{profile_id}/attachments/{attachment_id}")
 
 
 @router.get("/ho-so/{profile_id}/kiem-tra")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal.api import ApiProblem, Apis
-from portal.delegations.service import parse_day
+from portal.dates import read_day
 from portal.i18n import N_, nfc
 from portal.sessions import PortalSession
 from portal.transfers.proposals import CATEGORIES
@@ -44,7 +44,7 @@ def check(values: dict[str, str], units: set[str]) -> tuple[dict[str, Any], dict
         errors["org_unit_id"] = N_("Chọn đơn vị tiếp nhận.")
     if values["category"] not in CATEGORIES:
         errors["category"] = N_("Chọn đối tượng.")
-    day = parse_day(values["incoming_on"]) if values["incoming_on"] else None
+    day = read_day(values["incoming_on"]) if values["incoming_on"] else None
     if day is None:
         errors["incoming_on"] = N_("Nhập ngày tiếp nhận (ngày chuyển giao hồ sơ), ví dụ 02/11/2026.")
     return {"citizen_id": citizen_id, "org_unit_id": values["org_unit_id"], "category": values["category"],

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from portal.api import ApiProblem, Apis
 from portal.changes import evidence
-from portal.delegations.service import parse_day
+from portal.dates import read_day
 from portal.i18n import N_, nfc
 from portal.sessions import PortalSession
 
@@ -90,7 +90,7 @@ def _decision(values: dict[str, str], errors: dict[str, Message]) -> dict[str, s
             errors[name] = (message, {})
     days = {}
     for name in ("effective_on", "decision_issued_on"):
-        day = parse_day(values[name]) if values[name] else None
+        day = read_day(values[name]) if values[name] else None
         if values[name] and day is None:
             errors[name] = (N_("Ngày không đúng dạng: nhập ngày/tháng/năm, ví dụ 30/11/2026."), {})
         days[name] = day.isoformat() if day else ""

@@ -112,6 +112,14 @@ async def people_as_of(session: AsyncSession, unit_id: uuid.UUID, on: date) -> S
     return rows
 
 
+async def names_of(session: AsyncSession, profile_ids: Sequence[uuid.UUID]) -> Sequence[RowMapping]:
+    """The people's names, in the database's order of names (a page sorts them as its readers do)."""
+    stmt = (select(Profile.id.label("profile_id"), Profile.full_name).where(Profile.id.in_(profile_ids))
+            .order_by(Profile.full_name, Profile.id))
+    rows: Sequence[RowMapping] = (await session.execute(stmt)).mappings().all()
+    return rows
+
+
 # --- writes -------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Today
 from hoso_shared.time import FIRST_DAY, LAST_DAY
 from profile_api.dependencies import AppSettings, Cipher
-from profile_api.org_units import restructuring, service
+from profile_api.org_units import preview, restructuring, service
 from profile_api.org_units.auth import OrgUnitsRead, OrgUnitsWrite
 from profile_api.org_units.errors import (
     CHANGE_ERRORS,
@@ -37,6 +37,7 @@ from profile_api.org_units.schemas import (
     OrgUnitSplit,
     OrgUnitTree,
     Restructuring,
+    RestructuringPreview,
 )
 from profile_api.profiles.errors import InvalidCursor
 
@@ -52,6 +53,11 @@ WRITERS = ("DOHA anywhere in the province; an agency admin within its own subtre
            "Audited, and recorded with its actor in `GET /api/v1/org-units/changes`. `effective_on` is never before "
            "a unit named existed nor before its current state began (422 `effective-date-too-early`), nor more than "
            "`HOSO_ORG_CHANGE_HORIZON_DAYS` ahead (422 `effective-date-too-late`).")
+DryRun = Annotated[bool, Query(description=(
+    "Try the change without making it: every check runs as for the change itself (the same refusals), then "
+    "everything is undone, and the answer (`dry_run: true`) says what it would do and names the people who would "
+    "move (`moved_people`). Nothing is written, audited or recorded: a form's preview of who moves."))]
+Outcome = Restructuring | RestructuringPreview
 # Issue 20's guard rail: a change that ends a unit is confirmed by naming it.
 CONFIRMED = (" The body repeats the unit's `code` in `confirm_unit_code`, exactly (nhập lại đúng mã đơn vị): "
              "missing or different, 422 `confirmation-mismatch`, checked once the unit is known to be in the "
@@ -129,9 +135,10 @@ async def move_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessio
              description=WRITERS + CONFIRMED + " The target may be the caller's own unit.", responses=CHANGE_ERRORS)
 async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                          body: OrgUnitMerge, today: Today,
-                         settings: AppSettings) -> Restructuring:
+                         settings: AppSettings, dry_run: DryRun = False) -> Outcome:
     service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
-    return await restructuring.merge_unit(session, principal, cipher, org_unit_id, body)
+    change = restructuring.merge_unit(session, principal, cipher, org_unit_id, body)
+    return await preview.dry_run(session, change) if dry_run else await change
 
 
 @router.post("/{org_unit_id}/split", summary="Split new sibling units off a unit, moving the listed people "
@@ -141,9 +148,10 @@ async def merge_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessi
              responses={**CHANGE_ERRORS, **OrgUnitNotEmpty.openapi(), **OutsideSubtree.openapi()})
 async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                          body: OrgUnitSplit, today: Today,
-                         settings: AppSettings) -> Restructuring:
+                         settings: AppSettings, dry_run: DryRun = False) -> Outcome:
     service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
-    return await restructuring.split_unit(session, principal, cipher, org_unit_id, body)
+    change = restructuring.split_unit(session, principal, cipher, org_unit_id, body)
+    return await preview.dry_run(session, change) if dry_run else await change
 
 
 @router.post("/{org_unit_id}/dissolve", summary="Dissolve a unit, moving whatever remains to another unit (giải thể).",
@@ -151,6 +159,7 @@ async def split_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, sessi
              responses={**CHANGE_ERRORS, **OrgUnitNotEmpty.openapi()})
 async def dissolve_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession, cipher: Cipher,
                             body: OrgUnitDissolve, today: Today,
-                            settings: AppSettings) -> Restructuring:
+                            settings: AppSettings, dry_run: DryRun = False) -> Outcome:
     service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
-    return await restructuring.dissolve_unit(session, principal, cipher, org_unit_id, body)
+    change = restructuring.dissolve_unit(session, principal, cipher, org_unit_id, body)
+    return await preview.dry_run(session, change) if dry_run else await change

@@ -138,6 +138,19 @@ class Restructuring(BaseModel):
     moved_unit_ids: list[uuid.UUID]
 
 
+class MovedPerson(BaseModel):
+    profile_id: uuid.UUID = Field(description="The person's record")
+    full_name: str = Field(description="Their name, as their record holds it now")
+
+
+class RestructuringPreview(Restructuring):
+    """What the change would do, not done (`?dry_run=true`): nothing was written."""
+
+    dry_run: Literal[True] = Field(description="Always true: a preview; nothing was changed")
+    moved_people: list[MovedPerson] = Field(description="The people who would move (the `moved_profile_ids`), "
+                                                        "with their names, by name")
+
+
 ChangeAction = Literal["create", "rename", "move", "merge", "split", "dissolve"]
 
 

@@ -1,0 +1,136 @@
+"""The organisation tree in the portal (QĐ 6187/QĐ-UBND Điều 21 khoản 2: agencies record the restructuring of their
+own subtree — chia tách, sáp nhập, hợp nhất, giải thể — in the city's database; Điều 12 khoản 1: people and their
+accounts move with their records): the tree as it is and as it was on a day, a unit with its people, and a
+restructuring previewed (who moves) before it is recorded. DOHA sees the whole province; an agency its subtree
+only. Real profile-api on the test's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from httpx import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hoso_shared.db.models import OrgUnit
+from hoso_shared.time import local_today
+from tests.approval_api.conftest import World
+from tests.factories import make_account, make_profile, make_unit
+from tests.portal.conftest import Portal
+
+TODAY = local_today()
+
+
+@dataclass
+class Units:
+    office: OrgUnit  # under the agency, with one person
+    admin: OrgUnit  # under the agency, empty
+
+
+async def units(session: AsyncSession, world: World) -> Units:
+    office = await make_unit(session, parent=world.agency, type="sub_unit", name="Phòng Tổ chức cán bộ")
+    admin = await make_unit(session, parent=world.agency, type="sub_unit", name="Phòng Hành chính")
+    for unit in (office, admin):  # both from 2025, so the tree of yesterday has them
+        unit.valid_from = date(2025, 7, 1)
+    await make_profile(session, unit=office, full_name="Phạm Văn Cường")
+    await make_account(session, unit=world.elsewhere, role="agency_admin", kind="agency", username="elsewhere.admin")
+    return Units(office, admin)
+
+
+async def change(portal: Portal, unit: OrgUnit, data: dict[str, Any], step: str = "xem-truoc") -> Response:
+    return await portal.form(f"/to-chuc/{unit.id}/thay-doi", {"buoc": step, "ngay": TODAY.strftime("%d/%m/%Y"),
+                                                              **data})
+
+
+class TestOrgTree:
+    async def test_the_tree_as_it_is_and_a_unit_with_its_people(self, session: AsyncSession, portal: Portal,
+                                                                 world: World) -> None:
+        """Điều 21 khoản 2: the agency keeps its own subtree; DOHA reads the whole province."""
+        u = await units(session, world)
+        await portal.sign_in("agency.admin")
+        tree = await portal.client.get("/to-chuc")
+        assert tree.status_code == 200
+        for name in (world.agency.name, u.office.name, u.admin.name):
+            assert name in tree.text
+        assert world.elsewhere.name not in tree.text and world.root.name not in tree.text
+        unit = await portal.client.get(f"/to-chuc/{u.office.id}")
+        assert "Phạm Văn Cường" in unit.text and "Ghi nhận thay đổi tổ chức" in unit.text
+        bad = await portal.client.get("/to-chuc?ngay=31/02/2026")
+        assert bad.status_code == 400 and "Nhập ngày theo dạng ngày/tháng/năm" in bad.text
+
+        await portal.form("/logout", {}, page="/")
+        await portal.sign_in("doha.admin")
+        province = (await portal.client.get("/to-chuc")).text
+        assert world.elsewhere.name in province and u.office.name in province
+
+    async def test_a_merge_is_previewed_then_recorded_with_history_kept(
+            self, session: AsyncSession, portal: Portal, world: World) -> None:
+        """Điều 21 khoản 2 (sáp nhập) and Điều 12 khoản 1: the preview names who moves and changes nothing; once
+        confirmed, the person is in the receiving unit and the tree of the day before still shows the old unit."""
+        u = await units(session, world)
+        await portal.sign_in("agency.admin")
+        merge = {"loai": "sap-nhap", "den": str(u.admin.id), "xac_nhan": u.office.code}
+        preview = await change(portal, u.office, merge)
+        assert preview.status_code == 200, preview.text[-3000:]
+        assert "Xem trước thay đổi tổ chức" in preview.text and "Phạm Văn Cường" in preview.text
+        assert "Những người sẽ chuyển (1)" in preview.text
+        assert "Phạm Văn Cường" in (await portal.client.get(f"/to-chuc/{u.office.id}")).text  # nothing changed
+        done = await change(portal, u.office, merge, step="ghi-nhan")
+        assert done.status_code == 303, done.text[-3000:]
+        assert done.headers["location"] == "/to-chuc"
+        now = (await portal.client.get("/to-chuc")).text
+        assert "Đã ghi nhận thay đổi tổ chức" in now
+        assert u.office.name not in now.split("Các thay đổi đã ghi nhận")[0]
+        assert "Sáp nhập, hợp nhất" in now and "1 người chuyển" in now
+        before = (await portal.client.get(f"/to-chuc?ngay={(TODAY - timedelta(days=1)):%d/%m/%Y}")).text
+        assert u.office.name in before
+        assert "Phạm Văn Cường" in (await portal.client.get(f"/to-chuc/{u.admin.id}")).text
+
+    async def test_a_split_is_previewed_with_the_people_chosen(self, session: AsyncSession, portal: Portal,
+                                                                world: World) -> None:
+        """Điều 21 khoản 2 (chia tách): the people chosen move to the new unit."""
+        u = await units(session, world)
+        await portal.sign_in("agency.admin")
+        form = (await portal.client.get(f"/to-chuc/{u.office.id}/thay-doi")).text
+        person = form.split('name="nguoi" value="', 1)[1].split('"', 1)[0]
+        preview = await change(portal, u.office, {"loai": "chia-tach", "ma_moi": "T.MOI-01",
+                                                  "ten_moi": "Tổ Đào tạo", "nguoi": person})
+        assert preview.status_code == 200, preview.text[-3000:]
+        assert "Tổ Đào tạo" in preview.text and "Phạm Văn Cường" in preview.text
+        assert "Tổ Đào tạo" not in (await portal.client.get("/to-chuc")).text
+
+    async def test_refusals_are_plain_vietnamese_never_a_500(self, session: AsyncSession, portal: Portal,
+                                                             world: World) -> None:
+        """Điều 21 khoản 2: only within one's own subtree, never one's own unit (the level above restructures it),
+        and a unit that ends is confirmed by its code."""
+        u = await units(session, world)
+        await portal.sign_in("agency.admin")
+        empty = await change(portal, u.office, {})
+        assert empty.status_code == 400 and "Chọn loại thay đổi" in empty.text
+        missing = await change(portal, u.office, {"loai": "sap-nhap"})
+        assert missing.status_code == 400 and "Chọn đơn vị" in missing.text and "Nhập lại đúng mã" in missing.text
+        wrong = await change(portal, u.office, {"loai": "sap-nhap", "den": str(u.admin.id), "xac_nhan": "SAI"})
+        assert wrong.status_code == 422 and "Mã xác nhận không đúng mã của đơn vị" in wrong.text
+        own = await change(portal, world.agency, {"loai": "giai-the", "xac_nhan": world.agency.code})
+        assert own.status_code == 403 and "Đơn vị của chính bạn do cấp trên ghi nhận" in own.text
+        outside = await change(portal, u.office, {"loai": "sap-nhap", "den": str(world.elsewhere.id),
+                                                  "xac_nhan": u.office.code})
+        assert outside.status_code == 404 and "không thuộc phạm vi bạn quản lý" in outside.text
+        assert world.elsewhere.name not in outside.text
+        early = await change(portal, u.office, {"loai": "doi-ten", "ten": "Phòng mới", "ngay": "01/01/1990"},
+                             step="ghi-nhan")
+        assert early.status_code == 422 and "Ngày có hiệu lực sớm hơn" in early.text
+
+    async def test_no_screen_shows_another_agencys_units_or_people(self, session: AsyncSession, portal: Portal,
+                                                                   world: World) -> None:
+        u = await units(session, world)
+        await portal.sign_in("elsewhere.admin")
+        tree = (await portal.client.get("/to-chuc")).text
+        assert world.elsewhere.name in tree and u.office.name not in tree and world.agency.name not in tree
+        for path in (f"/to-chuc/{u.office.id}", f"/to-chuc/{u.office.id}/thay-doi"):
+            refused = await portal.client.get(path)
+            assert refused.status_code == 404 and "Phạm Văn Cường" not in refused.text, path
+        posted = await change(portal, u.office, {"loai": "sap-nhap", "den": str(u.admin.id),
+                                                 "xac_nhan": u.office.code}, step="ghi-nhan")
+        assert posted.status_code == 404 and "Phạm Văn Cường" not in posted.text
