@@ -14,10 +14,13 @@ to bench/results/<UTC timestamp>.json.
 
 Env: BENCH_SECONDS (measured window per round, 8), BENCH_WARMUP (2), BENCH_CONCURRENCY (16),
 BENCH_ROUNDS (rounds per target, 2), DATABASE_URL (else a throwaway embedded PostgreSQL).
+`--only get` (repeatable; a substring of a pair's name: "get", "doha", "list (doha)") measures only those
+pairs and their raw floors, to iterate on one case.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import platform
@@ -45,13 +48,25 @@ class Config:
     warmup_s: float
     concurrency: int
     rounds: int
+    only: tuple[str, ...] = ()  # substrings of pair names; empty: every pair
 
     @classmethod
-    def from_env(cls) -> Config:
+    def from_env(cls, only: tuple[str, ...] = ()) -> Config:
         return cls(seconds=float(os.environ.get("BENCH_SECONDS", "8")),
                    warmup_s=float(os.environ.get("BENCH_WARMUP", "2")),
                    concurrency=int(os.environ.get("BENCH_CONCURRENCY", "16")),
-                   rounds=int(os.environ.get("BENCH_ROUNDS", "2")))
+                   rounds=int(os.environ.get("BENCH_ROUNDS", "2")), only=only)
+
+
+def select(measured: list[Target], pairs: list[Pair], only: tuple[str, ...]) -> tuple[list[Target], list[Pair]]:
+    """The pairs whose name holds one of `only`, and the targets they compare (in measuring order)."""
+    if not only:
+        return measured, pairs
+    kept = [p for p in pairs if any(o in p.name for o in only)]
+    if not kept:
+        raise SystemExit(f"--only {' '.join(only)}: no such pair among {[p.name for p in pairs]}")
+    names = {n for p in kept for n in (p.api, p.raw)}
+    return [t for t in measured if t.name in names], kept
 
 
 def run_rounds(config: Config, measured: list[Target], db: Database) -> list[Round]:
@@ -97,9 +112,10 @@ def bench(config: Config, run_dir: Path, started: datetime) -> None:
             cases.check_get(raw, api, caller, ids[0])
         measured, pairs = cases.targets(raw, api, ids, scope, doha, hr)
         cases.check_list(raw, api, doha, scope, measured[-1].ids[0])
-        print(f"{len(ids)} profiles, {len(measured[-1].ids)} list cursors; {config.rounds} round(s) per target"
+        print(f"{len(ids)} profiles, {len(cases.cursors(ids))} list cursors; {config.rounds} round(s) per target"
               f" of {config.warmup_s:g} s warm-up + {config.seconds:g} s measured, concurrency"
               f" {config.concurrency}", flush=True)
+        measured, pairs = select(measured, pairs, config.only)
         rounds = run_rounds(config, measured, db)
         finish(config, db, measured, pairs, rounds, started, profiles=len(ids))
     finally:
@@ -130,7 +146,10 @@ def _describe(config: Config, db: Database, profiles: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    return runner.run(bench, Config.from_env(), "bench-")
+    parser = argparse.ArgumentParser(prog="python -m bench", description="profile-api reads vs. the raw floor")
+    parser.add_argument("--only", action="append", default=[], metavar="PAIR",
+                        help="measure only the pairs whose name holds this (repeatable)")
+    return runner.run(bench, Config.from_env(tuple(parser.parse_args().only)), "bench-")
 
 
 if __name__ == "__main__":

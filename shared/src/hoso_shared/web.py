@@ -27,10 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 
 from hoso_shared.auth import AnyPrincipal
-from hoso_shared.auth.dependencies import token_verifier as auth_token_verifier
 from hoso_shared.auth.tokens import TokenVerifier
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker, request_sessionmaker
+from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker
 from hoso_shared.db.migrate import current_revision, head_revision
 from hoso_shared.logging import configure_logging, get_logger
 from hoso_shared.metrics import HttpMetrics
@@ -196,10 +195,9 @@ def build_app(
     app.state.settings = settings
     app.state.sessionmaker = maker
     app.state.schema_head = head_revision()
-    verifier = token_verifier or token_verifier_from(settings)
-    # The request's session and the token check take these from the factory, typed (no state reads).
-    app.dependency_overrides[request_sessionmaker] = lambda: maker
-    app.dependency_overrides[auth_token_verifier] = lambda: verifier
+    # The request's session and the token check take these from here, type-checked
+    # (hoso_shared.db.engine.request_sessionmaker, hoso_shared.auth.dependencies.token_verifier).
+    app.state.token_verifier = token_verifier or token_verifier_from(settings)
     registry = CollectorRegistry()
     app.state.metrics_registry = registry
 

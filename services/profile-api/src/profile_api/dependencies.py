@@ -35,8 +35,10 @@ async def sessionmaker(wiring: Wiring) -> SessionMaker:
     return wiring.sessionmaker
 
 
-async def cipher(wiring: Wiring) -> FieldCipher:
-    return wiring.cipher
+async def cipher(request: Request) -> FieldCipher:
+    """From the request, not `Wiring`: every read of a record asks for it, and each dependency level costs FastAPI
+    a resolution per request."""
+    return collaborators_of(request.app, Collaborators).cipher
 
 
 async def approval(wiring: Wiring) -> ApprovalClient:

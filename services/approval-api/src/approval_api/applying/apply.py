@@ -37,19 +37,18 @@ async def apply_approved(sessionmaker: SessionMaker, client: ProfileClient, chan
 
 async def apply_many_approved(sessionmaker: SessionMaker, client: ProfileClient, ids: list[uuid.UUID],
                               now: datetime, metrics: ApprovalMetrics) -> dict[uuid.UUID, ApplyResult]:
-    """A bulk approval's applies, BATCH per call to profile-api and one transaction per batch to mark them;
-    what stays unapplied (unreachable) is the reconciler's, as for one."""
+    """A bulk approval's applies, BATCH per call to profile-api and one transaction (and one UPDATE) per batch to
+    mark them; what stays unapplied (unreachable) is the reconciler's, as for one."""
     results: dict[uuid.UUID, ApplyResult] = {}
     for start in range(0, len(ids), BATCH):
         batch = await client.apply_many(ids[start:start + BATCH])
         results |= batch
         async with session_scope(sessionmaker) as session:
-            for change_request_id, result in batch.items():
-                if isinstance(result, Applied) and await queries.mark_applied(session, change_request_id,
-                                                                              result.version, now):
-                    queries.add_decision(session, change_request_id, "apply", "approved", "applied", actor_id=None,
-                                         actor_name=SYSTEM, comment=f"version {result.version}")
-                    metrics.applied.labels("decision").inc()
+            versions = {i: result.version for i, result in batch.items() if isinstance(result, Applied)}
+            for change_request_id in await queries.mark_many_applied(session, versions, now):
+                queries.add_decision(session, change_request_id, "apply", "approved", "applied", actor_id=None,
+                                     actor_name=SYSTEM, comment=f"version {versions[change_request_id]}")
+                metrics.applied.labels("decision").inc()
         for change_request_id, result in batch.items():
             if isinstance(result, Refused):
                 await _return_refused(sessionmaker, change_request_id, result)

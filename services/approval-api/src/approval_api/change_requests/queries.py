@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, cast, func, or_, select, update
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +31,20 @@ async def by_id(session: AsyncSession, change_request_id: uuid.UUID, *,
         stmt = stmt.with_for_update(of=ChangeRequest)
     row = (await session.execute(stmt)).first()
     return (row[0], row[1]) if row else None
+
+
+async def many_by_id(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[ChangeRequest, str]]:
+    """`by_id(lock=True)` for many requests in one statement (a bulk decision), locked in id order so two bulk
+    calls over the same requests take turns instead of deadlocking."""
+    stmt = (select(ChangeRequest, OrgUnit.path).join(OrgUnit, OrgUnit.id == ChangeRequest.org_unit_id)
+            .where(ChangeRequest.id.in_(ids)).order_by(ChangeRequest.id).with_for_update(of=ChangeRequest))
+    return {row[0].id: (row[0], row[1]) for row in await session.execute(stmt)}
+
+
+async def profile_versions(session: AsyncSession, profile_ids: set[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """`profile_version` for many records in one statement."""
+    stmt = select(Profile.id, Profile.version).where(Profile.id.in_(profile_ids))
+    return {row[0]: row[1] for row in await session.execute(stmt)}
 
 
 async def profile_version(session: AsyncSession, profile_id: uuid.UUID) -> int | None:
@@ -127,6 +141,17 @@ async def approved_unapplied(session: AsyncSession, older_than: datetime, limit:
     stmt = (select(ChangeRequest.id).where(ChangeRequest.state == "approved", ChangeRequest.decided_at < older_than)
             .order_by(ChangeRequest.decided_at).limit(limit))
     return list((await session.scalars(stmt)).all())
+
+
+async def mark_many_applied(session: AsyncSession, versions: dict[uuid.UUID, int], now: datetime) -> set[uuid.UUID]:
+    """`mark_applied` for a batch in one statement: the ids this call moved (not those another caller had)."""
+    if not versions:
+        return set()
+    applied = case(versions, value=ChangeRequest.id)
+    stmt = (update(ChangeRequest).where(ChangeRequest.id.in_(versions), ChangeRequest.state == "approved")
+            .values(state="applied", applied_version=applied, applied_at=now).returning(ChangeRequest.id)
+            .execution_options(synchronize_session=False))
+    return set((await session.execute(stmt)).scalars())
 
 
 async def mark_applied(session: AsyncSession, change_request_id: uuid.UUID, version: int, now: datetime) -> bool:

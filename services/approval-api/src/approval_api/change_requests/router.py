@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, Security
 
-from approval_api.change_requests import intake, service
+from approval_api.change_requests import bulk, intake, service
 from approval_api.change_requests.errors import (
     ChangeRequestIdReused,
     ChangeRequestNotFound,
@@ -98,11 +98,12 @@ async def read_backlog(principal: AnyPrincipal, session: DbSession, policy: Dead
 
 
 @router.post("/bulk", summary="Approve, reject or return many requests; a result per item.",
-             description="Each item is decided in its own transaction, so one refusal leaves the others done. An "
+             description="Every item is checked by the rules of a single decision, and a refused one fails alone "
+                         "(nothing of it is written) while the others are done, in one transaction. An "
                          "approval here never overrides findings: a request with error findings fails its item "
                          "(rule-errors-block-approval) and is approved on its own, with a reason.")
 async def decide_in_bulk(body: BulkAction, principal: AnyPrincipal, workflow: AppWorkflow, now: Now) -> BulkResult:
-    return await service.bulk(workflow, principal, body, now)
+    return await bulk.decide_many(workflow, principal, body, now)
 
 
 @router.get("/{change_request_id}", summary="Read one change request with its decision trail.",

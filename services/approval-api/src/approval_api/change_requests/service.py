@@ -12,8 +12,8 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from approval_api.applying.apply import apply_approved, apply_many_approved
-from approval_api.applying.client import Applied, ProfileClient, Refused
+from approval_api.applying.apply import apply_approved
+from approval_api.applying.client import ProfileClient, Refused
 from approval_api.change_requests import queries
 from approval_api.change_requests.errors import (
     ChangeRequestIdReused,
@@ -31,9 +31,6 @@ from approval_api.change_requests.errors import (
 from approval_api.change_requests.schemas import (
     Backlog,
     BacklogRow,
-    BulkAction,
-    BulkItem,
-    BulkResult,
     ChangeRequestDetail,
     ChangeRequestPage,
     ChangeRequestRead,
@@ -150,61 +147,98 @@ async def get_detail(session: AsyncSession, principal: Principal, change_request
 async def _delegator(session: AsyncSession, principal: Principal, request: ChangeRequest, path: str,
                      now: datetime) -> Account | None:
     """The person the caller decides for today (ủy quyền): they could decide this request themselves."""
-    for account, account_path in await queries.delegators_for(session, principal.subject, local_day(now)):
+    return lent_for(await queries.delegators_for(session, principal.subject, local_day(now)), request, path)
+
+
+def lent_for(lent: list[tuple[Account, str]], request: ChangeRequest, path: str) -> Account | None:
+    """Of the caller's delegators today (with their units' paths), one who could decide `request` themselves."""
+    for account, account_path in lent:
         if (path.startswith(account_path) and DECIDE in scopes_for_roles(account.roles)
                 and account.id != request.requested_by and account.profile_id != request.profile_id):
             return account
     return None
 
 
+class Facts:
+    """What deciding a request reads besides the request itself: the caller's delegators today, whether a unit's
+    approval window is open, a record's current version. Asked on demand for one request (`act`); `bulk` gives
+    them preloaded for the whole call, so its statements do not grow with the number of requests."""
+
+    def __init__(self, session: AsyncSession, principal: Principal, policy: DeadlinePolicy, now: datetime) -> None:
+        self.session, self.principal, self.policy, self.now = session, principal, policy, now
+        self.today = local_day(now)
+        self.windows: dict[str, bool] = {}
+
+    async def delegator(self, request: ChangeRequest, path: str) -> Account | None:
+        return await _delegator(self.session, self.principal, request, path, self.now)
+
+    async def window_open(self, path: str) -> bool:
+        if path not in self.windows:
+            self.windows[path] = await window_open(self.session, self.policy, path, self.now)
+        return self.windows[path]
+
+    async def version(self, profile_id: uuid.UUID) -> int | None:
+        return await queries.profile_version(self.session, profile_id)
+
+
 async def act(env: Workflow, principal: Principal, change_request_id: uuid.UUID, action: Action, comment: str | None,
               now: datetime, *, override_reason: str | None = None, apply_now: bool = True) -> ChangeRequestRead:
     """One transition in its own transaction; an approval then asks profile-api to apply it. An approval of a
     request whose record would have error findings needs `override_reason` (kept on the decision)."""
-    stale: tuple[int, int | None] | None = None
-    overridden: list[str] = []
     async with session_scope(env.sessionmaker) as session:
         found = await queries.by_id(session, change_request_id, lock=True)
         if found is None:
             raise ChangeRequestNotFound()
-        request, path = found
-        covers = principal.covers(path)
-        decides = covers and principal.has_scopes(DECIDE)
-        # A delegation lends the delegator's power to decide (and so the sight of what it covers).
-        delegator = None if decides else await _delegator(session, principal, request, path, now)
-        caller = Caller(is_requester=request.requested_by == principal.subject,
-                        is_subject=principal.profile_id == request.profile_id,
-                        writes_unit=covers and principal.has_scopes(WRITE), decides_unit=decides or bool(delegator),
-                        reads_unit=covers and principal.has_scopes(READ))
-        _refuse_unless_allowed(env.policy, request, action, caller, comment)
-        if action is Action.SUBMIT:
-            request.late_working_days = await _lateness(session, env.policy, request.occurred_on, now)
-        if action is Action.APPROVE:
-            if not await window_open(session, env.policy, path, now):
-                env.metrics.window_breaches.labels("approve").inc()
-                raise WindowClosed(policy=env.policy.name)
-            current = await queries.profile_version(session, request.profile_id)
-            if current != request.base_version:
-                stale = (request.base_version, current)
-            else:
-                overridden = _overridden(request, override_reason)
-        before = request.state
-        if stale is not None:
-            request.state = "returned"
-            queries.add_decision(session, request.id, "return", before, "returned", actor_id=None,
-                                 actor_name="approval-api", comment=_stale_comment(*stale))
-        else:
-            _move(request, action, principal, delegator, now, env.metrics)
-            queries.add_decision(session, request.id, action.value, before, request.state,
-                                 actor_id=principal.subject, actor_name=principal.username, on_behalf_of=delegator,
-                                 comment=comment, overridden=overridden or None,
-                                 override_reason=(override_reason or "").strip() if overridden else None)
-        read = ChangeRequestRead.model_validate(request)
+        facts = Facts(session, principal, env.policy, now)
+        stale = await decide(env, facts, *found, action, comment, override_reason=override_reason)
+        read = ChangeRequestRead.model_validate(found[0])
     if stale is not None:
-        raise StaleRequest(_stale_comment(*stale), base_version=stale[0], current_version=stale[1])
+        raise StaleRequest(stale_comment(*stale), base_version=stale[0], current_version=stale[1])
     if action is Action.APPROVE and apply_now:
         return await _apply(env, change_request_id, now, read)
     return read
+
+
+async def decide(env: Workflow, facts: Facts, request: ChangeRequest, path: str, action: Action, comment: str | None,
+                 *, override_reason: str | None = None) -> tuple[int, int | None] | None:
+    """Takes `action` on the locked `request` in `facts.session`, or raises why not (having written nothing).
+    An approval of a request whose record moved on returns it to its requester instead, and answers
+    (base version, current version) for the caller to report once that is committed; otherwise None."""
+    principal, now = facts.principal, facts.now
+    stale: tuple[int, int | None] | None = None
+    overridden: list[str] = []
+    covers = principal.covers(path)
+    decides = covers and principal.has_scopes(DECIDE)
+    # A delegation lends the delegator's power to decide (and so the sight of what it covers).
+    delegator = None if decides else await facts.delegator(request, path)
+    caller = Caller(is_requester=request.requested_by == principal.subject,
+                    is_subject=principal.profile_id == request.profile_id,
+                    writes_unit=covers and principal.has_scopes(WRITE), decides_unit=decides or bool(delegator),
+                    reads_unit=covers and principal.has_scopes(READ))
+    _refuse_unless_allowed(env.policy, request, action, caller, comment)
+    if action is Action.SUBMIT:
+        request.late_working_days = await _lateness(facts.session, env.policy, request.occurred_on, now)
+    if action is Action.APPROVE:
+        if not await facts.window_open(path):
+            env.metrics.window_breaches.labels("approve").inc()
+            raise WindowClosed(policy=env.policy.name)
+        current = await facts.version(request.profile_id)
+        if current != request.base_version:
+            stale = (request.base_version, current)
+        else:
+            overridden = _overridden(request, override_reason)
+    before = request.state
+    if stale is not None:
+        request.state = "returned"
+        queries.add_decision(facts.session, request.id, "return", before, "returned", actor_id=None,
+                             actor_name="approval-api", comment=stale_comment(*stale))
+    else:
+        _move(request, action, principal, delegator, now, env.metrics)
+        queries.add_decision(facts.session, request.id, action.value, before, request.state,
+                             actor_id=principal.subject, actor_name=principal.username, on_behalf_of=delegator,
+                             comment=comment, overridden=overridden or None,
+                             override_reason=(override_reason or "").strip() if overridden else None)
+    return stale
 
 
 def _overridden(request: ChangeRequest, reason: str | None) -> list[str]:
@@ -236,7 +270,7 @@ def _refuse_unless_allowed(policy: DeadlinePolicy, request: ChangeRequest, actio
         raise REFUSALS[why]()
 
 
-def _stale_comment(base: int, current: int | None) -> str:
+def stale_comment(base: int, current: int | None) -> str:
     return (f"Hồ sơ đã thay đổi (phiên bản {base} → {current}) sau khi yêu cầu được lập; hãy lập lại trên phiên bản "
             f"hiện tại. The record changed (version {base} → {current}); propose again on the current version.")
 
@@ -265,29 +299,6 @@ async def _apply(env: Workflow, change_request_id: uuid.UUID, now: datetime, app
     async with session_scope(env.sessionmaker) as session:
         found = await queries.by_id(session, change_request_id)
         return ChangeRequestRead.model_validate(found[0]) if found else approved
-
-
-async def bulk(env: Workflow, principal: Principal, body: BulkAction, now: datetime) -> BulkResult:
-    """Each item in its own transaction: one refusal does not undo the others."""
-    results = []
-    for change_request_id in dict.fromkeys(body.ids):
-        try:
-            read = await act(env, principal, change_request_id, Action(body.action), body.comment, now, apply_now=False)
-        except Problem as problem:
-            results.append(BulkItem(id=change_request_id, ok=False, problem=problem.body()))
-        else:
-            results.append(BulkItem(id=change_request_id, ok=True, state=read.state))
-    approved = [item.id for item in results if item.ok and item.state == "approved"]
-    if approved:  # applied in batches, not one call each (hanoi-2024 Điều 7: an agency's migration at once)
-        applied = await apply_many_approved(env.sessionmaker, env.profiles, approved, now, env.metrics)
-        for item in results:
-            result = applied.get(item.id)
-            if isinstance(result, Applied):
-                item.state = "applied"
-            elif isinstance(result, Refused):  # as a single approval answers it: the item fails
-                item.ok, item.state, item.problem = False, None, result.problem
-    ok = sum(item.ok for item in results)
-    return BulkResult(succeeded=ok, failed=len(results) - ok, results=results)
 
 
 async def national_return(env: Workflow, principal: Principal, change_request_id: uuid.UUID, body: NationalRejection,

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import AuditEntry
@@ -24,8 +24,17 @@ async def chain_head(session: AsyncSession) -> tuple[int, str] | None:
     return (int(row[0] or 0), str(row[1])) if row else None
 
 
+# One statement, values as parameters: SQLAlchemy compiles it once (`.values(**values)` made a new cache key
+# from the values on every sensitive read).
+_APPEND = insert(cast(Table, AuditEntry.__table__))
+
+
 async def append(session: AsyncSession, values: dict[str, Any]) -> None:
-    await session.execute(insert(AuditEntry).values(**values))
+    await session.execute(_APPEND, values)
+
+
+async def append_many(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    await session.execute(_APPEND, entries)
 
 
 async def unsealed(session: AsyncSession, limit: int) -> list[AuditEntry]:

@@ -42,12 +42,23 @@ async def record(session: AsyncSession, principal: Principal | None, action: str
                  fields: list[str] | None = None) -> None:
     """Append one entry in the caller's transaction. `before` and `after` are JSON values (their digests
     are over `hoso_shared.canonical` bytes): convert dates, UUIDs and decimals first."""
-    await queries.append(session, {
-        "at": utc_now(), "actor": actor_of(principal), "action": action, "entity": entity,
-        "entity_id": str(entity_id), "fields": sorted(fields or []),
-        "before_digest": None if before is None else digest(before),
-        "after_digest": None if after is None else digest(after),
-    })
+    await queries.append(session, entry(principal, action, entity, entity_id, before=before, after=after,
+                                        fields=fields))
+
+
+def entry(principal: Principal | None, action: str, entity: str, entity_id: uuid.UUID | str, *, before: Any = None,
+          after: Any = None, fields: list[str] | None = None) -> dict[str, Any]:
+    """The values of one entry, as `record` appends it."""
+    return {"at": utc_now(), "actor": actor_of(principal), "action": action, "entity": entity,
+            "entity_id": str(entity_id), "fields": sorted(fields or []),
+            "before_digest": None if before is None else digest(before),
+            "after_digest": None if after is None else digest(after)}
+
+
+async def record_many(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    """Append many entries (`entry`) in the caller's transaction, in one statement."""
+    if entries:
+        await queries.append_many(session, entries)
 
 
 async def seal_pending(session: AsyncSession, *, limit: int = 10_000) -> int:

@@ -19,7 +19,7 @@ from hoso_shared.form import ProfileItems
 from hoso_shared.problems import Problem
 from hoso_shared.time import utc_now
 from profile_api.audit import service as audit
-from profile_api.changes import queries
+from profile_api.changes import apply_creates, queries
 from profile_api.changes.errors import (
     ChangeRequestNotApproved,
     ChangeRequestUnknown,
@@ -81,20 +81,34 @@ async def _apply_create(session: AsyncSession, principal: Principal, profile: Pr
 
 async def apply_many(session: AsyncSession, principal: Principal, ids: list[uuid.UUID],
                      cipher: FieldCipher) -> AppliedBatch:
-    """Each request in its own savepoint of one transaction: a refusal leaves the others applied. A request
-    unknown or outside the caller's reach refuses the whole call (404, nothing applied), as the single route."""
-    results = []
-    for change_request_id in dict.fromkeys(ids):
+    """A refusal leaves the others applied. `create` requests (a bulk approval's) are checked and applied together
+    (`apply_creates`); any other each in its own savepoint. A request unknown or outside the caller's reach refuses
+    the whole call (404, nothing applied), as the single route."""
+    ids = list(dict.fromkeys(ids))
+    found = await queries.change_requests(session, ids)
+    if len(found) < len(ids):
+        raise ChangeRequestUnknown()
+    checked = await apply_creates.check_creates(session, principal, [r for r in found.values() if r.kind == "create"])
+    answers: dict[uuid.UUID, Applied | Problem] = {
+        **checked.answered, **await apply_creates.apply_creates(session, principal, checked.to_apply, cipher)}
+    for change_request_id in ids:
+        if change_request_id in answers:
+            continue
         try:
             async with session.begin_nested():
-                done = await apply_change_request(session, principal, change_request_id, cipher)
+                answers[change_request_id] = await apply_change_request(session, principal, change_request_id,
+                                                                        cipher)
         except ChangeRequestUnknown:
             raise
         except Problem as problem:
-            results.append(BatchApplied(change_request_id=change_request_id, problem=problem.body()))
-        else:
-            results.append(BatchApplied(change_request_id=change_request_id, applied=done))
-    return AppliedBatch(results=results)
+            answers[change_request_id] = problem
+    return AppliedBatch(results=[_result(i, answers[i]) for i in ids])
+
+
+def _result(change_request_id: uuid.UUID, answer: Applied | Problem) -> BatchApplied:
+    if isinstance(answer, Problem):
+        return BatchApplied(change_request_id=change_request_id, problem=answer.body())
+    return BatchApplied(change_request_id=change_request_id, applied=answer)
 
 
 def _changed(payload: dict[str, Any]) -> list[str]:

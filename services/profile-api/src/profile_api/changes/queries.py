@@ -20,6 +20,12 @@ async def change_request(session: AsyncSession, change_request_id: uuid.UUID) ->
     return found
 
 
+async def change_requests(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, ChangeRequest]:
+    """Many requests in one statement (a batch to apply), by id."""
+    stmt = select(ChangeRequest).where(ChangeRequest.id.in_(ids))
+    return {request.id: request for request in (await session.execute(stmt)).scalars()}
+
+
 async def lock_profile(session: AsyncSession, profile_id: uuid.UUID) -> tuple[Profile, str] | None:
     stmt = (select(Profile, OrgUnit.path).join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
             .where(Profile.id == profile_id).with_for_update(of=Profile))

@@ -113,8 +113,10 @@ async def apply_change_request(change_request_id: uuid.UUID, principal: Applier,
 
 @internal.post("/change-requests/apply", summary="Apply many approved change requests in one call (service).",
                description="For a bulk approval (e.g. an agency's initial migration of new records, hanoi-2024 Điều "
-                           "7): each id as the single route would, in its own savepoint; a result per distinct id. An "
-                           "id unknown or outside the caller's reach: 404 and nothing applied.",
+                           "7): each id answered as the single route would, a result per distinct id; `create` "
+                           "requests are checked first and applied together (a statement per kind of row, not per "
+                           "record), any other in its own savepoint. An id unknown or outside the caller's reach: 404 "
+                           "and nothing applied.",
                responses=ChangeRequestUnknown.openapi())
 async def apply_change_requests(body: ApplyBatch, principal: Applier, session: DbSession,
                                 cipher: Cipher) -> AppliedBatch:
