@@ -1,6 +1,6 @@
-"""The request's session and the token check take the sessionmaker and the verifier `build_app` was given, read
-typed from the app (no dependency override: FastAPI would analyse one again on every request and run it in its
-threadpool); an app not built by `build_app` fails loudly instead of running without them."""
+"""The request's session and the token check take the sessionmaker and the verifier `build_app` was given, injected
+typed by the factory (never read from `app.state` by a route); an app not built by `build_app` fails loudly instead
+of running without them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 
 from hoso_shared.auth import AnyPrincipal
+from hoso_shared.auth.dependencies import token_verifier
 from hoso_shared.db import DbSession
+from hoso_shared.db.engine import request_sessionmaker
 from hoso_shared.settings import CommonSettings
 from hoso_shared.web import build_app
 from tests.conftest import settings_env
@@ -33,7 +35,7 @@ async def uses_principal(principal: AnyPrincipal) -> dict[str, str]:
 async def test_build_app_gives_routes_its_session_and_verifier(db_url: str, sessionmaker: Any) -> None:
     app = build_app(CommonSettings(**settings_env(db_url)), title="t", description="t", routers=[probe],
                     sessionmaker=sessionmaker)
-    assert not app.dependency_overrides
+    assert set(app.dependency_overrides) == {request_sessionmaker, token_verifier}
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
         assert (await client.get("/probe/session")).json() == {"one": 1}
         refused = await client.get("/probe/principal", headers={"Authorization": "Bearer not-a-token"})

@@ -27,9 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 
 from hoso_shared.auth import AnyPrincipal
+from hoso_shared.auth.dependencies import token_verifier as auth_token_verifier
 from hoso_shared.auth.tokens import TokenVerifier
 from hoso_shared.crypto import FieldCipher
-from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker
+from hoso_shared.db.engine import SessionMaker, create_engine, create_sessionmaker, request_sessionmaker
 from hoso_shared.db.migrate import current_revision, head_revision
 from hoso_shared.logging import configure_logging, get_logger
 from hoso_shared.metrics import HttpMetrics
@@ -195,9 +196,18 @@ def build_app(
     app.state.settings = settings
     app.state.sessionmaker = maker
     app.state.schema_head = head_revision()
-    # The request's session and the token check take these from here, type-checked
-    # (hoso_shared.db.engine.request_sessionmaker, hoso_shared.auth.dependencies.token_verifier).
-    app.state.token_verifier = token_verifier or token_verifier_from(settings)
+    verifier = token_verifier or token_verifier_from(settings)
+
+    # The request's session and the token check take these from the factory, typed (no state reads); async, so
+    # FastAPI calls them on the event loop rather than in its threadpool.
+    async def given_sessionmaker() -> SessionMaker:
+        return maker
+
+    async def given_verifier() -> TokenVerifier:
+        return verifier
+
+    app.dependency_overrides[request_sessionmaker] = given_sessionmaker
+    app.dependency_overrides[auth_token_verifier] = given_verifier
     registry = CollectorRegistry()
     app.state.metrics_registry = registry
 

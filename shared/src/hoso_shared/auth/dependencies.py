@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 
 from hoso_shared.auth.principal import Principal
@@ -19,14 +19,10 @@ from hoso_shared.problems import Forbidden, Unauthorized
 _bearer = HTTPBearer(auto_error=False, description="An access token from profile-api /api/v1/auth/token")
 
 
-def token_verifier(request: Request) -> TokenVerifier:
-    """The app's verifier, which `hoso_shared.web.build_app` keeps as `app.state.token_verifier`; checked here, so
-    it reaches every route typed, from the factory that built it (not a dependency override: FastAPI analyses an
-    override's signature again on every request, and runs a plain function dependency in its threadpool)."""
-    verifier = getattr(request.app.state, "token_verifier", None)
-    if not isinstance(verifier, TokenVerifier):
-        raise RuntimeError("this app was not built with hoso_shared.web.build_app")
-    return verifier
+def token_verifier() -> TokenVerifier:
+    """The app's verifier. `hoso_shared.web.build_app` provides it (a dependency override), so the
+    verifier reaches every route typed, from the factory that built it."""
+    raise RuntimeError("this app was not built with hoso_shared.web.build_app")
 
 
 class PasswordChangeRequired(Forbidden):
@@ -35,13 +31,13 @@ class PasswordChangeRequired(Forbidden):
 
 async def authorize(
     security_scopes: SecurityScopes,
-    request: Request,
+    verifier: Annotated[TokenVerifier, Depends(token_verifier)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("A bearer token is required.")
     try:
-        principal = await token_verifier(request).verify(credentials.credentials)
+        principal = await verifier.verify(credentials.credentials)
     except TokenInvalid as exc:
         raise Unauthorized(f"The token is refused: {exc}.") from exc
     if principal.scopes == {CHANGE_PASSWORD} and CHANGE_PASSWORD not in security_scopes.scopes:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -60,19 +60,15 @@ async def session_scope(sessionmaker: SessionMaker) -> AsyncIterator[AsyncSessio
             raise
 
 
-def request_sessionmaker(request: Request) -> SessionMaker:
-    """The app's sessionmaker, which `hoso_shared.web.build_app` keeps as `app.state.sessionmaker`; checked here, so
-    the request's session comes typed from the factory that built the app. Read here rather than through a
-    dependency override: FastAPI analyses an override's signature again on every request, and runs a plain
-    function dependency in its threadpool (the read path's hottest overhead)."""
-    maker = getattr(request.app.state, "sessionmaker", None)
-    if not isinstance(maker, async_sessionmaker):
-        raise RuntimeError("this app was not built with hoso_shared.web.build_app")
-    return maker
+def request_sessionmaker() -> SessionMaker:
+    """The app's sessionmaker. `hoso_shared.web.build_app` provides it (a dependency override), so the
+    request's session comes from the factory that built the app, typed."""
+    raise RuntimeError("this app was not built with hoso_shared.web.build_app")
 
 
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with session_scope(request_sessionmaker(request)) as session:
+async def _request_session(sessionmaker: Annotated[SessionMaker, Depends(request_sessionmaker)],
+                           ) -> AsyncIterator[AsyncSession]:
+    async with session_scope(sessionmaker) as session:
         yield session
 
 
