@@ -64,8 +64,10 @@ run: sync
 
 ## The whole suite on real PostgreSQL (embedded unless DATABASE_URL is set), then lint, types and
 ## every package's declared dependencies. The dev stack (tools/devstack, a dev dependency) runs the suite.
+## Two pytest workers (pytest-xdist; a test file stays on one worker, its module fixtures shared): the suite is
+## PostgreSQL and Python in about equal parts, so two workers keep a 2-core machine busy. TEST_WORKERS=0: one process.
 test: sync tools
-	$(RUN) python -m hoso_devstack test
+	$(RUN) python -m hoso_devstack test -n $(or $(TEST_WORKERS),2) --dist loadfile
 	$(MAKE) --no-print-directory lint typecheck deps
 
 test-fast: sync tools

@@ -49,10 +49,15 @@ async def _drop(url: str) -> None:
         await admin.dispose()
 
 
-def open_database(run_dir: Path) -> Database:
+# What the scale benchmark reports of PostgreSQL's idle work: which statements took its time (an embedded server
+# only; on $DATABASE_URL the extension may not be loaded, and the report says so).
+STATEMENTS = {"shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all"}
+
+
+def open_database(run_dir: Path, *, statements: bool = False) -> Database:
     url = external_url()
     if url is None:
-        pg = start_embedded(run_dir / "pg", throwaway=True)
+        pg = start_embedded(run_dir / "pg", throwaway=True, settings=STATEMENTS if statements else None)
         return Database(with_database(pg.url, NAME), pg)
     database = Database(with_database(url, NAME), None)
     asyncio.run(_drop(database.url))  # left over by a killed run: start from nothing

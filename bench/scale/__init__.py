@@ -24,7 +24,7 @@ PostgreSQL are quiet again, and times that (their own background work, e.g. judg
 | the imports (rows/s, POST → job done), the approval of what they stored | COPY in of as many profile rows |
 | the sync: DOHA approves the batches through approval-api → every record decided | COPY in of as many rows |
 | `GET /api/v1/profiles?limit=1` every 100 ms during the xlsx export and the imports | the same, idle |
-| idle CPU of PostgreSQL and of each process over BENCH_SCALE_IDLE (30) s | PostgreSQL before any service |
+| idle CPU of each process over BENCH_SCALE_IDLE (120) s; PostgreSQL's top statements | PostgreSQL before any service |
 | RSS of each process after all of it | the same process once ready |
 | `GET /api/v1/profiles/{id}` p50, first page of the list p50 | `SELECT` by id, first page by id |
 

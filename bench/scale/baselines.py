@@ -130,3 +130,34 @@ async def reads(url: str, path: str, ids: list[str], n: int, pages: int, seed: i
     finally:
         await conn.close()
     return percentile(sorted(point), 0.5), percentile(sorted(page), 0.5)
+
+
+async def reset_statements(url: str) -> bool:
+    """Starts pg_stat_statements' count afresh; False where the extension is not loaded (an external server)."""
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        await conn.execute("SELECT pg_stat_statements_reset()")
+        return True
+    except asyncpg.PostgresError:
+        return False
+    finally:
+        await conn.close()
+
+
+async def top_statements(url: str, n: int = 5) -> list[dict[str, object]]:
+    """The statements that took PostgreSQL's time since the reset, most first: what an idle system still runs."""
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        rows = await conn.fetch(
+            "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, left(regexp_replace(query, '\\s+', ' ', "
+            "'g'), 160) AS query FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' "
+            "ORDER BY total_exec_time DESC LIMIT $1", n)
+        # And what wrote: an idle system that writes wakes whatever re-reads on a write.
+        rows += await conn.fetch(
+            "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, left(regexp_replace(query, '\\s+', ' ', "
+            "'g'), 160) AS query FROM pg_stat_statements WHERE rows > 0 AND query ~* '^\\s*(insert|update|delete)' "
+            "ORDER BY calls DESC LIMIT $1", n)
+        return [{"calls": r["calls"], "total_ms": float(r["total_ms"]), "query": r["query"]} for r in rows]
+    finally:
+        await conn.close()

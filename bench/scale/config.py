@@ -48,8 +48,8 @@ class Config:
                             help="profiles in the province (env BENCH_SCALE_PROFILES; default 200000)")
         parser.add_argument("--timeout", type=float, default=float(os.environ.get("BENCH_SCALE_TIMEOUT", "900")),
                             help="seconds each operation is given (env BENCH_SCALE_TIMEOUT; default 900)")
-        parser.add_argument("--idle", type=float, default=float(os.environ.get("BENCH_SCALE_IDLE", "30")),
-                            help="seconds of idle CPU measurement (env BENCH_SCALE_IDLE; default 30)")
+        parser.add_argument("--idle", type=float, default=float(os.environ.get("BENCH_SCALE_IDLE", "120")),
+                            help="seconds of idle CPU measurement (env BENCH_SCALE_IDLE; default 120)")
         parser.add_argument("--stall", type=float, default=float(os.environ.get("BENCH_SCALE_STALL", "120")),
                             help="seconds without sync progress before it is given up (default 120)")
         args = parser.parse_args(argv)

@@ -253,15 +253,23 @@ def idle_phase(ctx: Context, pg_alone: float | None) -> list[Figure]:
     """Nobody calls for `idle_s`: each process's share of one core (after `settle`: the work an operation left
     behind, such as judging the acknowledged records again, is not idleness)."""
     print(f"idle for {ctx.config.idle_s:g} s …", flush=True)
+    counting = asyncio.run(baselines.reset_statements(ctx.url))
     before = cpu_seconds(ctx.services, ctx.pg_pid)
     time.sleep(ctx.config.idle_s)
     after = cpu_seconds(ctx.services, ctx.pg_pid)
+    top = asyncio.run(baselines.top_statements(ctx.url)) if counting else []
+    for statement in top:
+        print(f"  idle statement: {statement['calls']} calls, {statement['total_ms']} ms: {statement['query']}")
     figures = []
     for name in sorted(after, key=lambda n: (n != "postgres", n)):
         share = 100 * (after[name] - before[name]) / ctx.config.idle_s
         figure = Figure(f"idle CPU, {shown(name)}", share, "%", goal=GOALS["idle_cpu"])
         if name == "postgres" and pg_alone is not None:
             figure.baseline, figure.baseline_what = pg_alone, "PostgreSQL before any service ran"
+        if name == "postgres" and top:
+            figure.detail["statements"] = top  # what took its time, most first (pg_stat_statements)
+            figure.note = (f"most of it: {top[0]['calls']} × {str(top[0]['query'])[:60]}… ({top[0]['total_ms']} ms)"
+                           .replace("|", "¦"))  # a table cell
         figures.append(figure)
     return figures
 

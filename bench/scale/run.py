@@ -44,7 +44,7 @@ def bench(config: Config, run_dir: Path, started: datetime) -> None:
     db: Database | None = None
     running: list[servers.Server] = []
     try:
-        db = open_database(run_dir)
+        db = open_database(run_dir, statements=True)
         values = secrets.load_or_create(run_dir)
         print(f"loading {config.generated:,} generated profiles (the demo's tree, inserted directly) …", flush=True)
         loaded = asyncio.run(load(db.url, values, config.generated, SEED))

@@ -1,12 +1,14 @@
-"""The real stack the browser tests drive: a fresh database (migrated, the demo loaded) on the test run's PostgreSQL,
-and profile-api, approval-api and the portal as uvicorn processes on free ports, started and stopped by
-hoso_devstack's `Stack` with the environment `make run` gives them (`stack_env`). Without sync-gateway and the
-simulator: no page the browser visits needs them, and two fewer processes start faster on a shared machine."""
+"""The real stack the browser tests drive: a fresh database (migrated, the demo loaded: a copy of a template made once
+per run) on the test run's PostgreSQL, and profile-api, approval-api and the portal as uvicorn processes on free
+ports, started and stopped by hoso_devstack's `Stack` with the environment `make run` gives them (`stack_env`).
+Without sync-gateway and the simulator: no page the browser visits needs them, and two fewer processes start faster
+on a shared machine."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from hoso_devstack import secrets
+from hoso_devstack.database import with_database
 from hoso_devstack.pg import free_port
 from hoso_devstack.stack import Stack, prepare_database, stack_env
+from hoso_shared.db.engine import create_engine
 from tests.conftest import fresh_database
 
 SERVICES = ("profile-api", "approval-api", "portal")
@@ -67,17 +73,58 @@ class PortalStack:
                          for log in sorted(self.logs.glob("*.log")))
 
 
+@dataclass(frozen=True)
+class _Demo:
+    """The demo, migrated and loaded once per test run into a template database: each stack's database is a copy of
+    it (CREATE DATABASE … TEMPLATE, a file copy) rather than migrations and the demo again, under the same
+    secrets (the sealed columns are readable only with the keys they were sealed with)."""
+
+    template: str  # the template database's name
+    secrets: Path  # its secrets.json
+    accounts: tuple[dict[str, str], ...]
+
+
+_demo: dict[str, _Demo] = {}  # server URL → the run's template (stacks start one after another: no lock)
+
+
+async def _demo_template(server_url: str, data_dir: Path) -> _Demo:
+    if server_url not in _demo:
+        url = await fresh_database(server_url, f"hoso_demo_template_{os.getpid()}")
+        fresh = await prepare_database(url, secrets.load_or_create(data_dir))
+        assert fresh is not None, "the demo was already in a fresh database"
+        _demo[server_url] = _Demo(make_url(url).database or "", data_dir / "secrets.json",
+                                  tuple(a.as_dict() for a in fresh))
+    return _demo[server_url]
+
+
+async def _database_from(demo: _Demo, server_url: str, name: str) -> str:
+    admin = create_engine(with_database(server_url, "postgres"), pool_size=1)
+    try:
+        async with admin.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{demo.template}"'))
+    finally:
+        await admin.dispose()
+    return with_database(server_url, name)
+
+
+def _secrets_of(demo: _Demo, data_dir: Path) -> dict[str, Any]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(demo.secrets, data_dir / "secrets.json")
+    return secrets.load_or_create(data_dir)
+
+
 @asynccontextmanager
 async def running_stack(server_url: str, data_dir: Path, services: tuple[str, ...] = SERVICES,
                         name: str = "browser", env: dict[str, str] | None = None) -> AsyncIterator[PortalStack]:
     """The stack, ready (every service's /readyz answered), until the block ends; then every process stopped.
     `services`: more of them for journeys that need the national side (sync-gateway, ndxp-sim), on a database
     of their own (`name`)."""
-    url = await fresh_database(server_url, f"hoso_{name}_{os.getpid()}")
-    values = secrets.load_or_create(data_dir)
-    fresh = await prepare_database(url, values)
-    assert fresh is not None, "the demo was already in a fresh database"
-    accounts = [a.as_dict() for a in fresh]
+    demo = await _demo_template(server_url, data_dir.parent / "demo-template")
+    url = await _database_from(demo, server_url, f"hoso_{name}_{os.getpid()}")
+    values = _secrets_of(demo, data_dir)
+    accounts = [dict(a) for a in demo.accounts]
     stack = Stack(data_dir, ports={service: free_port() for service in services})
     # `env`: settings a journey needs beyond make run's (e.g. fewer delivery attempts before a dead letter).
     stack.start_services({**stack_env(values, database_url=url, urls=stack.urls(), accounts=accounts), **(env or {})})

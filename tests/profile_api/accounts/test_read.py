@@ -86,12 +86,13 @@ class TestOverdueIncoming:
         assert {i["profile_id"] for i in doha["items"]} == {str(late.id), str(due_today.id), str(other_agency.id)}
 
 
+ANY_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"  # fixed: test ids must be equal in every xdist worker
 ROUTES = [
-    ("POST", URL), ("GET", URL), ("GET", f"{URL}/overdue-incoming"), ("GET", f"{URL}/{uuid.uuid4()}"),
-    ("POST", f"{URL}/{uuid.uuid4()}/disable"), ("POST", f"{URL}/{uuid.uuid4()}/enable"),
-    ("POST", f"{URL}/{uuid.uuid4()}/reset-password"), ("POST", f"{URL}/{uuid.uuid4()}/move"),
-    ("POST", f"{URL}/{uuid.uuid4()}/roles"), ("GET", f"{URL}/{uuid.uuid4()}/access-changes"),
-    ("POST", f"{URL}/{uuid.uuid4()}/delegation"), ("POST", f"{URL}/{uuid.uuid4()}/delegation/revoke"),
+    ("POST", URL), ("GET", URL), ("GET", f"{URL}/overdue-incoming"), ("GET", f"{URL}/{ANY_ID}"),
+    ("POST", f"{URL}/{ANY_ID}/disable"), ("POST", f"{URL}/{ANY_ID}/enable"),
+    ("POST", f"{URL}/{ANY_ID}/reset-password"), ("POST", f"{URL}/{ANY_ID}/move"),
+    ("POST", f"{URL}/{ANY_ID}/roles"), ("GET", f"{URL}/{ANY_ID}/access-changes"),
+    ("POST", f"{URL}/{ANY_ID}/delegation"), ("POST", f"{URL}/{ANY_ID}/delegation/revoke"),
     ("GET", f"{URL}/delegations"),
 ]
 

@@ -151,7 +151,8 @@ class TestListAttachments:
 
 
 class TestNoToken:
-    @pytest.mark.parametrize(("method", "suffix"), [("POST", ""), ("GET", ""), ("GET", f"/{uuid.uuid4()}")])
+    @pytest.mark.parametrize(("method", "suffix"), [("POST", ""), ("GET", ""),
+                                                   ("GET", "/7c9e6679-7425-40de-944b-e07fc1f90ae7")])
     async def test_is_401(self, attachments_only: AsyncClient, method: str, suffix: str) -> None:
         path = f"/api/v1/profiles/{uuid.uuid4()}/attachments{suffix}"
         files = {"file": ("scan.pdf", PDF, "application/pdf")} if method == "POST" else None

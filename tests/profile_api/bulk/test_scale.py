@@ -1,4 +1,4 @@
-"""Imports at a size the flat, in-memory path could not take (issue 17): a file of more than 32,767 good rows (the
+"""Imports at a size the flat, in-memory path could not take (issue 17): a file of 50,000 good rows (the
 50,000-row import stopped on "the number of query arguments cannot exceed 32767": every new row's citizen-ID hash
 went into one IN list), and the memory of a 20,000-row import bounded (rows are read, checked and stored a chunk at
 a time). Files are CSV so that building them stays quick; the checks are of counts and memory, never of time."""
@@ -50,15 +50,15 @@ class TestScale:
         assert await queries.taken_citizen_ids(session, hashes) == set()
 
     @pytest.mark.timeout(900)  # ~1–2 min on a loaded 2-core machine: it runs in `make test` all the same
-    async def test_a_file_of_33000_good_rows_is_stored(self, session: AsyncSession, setup: Any) -> None:
-        """The file shape that failed: more good rows than asyncpg's 32,767 query arguments."""
+    async def test_a_file_of_50000_good_rows_is_stored(self, session: AsyncSession, setup: Any) -> None:
+        """The file that failed (issue 17): 50,000 good rows, more than asyncpg's 32,767 query arguments."""
         client, unit, auth = setup
-        content = csv_bytes(People(71).people(unit.code, 33_000))
-        job = await run(client, auth, content, filename="33000.csv", mode="valid_only")
+        content = csv_bytes(People(71).people(unit.code, 50_000))
+        job = await run(client, auth, content, filename="50000.csv", mode="valid_only")
         assert (job["state"], job["failure"]) == ("done", None)
         assert (job["total_rows"], job["processed_rows"], job["created_count"], job["error_count"]) == (
-            33_000, 33_000, 33_000, 0)
-        assert await count(session, unit) == 33_000
+            50_000, 50_000, 50_000, 0)
+        assert await count(session, unit) == 50_000
 
     @pytest.mark.timeout(900)
     async def test_a_20000_row_import_stays_in_bounded_memory(self, session: AsyncSession, setup: Any) -> None:

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from hoso_devstack.pg import EmbeddedPostgres
 
 
-def start_embedded(pgdata: Path, *, port: int = 0, throwaway: bool = False) -> EmbeddedPostgres:
-    pg = EmbeddedPostgres(pgdata, port=port, fast_and_unsafe=throwaway)
+def start_embedded(pgdata: Path, *, port: int = 0, throwaway: bool = False,
+                   settings: dict[str, str] | None = None) -> EmbeddedPostgres:
+    pg = EmbeddedPostgres(pgdata, port=port, fast_and_unsafe=throwaway, settings=settings or {})
     pg.start()
     return pg
 

@@ -82,6 +82,7 @@ class EmbeddedPostgres:
     pgdata: Path
     port: int = 0
     fast_and_unsafe: bool = False  # fsync off: for throwaway test clusters only
+    settings: dict[str, str] = field(default_factory=dict)  # more `-c name=value` (a benchmark's statistics)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -111,6 +112,8 @@ class EmbeddedPostgres:
                 "-p", str(self.port), "-k", str(self.pgdata), "-c", "max_connections=200"]
         if self.fast_and_unsafe:
             args += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        for name, value in self.settings.items():
+            args += ["-c", f"{name}={value}"]
         log = open(self.pgdata / "server.log", "ab")
         self.process = subprocess.Popen(  # type: ignore[call-overload]
             args, stdout=log, stderr=log, start_new_session=True, **_run_as()
