@@ -22,6 +22,7 @@ from hoso_shared.db.models import Account, ChangeRequest, OrgUnit, OutboxRow, Pr
 from hoso_shared.deadlines import HANOI_2024, PRESETS
 from hoso_shared.signing import generate_dev_identity, load_identity
 from hoso_shared.time import ZONE as VN
+from hoso_shared.time import FixedClock
 from hoso_shared.web import collaborators_of
 from profile_api.collaborators import Collaborators
 from profile_api.reports.reviews import signing
@@ -128,6 +129,17 @@ class TestCreateReview:
         # Another subtree's reader learns nothing of the review, not even that it exists.
         other = await profile_api.get(f"/api/v1/reports/reviews/{first['id']}", headers=w.auth["approver_b"])
         assert other.status_code == 404 and w.a.code not in other.text
+
+    async def test_regenerated_at_the_same_instant(self, session: AsyncSession, client_for: Any,
+                                                   token_issuer: TokenIssuer) -> None:
+        """A draft made again within the same clock reading answers like the first (the fuzz test once saw a 500
+        here: `updated_at` left to be loaded lazily, outside the async session, after the flush)."""
+        api = await client_for("profile-api", wiring={"clock": FixedClock(datetime(2026, 11, 2, 3, tzinfo=UTC))})
+        w = await world(session, token_issuer)
+        first, again = await _draft(api, w, as_="doha_admin"), await _draft(api, w, as_="doha_admin")
+        assert (first.status_code, again.status_code) == (201, 201), again.text
+        assert again.json()["id"] == first.json()["id"]
+        assert again.json()["updated_at"] == first.json()["updated_at"]
 
 
 class TestSubmitReview:

@@ -38,6 +38,10 @@ class QuarterlyReview(UUIDKey, Timestamps, Base):
     submitted_at: Mapped[datetime | None]
     late: Mapped[bool] = mapped_column(server_default=text("false"))  # submitted after the policy's deadline
 
+    # Whatever the flush leaves to the server (`onupdate=now()` when a draft is regenerated without a new time) is
+    # fetched back with RETURNING: loaded lazily afterwards, outside the async greenlet, it was a 500.
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012
+
     __table_args__ = (
         CheckConstraint("state IN ('draft', 'submitted')", name="state"),
         CheckConstraint("quarter ~ '^[0-9]{4}-Q[1-4]$'", name="quarter"),
