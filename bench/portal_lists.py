@@ -156,7 +156,8 @@ def _time(client: httpx.Client, path: str, config: Config) -> tuple[list[int], l
 
 def _items(answer: httpx.Response) -> int | None:
     body = answer.json() if answer.status_code == 200 else None
-    return len(body["items"]) if isinstance(body, dict) and isinstance(body.get("items"), list) else None
+    listed = body.get("items", body.get("units")) if isinstance(body, dict) else None  # the roster lists `units`
+    return len(listed) if isinstance(listed, list) else None
 
 
 def measure_page(spec: lists.ListPage, portal: str, api: str, cookie: dict[str, str], token: dict[str, str],

@@ -169,8 +169,14 @@ async def _people(profile: httpx.AsyncClient, auth: dict[str, str]) -> list[str]
     with_accounts = {a["profile_id"] for a in held["items"]}
     people: list[str] = []
     for unit in units:
-        found = (await profile.get(f"/api/v1/org-units/{unit['id']}/people", headers=auth)).raise_for_status()
-        people += [str(p["profile_id"]) for p in found.json()["items"] if p["profile_id"] not in with_accounts]
+        params: dict[str, Any] = {"limit": 500}  # the list is paged (issue 16): every page
+        while True:
+            found = (await profile.get(f"/api/v1/org-units/{unit['id']}/people", headers=auth, params=params))
+            body = found.raise_for_status().json()
+            people += [str(p["profile_id"]) for p in body["items"] if p["profile_id"] not in with_accounts]
+            if not body["next_cursor"]:
+                break
+            params["cursor"] = body["next_cursor"]
     return sorted(people)
 
 

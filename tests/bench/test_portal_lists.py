@@ -42,7 +42,7 @@ def test_each_page_is_set_beside_its_api_call_and_judged_on_its_p95() -> None:
 
 
 def test_pages_say_whether_they_paginate() -> None:
-    whole = next(p for p in PAGES if p.name == "reviews roster")
+    whole = next(p for p in PAGES if p.name == "quality")
     paged = next(p for p in PAGES if p.name == "people")
     nav = '<nav><ul class="pages"><li><a href="/nhan-su?cursor=a&amp;trang=2">Trang sau</a></li></ul></nav>'
     assert portal_next(nav) == "/nhan-su?cursor=a&trang=2"
@@ -65,9 +65,9 @@ def test_the_document_is_written_under_the_benchmark_s_name(tmp_path: Path, monk
     monkeypatch.setattr("bench.report.RESULTS", tmp_path)
     started = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
     path = finish(Config(people=10000, repeats=4, warmup=0, fill_inbox=False), _timings(),
-                  {"people": "paged (next link followed)", "reviews roster": "NOT paginated: whole"}, started,
+                  {"people": "paged (next link followed)", "quality": "NOT paginated: whole"}, started,
                   database="embedded", people=10000, load_s=30.0)
     assert path.name == "20261205T080000Z-portal-lists.json"
     document = json.loads(path.read_text())
-    assert document["config"]["goal_ms"] == 300.0 and document["not_paginated"] == ["reviews roster"]
+    assert document["config"]["goal_ms"] == 300.0 and document["not_paginated"] == ["quality"]
     assert [r["met"] for r in document["rows"]] == [False, True, None]

@@ -5,11 +5,15 @@ to the form, once, and the account must change it at its first sign-in."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import Account
+from hoso_shared.time import local_today
+from tests.factories import make_profile
 from tests.portal.conftest import Portal, csrf_of
 from tests.portal.hr import ACCOUNT_ID, citizen_id_of, hire, password_on, switch
 
@@ -169,3 +173,31 @@ class TestAgencyAccount:
         assert str(world["approver_elsewhere"].id) not in ids and str(world["doha_admin"].id) not in ids
         approvers = (await portal.client.get("/tai-khoan", params={"role": "approver"})).text
         assert set(ACCOUNT_ID.findall(approvers)) == {str(world["approver"].id)}
+
+
+class TestPeopleWithoutAccountPages:
+    async def test_page_two_by_the_next_link_and_nobody_of_another_agency(
+            self, session: AsyncSession, portal: Portal) -> None:
+        """Issue 16: every list paginated; Điều 12 khoản 2.2 điểm a: each person who came in, with the 10th working
+        day after arriving, late ones first. 55 people: 50 on the first page, 5 behind its "Trang sau" link; the
+        counts are the whole list's; another agency's newcomer is on neither page."""
+        today = local_today()
+        names = [f"Người Đến {i:02d}" for i in range(55)]
+        for i, name in enumerate(names):
+            await make_profile(session, unit=portal.world.agency, full_name=name, incoming_on=today - timedelta(i))
+        await make_profile(session, unit=portal.world.elsewhere, full_name="Người Cơ Quan Khác",
+                           incoming_on=today - timedelta(days=60))
+        await portal.sign_in("agency.admin")
+        first = await portal.client.get("/tai-khoan/chua-co")
+        assert first.status_code == 200, first.text[-2000:]
+        shown = [n for n in names if n in first.text]
+        assert len(shown) == 50 and "55 người" in first.text and "Trang sau" in first.text
+        assert set(shown) == set(names[5:])  # the earliest arrivals (the late) first
+        assert first.text.index(names[54]) < first.text.index(names[5])
+        later = first.text.split('<ul class="pages">', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+        second = await portal.client.get(later.replace("&amp;", "&"))
+        assert second.status_code == 200, second.text[-2000:]
+        rest = [n for n in names if n in second.text]
+        assert sorted(shown + rest) == sorted(names) and len(rest) == 5
+        assert "Về trang đầu" in second.text and "Trang sau" not in second.text
+        assert "Người Cơ Quan Khác" not in first.text + second.text

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import ChangeRequest, Decision
 from hoso_shared.time import utc_now
+from portal.api import Apis
+from portal.inbox import lookups
 from tests.factories import make_profile
 from tests.portal.conftest import Portal, csrf_of
 
@@ -220,3 +222,33 @@ class TestRequestPage:
         assert "Current value" in english[f"/duyet/{request.id}"]
         assert "The other names is missing" in english[f"/duyet/{request.id}"]
         assert "Reason for returning" in english[f"/duyet/{request.id}/tra-lai"]
+
+
+class TestNamesOfRequests:
+    async def test_names_come_from_the_records_asked_by_id_never_a_whole_unit(
+            self, session: AsyncSession, portal: Portal, monkeypatch: Any) -> None:
+        """Issue 16 (no list read whole): a request that is not among the approver's tasks (one lent by a
+        delegation, say) is named by asking profile-api for those very records (`ids=`), not by reading its unit's
+        people; a person of another agency is never named (Điều 7: the unit's approvers, their own unit only)."""
+        colleague = await make_profile(session, unit=portal.world.agency, full_name="Đỗ Minh Châu")
+        mine = await portal.world.request(session, profile=colleague)
+        theirs = await elsewhere_request(session, portal)
+
+        async def no_tasks(*_: Any) -> dict[str, dict[str, Any]]:
+            return {}
+
+        asked: list[str] = []
+        real_json = Apis.json
+
+        async def spying(self: Apis, session: Any, service: Any, method: str, path: str, **kwargs: Any) -> Any:
+            asked.append(path)
+            return await real_json(self, session, service, method, path, **kwargs)
+
+        monkeypatch.setattr(lookups, "waiting_tasks", no_tasks)
+        monkeypatch.setattr(Apis, "json", spying)
+        await portal.sign_in("approver")
+        page = await portal.client.get("/duyet")
+        assert page.status_code == 200, page.text[-2000:]
+        assert f'href="/duyet/{mine.id}"' in page.text and "Đỗ Minh Châu" in page.text
+        assert str(theirs.id) not in page.text and "Phạm Thị Xa" not in page.text
+        assert "/api/v1/profiles" in asked and not any(p.endswith("/people") for p in asked)

@@ -134,3 +134,39 @@ class TestOrgTree:
         posted = await change(portal, u.office, {"loai": "sap-nhap", "den": str(u.admin.id),
                                                  "xac_nhan": u.office.code}, step="ghi-nhan")
         assert posted.status_code == 404 and "Phạm Văn Cường" not in posted.text
+
+
+class TestUnitPeoplePages:
+    async def test_a_unit_s_people_page_by_page_and_nobody_of_another_agency(
+            self, session: AsyncSession, portal: Portal, world: World) -> None:
+        """Issue 16: every list paginated; Điều 21 khoản 2: an agency reads its own subtree only. 55 people: the
+        first page shows 50, its "Trang sau" link the other 5; another agency's admin gets 404 with any cursor."""
+        office = await make_unit(session, parent=world.agency, type="sub_unit", name="Phòng Đông Người")
+        names = [f"Người Số {i:02d}" for i in range(55)]
+        for name in names:
+            await make_profile(session, unit=office, full_name=name)
+        elsewhere = await make_unit(session, parent=world.elsewhere, type="sub_unit", name="Phòng Cơ Quan Khác")
+        await make_profile(session, unit=elsewhere, full_name="Người Cơ Quan Khác")
+        await make_account(session, unit=world.elsewhere, role="agency_admin", kind="agency",
+                           username="elsewhere.admin")
+        await portal.sign_in("agency.admin")
+        first = await portal.client.get(f"/to-chuc/{office.id}")
+        assert first.status_code == 200, first.text[-2000:]
+        shown = [n for n in names if n in first.text]
+        assert len(shown) == 50 and "Trang sau" in first.text and "Về trang đầu" not in first.text
+        later = first.text.split('<ul class="pages">', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+        second = await portal.client.get(later.replace("&amp;", "&"))
+        assert second.status_code == 200, second.text[-2000:]
+        rest = [n for n in names if n in second.text]
+        assert sorted(shown + rest) == names and not set(shown) & set(rest)
+        assert "Về trang đầu" in second.text and "Trang sau" not in second.text and "trang 2" in second.text
+        assert "Người Cơ Quan Khác" not in first.text + second.text
+        refused = await portal.client.get(f"/to-chuc/{elsewhere.id}")
+        assert refused.status_code == 404 and "Người Cơ Quan Khác" not in refused.text
+
+        await portal.form("/logout", {}, page="/")
+        await portal.sign_in("elsewhere.admin")
+        cursor = later.split("tiep=", 1)[1].split("&", 1)[0]
+        for path in (f"/to-chuc/{office.id}", f"/to-chuc/{office.id}?tiep={cursor}&trang=2"):
+            other = await portal.client.get(path)
+            assert other.status_code == 404 and not any(n in other.text for n in names), path

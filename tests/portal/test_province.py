@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
+from portal.province import service as dashboard
 from tests.approval_api.conftest import World, apis  # noqa: F401 - the stack's fixture
-from tests.factories import make_profile
+from tests.factories import make_account, make_profile
 from tests.portal.conftest import Portal, open_portal
 from tests.portal.national import open_national_portal
 from tests.sync_gateway.conftest import Stack, stack  # noqa: F401
@@ -70,6 +71,18 @@ class TestDashboard:
         page = (await portal.client.get("/tinh")).text
         assert row(page, portal.world.agency.code)[13] == "1" and row(page, portal.world.elsewhere.code)[13] == "0"
         assert 'href="/tai-khoan/chua-co?qua-han=1"' in page
+
+    async def test_the_roster_is_read_page_by_page_and_tallied_whole(
+            self, session: AsyncSession, portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Issue 16 (every list paginated) and Điều 21 khoản 6: the review roster comes a page at a time; read with
+        pages of one unit, every agency's review is still tallied on its own row."""
+        monkeypatch.setattr(dashboard, "ROSTER_LIMIT", 1)
+        await make_account(session, unit=portal.world.elsewhere, role="agency_admin", kind="agency")
+        await portal.sign_in("doha.admin")
+        page = await portal.client.get("/tinh")
+        assert page.status_code == 200, page.text[:2000]
+        assert "chưa gửi" in row(page.text, portal.world.agency.code)[12]
+        assert "chưa gửi" in row(page.text, portal.world.elsewhere.code)[12]
 
     async def test_in_english(self, portal: Portal) -> None:
         await portal.sign_in("doha.admin")

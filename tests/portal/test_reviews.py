@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared.time import local_today
 from portal.reviews.service import Quarter
 from tests.approval_api.conftest import World
-from tests.factories import make_account
+from tests.factories import make_account, make_unit
 from tests.portal.conftest import Portal, csrf_of
 
 REVIEW = re.compile(r"/ra-soat/([0-9a-f-]{36})$")
@@ -167,3 +167,37 @@ class TestQuarterlyReview:
                                                                             "content_hash": "0" * 64})
         assert refused.status_code == 404 and world.agency.name not in refused.text
 
+
+
+class TestRosterPages:
+    async def test_doha_pages_the_roster_with_the_quarter_s_counts_on_top(
+            self, session: AsyncSession, portal: Portal, world: World) -> None:
+        """Issue 16: every list paginated; Điều 21 khoản 6: DOHA follows every unit's review. 55 more units with an
+        agency account: the first page shows 50 units and the whole quarter's counts, its "Trang sau" link the
+        rest with the same counts; an agency's own roster is its subtree's alone, page 2 included."""
+        await second_agency(session, world)
+        made = [await make_unit(session, parent=world.root, name=f"Đơn Vị Rà Soát {i:02d}") for i in range(55)]
+        for unit in made:
+            await make_account(session, unit=unit, role="agency_admin", kind="agency")
+        await portal.sign_in("approver")
+        assert (await signed(portal, await drafted(portal))).status_code == 303
+        await switch(portal, "doha.admin")
+        first = await portal.client.get("/ra-soat")
+        assert first.status_code == 200, first.text[-2000:]
+        counts = re.findall(r"<li>[^<]*: <strong>(\d+)</strong></li>", first.text)
+        sent, late, missing = (int(c) for c in counts)
+        assert sent + late == 1 and missing >= 56 and "Trang sau" in first.text and "trang 1" in first.text
+        later = first.text.split('<ul class="pages">', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+        second = await portal.client.get(later.replace("&amp;", "&"))
+        assert second.status_code == 200, second.text[-2000:]
+        assert re.findall(r"<li>[^<]*: <strong>(\d+)</strong></li>", second.text) == counts
+        assert "Về trang đầu" in second.text and "trang 2" in second.text
+        rows = [len(re.findall(r'<th scope="row">', page.text)) for page in (first, second)]
+        assert rows[0] == 50 and sum(rows) == sent + late + missing
+        names = [u.name for u in made]
+        assert {n for n in names if n in first.text} | {n for n in names if n in second.text} == set(names)
+
+        await switch(portal, "elsewhere.admin")
+        own = await portal.client.get("/ra-soat")
+        for page in (own.text, (await portal.client.get(later.replace("&amp;", "&"))).text):
+            assert world.agency.name not in page and not any(n in page for n in names)

@@ -85,7 +85,7 @@ class TestSendTransfer:
         for field in ("to_org_unit_id", "effective_on", "decision_number", "decision_issued_on", "decision_issuer",
                       "file"):
             assert f'<a href="#{field}">' in answer.text and f'id="{field}-error"' in answer.text, field
-        assert "Mã đơn vị không đúng dạng" in answer.text
+        assert "Cơ quan tiếp nhận không hợp lệ" in answer.text
 
     async def test_a_unit_of_its_own_subtree_is_refused_and_the_scan_kept(self, session: AsyncSession,
                                                                            portal: Portal) -> None:

@@ -20,6 +20,7 @@ LEGACY = {"form": "2c-bnv-2008", "category": "cong_chuc", "citizen_id": "0010900
     ("POST", "/api/v1/reports/reviews"),
     ("GET", "/api/v1/accounts/overdue-incoming?as_of=0001-01-01"),
     ("GET", "/api/v1/accounts/overdue-incoming?as_of=9999-12-31"),
+    ("GET", "/api/v1/accounts/incoming?as_of=0001-01-01"),
     ("GET", "/api/v1/quality/scorecards/{unit}/history?to=0001-01-01"),
     ("GET", "/api/v1/quality/scorecards/{unit}/history?from=9999-12-31"),
     ("GET", "/api/v1/org-units?as_of=0001-01-01"),

@@ -252,6 +252,9 @@ CASES = [
     Case("POST", "/api/v1/transfers/{transfer_id}/hand-over",
          lambda s: f"/api/v1/transfers/{s.reported_id}/hand-over", frozenset({"doha_admin"}),
          lambda s: {"reference": "CV 1/SNV"}),
+    # A unit's submitted quarterly reviews (issue 16): whoever may prepare its review, its approver included.
+    Case("GET", "/api/v1/reports/units/{org_unit_id}/reviews",
+         lambda s: f"/api/v1/reports/units/{s.unit.id}/reviews", frozenset({"doha_admin", "agency_admin", "approver"})),
     Case("GET", "/api/v1/quality/scorecards/{org_unit_id}/history",
          lambda s: f"/api/v1/quality/scorecards/{s.unit.id}/history",
          frozenset({"doha_admin", "agency_admin", "approver"})),
@@ -271,7 +274,7 @@ NOT_RESOURCE_ROUTES = {
     # 404, an officer's 403 and a draft's 409 are in tests/profile_api/reports/test_signed_reports.py.
     "/api/v1/reports/reviews/{review_id}.pdf", "/api/v1/reports/reviews/{review_id}.json",
     "/api/v1/profiles/sections", "/api/v1/org-units", "/api/v1/accounts", "/api/v1/accounts/overdue-incoming",
-    "/api/v1/accounts/delegations", "/api/v1/org-units/changes",
+    "/api/v1/accounts/incoming", "/api/v1/accounts/delegations", "/api/v1/org-units/changes",
     "/api/v1/calendar/overrides", "/api/v1/calendar/overrides/{day}",  # province-wide, DOHA only: tests/…/calendar
     "/api/v1/bulk/template.xlsx", "/api/v1/bulk/template.csv", "/api/v1/bulk/imports", "/api/v1/bulk/export",
     # The caller's own tasks, no resource named: another subtree never shows (tests/profile_api/tasks).
@@ -279,6 +282,12 @@ NOT_RESOURCE_ROUTES = {
     # A proposal names its record in the body (a record beyond reach: 404) and the list is filtered by subtree:
     # tests/profile_api/transfers.
     "/api/v1/transfers",
+    # HR's "ask the person to fix it" names its record in the body (beyond reach: 404, nothing stored; officers and
+    # approvers 403): tests/profile_api/quality/test_fix_requests.py.
+    "/api/v1/quality/fix-requests",
+    # The directory of receiving agencies: unit names and codes outside the caller's subtree, no person's data
+    # (tests/profile_api/transfers/test_receivers.py).
+    "/api/v1/transfers/receivers",
 }
 
 
@@ -333,6 +342,7 @@ async def test_lists_never_show_the_other_subtree(role: str, session: AsyncSessi
     other, headers = world.other[role], world.auth[role]
     for path in ("/api/v1/profiles?limit=200&include_archived=true", f"/api/v1/profiles?org_unit_id={other.unit.id}",
                  "/api/v1/org-units", "/api/v1/accounts?limit=200", "/api/v1/accounts/overdue-incoming",
+                 "/api/v1/accounts/incoming", f"/api/v1/profiles?ids={other.profile.id}&include_archived=true",
                  "/api/v1/accounts/delegations", "/api/v1/org-units/changes", "/api/v1/transfers",
                  f"/api/v1/bulk/export?format=json&org_unit_id={other.unit.id}", "/api/v1/bulk/export?format=csv"):
         response = await apis.get(path, headers=headers)

@@ -67,8 +67,17 @@ class Backstage:
 
     async def people(self, unit_id: str) -> list[Person]:
         """The unit's own people (not its sub-units'), in a fixed order."""
-        found = await self.profile.get(f"/api/v1/org-units/{unit_id}/people", headers=await self.auth(ADMIN))
-        items = sorted(found.raise_for_status().json()["items"], key=lambda p: str(p["profile_id"]))
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"limit": 500}  # the list is paged (issue 16): every page
+        while True:
+            found = await self.profile.get(f"/api/v1/org-units/{unit_id}/people", params=params,
+                                           headers=await self.auth(ADMIN))
+            body = found.raise_for_status().json()
+            items += body["items"]
+            if not body["next_cursor"]:
+                break
+            params["cursor"] = body["next_cursor"]
+        items.sort(key=lambda p: str(p["profile_id"]))
         return [Person(str(p["profile_id"]), p["full_name"]) for p in items]
 
     async def account(self, person: Person, username: str, role: str, unit_id: str) -> Person:

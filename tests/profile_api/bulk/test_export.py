@@ -21,7 +21,7 @@ from profile_api.bulk.columns import DATE_HINT
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
 from tests.profile_api.bulk.helpers import XLSX, People, read_xlsx, run, sheet_names, xlsx_bytes
 
-TAKEN = "citizen_id: a profile with this citizen ID already exists"
+TAKEN = "citizen_id: đã có hồ sơ mang số định danh này"
 
 class TestTemplate:
     async def test_xlsx_lists_every_item_and_explains_it(self, session: AsyncSession, profile_api: AsyncClient,

@@ -128,7 +128,7 @@ class TestModes:
         job = await run(client, agency.auth, xlsx_bytes(rows), mode="valid_only", dry_run=True)
         assert (job["state"], job["dry_run"], job["created_count"], job["processed_rows"]) == ("done", True, 0, 30)
         assert [(e["row"], e["reasons"]) for e in job["errors"]] == [
-            (6, ["ethnicity_code: not a code of the ethnicity list"])]
+            (6, ["ethnicity_code: không có trong danh mục dân tộc"])]
         assert await count(session, Profile, agency.unit) == 0
         assert await count(session, OutboxRow, agency.unit) == 0
 
@@ -141,7 +141,8 @@ class TestModes:
         cid = rows[39]["citizen_id"]
         born = 1900 + 100 * (int(cid[3]) // 2) + int(cid[4:6])
         assert job["errors"] == [{"sheet": "profiles", "row": 41, "reasons": [
-            "birth_date: is in the future", f"citizen_id: digits 4–6 say born in {born}, but birth_date is in 2999"]}]
+            "birth_date: là ngày trong tương lai",
+            f"citizen_id: chữ số thứ 4–6 ứng với năm sinh {born}, nhưng ngày sinh ghi năm 2999"]}]
         assert await count(session, Profile, agency.unit) == 0
 
     async def test_all_or_nothing_stores_every_row_of_a_clean_file(self, session: AsyncSession,
@@ -164,7 +165,7 @@ class TestFiles:
         rows[2]["citizen_id"] = "0011850123"
         job = await run(client, agency.auth, csv_bytes(rows), filename="nhan-su.csv")
         assert (job["state"], job["file_format"], job["created_count"]) == ("done", "csv", 11)
-        assert job["errors"] == [{"sheet": "profiles", "row": 4, "reasons": ["citizen_id: must be exactly 12 digits"]}]
+        assert job["errors"] == [{"sheet": "profiles", "row": 4, "reasons": ["citizen_id: phải gồm đúng 12 chữ số"]}]
         names = set((await session.execute(select(Profile.full_name).where(
             Profile.org_unit_id == agency.unit.id))).scalars())
         assert names == {r["full_name"] for i, r in enumerate(rows) if i != 2}
@@ -213,7 +214,7 @@ class TestRowChecks:
         rows[1]["org_unit_code"] = agency.other.code
         job = await run(client, agency.auth, xlsx_bytes(rows), mode="all_or_nothing")
         assert job["errors"] == [{"sheet": "profiles", "row": 3, "reasons": [
-            f"org_unit_code: no unit with code {agency.other.code} in your subtree"]}]
+            f"org_unit_code: không có đơn vị mã {agency.other.code} trong phạm vi quản lý của bạn"]}]
         assert await count(session, Profile, agency.other) + await count(session, Profile, agency.unit) == 0
 
     async def test_reports_name_no_citizen_id(self, session: AsyncSession, client: AsyncClient,
@@ -225,11 +226,11 @@ class TestRowChecks:
         await make_profile(session, unit=agency.unit, citizen_id=CITIZEN_ID, sex="M", birth_date=date(1985, 5, 17))
         job = await run(client, agency.auth, xlsx_bytes([*rows, taken]), mode="all_or_nothing", dry_run=True)
         assert [e["row"] for e in job["errors"]] == [2, 5, 6]
-        assert job["errors"][0]["reasons"] == ["citizen_id: the same citizen ID is also on row 5"]
-        assert job["errors"][1]["reasons"] == ["citizen_id: the same citizen ID is also on row 2"]
+        assert job["errors"][0]["reasons"] == ["citizen_id: số định danh này cũng có ở dòng 5 của tệp"]
+        assert job["errors"][1]["reasons"] == ["citizen_id: số định danh này cũng có ở dòng 2 của tệp"]
         taken_row = job["errors"][2]
         assert taken_row == {"sheet": "profiles", "row": 6,
-                             "reasons": ["citizen_id: a profile with this citizen ID already exists"]}
+                             "reasons": ["citizen_id: đã có hồ sơ mang số định danh này"]}
         assert rows[0]["citizen_id"] not in str(job) and taken["citizen_id"] not in str(job)
 
 

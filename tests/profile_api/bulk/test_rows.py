@@ -42,22 +42,22 @@ class TestCheckRow:
         row = check_row(9, cells, today=TODAY, cipher=CIPHER)
         assert row.items is None
         assert row.reasons == [
-            "birth_date: not a date (write YYYY-MM-DD or DD/MM/YYYY)",
-            "citizen_id: the cell holds a number; write it as text so leading zeros are kept",
-            "general_education: the cell holds a date; write the value as text",
-            "org_unit_code: required",
-            "category: must be one of can_bo, cong_chuc, vien_chuc, cap_xa",
-            "full_name: required",
-            "phone: String should match pattern '^\\+?[\\d .-]{8,20}$'",
-            "salary_coefficient: Decimal input should have no more than 2 decimal places",
-            "first_recruited_on: is in the future",
+            "birth_date: không phải ngày (ghi theo dạng YYYY-MM-DD hoặc DD/MM/YYYY)",
+            "citizen_id: ô đang chứa số; hãy ghi dạng văn bản để giữ các chữ số 0 ở đầu",
+            "general_education: ô đang chứa ngày tháng; hãy ghi giá trị dạng văn bản",
+            "org_unit_code: bắt buộc, chưa có giá trị",
+            "category: phải là một trong các giá trị can_bo, cong_chuc, vien_chuc, cap_xa",
+            "full_name: bắt buộc, chưa có giá trị",
+            "phone: không đúng định dạng",
+            "salary_coefficient: có nhiều hơn 2 chữ số thập phân",
+            "first_recruited_on: là ngày trong tương lai",
         ]
 
     @pytest.mark.parametrize(("citizen_id", "reason"), [
-        ("000085012345", "citizen_id: digits 1–3 are not a birth-registration province code"),
-        ("001185012345", "citizen_id: digit 4 is for sex F, but sex is M"),
-        ("001086012345", "citizen_id: digits 4–6 say born in 1986, but birth_date is in 1985"),
-        ("001285012345", "citizen_id: digits 4–6 say born in 2085, but birth_date is in 1985"),
+        ("000085012345", "citizen_id: 3 chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh"),
+        ("001185012345", "citizen_id: chữ số thứ 4 ứng với giới tính nữ (F), nhưng giới tính ghi là nam (M)"),
+        ("001086012345", "citizen_id: chữ số thứ 4–6 ứng với năm sinh 1986, nhưng ngày sinh ghi năm 1985"),
+        ("001285012345", "citizen_id: chữ số thứ 4–6 ứng với năm sinh 2085, nhưng ngày sinh ghi năm 1985"),
     ])
     def test_citizen_id_structure(self, citizen_id: str, reason: str) -> None:
         cells = {**good(), "citizen_id": citizen_id, "sex": "M", "birth_date": date(1985, 5, 17)}

@@ -129,7 +129,7 @@ class TestCheckerProcess:
         assert (job.state, job.created_count, job.error_count) == ("done", 23, 2)
         reasons = {e["row"]: e["reasons"] for e in job.errors}
         assert set(reasons) == {5, 9}
-        assert any("future" in r for r in reasons[5]) and any("NO.SUCH.UNIT" in r for r in reasons[9])
+        assert any("tương lai" in r for r in reasons[5]) and any("NO.SUCH.UNIT" in r for r in reasons[9])
         assert await profiles_in(session, unit) == 23
 
 

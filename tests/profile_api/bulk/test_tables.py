@@ -157,10 +157,9 @@ class TestTableSheets:
         assert job["created_count"] == 2
         assert job["errors"] == [
             {"sheet": "profiles", "row": 3, "reasons": [
-                "work-history[3].from_date: not a valid date"]},
+                "work-history[3].from_date: không phải ngày hợp lệ"]},
             {"sheet": "work-history", "row": 4, "reasons": [
-                "citizen_id: không có dòng nào ở trang profiles mang số định danh này. No row of the profiles sheet "
-                "has this citizen ID."]}]
+                "citizen_id: không có dòng nào ở trang profiles mang số định danh này"]}]
         stored = (await session.execute(select(Profile).where(Profile.org_unit_id == unit.id))).scalars().all()
         by_name = {p.full_name: await full_record(session, p, CIPHER) for p in stored}
         assert by_name[people[0]["full_name"]]["sections"]["work-history"][0]["from_date"] == "2015-03-01"

@@ -36,7 +36,8 @@ class TestOfficer:
         assert (body["as_of"], body["policy"], body["limit_per_kind"]) == ("2026-11-27", "hanoi-2024", 20)
         assert summary(body) == [("recheck_after_move", w.people["person_a"].id, D(2026, 11, 9), True),
                                  ("fix_returned_request", w.ids["returned_officer"], None, False)]
-        assert counted(body) == {"fix_returned_request": (1, 0, 1), "recheck_after_move": (1, 1, 1)}
+        assert counted(body) == {"fix_returned_request": (1, 0, 1), "recheck_after_move": (1, 1, 1),
+                                 "fix_record": (0, 0, 0)}  # HR asked nothing (tests/…/quality/test_fix_requests.py)
         recheck, task = body["items"]
         review = f"/api/v1/profiles/{w.people['person_a'].id}/review"
         assert (recheck["since"], recheck["link"]) == ("2026-11-02", review)

@@ -5,14 +5,18 @@ expired or refused token as `SignedOut`; an API that does not answer as `ApiDown
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 
 from portal.sessions import PortalSession
 
 Service = Literal["profile", "approval", "sync"]
+T = TypeVar("T")
 
 
 class SignedOut(Exception):
@@ -42,6 +46,9 @@ class Apis:
     profile: httpx.AsyncClient
     approval: httpx.AsyncClient
     sync: httpx.AsyncClient | None = None  # sync-gateway: the national sync's packets, pulls from the national DB
+    # `gather` runs its calls at once only when True (the app's own clients over HTTP); in-process APIs sharing one
+    # test transaction's connection must take them one at a time.
+    concurrent: bool = False
 
     def client(self, service: Service) -> httpx.AsyncClient:
         if service == "sync":
@@ -105,6 +112,21 @@ class Apis:
     async def json(self, session: PortalSession | None, service: Service, method: str, path: str,
                    **kwargs: Any) -> Any:
         return (await self.call(session, service, method, path, **kwargs)).json()
+
+    async def gather(self, *calls: Awaitable[T]) -> list[T]:
+        """The answers of independent calls in order: made at once (a page's price is then its slowest call, not
+        their sum), or one after another when not `concurrent`. The first failure is raised, as `call`'s."""
+        if self.concurrent:
+            return list(await asyncio.gather(*calls))
+        done: list[T] = []
+        try:
+            for call in calls:
+                done.append(await call)
+        finally:
+            for left in calls[len(done) + 1:]:  # after a failure: never started, closed unawaited
+                if inspect.iscoroutine(left):
+                    left.close()
+        return done
 
     async def aclose(self) -> None:
         await self.profile.aclose()

@@ -53,7 +53,7 @@ def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = u
         settings=settings, clock=clock,
         apis=apis or Apis(httpx.AsyncClient(base_url=settings.profile_api_url, timeout=timeout),
                           httpx.AsyncClient(base_url=settings.approval_api_url, timeout=timeout),
-                          httpx.AsyncClient(base_url=settings.sync_gateway_url, timeout=timeout)),
+                          httpx.AsyncClient(base_url=settings.sync_gateway_url, timeout=timeout), concurrent=True),
         sessions=SessionStore(idle=timedelta(minutes=settings.portal_idle_minutes),
                               capacity=settings.portal_max_sessions),
         templates=environments())

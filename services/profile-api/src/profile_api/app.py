@@ -34,6 +34,7 @@ from profile_api.changes.pending import Reconciler
 from profile_api.changes.router import internal as changes_internal
 from profile_api.changes.router import router as changes_router
 from profile_api.collaborators import Collaborators
+from profile_api.fix_requests.router import router as fix_requests_router
 from profile_api.org_units.router import router as org_units_router
 from profile_api.profiles.router import router as profiles_router
 from profile_api.quality import tasks as quality_tasks
@@ -101,7 +102,8 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                     # /profiles/{id}/{section} would answer it.
                     routers=[tokens_router, jwks_router, attachments_router, quality_profile_router, profiles_router,
                              changes_router, changes_internal, org_units_router, accounts_router, bulk_router,
-                             quality_router, calendar_router, reports_router, tasks_router, transfers_router],
+                             quality_router, calendar_router, reports_router, tasks_router, transfers_router,
+                             fix_requests_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     maker: SessionMaker = app.state.sessionmaker
     cipher = FieldCipher.from_settings(settings)

@@ -109,26 +109,35 @@ async def _delegation(apis: Apis, person: PortalSession, account: dict[str, Any]
 
 
 async def incoming_page(apis: Apis, person: PortalSession, overdue_only: bool, cursor: str | None) -> dict[str, Any]:
-    """People who came in from elsewhere and have no account yet: profile-api's tasks (each with its due day, the
-    10th working day after arriving, late ones first; at most 100), or every late one page by page."""
+    """People who came in from elsewhere and have no account yet, a page at a time by profile-api's cursor: all of
+    them (late first, then by due day, with the counts of the caller's task) or only the late ones. Each row says
+    its due day, the 10th working day after arriving."""
+    path = "/api/v1/accounts/overdue-incoming" if overdue_only else "/api/v1/accounts/incoming"
+    params: dict[str, Any] = {"limit": PAGE, **({"cursor": cursor} if cursor else {})}
+    body, units, tasks = await apis.gather(
+        apis.json(person, "profile", "GET", path, params=params), read_units(apis, person),
+        _incoming_counts(apis, person, overdue_only))
+    rows = [{"profile_id": str(p["profile_id"]), "name": p["full_name"], "arrived": p["incoming_on"],
+             "due": p["due_on"], "overdue": p.get("overdue", True), "unit": units.names.get(str(p["org_unit_id"]), ""),
+             "create": new_account_link(str(p["profile_id"]), p["full_name"], str(p["org_unit_id"]))}
+            for p in body["items"]]
+    more = body["next_cursor"]
+    query = {"qua-han": "1"} if overdue_only else {}
+    count = next((c for c in (tasks or {}).get("counts", []) if c["kind"] == "create_incoming_account"), None)
+    return {"rows": rows, "overdue_only": overdue_only, "as_of": body["as_of"], "first_page": cursor is None,
+            "first": "/tai-khoan/chua-co" + (f"?{urlencode(query)}" if query else ""),
+            "next": f"/tai-khoan/chua-co?{urlencode({**query, 'cursor': more})}" if more else None,
+            "total": count["total"] if count else None, "overdue": count["overdue"] if count else 0}
+
+
+async def _incoming_counts(apis: Apis, person: PortalSession, overdue_only: bool) -> dict[str, Any] | None:
+    """The caller's `create_incoming_account` task counts (how many, how many late), for the list of all; none
+    for the late ones' list, or for someone without that task."""
     if overdue_only:
-        params: dict[str, Any] = {"limit": PAGE, **({"cursor": cursor} if cursor else {})}
-        body = await apis.json(person, "profile", "GET", "/api/v1/accounts/overdue-incoming", params=params)
-        names = (await read_units(apis, person)).names
-        rows = [{"profile_id": str(p["profile_id"]), "name": p["full_name"], "arrived": p["incoming_on"],
-                 "due": p["due_on"], "overdue": True, "unit": names.get(str(p["org_unit_id"]), ""),
-                 "create": new_account_link(str(p["profile_id"]), p["full_name"], str(p["org_unit_id"]))}
-                for p in body["items"]]
-        more = body["next_cursor"]
-        return {"rows": rows, "overdue_only": True, "as_of": body["as_of"], "total": None,
-                "next": "/tai-khoan/chua-co?" + urlencode({"qua-han": "1", "cursor": more}) if more else None}
-    body = await apis.json(person, "profile", "GET", "/api/v1/tasks",
-                           params={"kind": "create_incoming_account", "limit": 100})
-    count = next((c for c in body["counts"] if c["kind"] == "create_incoming_account"), None)
-    rows = [{"profile_id": str(t["subject"]["profile_id"]), "name": t["subject"]["person_name"], "arrived": t["since"],
-             "due": t["due_on"], "overdue": t["overdue"], "unit": t["subject"]["org_unit_name"],
-             "create": new_account_link(str(t["subject"]["profile_id"]), t["subject"]["person_name"] or "",
-                                        str(t["subject"]["org_unit_id"]))}
-            for t in body["items"] if t["kind"] == "create_incoming_account"]
-    return {"rows": rows, "overdue_only": False, "as_of": body["as_of"], "next": None,
-            "total": count["total"] if count else len(rows), "overdue": count["overdue"] if count else 0}
+        return None
+    try:
+        body: dict[str, Any] = await apis.json(person, "profile", "GET", "/api/v1/tasks",
+                                               params={"kind": "create_incoming_account", "limit": 0})
+    except ApiProblem:
+        return None
+    return body

@@ -23,6 +23,7 @@ SCREENS: dict[str, Callable[[dict[str, Any]], str]] = {
     "sign_quarterly_review": lambda subject: (f"/ra-soat/{subject['review_id']}" if subject.get("review_id")
                                               else f"/ra-soat?quy={subject['quarter']}"),
     "chase_late_review": lambda subject: f"/ra-soat?quy={subject['quarter']}&tinh-trang=not_submitted",
+    "fix_record": lambda subject: f"/ho-so/{subject['profile_id']}",
 }
 
 

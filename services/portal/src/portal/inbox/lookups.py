@@ -13,6 +13,7 @@ from portal.sessions import PortalSession
 T = TypeVar("T")
 MAX_UNITS = 500  # units offered in the filter (a province-wide reader narrows by typing a URL instead)
 TASKS = 100  # profile-api lists at most this many tasks of a kind
+NAMES_AT_ONCE = 100  # records profile-api names in one call (`ids=`)
 VIEWABLE = frozenset({"application/pdf", "image/jpeg", "image/png"})  # profile-api takes only these (by content)
 
 
@@ -44,22 +45,26 @@ async def waiting_tasks(apis: Apis, person: PortalSession) -> dict[str, dict[str
     return {t["subject"]["change_request_id"]: t for t in items if t["subject"].get("change_request_id")}
 
 
-async def people_names(apis: Apis, person: PortalSession, unit_ids: Iterable[str]) -> dict[str, str]:
-    """profile id → full name of the people of these units (for requests that are not among the tasks)."""
+async def people_names(apis: Apis, person: PortalSession, profile_ids: Iterable[str]) -> dict[str, str]:
+    """profile id → full name of these people (for requests that are not among the tasks): only those named,
+    `NAMES_AT_ONCE` a call, never a whole unit's list; one the caller may not read stays unnamed."""
+    wanted = sorted(set(profile_ids))
     names: dict[str, str] = {}
-    for unit_id in unit_ids:
-        found = await optional(apis.json(person, "profile", "GET", f"/api/v1/org-units/{unit_id}/people"))
-        names.update({p["profile_id"]: p["full_name"] for p in (found or {"items": []})["items"]})
+    for start in range(0, len(wanted), NAMES_AT_ONCE):
+        ids = wanted[start:start + NAMES_AT_ONCE]
+        found = await optional(apis.json(person, "profile", "GET", "/api/v1/profiles", params={
+            "ids": ids, "include_archived": "true", "limit": len(ids)}))
+        names.update({str(p["id"]): str(p["full_name"]) for p in (found or {"items": []})["items"]})
     return names
 
 
 async def names_of(apis: Apis, person: PortalSession, requests: list[dict[str, Any]],
                    tasks: dict[str, dict[str, Any]], units: dict[str, str]) -> dict[str, str]:
-    """profile id → name for these requests: from the tasks, then from their units' people."""
+    """profile id → name for these requests: from the tasks, then from the records of the rest."""
     names = {t["subject"]["profile_id"]: t["subject"]["person_name"] for t in tasks.values()
              if t["subject"].get("person_name")}
-    missing = {r["org_unit_id"] for r in requests if r["profile_id"] not in names and r["org_unit_id"] in units}
-    return {**await people_names(apis, person, sorted(missing)), **names}
+    missing = {r["profile_id"] for r in requests if r["profile_id"] not in names and r["org_unit_id"] in units}
+    return {**await people_names(apis, person, missing), **names}
 
 
 async def window(apis: Apis, person: PortalSession, unit_id: str | None = None) -> dict[str, Any]:

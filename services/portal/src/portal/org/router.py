@@ -28,8 +28,10 @@ async def show_tree(request: Request, wiring: Wiring, person: Person, ngay: Day 
 
 @router.get("/to-chuc/{unit_id}")
 async def show_unit(request: Request, wiring: Wiring, person: Person, unit_id: uuid.UUID,
-                    ngay: Day = None) -> Response:
-    page = await service.unit_page(wiring.apis, person, unit_id, ngay)
+                    ngay: Day = None, tiep: Cursor = None,
+                    trang: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """The unit and a page of its people (`tiep`: profile-api's cursor; `trang`: the page's number, shown)."""
+    page = await service.unit_page(wiring.apis, person, unit_id, ngay, tiep, trang)
     return await render(request, wiring, person, "org/unit.html", page, status_code=400 if page["errors"] else 200)
 
 
@@ -38,7 +40,8 @@ async def _form_page(request: Request, wiring: Collaborators, person: PortalSess
     page = await service.unit_page(wiring.apis, person, unit_id, None)
     outcome = outcome or restructure.Outcome()
     targets = [u for u in (await service.tree(wiring.apis, person, None))["units"] if u["id"] != page["unit"]["id"]]
-    context: dict[str, Any] = {**page, "kinds": restructure.KINDS, "part_types": restructure.PART_TYPES,
+    context: dict[str, Any] = {**page, "people": await service.everyone(wiring.apis, person, unit_id),
+                               "kinds": restructure.KINDS, "part_types": restructure.PART_TYPES,
                                "values": form.values, "chosen": form.people, "targets": targets,
                                "errors": outcome.errors, "refusal": outcome.refusal}
     return await render(request, wiring, person, "org/change.html", context,

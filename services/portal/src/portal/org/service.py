@@ -16,6 +16,8 @@ from portal.i18n import N_, sort_by_name
 from portal.sessions import PortalSession
 
 PAGE = 25
+PEOPLE_PAGE = 50  # a unit's people a page shows
+SPLIT_PAGE, SPLIT_MAX = 500, 10_000  # the split form's choices: read a page of this many at a time, at most that
 TYPES = {"province": N_("Tỉnh, thành phố"), "doha": N_("Sở Nội vụ"), "department": N_("Sở, ban, ngành"),
          "agency": N_("Cơ quan, đơn vị"), "ward": N_("Phường"), "commune": N_("Xã"),
          "special_zone": N_("Đặc khu"), "district": N_("Quận, huyện"), "sub_unit": N_("Đơn vị trực thuộc")}
@@ -63,18 +65,47 @@ async def tree_page(apis: Apis, person: PortalSession, as_of_text: str | None,
                      if recorded["next_cursor"] else None)}
 
 
-async def unit_page(apis: Apis, person: PortalSession, unit_id: uuid.UUID, as_of_text: str | None) -> dict[str, Any]:
-    """One unit as it stood on the day, its people then, its sub-units, and the changes recorded to it."""
+async def people(apis: Apis, person: PortalSession, unit_id: uuid.UUID, as_of: date | None, cursor: str | None,
+                 limit: int = PEOPLE_PAGE) -> dict[str, Any]:
+    """A page of the unit's people on the day (profile-api's order: by name), and the next page's cursor."""
+    params: dict[str, Any] = {"limit": limit, **({"as_of": as_of.isoformat()} if as_of else {}),
+                              **({"cursor": cursor} if cursor else {})}
+    body: dict[str, Any] = await apis.json(person, "profile", "GET", f"/api/v1/org-units/{unit_id}/people",
+                                           params=params)
+    return body
+
+
+async def everyone(apis: Apis, person: PortalSession, unit_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Today's people of the unit, every page up to `SPLIT_MAX` (the split form offers each as a choice), in
+    Vietnamese name order."""
+    found: list[dict[str, Any]] = []
+    cursor = None
+    while len(found) < SPLIT_MAX:
+        body = await people(apis, person, unit_id, None, cursor, limit=SPLIT_PAGE)
+        found += body["items"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    return sort_by_name(found, lambda p: str(p["full_name"]))
+
+
+async def unit_page(apis: Apis, person: PortalSession, unit_id: uuid.UUID, as_of_text: str | None,
+                    cursor: str | None = None, number: int = 1) -> dict[str, Any]:
+    """One unit as it stood on the day, a page of its people then, its sub-units, and the changes recorded to it.
+    The unit is read first: one outside the caller's subtree is the API's 404 before any list is asked for."""
     as_of, error = day_or_error(as_of_text)
     params = {"as_of": as_of.isoformat()} if as_of else {}
     unit = await apis.json(person, "profile", "GET", f"/api/v1/org-units/{unit_id}", params=params)
-    people = await apis.json(person, "profile", "GET", f"/api/v1/org-units/{unit_id}/people", params=params)
-    made = await tree(apis, person, as_of)
-    recorded = await changes(apis, person, unit_id, None)
-    return {"unit": unit, "people": sort_by_name(people["items"], lambda p: str(p["full_name"])),
-            "as_of": people["as_of"], "children": [u for u in made["units"] if u["parent_id"] == unit["id"]],
+    listed, made, recorded = await apis.gather(people(apis, person, unit_id, as_of, cursor),
+                                               tree(apis, person, as_of), changes(apis, person, unit_id, None))
+    day = {"ngay": shown(as_of)} if as_of else {}
+    more = listed["next_cursor"]
+    return {"unit": unit, "people": listed["items"], "number": number if cursor else 1, "page_size": PEOPLE_PAGE,
+            "first_page": cursor is None, "first": f"/to-chuc/{unit_id}" + (f"?{urlencode(day)}" if day else ""),
+            "next": (f"/to-chuc/{unit_id}?{urlencode({**day, 'tiep': more, 'trang': (number if cursor else 1) + 1})}"
+                     if more else None),
+            "as_of": listed["as_of"], "children": [u for u in made["units"] if u["parent_id"] == unit["id"]],
             "parent": next((u for u in made["units"] if u["id"] == unit["parent_id"]), None),
             "changes": recorded["items"], "types": TYPES, "actions": ACTIONS,
             "errors": {"ngay": error} if error else {}, "values": {"ngay": as_of_text or ""},
-            "day_query": urlencode({"ngay": shown(as_of)} if as_of else {}),
-            "writable": "org-units:write" in person.scopes}
+            "day_query": urlencode(day), "writable": "org-units:write" in person.scopes}

@@ -25,6 +25,7 @@ COLOURS = {"changed_this_month": "#1d70b8", "approved": "#00703c", "synced": "#7
 BAR, GAP, LABEL_WIDTH, CHART_WIDTH = 10, 14, 300, 800
 NAME_MAX = 44  # characters of an agency's name the chart's label column holds (the table has it whole)
 INCOMING_PAGES, INCOMING_LIMIT = 5, 200  # overdue accounts read at most (normally a handful in a province)
+ROSTER_PAGES, ROSTER_LIMIT = 20, 500  # the review roster read whole, a page at a time
 
 
 def require(person: PortalSession) -> None:
@@ -70,15 +71,20 @@ def _links(agency: dict[str, Any]) -> dict[str, str]:
 
 
 async def dashboard(apis: Apis, person: PortalSession, today: date) -> dict[str, Any]:
-    progress = await apis.json(person, "sync", "GET", "/api/v1/sync-progress")
+    """Every source asked at once (each answers for the whole province, none needs another's answer): the page
+    costs its slowest call, not their sum."""
+    quarter = quarter_of(today)
+    progress, tree, page, backlog, roster, incoming = await apis.gather(
+        apis.json(person, "sync", "GET", "/api/v1/sync-progress"),
+        apis.json(person, "profile", "GET", "/api/v1/org-units"),
+        apis.json(person, "profile", "GET", "/api/v1/reports/progress/page.json"),
+        apis.json(person, "approval", "GET", "/api/v1/change-requests/backlog"),
+        _roster(apis, person, quarter), _overdue_incoming(apis, person))
     root, *units = progress["units"]
-    tree = await apis.json(person, "profile", "GET", "/api/v1/org-units")
     paths = {str(u["id"]): str(u["path"]) for u in tree["items"]}
     agencies = {str(u["org_unit_id"]): paths.get(str(u["org_unit_id"]), "") for u in units}
     agency_of = _agency_of(paths, {k: v for k, v in agencies.items() if v})
-    page = await apis.json(person, "profile", "GET", "/api/v1/reports/progress/page.json")
     quality_rows = {str(r["code"]): r for s in page.get("sections", []) for r in s.get("rows", [])}
-    backlog = await apis.json(person, "approval", "GET", "/api/v1/change-requests/backlog")
     waiting: dict[str, dict[str, int]] = {}
     for row in backlog["rows"]:
         agency = agency_of.get(str(row["org_unit_id"]))
@@ -86,8 +92,6 @@ async def dashboard(apis: Apis, person: PortalSession, today: date) -> dict[str,
             tally = waiting.setdefault(agency, {"backlog": 0, "overdue": 0})
             tally["backlog"] += int(row["count"])
             tally["overdue"] += int(row["overdue"])
-    quarter = quarter_of(today)
-    roster = await apis.json(person, "profile", "GET", "/api/v1/reports/reviews", params={"quarter": quarter})
     reviews: dict[str, dict[str, int]] = {}
     for entry in roster["units"]:
         agency = agency_of.get(str(entry["org_unit_id"]))
@@ -95,33 +99,48 @@ async def dashboard(apis: Apis, person: PortalSession, today: date) -> dict[str,
             tally = reviews.setdefault(agency, {"submitted": 0, "late": 0, "not_submitted": 0, "overdue": 0})
             tally[str(entry["status"])] += 1
             tally["overdue"] += int(bool(entry["overdue"]))
-    accounts, complete = await _overdue_accounts(apis, person, agency_of)
+    accounts: dict[str, int] = {}
+    for item in incoming["items"]:
+        agency = agency_of.get(str(item["org_unit_id"]))
+        if agency is not None:
+            accounts[agency] = accounts.get(agency, 0) + 1
     rows = [{**u, "quality": _quality(quality_rows.get(str(u["org_unit_code"]))),
              "waiting": waiting.get(str(u["org_unit_id"]), {"backlog": 0, "overdue": 0}),
              "reviews": reviews.get(str(u["org_unit_id"])), "accounts": accounts.get(str(u["org_unit_id"]), 0),
              "links": _links(u)} for u in units]
     return {"month": progress["month"], "root": root, "rows": rows, "stages": STAGES, "criteria": CRITERIA,
             "quarter": quarter, "deadline": roster["deadline"], "policy": backlog["policy"],
-            "accounts_complete": complete, "chart": chart(rows)}
+            "accounts_complete": incoming["complete"], "chart": chart(rows)}
 
 
-async def _overdue_accounts(apis: Apis, person: PortalSession,
-                            agency_of: dict[str, str]) -> tuple[dict[str, int], bool]:
-    """People taken in without an account past their 10 working days, counted per agency; False when more
-    remained after `INCOMING_PAGES` pages."""
-    counts: dict[str, int] = {}
+async def _roster(apis: Apis, person: PortalSession, quarter: str) -> dict[str, Any]:
+    """The quarter's review roster, every page (`ROSTER_PAGES` at most: a province has a few hundred units that
+    review): its deadline and its units."""
+    units: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(ROSTER_PAGES):
+        params: dict[str, Any] = {"quarter": quarter, "limit": ROSTER_LIMIT, **({"cursor": cursor} if cursor else {})}
+        body = await apis.json(person, "profile", "GET", "/api/v1/reports/reviews", params=params)
+        units += body["units"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    return {"deadline": body["deadline"], "units": units}
+
+
+async def _overdue_incoming(apis: Apis, person: PortalSession) -> dict[str, Any]:
+    """People taken in without an account past their 10 working days; `complete` False when more remained after
+    `INCOMING_PAGES` pages."""
+    items: list[dict[str, Any]] = []
     cursor = None
     for _ in range(INCOMING_PAGES):
         params: dict[str, Any] = {"limit": INCOMING_LIMIT, **({"cursor": cursor} if cursor else {})}
         body = await apis.json(person, "profile", "GET", "/api/v1/accounts/overdue-incoming", params=params)
-        for item in body["items"]:
-            agency = agency_of.get(str(item["org_unit_id"]))
-            if agency is not None:
-                counts[agency] = counts.get(agency, 0) + 1
+        items += body["items"]
         cursor = body["next_cursor"]
         if cursor is None:
-            return counts, True
-    return counts, False
+            return {"items": items, "complete": True}
+    return {"items": items, "complete": False}
 
 
 def chart(rows: list[dict[str, Any]]) -> dict[str, Any]:

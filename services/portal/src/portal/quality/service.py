@@ -3,8 +3,8 @@ keeps its people's data correct, complete and current): a unit's Đúng–Đủ�
 (`GET /api/v1/quality/scorecards/{unit}`), its daily history (`…/history`, drawn by `chart`), and the records
 that fail most, each with the rules it fails and the way to its record. profile-api judges; the portal arranges.
 
-The API has no route that creates a task (tasks are computed from the data: `GET /api/v1/tasks`), so "ask the
-person to fix it" is the record's page, where HR reads every finding and proposes the correction."""
+Each failing rule of a worst record has its "Đề nghị cập nhật" (ask the person to fix it: `fixes`), shown to
+tokens that may correct records; the record's page is where HR reads every finding and corrects it itself."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from hoso_shared.time import local_day
 from portal import downloads
 from portal.api import ApiProblem
-from portal.reviews import service
+from portal.reviews import past, service
 from portal.web import Csrf, Person, Wiring, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -21,10 +21,23 @@ QuarterText = Annotated[str | None, Query(alias="quy", max_length=10)]
 
 @router.get("/ra-soat")
 async def show_reviews(request: Request, wiring: Wiring, person: Person, quy: QuarterText = None,
-                       tinh_trang: Annotated[str | None, Query(alias="tinh-trang", max_length=20)] = None) -> Response:
+                       tinh_trang: Annotated[str | None, Query(alias="tinh-trang", max_length=20)] = None,
+                       tiep: Annotated[str | None, Query(max_length=200)] = None,
+                       trang: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """The quarter's roster a page at a time (`tiep`: profile-api's cursor; `trang`: the page's number, shown)."""
     today = local_day(wiring.clock())
-    page = await service.overview(wiring.apis, person, service.Quarter.chosen(quy, today), today, tinh_trang)
+    page = await service.overview(wiring.apis, person, service.Quarter.chosen(quy, today), today, tinh_trang, tiep,
+                                  trang)
     return await render(request, wiring, person, "reviews/overview.html", page)
+
+
+@router.get("/ra-soat/da-gui")
+async def show_past_reviews(request: Request, wiring: Wiring, person: Person,
+                            tiep: Annotated[str | None, Query(max_length=200)] = None,
+                            trang: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """The unit's submitted reviews with their signed PDFs (declared before /ra-soat/{review_id})."""
+    page = await past.past_page(wiring.apis, person, tiep, trang)
+    return await render(request, wiring, person, "reviews/past.html", page)
 
 
 @router.post("/ra-soat/lap", dependencies=[Csrf])

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from portal.api import ApiProblem, Apis
 from portal.i18n import N_
@@ -18,6 +19,7 @@ from portal.sessions import PortalSession
 
 QUARTER = re.compile(r"^(19[0-9]{2}|2[0-9]{3})-Q([1-4])$")
 PAST = 4  # the unit's own reviews of this many earlier quarters are listed
+PAGE = 50  # units a page of the roster shows
 STATUSES = {"submitted": N_("Đã gửi đúng hạn"), "late": N_("Gửi muộn"), "not_submitted": N_("Chưa gửi")}
 TAGS = {"submitted": "todo", "late": "late", "not_submitted": "pending"}
 STATES = {"draft": N_("Bản nháp, chưa ký"), "submitted": N_("Đã ký số và gửi Sở Nội vụ")}
@@ -81,9 +83,12 @@ async def own_unit(apis: Apis, person: PortalSession) -> str:
     return str((await apis.json(person, "profile", "GET", "/api/v1/me"))["org_unit_id"])
 
 
-async def roster(apis: Apis, person: PortalSession, quarter: Quarter) -> dict[str, Any]:
-    body: dict[str, Any] = await apis.json(person, "profile", "GET", "/api/v1/reports/reviews",
-                                           params={"quarter": str(quarter)})
+async def roster(apis: Apis, person: PortalSession, quarter: Quarter, *, status: str | None = None,
+                 unit: str | None = None, cursor: str | None = None, limit: int = PAGE) -> dict[str, Any]:
+    """A page of the quarter's roster (profile-api's order: by unit code), with the whole quarter's counts."""
+    params: dict[str, Any] = {"quarter": str(quarter), "limit": limit, **({"status": status} if status else {}),
+                              **({"org_unit_id": unit} if unit else {}), **({"cursor": cursor} if cursor else {})}
+    body: dict[str, Any] = await apis.json(person, "profile", "GET", "/api/v1/reports/reviews", params=params)
     return body
 
 
@@ -95,27 +100,34 @@ def may_prepare(person: PortalSession) -> bool:
     return "reports:read" in person.scopes or "quality:read" in person.scopes
 
 
-async def overview(apis: Apis, person: PortalSession, quarter: Quarter, today: date,
-                   status: str | None) -> dict[str, Any]:
-    """The quarter's roster of the caller's subtree (DOHA: every unit), the caller's own unit's review of it and of
-    the quarters before, and the quarters to choose from. An approver (who may draft and sign, not read the
-    roster) gets the drafting form only."""
+async def overview(apis: Apis, person: PortalSession, quarter: Quarter, today: date, status: str | None,
+                   cursor: str | None = None, number: int = 1) -> dict[str, Any]:
+    """A page of the quarter's roster of the caller's subtree (DOHA: every unit) with the whole quarter's counts,
+    the caller's own unit's review of it and of the quarters before, and the quarters to choose from. An approver
+    (who may draft and sign, not read the roster) gets the drafting form only."""
     unit = await own_unit(apis, person)
     current = Quarter.containing(today)
     choices = [current]
     while len(choices) < 8:
         choices.append(choices[-1].before())
+    shown = status if status in STATUSES else None
     page: dict[str, Any] = {"quarter": quarter, "choices": choices, "own_unit": unit, "roster": None, "own": None,
-                            "past": [], "rows": [], "status": status if status in STATUSES else None,
-                            "statuses": STATUSES, "tags": TAGS, "may_prepare": may_prepare(person),
-                            "future": quarter > current, "reviews_own": not may_read_roster(person)}
+                            "past": [], "rows": [], "status": shown, "statuses": STATUSES, "tags": TAGS,
+                            "may_prepare": may_prepare(person), "future": quarter > current,
+                            "reviews_own": not may_read_roster(person), "first_page": cursor is None,
+                            "number": number if cursor else 1, "page_size": PAGE, "next": None, "first": None}
     if page["future"] or not may_read_roster(person):
         return page
-    body = await roster(apis, person, quarter)
+    body, mine = await apis.gather(roster(apis, person, quarter, status=shown, cursor=cursor),
+                                   roster(apis, person, quarter, unit=unit, limit=1))
     page["roster"] = body
-    page["own"] = next((u for u in body["units"] if str(u["org_unit_id"]) == unit), None)
+    page["own"] = next(iter(mine["units"]), None)
     page["reviews_own"] = page["own"] is not None  # DOHA's root has no agency account: it reviews nothing itself
-    page["rows"] = [u for u in body["units"] if page["status"] is None or u["status"] == page["status"]]
+    page["rows"] = body["units"]
+    query = {"quy": str(quarter), **({"tinh-trang": shown} if shown else {})}
+    page["first"] = f"/ra-soat?{urlencode(query)}"
+    if body["next_cursor"]:
+        page["next"] = f"/ra-soat?{urlencode({**query, 'tiep': body['next_cursor'], 'trang': page['number'] + 1})}"
     if page["reviews_own"]:
         page["past"] = await past_reviews(apis, person, quarter, unit)
     return page
@@ -127,10 +139,10 @@ async def past_reviews(apis: Apis, person: PortalSession, quarter: Quarter, unit
     for _ in range(PAST):
         earlier = earlier.before()
         try:
-            past = await roster(apis, person, earlier)
+            past = await roster(apis, person, earlier, unit=unit, limit=1)
         except ApiProblem:
             break  # before the calendar's first year: nothing earlier to list
-        mine = next((u for u in past["units"] if str(u["org_unit_id"]) == unit), None)
+        mine = next(iter(past["units"]), None)
         if mine is not None:
             found.append({**mine, "quarter": earlier, "deadline": past["deadline"]})
     return found

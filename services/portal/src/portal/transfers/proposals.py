@@ -24,14 +24,15 @@ SEARCH_LIMIT = 20
 CATEGORIES = {"can_bo": N_("Cán bộ"), "cong_chuc": N_("Công chức"), "vien_chuc": N_("Viên chức"),
               "cap_xa": N_("Cán bộ, công chức cấp xã")}
 TEXT_FIELDS = ("to_org_unit_id", "destination_kind", "destination", "effective_on", "decision_number",
-               "decision_issued_on", "decision_issuer", "comment", "attachment_id", "attachment_name")
+               "decision_issued_on", "decision_issuer", "comment", "attachment_id", "attachment_name",
+               "receiver_search")
 REQUIRED = {"effective_on": N_("Nhập ngày có hiệu lực, ví dụ 01/01/2027."),
             "decision_number": N_("Nhập số quyết định, ví dụ 215/QĐ-UBND."),
             "decision_issued_on": N_("Nhập ngày ban hành quyết định, ví dụ 30/11/2026."),
             "decision_issuer": N_("Nhập cơ quan ban hành quyết định.")}
 NO_SCAN = N_("Tải lên bản quét quyết định (PDF, JPEG hoặc PNG).")
-NO_RECEIVER = N_("Nhập mã đơn vị tiếp nhận: cơ quan tiếp nhận đọc mã này ở trang Điều chuyển của họ.")
-BAD_RECEIVER = N_("Mã đơn vị không đúng dạng: chép nguyên mã do cơ quan tiếp nhận gửi.")
+NO_RECEIVER = N_("Chọn cơ quan tiếp nhận trong danh sách (tìm theo tên hoặc mã nếu chưa thấy).")
+BAD_RECEIVER = N_("Cơ quan tiếp nhận không hợp lệ: chọn lại trong danh sách.")
 NO_DESTINATION = N_("Nhập tên cơ quan, đơn vị nơi chuyển đến.")
 NO_KIND = N_("Chọn nơi chuyển đến: tỉnh, thành phố khác, hoặc cơ quan trung ương.")
 # profile-api's refusals: (the field it concerns or None for the whole form, the message).

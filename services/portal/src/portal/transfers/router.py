@@ -14,7 +14,7 @@ from portal.changes import evidence
 from portal.collaborators import Collaborators
 from portal.i18n import N_
 from portal.sessions import PortalSession
-from portal.transfers import incoming, proposals, service
+from portal.transfers import incoming, proposals, receivers, service
 from portal.web import Csrf, Person, Wiring, csrf_checked, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +35,8 @@ async def list_transfers(request: Request, wiring: Wiring, person: Person, huong
 
 
 async def _form(request: Request, wiring: Collaborators, person: PortalSession, profile_id: uuid.UUID | None,
-                typed: str | None, outcome: proposals.Outcome | None = None, status: int = 200) -> Response:
+                typed: str | None, outcome: proposals.Outcome | None = None, status: int = 200,
+                receiver: str | None = None) -> Response:
     """The question page: whom (a search of the caller's people), then the decision and its scan."""
     kind = KINDS[request.url.path]
     context: dict[str, Any] = {"kind": kind, "action": request.url.path, "typed": typed or "",
@@ -45,6 +46,8 @@ async def _form(request: Request, wiring: Collaborators, person: PortalSession, 
         return await render(request, wiring, person, "transfers/choose.html", {**context, "found": found})
     units = {str(u["id"]): u for u in await service.own_units(wiring.apis, person)}
     outcome = outcome or proposals.Outcome()
+    if kind == "transfer":  # the receiving agency, from the directory (searched, or kept from a refused attempt)
+        context |= await receivers.directory(wiring.apis, person, receiver or outcome.values.get("receiver_search"))
     return await render(request, wiring, person, "transfers/propose.html", {
         **context, "who": await proposals.chosen(wiring.apis, person, profile_id), "units": units,
         "values": outcome.values, "errors": outcome.errors, "refusal": outcome.refusal}, status_code=status)
@@ -53,8 +56,10 @@ async def _form(request: Request, wiring: Collaborators, person: PortalSession, 
 @router.get("/dieu-chuyen/moi")
 @router.get("/dieu-chuyen/ra-ngoai")
 async def show_proposal_form(request: Request, wiring: Wiring, person: Person, ho_so: PersonId = None,
-                             tim: Annotated[str | None, Query(max_length=100)] = None) -> Response:
-    return await _form(request, wiring, person, ho_so, tim)
+                             tim: Annotated[str | None, Query(max_length=100)] = None,
+                             tim_don_vi: Annotated[str | None, Query(alias="tim-don-vi", max_length=100)] = None,
+                             ) -> Response:
+    return await _form(request, wiring, person, ho_so, tim, receiver=tim_don_vi)
 
 
 @router.post("/dieu-chuyen/moi")

@@ -5,7 +5,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, Text, exists, func, insert, literal, select, update
+from sqlalchemy import Select, Text, exists, func, insert, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -83,6 +83,22 @@ async def overdue_incoming(session: AsyncSession, principal: Principal, *, arriv
     if after is not None:
         stmt = stmt.where(Profile.id > after)
     rows = (await session.execute(stmt.order_by(Profile.id).limit(limit))).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
+
+
+async def incoming_without_account(session: AsyncSession, principal: Principal, *, after: uuid.UUID | None,
+                                   limit: int) -> list[tuple[uuid.UUID, str, uuid.UUID, date]]:
+    """Active profiles in the subtree that came in and have no account yet, by arrival day then id (so the late
+    first); `after`: the last of the page before, whose arrival day is read from its record."""
+    stmt: Select[*tuple[Any, ...]] = (select(Profile.id, Profile.full_name, Profile.org_unit_id, Profile.incoming_on)
+            .join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+            .where(Profile.incoming_on.is_not(None), Profile.status == "active", Profile.archived_at.is_(None),
+                   ~exists().where(Account.profile_id == Profile.id)))
+    stmt = scoped_to_subtree(stmt, principal, OrgUnit.path)
+    if after is not None:
+        last = select(Profile.incoming_on).where(Profile.id == after).scalar_subquery()
+        stmt = stmt.where(tuple_(Profile.incoming_on, Profile.id) > tuple_(last, literal(after)))
+    rows = (await session.execute(stmt.order_by(Profile.incoming_on, Profile.id).limit(limit))).all()
     return [(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
 
 

@@ -37,6 +37,7 @@ from profile_api.accounts.schemas import (
     DelegationChanged,
     DelegationGrant,
     DelegationRead,
+    IncomingPage,
     OverdueIncomingPage,
     PasswordReset,
     RoleName,
@@ -91,6 +92,20 @@ async def list_overdue_incoming(principal: AccountsRead, session: DbSession, pol
                                 cursor: Cursor = None, limit: Limit = 50) -> OverdueIncomingPage:
     return await incoming.list_overdue_incoming(session, principal, policy, as_of=as_of or today, cursor=cursor,
                                                 limit=limit)
+
+
+@router.get("/incoming", summary="Incoming people without an account yet, due or not, a page at a time.",
+            description="Active profiles in the caller's subtree with an arrival date (`incoming_on`) and no account "
+                        "linked (Điều 12 khoản 2.2 điểm a: the account is due 10 working days after arrival, "
+                        "Vietnamese holidays counted), by arrival day then record id, so the late come first; "
+                        "`overdue` is judged on `as_of` (default: today in Asia/Ho_Chi_Minh). Pass `next_cursor` "
+                        "back as `cursor` for the next page (400 `invalid-cursor` for one this list did not give).",
+            responses=InvalidCursor.openapi())
+async def list_incoming(principal: AccountsRead, session: DbSession, policy: Deadlines, today: Today,
+                        as_of: Annotated[date | None, Query(ge=FIRST_DAY, le=LAST_DAY,
+                                                            description="YYYY-MM-DD")] = None,
+                        cursor: Cursor = None, limit: Limit = 50) -> IncomingPage:
+    return await incoming.list_incoming(session, principal, policy, as_of=as_of or today, cursor=cursor, limit=limit)
 
 
 @router.get("/delegations", summary="Delegations to create personal accounts, in the caller's subtree.",

@@ -164,6 +164,21 @@ class OverdueIncomingPage(BaseModel):
     next_cursor: str | None
 
 
+class IncomingWithoutAccount(BaseModel):
+    profile_id: uuid.UUID = Field(description="The person's record")
+    full_name: str = Field(description="Their name")
+    org_unit_id: uuid.UUID = Field(description="The unit that took them in")
+    incoming_on: date = Field(description="The day they came in (the record handed over)")
+    due_on: date = Field(description="The last working day by which their account is due")
+    overdue: bool = Field(description="`due_on` is before `as_of`")
+
+
+class IncomingPage(BaseModel):
+    as_of: date = Field(description="The day `overdue` is judged on")
+    items: list[IncomingWithoutAccount] = Field(description="A page, by arrival day then record id: the late first")
+    next_cursor: str | None = Field(description="Pass back as `cursor` for the next page; null on the last page")
+
+
 @dataclass(frozen=True)
 class AccountFilter:
     role: str | None = None

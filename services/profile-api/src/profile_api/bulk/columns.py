@@ -18,6 +18,7 @@ from typing import Any, get_args
 
 from hoso_shared.form import SENSITIVE_ITEMS, ProfileItems
 from hoso_shared.form.base import Place
+from profile_api.bulk.reasons import say
 
 UNIT_COLUMN, CATEGORY_COLUMN = "org_unit_code", "category"
 CATEGORIES = ("can_bo", "cong_chuc", "vien_chuc", "cap_xa")
@@ -188,12 +189,12 @@ def cell_text(column: Column, value: Any) -> tuple[str | None, str | None]:
     if column.is_date:
         return _date_text(column, value)
     if isinstance(value, datetime | date):
-        return None, f"{column.key}: the cell holds a date; write the value as text"
+        return None, say(column.key, "cell-date")
     if isinstance(value, bool):
-        return None, f"{column.key}: the cell holds TRUE/FALSE"
+        return None, say(column.key, "cell-boolean")
     if isinstance(value, int | float | Decimal):
         if column.key in TEXT_ONLY:
-            return None, f"{column.key}: the cell holds a number; write it as text so leading zeros are kept"
+            return None, say(column.key, "cell-number")
         if isinstance(value, float) and value.is_integer():
             return str(int(value)), None
         return str(value), None
@@ -217,5 +218,5 @@ def _date_text(column: Column, value: Any) -> tuple[str | None, str | None]:
         month, year = match.group("month"), match.group("year")
         return f"{year}-{int(month):02d}-01", None
     if column.kind == "month":
-        return None, f"{column.key}: not a month (write MM/YYYY, YYYY-MM or a date)"
-    return None, f"{column.key}: not a date (write YYYY-MM-DD or DD/MM/YYYY)"
+        return None, say(column.key, "month-format")
+    return None, say(column.key, "date-format")

@@ -152,18 +152,20 @@ def _guarded(lines: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list
 
 def check_header(keys: list[str]) -> list[str]:
     """The profiles sheet's header: every key known, none repeated or blank, the required ones present."""
-    problems = []
-    unknown = [k for k in keys if k and k not in BY_KEY]
+    problems: list[tuple[str, str]] = []  # (Vietnamese, English): the person reads the first
+    unknown = ", ".join([k for k in keys if k and k not in BY_KEY][:20])
     if unknown:
-        problems.append("unknown columns: " + ", ".join(unknown[:20]))
+        problems.append((f"cột không có trong mẫu: {unknown}", f"unknown columns: {unknown}"))
     if "" in keys:
-        problems.append(f"column {keys.index('') + 1} has no header")
-    repeated = sorted({k for k in keys if k and keys.count(k) > 1})
+        number = keys.index("") + 1
+        problems.append((f"cột {number} không có tiêu đề", f"column {number} has no header"))
+    repeated = ", ".join(sorted({k for k in keys if k and keys.count(k) > 1}))
     if repeated:
-        problems.append("repeated columns: " + ", ".join(repeated))
-    missing = [k for k in REQUIRED if k not in keys]
+        problems.append((f"cột bị lặp lại: {repeated}", f"repeated columns: {repeated}"))
+    missing = ", ".join(k for k in REQUIRED if k not in keys)
     if missing:
-        problems.append("missing required columns: " + ", ".join(missing))
+        problems.append((f"thiếu cột bắt buộc: {missing}", f"missing required columns: {missing}"))
     if problems:
-        raise FileRefused("The header row does not match the template: " + "; ".join(problems) + ".")
+        raise FileRefused("Dòng tiêu đề không khớp mẫu: " + "; ".join(vi for vi, _ in problems) + ". "
+                          "The header row does not match the template: " + "; ".join(en for _, en in problems) + ".")
     return [k for k in keys if k]

@@ -19,6 +19,7 @@ from hoso_shared.codes import CITIZEN_ID_PROVINCES
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.form import ProfileItems
 from profile_api.bulk.columns import BY_KEY, CATEGORIES, CATEGORY_COLUMN, UNIT_COLUMN, cell_text
+from profile_api.bulk.reasons import SEX, of_error, say
 
 # Dates that record something that has happened (a salary or appointment date may be set ahead).
 PAST_ONLY = ("birth_date", "citizen_id_issued_on", "first_recruited_on", "joined_agency_on", "party_joined_on",
@@ -47,11 +48,11 @@ def check_row(number: int, cells: dict[str, Any], *, today: date, cipher: FieldC
     row = CheckedRow(number, texts.pop(UNIT_COLUMN, None), texts.pop(CATEGORY_COLUMN, None),
                      texts.get("citizen_id"), reasons=reasons)
     if row.unit_code is None:
-        row.reasons.append(f"{UNIT_COLUMN}: required")
+        row.reasons.append(say(UNIT_COLUMN, "required"))
     if row.category is None:
-        row.reasons.append(f"{CATEGORY_COLUMN}: required")
+        row.reasons.append(say(CATEGORY_COLUMN, "required"))
     elif row.category not in CATEGORIES:
-        row.reasons.append(f"{CATEGORY_COLUMN}: must be one of {', '.join(CATEGORIES)}")
+        row.reasons.append(say(CATEGORY_COLUMN, "category", choices=", ".join(CATEGORIES)))
     unusable = {r.split(":", 1)[0] for r in reasons}
     try:
         items = ProfileItems.model_validate(_nest(texts)).model_dump(mode="json")
@@ -91,19 +92,7 @@ def _nest(texts: dict[str, str]) -> dict[str, Any]:
 
 
 def reason_of(error: ErrorDetails) -> str:
-    key = ".".join(str(p) for p in error["loc"])
-    kind = error["type"]
-    if kind == "missing":
-        message = "required"
-    elif kind == "value_error":
-        message = str(error.get("ctx", {}).get("error", error["msg"]))
-    elif kind == "string_pattern_mismatch" and key == "citizen_id":
-        message = "must be exactly 12 digits"
-    elif kind.startswith("date"):
-        message = "not a valid date"
-    else:
-        message = error["msg"]
-    return f"{key}: {message}"
+    return of_error(error)
 
 
 def _date_checks(texts: dict[str, str], today: date) -> list[str]:
@@ -111,7 +100,7 @@ def _date_checks(texts: dict[str, str], today: date) -> list[str]:
     for key in PAST_ONLY:
         when = _date(texts.get(key))
         if when is not None and when > today:
-            reasons.append(f"{key}: is in the future")
+            reasons.append(say(key, "future"))
     return reasons
 
 
@@ -127,13 +116,13 @@ def _citizen_id_checks(texts: dict[str, str]) -> list[str]:
         return []
     reasons = []
     if value[:3] not in CITIZEN_ID_PROVINCES:
-        reasons.append("citizen_id: digits 1–3 are not a birth-registration province code")
+        reasons.append(say("citizen_id", "citizen-id-province"))
     digit = int(value[3])
     id_sex, id_year = ("M" if digit % 2 == 0 else "F"), 1900 + 100 * (digit // 2) + int(value[4:6])
     if sex in ("M", "F") and sex != id_sex:
-        reasons.append(f"citizen_id: digit 4 is for sex {id_sex}, but sex is {sex}")
+        reasons.append(say("citizen_id", "citizen-id-sex", id_sex=SEX[id_sex], sex=SEX[sex]))
     if birth is not None and birth.year != id_year:
-        reasons.append(f"citizen_id: digits 4–6 say born in {id_year}, but birth_date is in {birth.year}")
+        reasons.append(say("citizen_id", "citizen-id-year", id_year=id_year, birth_year=birth.year))
     return reasons
 
 

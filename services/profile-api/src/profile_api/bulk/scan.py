@@ -17,12 +17,12 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from profile_api.bulk import files, tables
+from profile_api.bulk.reasons import say
 from profile_api.bulk.tables import BY_SECTION, KEY
 
 T = TypeVar("T")
 BATCH = 2000  # rows read in a worker thread at a time, and table rows staged per COPY
-NO_OWNER = ("citizen_id: không có dòng nào ở trang profiles mang số định danh này. No row of the profiles sheet "
-            "has this citizen ID.")
+NO_OWNER = say("citizen_id", "no-owner")
 Staged = tuple[str, int, int, dict[str, Any]]  # (sheet, row, owner row, {"t": texts, "r": reasons})
 # The compressed rows kept by a scan: ~60 bytes a row for the template's rows (a 100,000-row file: ~6 MB), far
 # under the upload limit; a file past it is read again by each pass instead.
@@ -111,7 +111,7 @@ def _repeats(first: dict[str, int], repeated: dict[str, list[int]]) -> dict[int,
         for number in numbers:
             others = [str(n) for n in numbers if n != number]
             listed = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
-            reasons[number] = f"citizen_id: the same citizen ID is also on row {listed}"
+            reasons[number] = say("citizen_id", "repeated", row=listed)
     return reasons
 
 

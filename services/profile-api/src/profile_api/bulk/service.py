@@ -65,7 +65,8 @@ async def start_import(session: AsyncSession, principal: Principal, upload: Uplo
         raise ImportFileEmpty()
     file_format = files.sniff(upload.file)
     if file_format is None:
-        raise UnsupportedFileType("The file is neither an xlsx workbook nor UTF-8 text.")
+        raise UnsupportedFileType("Tệp không phải sổ tính xlsx hay văn bản UTF-8. "
+                                  "The file is neither an xlsx workbook nor UTF-8 text.")
     job = ImportJob(id=uuid.uuid4(), org_unit_id=principal.org_unit_id, created_by=principal.subject,
                     filename=_filename(upload.filename), file_format=file_format, mode=mode, dry_run=dry_run,
                     state="queued", processed_rows=0, created_count=0, error_count=0, errors=[],

@@ -30,6 +30,7 @@ from hoso_shared.problems import sqlstate_of
 from profile_api.audit import service as audit
 from profile_api.bulk import cpu, files, jobs, queries, store
 from profile_api.bulk.columns import UNIT_COLUMN
+from profile_api.bulk.reasons import say
 from profile_api.bulk.rows import CheckedRow
 from profile_api.bulk.runtime import Runtime
 from profile_api.bulk.scan import Scan, Staged, batches, scan
@@ -39,7 +40,7 @@ log = get_logger("hoso.bulk")
 T = TypeVar("T")
 FORWARD_BATCH = 1000  # create requests per call to approval-api
 CHUNK = 1000  # rows checked (and progress committed) at a time
-TAKEN = "citizen_id: a profile with this citizen ID already exists"
+TAKEN = say("citizen_id", "taken")
 # A chunk PostgreSQL rolled back for another writer (deadlock, serialization failure) is committed again.
 TRANSIENT = frozenset({"40P01", "40001"})
 CONFLICT_RETRIES = 5
@@ -290,14 +291,14 @@ async def _units(session: AsyncSession, job: Job, codes: set[str]) -> dict[str, 
         if not job.principal.covers(path):
             continue
         closed = valid_to is not None and valid_to <= job.today
-        resolved[code] = f"{UNIT_COLUMN}: unit {code} was closed on {valid_to}" if closed else unit_id
+        resolved[code] = say(UNIT_COLUMN, "unit-closed", code=code, day=f"{valid_to:%d/%m/%Y}") if closed else unit_id
     return resolved
 
 
 def _resolve_unit(row: CheckedRow, units: dict[str, uuid.UUID | str]) -> None:
     if row.unit_code is None:
         return
-    target = units.get(row.unit_code, f"{UNIT_COLUMN}: no unit with code {row.unit_code} in your subtree")
+    target = units.get(row.unit_code, say(UNIT_COLUMN, "unit-unknown", code=row.unit_code))
     if isinstance(target, str):
         row.refuse(target)
     else:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    tuple_,
     union_all,
     update,
 )
@@ -98,7 +99,10 @@ async def latest_state(session: AsyncSession, unit_id: uuid.UUID) -> RowMapping:
     return row
 
 
-async def people_as_of(session: AsyncSession, unit_id: uuid.UUID, on: date) -> Sequence[RowMapping]:
+async def people_as_of(session: AsyncSession, unit_id: uuid.UUID, on: date, *, after: uuid.UUID | None = None,
+                       limit: int | None = None) -> Sequence[RowMapping]:
+    """By name then id; `after` (a profile id, the last of the page before) resumes after that person's place, read
+    from their record so the cursor names nobody."""
     explicit = select(A.profile_id, A.valid_from, A.valid_to).where(A.org_unit_id == unit_id)
     implicit = (select(Profile.id.label("profile_id"), _local_day(Profile.created_at).label("valid_from"),
                        cast(null(), Date).label("valid_to"))
@@ -108,6 +112,11 @@ async def people_as_of(session: AsyncSession, unit_id: uuid.UUID, on: date) -> S
             .join(Profile, Profile.id == per.c.profile_id)
             .where(_covers(per.c.valid_from, per.c.valid_to, on))
             .order_by(Profile.full_name, per.c.profile_id))
+    if after is not None:
+        last = select(Profile.full_name).where(Profile.id == after).scalar_subquery()
+        stmt = stmt.where(tuple_(Profile.full_name, per.c.profile_id) > tuple_(last, literal(after)))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     rows: Sequence[RowMapping] = (await session.execute(stmt)).mappings().all()
     return rows
 

@@ -103,12 +103,20 @@ async def get_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsRead, session:
     return await service.get_unit(session, principal, org_unit_id, as_of=as_of or today)
 
 
-@router.get("/{org_unit_id}/people", summary="The people assigned to a unit on a date.",
-            description="From the assignment history, so a past date reads back who was there then.",
-            responses=OrgUnitNotFound.openapi())
+@router.get("/{org_unit_id}/people", summary="The people assigned to a unit on a date, a page at a time.",
+            description="From the assignment history, so a past date reads back who was there then. By name, then "
+                        "record id; pass `next_cursor` back as `cursor` (with the same `as_of`) for the next page. "
+                        "A unit outside the caller's subtree is 404 whatever the cursor; a cursor this list did not "
+                        "give is 400 `invalid-cursor`.",
+            responses={**OrgUnitNotFound.openapi(), **InvalidCursor.openapi()})
 async def list_org_unit_people(org_unit_id: uuid.UUID, principal: OrgUnitsRead, session: DbSession, today: Today,
-                               as_of: AsOf = None) -> OrgUnitPeople:
-    return await service.list_people(session, principal, org_unit_id, as_of=as_of or today)
+                               as_of: AsOf = None,
+                               cursor: Annotated[str | None, Query(max_length=64, description=(
+                                   "The previous page's `next_cursor`"))] = None,
+                               limit: Annotated[int, Query(ge=1, le=500, description="People per page")] = 50,
+                               ) -> OrgUnitPeople:
+    return await service.list_people(session, principal, org_unit_id, as_of=as_of or today, cursor=cursor,
+                                     limit=limit)
 
 
 @router.post("/{org_unit_id}/rename", summary="Rename a unit from a date on.", description=WRITERS,

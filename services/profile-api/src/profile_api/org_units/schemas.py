@@ -121,9 +121,11 @@ class PersonAssignment(BaseModel):
 
 
 class OrgUnitPeople(BaseModel):
-    org_unit_id: uuid.UUID
-    as_of: date
-    items: list[PersonAssignment]
+    org_unit_id: uuid.UUID = Field(description="The unit")
+    as_of: date = Field(description="The day the unit's people are read for")
+    items: list[PersonAssignment] = Field(description="A page of the people assigned to the unit that day, by name "
+                                                      "then record id")
+    next_cursor: str | None = Field(description="Pass back as `cursor` for the next page; null on the last page")
 
 
 class Restructuring(BaseModel):

@@ -46,6 +46,7 @@ from profile_api.org_units.schemas import (
     Unit,
 )
 from profile_api.profiles.errors import InvalidCursor
+from profile_api.profiles.service import decode_cursor, encode_cursor
 
 ENTITY = "org_unit"
 
@@ -70,12 +71,15 @@ async def get_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UU
 
 
 async def list_people(session: AsyncSession, principal: Principal, unit_id: uuid.UUID, *,
-                      as_of: date) -> OrgUnitPeople:
-    """Who belonged to the unit on `as_of`, from the assignment history."""
+                      as_of: date, cursor: str | None, limit: int) -> OrgUnitPeople:
+    """A page of who belonged to the unit on `as_of`, from the assignment history. The unit is checked to be in
+    the caller's subtree before the cursor is read or anyone is looked up."""
     await get_unit(session, principal, unit_id, as_of=as_of)
-    rows = await queries.people_as_of(session, unit_id, as_of)
-    return OrgUnitPeople(org_unit_id=unit_id, as_of=as_of,
-                         items=[PersonAssignment.model_validate(dict(row)) for row in rows])
+    after = decode_cursor(cursor) if cursor else None
+    rows = await queries.people_as_of(session, unit_id, as_of, after=after, limit=limit + 1)
+    items = [PersonAssignment.model_validate(dict(row)) for row in rows[:limit]]
+    more = encode_cursor(items[-1].profile_id) if len(rows) > limit else None
+    return OrgUnitPeople(org_unit_id=unit_id, as_of=as_of, items=items, next_cursor=more)
 
 
 async def list_changes(session: AsyncSession, principal: Principal, *, unit_id: uuid.UUID | None,

@@ -4,8 +4,8 @@ import functools
 import uuid
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, delete, func, literal_column, or_, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import Integer, Select, Uuid, any_, bindparam, delete, func, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal, scoped_to_subtree, scoped_to_subtree_param, subtree_params
@@ -90,7 +90,7 @@ FILTERS = {"status": Profile.status, "category": Profile.category, "rank_code": 
 
 @functools.cache
 def _page_statement(*, self_only: bool, with_data: bool, with_pending: bool, include_archived: bool, within: bool,
-                    after: bool, name_prefix: bool, filters: tuple[str, ...]) -> Select[Any]:
+                    after: bool, name_prefix: bool, filters: tuple[str, ...], ids: bool = False) -> Select[Any]:
     """A page's statement for one shape of request, built once with its values as parameters (`_page_params`):
     building it per request cost more than running it."""
     columns = (*SUMMARY_COLUMNS, Profile.data) if with_data else SUMMARY_COLUMNS
@@ -113,6 +113,8 @@ def _page_statement(*, self_only: bool, with_data: bool, with_pending: bool, inc
         stmt = stmt.where(Profile.full_name.like(bindparam("name_prefix"), escape="\\"))
     if after:
         stmt = stmt.where(Profile.id > bindparam("after"))
+    if ids:
+        stmt = stmt.where(Profile.id == any_(bindparam("ids", type_=ARRAY(Uuid()))))
     return stmt.order_by(Profile.id).limit(bindparam("limit", type_=Integer))
 
 
@@ -123,7 +125,8 @@ async def list_visible_profiles(session: AsyncSession, principal: Principal, flt
     values = {name: getattr(flt, name) for name in FILTERS if getattr(flt, name) is not None}
     stmt = _page_statement(self_only=self_only, with_data=with_data, with_pending=with_pending,
                            include_archived=flt.include_archived, within=within_path is not None,
-                           after=after is not None, name_prefix=bool(flt.name_prefix), filters=tuple(values))
+                           after=after is not None, name_prefix=bool(flt.name_prefix), filters=tuple(values),
+                           ids=flt.ids is not None)
     params: dict[str, Any] = {f"filter_{name}": value for name, value in values.items()}
     params |= {"own_profile_id": principal.profile_id} if self_only else subtree_params(principal)
     if within_path is not None:
@@ -132,6 +135,8 @@ async def list_visible_profiles(session: AsyncSession, principal: Principal, flt
         params["name_prefix"] = escape_like(flt.name_prefix) + "%"
     if after is not None:
         params["after"] = after
+    if flt.ids is not None:
+        params["ids"] = list(flt.ids)
     params["limit"] = limit
     return [row._asdict() for row in await session.execute(stmt, params)]
 

@@ -38,6 +38,7 @@ from profile_api.profiles.schemas import (
 
 router = APIRouter(prefix="/api/v1/profiles", tags=["profiles"])
 LISTABLE_FIELDS = frozenset(ProfileItems.model_fields) - SENSITIVE_ITEMS
+MAX_IDS = 100  # `ids=`: one page's worth of people to name, never a whole unit
 
 
 def as_json(model: BaseModel) -> Response:
@@ -108,12 +109,16 @@ async def list_profiles(
     name_prefix: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     citizen_id: Annotated[str | None, Query(pattern=r"^\d{12}$")] = None,
     include_archived: bool = False,
+    ids: Annotated[list[uuid.UUID] | None, Query(max_length=MAX_IDS, description=(
+        f"Only these records (repeatable, at most {MAX_IDS}): a page that names people it already holds reads "
+        "just those. Those outside the caller's subtree are simply not listed."))] = None,
     fields: Annotated[str | None, Query(max_length=1000)] = None,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     flt = ProfileFilter(org_unit_id=org_unit_id, status=status, category=category, rank_code=rank_code,
                         name_prefix=name_prefix, include_archived=include_archived,
+                        ids=tuple(dict.fromkeys(ids)) if ids is not None else None,
                         citizen_id_hmac=cipher.lookup_hash(citizen_id, field="citizen_id") if citizen_id else None)
     page = await service.list_profiles(session, principal, flt, cursor=cursor, limit=limit, fields=_fields(fields))
     return Response(to_json(page), media_type="application/json")

@@ -115,3 +115,4 @@ class ProfileFilter:
     name_prefix: str | None = None
     citizen_id_hmac: bytes | None = None
     include_archived: bool = False
+    ids: tuple[uuid.UUID, ...] | None = None  # only these records (a page naming people it already holds)

@@ -1,6 +1,7 @@
 """What a caller must do, and by when (`GET /api/v1/tasks`): the workflow as the regulation (QĐ 6187/QĐ-UBND)
 wires it, computed from the data on each call — there is no tasks table, so a task can never disagree
-with the request, batch, record or review it is about.
+with the request, batch, record or review it is about (HR's requests that a person fix their record,
+`fix_requests`, are such data: the `fix_record` task lasts while the request is open).
 
 - `router` → `service.list_tasks` → each kind's collector in `kinds` → its statements in `queries`.
 - `kinds.KINDS` is the registry: per kind its stable code (`schemas.TaskKind`), its Vietnamese label, the

@@ -88,7 +88,7 @@ def _subject(row: Any, **about: Any) -> Subject:
 def _unit_subject(unit_id: Any, code: str, name: str, **about: Any) -> Subject:
     values: dict[str, Any] = {"profile_id": None, "person_name": None, "change_request_id": None,
                               "sync_batch_id": None, "packet_id": None, "review_id": None, "quarter": None,
-                              "period": None, "transfer_id": None, **about}
+                              "period": None, "transfer_id": None, "rule_code": None, **about}
     return Subject(org_unit_id=unit_id, org_unit_code=code, org_unit_name=name, **values)
 
 
@@ -305,6 +305,21 @@ async def chase_late_review(ask: Ask, kind: Kind) -> Found:
     return Found(total, total, tasks)
 
 
+async def fix_record(ask: Ask, kind: Kind) -> Found:
+    """Issue 16: HR asked the person to fix what a data-quality rule finds in their record (POST
+    /api/v1/quality/fix-requests); due as a self-update (Điều 6 khoản 1), open until the rule no longer fails."""
+    if ask.principal.profile_id is None:
+        return NOTHING
+    late = q.fix_due_before(ask.today)
+    total, overdue = await q.tally(ask.session, q.fix_requests(ask.principal, *q.counts(late)))
+    rows = await q.listed(ask.session, q.fix_requests(ask.principal, *q.FIXES).order_by(*q.FIXES_ORDER), ask.limit)
+    return Found(total, overdue, [kind.task(
+        title=f"Cập nhật hồ sơ theo đề nghị của cơ quan: {r.message}",
+        subject=_subject(r, profile_id=r.profile_id, person_name=r.full_name, rule_code=r.rule_code),
+        link=f"/api/v1/profiles/{r.profile_id}/quality", since=local_day(r.requested_at), due_on=r.due_on,
+        overdue=ask.today > r.due_on) for r in rows])
+
+
 def _latest_late_roster(ask: Ask) -> str | None:
     """The roster of the latest quarter whose review is past due (the previous quarter's always is)."""
     late = [qr for qr in ask.quarters() if ask.review_late(qr)]
@@ -330,6 +345,8 @@ KINDS: tuple[Kind, ...] = (
     Kind(TaskKind.recheck_after_move, "Kiểm tra hồ sơ sau khi chuyển công tác",
          "Điều 12 khoản 1 điểm b; khoản 2.2 điểm c", "profile-api", OFFICER, ("change-requests:write:self",),
          recheck_after_move, _static(None)),
+    Kind(TaskKind.fix_record, "Đề nghị cập nhật hồ sơ", "Điều 6 khoản 1", "profile-api", OFFICER,
+         ("change-requests:write:self",), fix_record, _static(None)),
     Kind(TaskKind.accept_transfer, "Tiếp nhận cán bộ được điều chuyển đến", "Điều 12 khoản 1 điểm a",
          "profile-api", AGENCY, ("transfers:decide",), accept_transfer,
          _static("/api/v1/transfers?direction=incoming&state=proposed")),

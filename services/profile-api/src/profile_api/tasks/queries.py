@@ -23,6 +23,7 @@ from hoso_shared.db.models import (
     ApprovalWindow,
     ChangeRequest,
     Decision,
+    FixRequest,
     OrgUnit,
     OutboxRow,
     Packet,
@@ -170,6 +171,27 @@ async def unchecked_move(session: AsyncSession, principal: Principal) -> Row[Any
                    or_(Profile.reviewed_at.is_(None), ProfileVersion.created_at > Profile.reviewed_at))
             .order_by(ProfileVersion.created_at.desc()).limit(1))
     return (await session.execute(stmt)).first()
+
+
+# Điều 6 khoản 1 (issue 16): the person fixes what HR asked them to (fix_requests, open until the rule passes)
+
+
+def fix_requests(principal: Principal, *columns: Any) -> Select[Any]:
+    """The open requests about the caller's own record (a token without a record has none)."""
+    stmt = (select(*columns).select_from(FixRequest).join(Profile, Profile.id == FixRequest.profile_id)
+            .join(OrgUnit, OrgUnit.id == Profile.org_unit_id)
+            .where(FixRequest.profile_id == principal.profile_id, FixRequest.closed_at.is_(None),
+                   Profile.archived_at.is_(None)))
+    return scoped_to_subtree(stmt, principal, OrgUnit.path)
+
+
+def fix_due_before(today: date) -> ColumnElement[bool]:
+    return FixRequest.due_on < today
+
+
+FIXES = (FixRequest.id, FixRequest.profile_id, Profile.full_name, *UNIT, FixRequest.rule_code, FixRequest.message,
+         FixRequest.requested_at, FixRequest.due_on)
+FIXES_ORDER = (FixRequest.due_on, FixRequest.id)
 
 
 # Điều 14–15: the agency submits its month's batch

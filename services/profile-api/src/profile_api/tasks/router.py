@@ -18,6 +18,8 @@ Which kinds a caller has follows the regulation (QĐ 6187/QĐ-UBND) and the toke
 - anyone who proposes changes: `fix_returned_request` (their own requests returned to them; Điều 6, 16);
 - officers: `recheck_after_move` (after a transfer, or coming in from outside the city, check the record and
   confirm it, due as a self-update of the move's day; Điều 12 khoản 1 điểm b, khoản 2.2 điểm c);
+- officers: `fix_record` (HR asked them to fix what a data-quality rule finds in it, POST
+  /api/v1/quality/fix-requests; due as a self-update, Điều 6 khoản 1; gone once the rule no longer fails);
 - approvers: `decide_change_request` (submitted requests of their subtree they may decide; Điều 7), with the
   month's window, due on the window's last day (NĐ 27/2026: 3 working days);
 - agency admins: `accept_transfer` (transfers other agencies propose to their subtree, due the policy's

@@ -26,6 +26,7 @@ class TaskKind(StrEnum):
     accept_transfer = "accept_transfer"
     recheck_after_move = "recheck_after_move"
     hand_over_nationally = "hand_over_nationally"
+    fix_record = "fix_record"
 
 
 class Window(BaseModel):
@@ -57,6 +58,8 @@ class Subject(BaseModel):
     quarter: str | None = Field(description="The quarter of a review task, e.g. 2026-Q4")
     period: str | None = Field(description="The month of a sync batch, YYYY-MM")
     transfer_id: uuid.UUID | None = Field(description="The transfer concerned, if one")
+    rule_code: str | None = Field(description="The data-quality rule the person is asked to fix (`fix_record`), "
+                                            "e.g. DUNG-CCCD-003; null for other kinds")
 
 
 class Task(BaseModel):

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select, update
+from sqlalchemy import Select, and_, exists, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -112,3 +112,24 @@ def access_change(account_id: uuid.UUID, action: str, before: dict[str, Any], af
     """An access change the transfer's decision rests on (Điều 19 khoản 4: a written basis for each)."""
     return AccountAccessChange(account_id=account_id, action=action, request_no=transfer.decision_number,
                                request_date=transfer.decision_issued_on, before=before, after=after, changed_by=by)
+
+
+def _agency_account_at(unit: Any) -> Any:
+    """An enabled agency account of an agency admin sits at the unit: it is an agency, which accepts transfers."""
+    return exists().where(Account.org_unit_id == unit.id, Account.kind == "agency",
+                          Account.roles.contains(["agency_admin"]), Account.disabled_at.is_(None))
+
+
+async def receivers(session: AsyncSession, principal: Principal, *, search: str | None, after: uuid.UUID | None,
+                    limit: int) -> list[OrgUnit]:
+    """Current agencies outside the caller's subtree (a move inside it is no transfer), by code then id; `search`:
+    a part of the name or the start of the code, case-insensitive."""
+    stmt = (select(OrgUnit).where(OrgUnit.valid_to.is_(None), _agency_account_at(OrgUnit), ~_covers(principal, OrgUnit))
+            .order_by(OrgUnit.code, OrgUnit.id).limit(limit))
+    if search:
+        stmt = stmt.where(or_(OrgUnit.name.ilike("%" + escape_like(search) + "%", escape="\\"),
+                              OrgUnit.code.ilike(escape_like(search) + "%", escape="\\")))
+    if after is not None:
+        last = select(OrgUnit.code).where(OrgUnit.id == after).scalar_subquery()
+        stmt = stmt.where(tuple_(OrgUnit.code, OrgUnit.id) > tuple_(last, literal(after)))
+    return list((await session.scalars(stmt)).all())

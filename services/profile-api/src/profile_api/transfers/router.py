@@ -24,6 +24,7 @@ from profile_api.transfers.errors import (
 from profile_api.transfers.schemas import (
     Acceptance,
     HandOver,
+    ReceiverPage,
     Refusal,
     State,
     TransferPage,
@@ -67,6 +68,22 @@ async def list_transfers(
 ) -> TransferPage:
     return await service.list_transfers(session, principal, direction=direction, state=state, cursor=cursor,
                                         limit=limit, policy=policy, days=days, today=today)
+
+
+@router.get("/receivers", summary="The agencies a person may be transferred to: a searchable directory.",
+            description="Điều 12 khoản 1 điểm a: the sending agency picks the receiving agency here instead of typing "
+                        "its id. Current units with an agency account, outside the caller's subtree (a move inside "
+                        "it is a lifecycle `transfer_within_province`), by code; `q` matches a part of the name or "
+                        "the start of the code. Names and codes only. Follow `next_cursor`.",
+            responses=InvalidCursor.openapi())
+async def list_receivers(
+    principal: Sender, session: DbSession,
+    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Part of the name, or start of the "
+                                                                            "code")] = None,
+    cursor: Annotated[str | None, Query(max_length=200, description="From the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+) -> ReceiverPage:
+    return await service.list_receivers(session, principal, search=q, cursor=cursor, limit=limit)
 
 
 @router.get("/{transfer_id}", summary="One transfer (its sender's and receiver's subtrees see it).",

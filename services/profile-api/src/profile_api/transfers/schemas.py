@@ -77,6 +77,11 @@ class TransferRead(BaseModel):
     change_request_id: uuid.UUID | None = Field(description="The approved move out (to_central_body)")
 
 
+class ReceiverPage(BaseModel):
+    items: list[UnitRef] = Field(description="Agencies that may receive a transfer from the caller, by code")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
+
+
 class TransferPage(BaseModel):
     items: list[TransferRead] = Field(description="Newest first")
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")

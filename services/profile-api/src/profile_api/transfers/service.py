@@ -18,6 +18,7 @@ from profile_api.audit import service as audit
 from profile_api.changes import queries as change_queries
 from profile_api.changes.errors import ProfileArchived, UnknownAttachment
 from profile_api.changes.propose import not_in_future
+from profile_api.profiles import errors as profiles_errors
 from profile_api.profiles import service as profiles
 from profile_api.profiles import versions
 from profile_api.transfers import guard, queries
@@ -32,6 +33,7 @@ from profile_api.transfers.errors import (
 from profile_api.transfers.schemas import (
     Acceptance,
     HandOver,
+    ReceiverPage,
     Refusal,
     TransferPage,
     TransferProposal,
@@ -228,3 +230,15 @@ async def list_transfers(session: AsyncSession, principal: Principal, *, directi
     found = await queries.rows(session, queries.page(stmt, cursors.decode(cursor) if cursor else None, limit))
     return TransferPage(items=[read(r, policy, days, today) for r in found[:limit]],
                         next_cursor=cursors.following(found, limit, lambda r: (r[0].created_at, r[0].id)))
+
+
+async def list_receivers(session: AsyncSession, principal: Principal, *, search: str | None, cursor: str | None,
+                         limit: int) -> ReceiverPage:
+    """The directory a sender picks the receiving agency from (names and codes of units: no person's data)."""
+    try:
+        after = profiles.decode_cursor(cursor) if cursor else None
+    except profiles_errors.InvalidCursor:
+        raise cursors.InvalidCursor() from None  # 422, as the transfers' own list answers a forged cursor
+    found = await queries.receivers(session, principal, search=search, after=after, limit=limit + 1)
+    items = [UnitRef(id=u.id, code=u.code, name=u.name) for u in found[:limit]]
+    return ReceiverPage(items=items, next_cursor=profiles.encode_cursor(items[-1].id) if len(found) > limit else None)

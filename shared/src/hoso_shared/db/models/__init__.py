@@ -10,6 +10,7 @@ from hoso_shared.db.models.change_requests import (
     Decision,
     Delegation,
 )
+from hoso_shared.db.models.fix_requests import FixRequest
 from hoso_shared.db.models.imports import ImportJob, ImportJobFile, ImportJobRow
 from hoso_shared.db.models.login_throttle import LoginThrottle
 from hoso_shared.db.models.org_units import OrgUnit, OrgUnitChange, OrgUnitPeriod
@@ -37,7 +38,8 @@ from hoso_shared.db.models.transfers import Transfer
 
 __all__ = [
     "Account", "AccountAccessChange", "AccountDelegation", "ApprovalWindow", "Attachment", "AuditEntry",
-    "ChangeRequest", "ChangeRequestState", "CitizenCheck", "Decision", "Delegation", "Delivery", "ImportJob",
+    "ChangeRequest", "ChangeRequestState", "CitizenCheck", "Decision", "Delegation", "Delivery", "FixRequest",
+    "ImportJob",
     "ImportJobFile", "ImportJobRow", "LoginThrottle", "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow",
     "Packet", "PacketChain", "PacketRecord",
     "Profile", "ProfileAssignment", "ProfileFindings", "ProfileSectionRow", "ProfileVersion", "ProgressPage",

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -103,21 +103,63 @@ async def flush(session: AsyncSession) -> None:
     await session.flush()
 
 
-async def roster(session: AsyncSession, path: str, quarter: str, first_day: date) -> list[Any]:
+async def submitted_of(session: AsyncSession, unit_id: uuid.UUID, *, after: tuple[datetime, uuid.UUID] | None,
+                       limit: int) -> list[Any]:
+    """A page of the unit's submitted reviews, most recently submitted first, with the signer's name."""
+    signer = aliased(Account)
+    stmt = (select(QuarterlyReview.id, QuarterlyReview.quarter, QuarterlyReview.signed_at,
+                   QuarterlyReview.submitted_at, QuarterlyReview.late, signer.display_name)
+            .outerjoin(signer, signer.id == QuarterlyReview.signed_by)
+            .where(QuarterlyReview.org_unit_id == unit_id, QuarterlyReview.state == "submitted")
+            .order_by(QuarterlyReview.submitted_at.desc(), QuarterlyReview.id.desc()).limit(limit))
+    if after is not None:
+        stmt = stmt.where(tuple_(QuarterlyReview.submitted_at, QuarterlyReview.id) < tuple_(*after))
+    return list((await session.execute(stmt)).all())
+
+
+def _roster(path: str, quarter: str, first_day: date) -> Any:
     """Every unit of the subtree that must review (an agency account sits there) and still existed when the
     quarter began, with its submitted review of the quarter (if any), its signer's name, and whether a
-    draft exists."""
+    draft exists; `status` as the roster names it."""
     submitted = and_(QuarterlyReview.org_unit_id == OrgUnit.id, QuarterlyReview.quarter == quarter,
                      QuarterlyReview.state == "submitted")
     draft = aliased(QuarterlyReview)
     drafted = exists().where(draft.org_unit_id == OrgUnit.id, draft.quarter == quarter, draft.state == "draft")
     signer = aliased(Account)
-    columns: tuple[Any, ...] = (OrgUnit.id, OrgUnit.code, OrgUnit.name, QuarterlyReview.id,
+    status = case((QuarterlyReview.id.is_(None), "not_submitted"), (QuarterlyReview.late, "late"),
+                  else_="submitted")
+    columns: tuple[Any, ...] = (OrgUnit.id, OrgUnit.code, OrgUnit.name, QuarterlyReview.id.label("review_id"),
                                 QuarterlyReview.submitted_at, QuarterlyReview.late, signer.display_name,
-                                drafted.label("drafted"))
-    stmt = (select(*columns).outerjoin(QuarterlyReview, submitted)
+                                drafted.label("drafted"), status.label("status"))
+    return (select(*columns).outerjoin(QuarterlyReview, submitted)
             .outerjoin(signer, signer.id == QuarterlyReview.signed_by)
             .where(_under(path), _agency_account_at(OrgUnit.id),
                    or_(OrgUnit.valid_to.is_(None), OrgUnit.valid_to > first_day))
-            .order_by(OrgUnit.code))
+            .subquery("roster"))
+
+
+async def roster(session: AsyncSession, path: str, quarter: str, first_day: date, *, status: str | None = None,
+                 unit_id: uuid.UUID | None = None, after: uuid.UUID | None = None,
+                 limit: int | None = None) -> list[Any]:
+    """A page of the roster by unit code (then id); `after`: the last unit of the page before, whose code is read
+    from the unit itself."""
+    r = _roster(path, quarter, first_day)
+    stmt = select(r.c.id, r.c.code, r.c.name, r.c.review_id, r.c.submitted_at, r.c.late, r.c.display_name,
+                  r.c.drafted).order_by(r.c.code, r.c.id)
+    if status is not None:
+        stmt = stmt.where(r.c.status == status)
+    if unit_id is not None:
+        stmt = stmt.where(r.c.id == unit_id)
+    if after is not None:
+        last = select(OrgUnit.code).where(OrgUnit.id == after).scalar_subquery()
+        stmt = stmt.where(tuple_(r.c.code, r.c.id) > tuple_(last, literal(after)))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list((await session.execute(stmt)).all())
+
+
+async def roster_counts(session: AsyncSession, path: str, quarter: str, first_day: date) -> dict[str, int]:
+    """status → how many units of the whole roster stand so, counted in the database."""
+    r = _roster(path, quarter, first_day)
+    stmt = select(r.c.status, func.count()).group_by(r.c.status)
+    return {str(status): int(count) for status, count in await session.execute(stmt)}

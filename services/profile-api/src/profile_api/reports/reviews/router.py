@@ -10,8 +10,10 @@ from fastapi import APIRouter, Query, Response
 from pydantic_core import to_json
 
 from hoso_shared.auth import AnyPrincipal
+from hoso_shared.cursors import InvalidCursor as BadCursor
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Deadlines, Now
+from profile_api.profiles.errors import InvalidCursor
 from profile_api.reports.reviews import service
 from profile_api.reports.reviews.auth import ReportsRead
 from profile_api.reports.reviews.dependencies import Review
@@ -22,10 +24,19 @@ from profile_api.reports.reviews.errors import (
     ReviewContentChanged,
     ReviewNotFound,
     ReviewNotSubmitted,
+    ReviewsForbidden,
     SignerNotAuthorised,
     UnitDoesNotReview,
 )
-from profile_api.reports.reviews.schemas import QUARTER_PATTERN, ReviewCreate, ReviewRead, ReviewSubmit, Roster
+from profile_api.reports.reviews.schemas import (
+    QUARTER_PATTERN,
+    PastReviews,
+    ReviewCreate,
+    ReviewRead,
+    ReviewSubmit,
+    Roster,
+    RosterStatus,
+)
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 READERS = "Readable by whoever may read the review (reports:read or quality:read, the unit in your subtree). "
@@ -66,10 +77,35 @@ async def submit_review(review_id: uuid.UUID, data: ReviewSubmit, principal: Any
 @router.get("/reviews", response_model=Roster,
             summary="Who has submitted the quarter's review: every unit with an agency account in your subtree "
                     "(DOHA: all) — submitted, late or not submitted.",
-            description=DEADLINE, responses=InvalidQuarter.openapi())
+            description=DEADLINE + " A page at a time, by unit code: pass `next_cursor` back as `cursor` (400 "
+                        "`invalid-cursor` for one this list did not give); `submitted`, `late` and `not_submitted` "
+                        "count the whole quarter whatever the page or filter.",
+            responses={**InvalidQuarter.openapi(), **InvalidCursor.openapi()})
 async def list_reviews(principal: ReportsRead, session: DbSession, policy: Deadlines, now: Now,
-                       quarter: Annotated[str, Query(pattern=QUARTER_PATTERN, examples=["2026-Q4"])]) -> Roster:
-    return await service.list_reviews(session, principal, quarter, policy, now)
+                       quarter: Annotated[str, Query(pattern=QUARTER_PATTERN, examples=["2026-Q4"],
+                                                     description="The quarter, e.g. 2026-Q4")],
+                       status: Annotated[RosterStatus | None, Query(description="Only the units standing so")] = None,
+                       org_unit_id: Annotated[uuid.UUID | None, Query(description="Only this unit's line")] = None,
+                       cursor: Annotated[str | None, Query(max_length=64, description=(
+                           "The previous page's `next_cursor`"))] = None,
+                       limit: Annotated[int, Query(ge=1, le=500, description="Units per page")] = 100) -> Roster:
+    return await service.list_reviews(session, principal, quarter, policy, now, status=status, unit_id=org_unit_id,
+                                      cursor=cursor, limit=limit)
+
+
+@router.get("/units/{org_unit_id}/reviews", response_model=PastReviews,
+            summary="A unit's past quarterly reviews: each submitted one with its quarter, signer and signed PDF.",
+            description=READERS + "For the unit's approver too, who signs its reviews but does not read DOHA's "
+                        "roster (no reports:read). Most recently submitted first, a page at a time: pass "
+                        "`next_cursor` back as `cursor` (422 `invalid-cursor` for one this list did not give). "
+                        "Drafts are not listed (GET /api/v1/reports/reviews?quarter=… shows a quarter's standing).",
+            responses={**OrgUnitNotFound.openapi(), **ReviewsForbidden.openapi(), **BadCursor.openapi()})
+async def list_past_reviews(org_unit_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
+                            cursor: Annotated[str | None, Query(max_length=200, description=(
+                                "The previous page's `next_cursor`"))] = None,
+                            limit: Annotated[int, Query(ge=1, le=100, description="Reviews per page")] = 20,
+                            ) -> PastReviews:
+    return await service.list_past_reviews(session, principal, org_unit_id, cursor=cursor, limit=limit)
 
 
 def _attachment(content: dict[str, object], ext: str) -> dict[str, str]:

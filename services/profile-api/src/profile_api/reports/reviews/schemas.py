@@ -61,11 +61,29 @@ class RosterEntry(BaseModel):
     signed_by_name: str | None
 
 
+class PastReview(BaseModel):
+    review_id: uuid.UUID = Field(description="The submitted review (GET /api/v1/reports/reviews/{review_id})")
+    quarter: str = Field(description="The quarter it reviews, e.g. 2026-Q3")
+    signed_at: datetime = Field(description="When the approver signed it (UTC)")
+    submitted_at: datetime = Field(description="When it was submitted to DOHA (UTC)")
+    late: bool = Field(description="Submitted after the policy's deadline (accepted, but flagged)")
+    signed_by_name: str | None = Field(description="The signer's display name; null if the account is gone")
+    pdf_link: str = Field(description="The API path of its PDF signed by the province (GET …/{review_id}.pdf)")
+
+
+class PastReviews(BaseModel):
+    org_unit_id: uuid.UUID = Field(description="The unit whose reviews these are")
+    items: list[PastReview] = Field(description="A page of its submitted reviews, most recently submitted first")
+    next_cursor: str | None = Field(description="Pass back as `cursor` for the next page; null on the last page")
+
+
 class Roster(BaseModel):
-    quarter: str
-    policy: str
+    quarter: str = Field(description="The quarter, e.g. 2026-Q4")
+    policy: str = Field(description="The deadline policy in force, e.g. hanoi-2024")
     deadline: date = Field(description="The last day a review is on time (Asia/Ho_Chi_Minh)")
-    submitted: int = Field(description="On time")
-    late: int
-    not_submitted: int
-    units: list[RosterEntry] = Field(description="Every unit of your subtree with an agency account, by code")
+    submitted: int = Field(description="On time; this and the next two count the whole quarter's roster, every page")
+    late: int = Field(description="Submitted after the deadline")
+    not_submitted: int = Field(description="Not submitted (yet)")
+    units: list[RosterEntry] = Field(description="A page of the units of your subtree with an agency account, by "
+                                                 "code (those of `status` or `org_unit_id` when asked)")
+    next_cursor: str | None = Field(description="Pass back as `cursor` for the next page; null on the last page")

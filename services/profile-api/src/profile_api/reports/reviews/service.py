@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hoso_shared import cursors
 from hoso_shared.auth import Principal, Role
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import Account, OrgUnit, QuarterlyReview
@@ -33,6 +34,7 @@ from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.signing import SigningIdentity
 from hoso_shared.time import local_day
 from profile_api.audit import service as audit
+from profile_api.profiles.service import decode_cursor, encode_cursor
 from profile_api.reports.exports import service as exports
 from profile_api.reports.exports.signer import Signer
 from profile_api.reports.reviews import content, queries, signing
@@ -49,7 +51,14 @@ from profile_api.reports.reviews.errors import (
 )
 from profile_api.reports.reviews.pdf import render_review
 from profile_api.reports.reviews.quarters import Quarter, deadline, is_late
-from profile_api.reports.reviews.schemas import ReviewCreate, ReviewSubmit, Roster, RosterEntry
+from profile_api.reports.reviews.schemas import (
+    PastReview,
+    PastReviews,
+    ReviewCreate,
+    ReviewSubmit,
+    Roster,
+    RosterEntry,
+)
 
 PREPARE_SCOPES = ("reports:read", "quality:read")
 
@@ -201,14 +210,37 @@ def _entry(row: tuple[object, ...], overdue_now: bool) -> RosterEntry:
 
 
 async def list_reviews(session: AsyncSession, principal: Principal, quarter_text: str, policy: DeadlinePolicy,
-                       now: datetime) -> Roster:
-    """Every unit that must review (an agency account sits there) in the caller's subtree, and where its
-    review of the quarter stands."""
+                       now: datetime, *, status: str | None = None, unit_id: uuid.UUID | None = None,
+                       cursor: str | None = None, limit: int | None = None) -> Roster:
+    """A page of the units that must review (an agency account sits there) in the caller's subtree, and where
+    each one's review of the quarter stands (`limit` None: all of them, for the CLI's export); the counts are the
+    whole quarter's."""
     quarter = _quarter(quarter_text, now)
     due = deadline(quarter, policy)
-    rows = await queries.roster(session, principal.org_path, str(quarter), quarter.first_day)
+    after = decode_cursor(cursor) if cursor else None
+    path, name = principal.org_path, str(quarter)
+    rows = await queries.roster(session, path, name, quarter.first_day, status=status, unit_id=unit_id, after=after,
+                                limit=None if limit is None else limit + 1)
+    counts = await queries.roster_counts(session, path, name, quarter.first_day)
     overdue_now = is_late(quarter, policy, now)
-    units = [_entry(tuple(row), overdue_now) for row in rows]
-    return Roster(quarter=str(quarter), policy=policy.name, deadline=due,
-                  submitted=sum(u.status == "submitted" for u in units), late=sum(u.status == "late" for u in units),
-                  not_submitted=sum(u.status == "not_submitted" for u in units), units=units)
+    units = [_entry(tuple(row), overdue_now) for row in rows[:limit]]
+    more = encode_cursor(units[-1].org_unit_id) if limit is not None and len(rows) > limit else None
+    return Roster(quarter=name, policy=policy.name, deadline=due, submitted=counts.get("submitted", 0),
+                  late=counts.get("late", 0), not_submitted=counts.get("not_submitted", 0), units=units,
+                  next_cursor=more)
+
+
+async def list_past_reviews(session: AsyncSession, principal: Principal, unit_id: uuid.UUID, *,
+                            cursor: str | None, limit: int) -> PastReviews:
+    """The unit's submitted reviews a page at a time, for whoever may prepare its review (the unit's approver
+    included, who has no `reports:read` for the roster): the scope first, then the unit in the caller's subtree
+    (404 otherwise)."""
+    _may_prepare(principal)
+    after = cursors.decode(cursor) if cursor else None
+    unit = await _visible_unit(session, principal, unit_id)
+    rows = await queries.submitted_of(session, unit.id, after=after, limit=limit + 1)
+    items = [PastReview(review_id=r.id, quarter=r.quarter, signed_at=r.signed_at, submitted_at=r.submitted_at,
+                        late=r.late, signed_by_name=r.display_name, pdf_link=f"/api/v1/reports/reviews/{r.id}.pdf")
+             for r in rows[:limit]]
+    return PastReviews(org_unit_id=unit.id, items=items,
+                       next_cursor=cursors.following(rows, limit, lambda r: (r.submitted_at, r.id)))
