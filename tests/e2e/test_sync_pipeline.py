@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -189,3 +190,12 @@ async def test_ten_thousand_records_exactly_once_through_faults_and_kills(
     assert kills == 4
     injected = stats["faults_injected"]
     assert sum(injected.values()) > 0.15 * stats["packet_posts"], stats
+    # Our own re-verification of every stored packet (issue 19): each agency's chain by hash, link and signature.
+    verify = await asyncio.create_subprocess_exec(sys.executable, "-m", "sync_gateway.chain", "verify",
+                                                  env={**os.environ, **gateway_env}, cwd=ROOT,
+                                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = await asyncio.wait_for(verify.communicate(), 120)
+    assert verify.returncode == 0 and "chains intact: 4" in out.decode(), out.decode() + err.decode()
+    # Full packets (HOSO_PACKET_SIZE, 500): each agency's release in as few packets as it fits in.
+    per_agency = re.findall(r": (\d+) gói / packets, (\d+) bản ghi / records", out.decode())
+    assert [int(p) for p, _ in per_agency] == [-(-int(r) // 500) for _, r in per_agency], out.decode()

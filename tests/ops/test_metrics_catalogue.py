@@ -39,6 +39,7 @@ BOUNDED_LABELS = {
     "result": "recorded or duplicate",
     "peer": "the NDXP host, from settings",
     "grant": "password or client_credentials (the only grants a 429 is counted for)",
+    "kid": "the signing key ids a process signs with: one, two during a rotation",
 }
 NAME = re.compile(r"^(hoso|http)_[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 RESERVED_SUFFIXES = ("_bucket", "_count", "_sum", "_created", "_info")  # series a scrape already derives

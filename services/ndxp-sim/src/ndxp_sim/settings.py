@@ -21,6 +21,10 @@ class Settings(CommonSettings):
     # The gateway's public keys, to verify packets; the inline JWKS wins when set (tests use it).
     sim_gateway_jwks_url: str = "http://127.0.0.1:8003/.well-known/jwks.json"
     sim_gateway_jwks: str = ""
+    # The CA certificates (PEM) that issue the ministries' keys, inline or in a file (the file wins). When set,
+    # a packet must carry an `x5c` chain from its signing key to one of them (docs/keys.md); empty: no check.
+    sim_trust_anchors: str = ""
+    sim_trust_anchors_file: str = ""
     # Where receipts go, after how long, and the first retry pause (it doubles up to the max).
     sim_callback_url: str = "http://127.0.0.1:8003/callbacks/ndxp/receipts"
     sim_receipt_delay_ms: int = 200

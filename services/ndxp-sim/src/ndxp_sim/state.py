@@ -12,6 +12,7 @@ import httpx
 
 from hoso_shared.time import Clock, utc_now
 from ndxp_sim.faults.schemas import Faults
+from ndxp_sim.keys.chain import load_anchors
 from ndxp_sim.keys.gateway import Fetch, GatewayKeys
 from ndxp_sim.keys.own import SimKey
 from ndxp_sim.national_db.service import seed_profiles
@@ -71,7 +72,8 @@ def build_sim(settings: Settings, fetch_jwks: Fetch, clock: Clock = utc_now) -> 
     tokens = TokenStore(settings.sim_token_ttl_seconds, utc_now)
     sim = Sim(settings=settings, own_key=SimKey.load(settings.sim_signing_key.get_secret_value()),
               gateway_keys=GatewayKeys(inline=settings.sim_gateway_jwks, url=settings.sim_gateway_jwks_url,
-                                       fetch=fetch_jwks),
+                                       fetch=fetch_jwks, anchors=load_anchors(settings.sim_trust_anchors,
+                                                                              settings.sim_trust_anchors_file)),
               tokens=tokens, clock=clock)
     tokens.clock = lambda: sim.clock()  # one clock for the whole simulator
     return sim

@@ -68,6 +68,10 @@ class Settings(CommonSettings):
     export_signing_key: SecretStr = SecretStr("")
     export_signing_cert: str = ""
     export_signing_chain: str = ""
+    # Or the key as the CA issued it: a PKCS#12 file (RSA ≥ 2048 or EC P-256, with its chain) and its password;
+    # wins over the PEM settings above (docs/keys.md).
+    export_signing_pkcs12_file: str = ""
+    export_signing_pkcs12_password: SecretStr = SecretStr("")
     # More trust anchors for verifying (PEM), e.g. a retired root, so older exports still verify.
     export_trust_roots: str = ""
     # The largest file POST /api/v1/reports/verify reads (`max_body_bytes` caps it as well).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
@@ -32,3 +34,11 @@ class GatewayMetrics:
         self.progress = Gauge("hoso_sync_progress_records", "Sync progress per unit (the ministry's table): "
                               "total, changed_this_month, approved, synced, acknowledged, rejected.",
                               ["org_unit", "stage"], registry=registry)
+        self.signing_expiry = Gauge("hoso_signing_certificate_expiry_timestamp_seconds", "When the certificate of "
+                                    "the key this process signs with expires (Unix time), per key id.", ["kid"],
+                                    registry=registry)
+
+    def observe_signing_key(self, kid: str | None, not_after: datetime | None) -> None:
+        """A bare key (a JWK without a certificate) has no expiry: no series, so no alert."""
+        if kid and not_after is not None:
+            self.signing_expiry.labels(kid).set(not_after.timestamp())

@@ -24,7 +24,7 @@ from sync_gateway.delivery.breaker import Breaker, State
 from sync_gateway.delivery.retry_policy import RetryPolicy
 from sync_gateway.delivery.transport import Route, Transport
 from sync_gateway.delivery.worker import Deliverer
-from sync_gateway.keys import service as signing
+from sync_gateway.keys import identity
 from sync_gateway.metrics import GatewayMetrics
 from sync_gateway.notify import Waker, wait
 from sync_gateway.packets.builder import Signer, build_once
@@ -103,7 +103,9 @@ class Runtime:
 
 
 def make_runtime(settings: Settings, sessionmaker: SessionMaker, metrics: GatewayMetrics) -> Runtime:
-    key = signing.load(settings.signing_key.get_secret_value(), settings.signing_key_file)
+    key = identity.load_key(identity.KeySource.of(settings), env=settings.env, now=utc_now())
+    if key is not None:
+        metrics.observe_signing_key(key.kid, identity.certificate(key).not_after)
     ndxp_http = httpx.AsyncClient(timeout=httpx.Timeout(settings.ndxp_timeout_seconds, connect=3.0))
     ndxp_token = ClientCredentials(settings.ndxp_token_url, settings.ndxp_client_id,
                                    settings.ndxp_client_secret.get_secret_value(),
@@ -120,7 +122,8 @@ def make_runtime(settings: Settings, sessionmaker: SessionMaker, metrics: Gatewa
     policy = RetryPolicy(max_attempts=settings.delivery_max_attempts, base=settings.delivery_backoff_base_seconds,
                     cap=settings.delivery_backoff_max_seconds)
     runtime = Runtime(settings, sessionmaker, metrics, FieldCipher.from_settings(settings),
-                      Signer(key, settings.province_code, settings.packet_size) if key else None,
+                      # builder.Signer still names ECKey; wire.sign takes any PacketKey (EC or RSA).
+                      Signer(key, settings.province_code, settings.packet_size) if key else None,  # type: ignore[arg-type]
                       Transport(ndxp_http, ndxp_token, route), breaker, policy,
                       ApprovalClient(approval_http, service_token),
                       freshness=Freshness(max_age=settings.gauges_max_age_seconds))

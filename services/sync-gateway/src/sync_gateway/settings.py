@@ -8,9 +8,15 @@ from hoso_shared.settings import CommonSettings
 class Settings(CommonSettings):
     service_name: str = "sync-gateway"
     province_code: str = "01"  # Hà Nội
-    # The ministry-issued signing key: a private EC P-256 JWK, inline or in a file (the file wins).
+    # The ministry-issued signing key (docs/keys.md), inline or in a file (the file wins): a private JWK, a PEM
+    # key, or (file only) a PKCS#12 with its password; RSA ≥ 2048 bits or EC P-256. The certificate chain comes
+    # in the PKCS#12, after the PEM key, or in `signing_certificates(_file)` (PEM).
     signing_key: SecretStr = SecretStr("")
     signing_key_file: str = ""
+    signing_key_password: SecretStr = SecretStr("")  # of the PKCS#12 file or an encrypted PEM key
+    signing_certificates: str = ""
+    signing_certificates_file: str = ""
+    signing_alg: str = "PS256"  # what an RSA key signs with: PS256 or RS256 (EC P-256 keys sign ES256)
     packet_size: int = 500  # records per packet at most
 
     # NDXP / LGSP: where, and how we authenticate (docs/ndxp.md). The token header and the routing

@@ -1,5 +1,5 @@
-"""The province's signing identity for exports that stand as originals: an EC P-256 key and its
-X.509 certificate (with the chain up to the province root), all PEM. Only `cryptography` here, so the
+"""The province's signing identity for exports that stand as originals: an EC P-256 or RSA key and its
+X.509 certificate (with the chain up to the province root), PEM or PKCS#12. Only `cryptography` here, so the
 dev stack and every service can make or load one; PDF and JWS signing live with the exports."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from hoso_shared.signing.errors import IdentityInvalid
+from hoso_shared.signing.material import KeyMaterial, PrivateKey, check_key
 from hoso_shared.time import utc_now
 
 DEV_ROOT_NAME = "Sở Nội vụ thành phố Hà Nội — test CA"
@@ -19,13 +21,9 @@ DEV_SIGNER_NAME = "Sở Nội vụ thành phố Hà Nội"
 DEV_ORGANISATION = "Sở Nội vụ thành phố Hà Nội"
 
 
-class IdentityInvalid(ValueError):
-    """The configured key, certificate or chain cannot be used; the message says why."""
-
-
 @dataclass(frozen=True)
 class SigningIdentity:
-    key: ec.EllipticCurvePrivateKey
+    key: PrivateKey
     cert: x509.Certificate
     chain: tuple[x509.Certificate, ...]  # issuers above `cert`, nearest first; may end with the root
     roots: tuple[x509.Certificate, ...]  # the trust anchors a verifier accepts
@@ -104,8 +102,7 @@ def load_identity(key_pem: str, cert_pem: str, chain_pem: str = "", roots_pem: s
         roots = tuple(x509.load_pem_x509_certificates(roots_pem.encode())) if roots_pem.strip() else ()
     except ValueError as exc:
         raise IdentityInvalid(f"the signing key or a certificate is not valid PEM: {exc}") from None
-    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
-        raise IdentityInvalid("the export signing key must be an EC P-256 private key")
+    key = check_key(key)
     if cert.public_key() != key.public_key():
         raise IdentityInvalid("the export signing certificate is not the signing key's")
     return SigningIdentity(key=key, cert=cert, chain=chain, roots=(*roots, *(c for c in chain if _self_signed(c))))
@@ -117,3 +114,13 @@ def load_roots(roots_pem: str) -> tuple[x509.Certificate, ...]:
         return tuple(x509.load_pem_x509_certificates(roots_pem.encode())) if roots_pem.strip() else ()
     except ValueError as exc:
         raise IdentityInvalid(f"a trust root is not valid PEM: {exc}") from None
+
+
+def identity_from_material(material: KeyMaterial, roots_pem: str = "") -> SigningIdentity:
+    """The identity of a key loaded as issued (e.g. a PKCS#12): its certificate, the issuers above it, and
+    as trust roots those of `roots_pem` and the self-signed one its chain ends with."""
+    if material.cert is None:
+        raise IdentityInvalid("the signing key came without its certificate")
+    chain, roots = material.certificates[1:], load_roots(roots_pem)
+    return SigningIdentity(key=material.key, cert=material.cert, chain=chain,
+                           roots=(*roots, *(c for c in chain if _self_signed(c))))

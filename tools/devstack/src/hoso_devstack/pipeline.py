@@ -5,6 +5,7 @@ them at once, on its clock)."""
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, datetime
 
@@ -21,8 +22,11 @@ LEAVES = 7
 AGENCIES = ("01.SNV", "01.STC", "01.SGD", "01.00004")
 
 
-async def _load(session: AsyncSession, cipher: FieldCipher, records: int, seed: int) -> list[SyncBatch]:
+async def _load(session: AsyncSession, cipher: FieldCipher, records: int, seed: int,
+                interleave: bool = False) -> list[SyncBatch]:
     rows, announcements, _ = demo.build(seed, cipher, profiles_per_leaf=max(1, (records - FIXED) // LEAVES))
+    if interleave:  # as a month of approvals in every agency appends them: outbox ids alternate between agencies
+        random.Random(seed).shuffle(announcements)
     await demo.insert(session, rows, announcements)
     submitter = (await session.scalars(select(Account.id).limit(1))).one()
     now, batches = datetime.now(UTC), []
@@ -44,8 +48,11 @@ async def load_batched(session: AsyncSession, cipher: FieldCipher, *, records: i
     return sum(b.record_count for b in await _load(session, cipher, records, seed))
 
 
-async def load_released(session: AsyncSession, cipher: FieldCipher, *, records: int, seed: int = 2026) -> int:
+async def load_released(session: AsyncSession, cipher: FieldCipher, *, records: int, seed: int = 2026,
+                        interleave: bool = False) -> int:
     """Inserts the demo with about `records` people (at least 39) and releases every outbox row, each by
-    its agency's approved batch; returns how many rows are released."""
+    its agency's approved batch; returns how many rows are released. `interleave`: the rows' ids alternate
+    between agencies (in random order) instead of following one agency after another."""
     now = datetime.now(UTC)
-    return sum([await outbox.release(session, b.id, now) for b in await _load(session, cipher, records, seed)])
+    batches = await _load(session, cipher, records, seed, interleave)
+    return sum([await outbox.release(session, b.id, now) for b in batches])

@@ -28,7 +28,7 @@ async def receive_packet(sim: Sim, body: bytes, idempotency_key: str | None) -> 
         if idempotency_key != packet.packet_id:
             raise NdxpError(400, "malformed", detail="Idempotency-Key must equal packet_id")
     except NdxpError as exc:
-        if exc.error == "bad_signature":
+        if exc.error in ("bad_signature", "untrusted_certificate"):
             sim.stats.bad_signatures += 1
         elif exc.error == "malformed":
             sim.stats.malformed += 1
@@ -51,7 +51,7 @@ async def _verified_packet(sim: Sim, body: bytes) -> tuple[Packet, bytes]:
         token = body.decode("ascii").strip()
     except UnicodeDecodeError as exc:
         raise NdxpError(400, "malformed", detail="the body must be a compact JWS") from exc
-    verified = await verify_packet(token, sim.gateway_keys)
+    verified = await verify_packet(token, sim.gateway_keys, sim.clock())
     try:
         return Packet.model_validate_json(verified.payload), verified.payload
     except ValidationError as exc:

@@ -1,14 +1,14 @@
 """From released outbox rows to signed packets (DESIGN step 4): each row's record is judged by the
 Đúng–Đủ–Sạch–Sống rules with the full context (its changes and their evidence, duplicates, the latest
 population-DB check, acknowledgements; an error keeps it out and sends it back with the rule codes,
-warnings travel with it), grouped per agency into packets of at most `packet_size`, chained to the
-agency's previous packet, canonicalised (RFC 8785), signed (JWS ES256) and stored, in one transaction
-with the rows' consumption: a crash leaves either nothing or everything, and no row is ever packed twice."""
+warnings travel with it), packed per agency into packets of `packet_size` (the agency's last one
+excepted), chained to the agency's previous packet, canonicalised (RFC 8785), signed (JWS ES256) and
+stored, in one transaction with the rows' consumption: a crash leaves either nothing or everything, and
+no row is ever packed twice."""
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -56,36 +56,54 @@ def _record(row: OutboxRow, snapshot: dict[str, Any], warnings: list[str]) -> di
 
 async def build_once(session: AsyncSession, signer: Signer, cipher: FieldCipher, policy: DeadlinePolicy,
                      now: datetime, today: date) -> Built:
-    """Packs up to one packet's worth of released rows; returns what it did (all zero: nothing waiting).
-    One packet per transaction lets delivery start on the first packet while the next is built, and
-    lets several builders (every gateway process runs one) share a large release."""
-    claimed = await queries.claim_released(session, signer.packet_size)
-    if not claimed:
+    """Packs one packet of one agency (`_take` says which): its rows in id order until `packet_size` pass
+    the rules, a blocked row replaced by the next, so a packet is short only when the agency has no more
+    waiting. Returns what it did (all zero: nothing waiting). One packet per transaction lets delivery
+    start on the first packet while the next is built, and lets several builders (every gateway process
+    runs one) share a large release, each filling its own packets."""
+    taken = await _take(session, signer.packet_size)
+    if taken is None:
         return Built(0, 0, 0)
-    per_agency: dict[str, list[tuple[OutboxRow, dict[str, Any]]]] = defaultdict(list)
+    agency, claimed, held = taken
+    items: list[tuple[OutboxRow, dict[str, Any]]] = []
     blocked = 0
-    for row, agency, snapshot, found in await _judged(session, claimed, cipher, policy, today):
-        errors = rule_findings.blocking(found)
-        if errors:
-            blocked += 1
-            session.add(PacketRecord(outbox_id=row.id, profile_id=row.profile_id, org_unit_id=row.org_unit_id,
-                                     change_request_id=row.change_request_id, status="blocked", findings=errors,
-                                     reason=_reason(found), returned_at=None if row.change_request_id else now))
-            continue
-        warnings = sorted({f["code"] for f in found if f["severity"] == Severity.WARNING.value})
-        per_agency[agency].append((row, _record(row, snapshot, warnings)))
-    packed = 0
-    packets = 0
-    for agency, items in sorted(per_agency.items()):
-        for start in range(0, len(items), signer.packet_size):
-            chunk = items[start:start + signer.packet_size]
-            await _pack(session, signer, agency, chunk, now)
-            packed += len(chunk)
-            packets += 1
-    await outbox.consume(session, [r.id for r, _ in claimed], now)
-    if packets:
-        await queries.notify_packets(session)
-    return Built(packets, packed, blocked)
+    while claimed:
+        for row, snapshot, found in await _judged(session, claimed, cipher, policy, today):
+            errors = rule_findings.blocking(found)
+            if errors:
+                blocked += 1
+                session.add(PacketRecord(outbox_id=row.id, profile_id=row.profile_id, org_unit_id=row.org_unit_id,
+                                         change_request_id=row.change_request_id, status="blocked",
+                                         findings=errors, reason=_reason(found),
+                                         returned_at=None if row.change_request_id else now))
+                continue
+            warnings = sorted({f["code"] for f in found if f["severity"] == Severity.WARNING.value})
+            items.append((row, _record(row, snapshot, warnings)))
+        # Consumed at once, so the next claim of this transaction takes the rows after these.
+        await outbox.consume(session, [row.id for row in claimed], now)
+        # Only the agency's holder replaces blocked rows: a sharer could meet the end of the release.
+        short = signer.packet_size - len(items)
+        claimed = await queries.claim_released(session, agency, short) if held and short else []
+    if not items:
+        return Built(0, 0, blocked)
+    await _pack(session, signer, agency, items, now)
+    await queries.notify_packets(session)
+    return Built(1, len(items), blocked)
+
+
+async def _take(session: AsyncSession, size: int) -> tuple[str, list[OutboxRow], bool] | None:
+    """The agency to pack, its first rows, and whether this builder holds it. It holds the longest-waiting
+    agency no other builder holds; when others hold them all, it shares one, taking a whole packet's rows
+    only, so several builders still speed a one-agency release and every packet but an agency's last is full."""
+    waiting = await queries.waiting_agencies(session)
+    if not waiting:
+        return None
+    if held := await queries.hold_agency(session, waiting, size):
+        return *held, True
+    for agency in waiting:
+        if claimed := await queries.claim_full(session, agency, size):
+            return agency, claimed, False
+    return None
 
 
 def _reason(found: list[dict[str, Any]]) -> str:
@@ -104,28 +122,27 @@ def _subject(row: OutboxRow, snapshot: dict[str, Any], cipher: FieldCipher) -> f
                          cipher.lookup_hash(str(items.get("citizen_id") or ""), field="citizen_id"))
 
 
-async def _judged(session: AsyncSession, claimed: list[tuple[OutboxRow, str]], cipher: FieldCipher,
-                  policy: DeadlinePolicy, today: date) -> list[tuple[OutboxRow, str, dict[str, Any], list[
-                      dict[str, Any]]]]:
+async def _judged(session: AsyncSession, claimed: list[OutboxRow], cipher: FieldCipher, policy: DeadlinePolicy,
+                  today: date) -> list[tuple[OutboxRow, dict[str, Any], list[dict[str, Any]]]]:
     """Each row's version judged with everything the rules may know (`hoso_shared.db.facts`, read for the
     whole page in a few bounded queries): its change history and evidence, duplicates in the province,
     its latest population-DB check, release, acknowledgement and review dates, so every rule that can
     block does. A check taken before the version changed the identity it compared is left out."""
-    versions = await queries.versions(session, [(r.profile_id, r.profile_version) for r, _ in claimed])
+    versions = await queries.versions(session, [(r.profile_id, r.profile_version) for r in claimed])
     opened = []
-    for row, agency in claimed:
+    for row in claimed:
         version = versions[(row.profile_id, row.profile_version)]
         snapshot = records.open_snapshot(version.snapshot_enc, version.key_id, cipher)
-        opened.append((row, agency, snapshot, version.created_at, _subject(row, snapshot, cipher)))
+        opened.append((row, snapshot, version.created_at, _subject(row, snapshot, cipher)))
     known = await facts.load(session, [subject for *_, subject in opened], reviews=True)
     calendar = await load_calendar(session)
     judged = []
-    for row, agency, snapshot, written_at, subject in opened:
+    for row, snapshot, written_at, subject in opened:
         identity_changed = facts.IDENTITY & set(row.payload.get("changed", []))
         context = known.context(subject, today=today, policy=policy, calendar=calendar,
                                 identity_changed_at=written_at if identity_changed else None)
-        judged.append((row, agency, snapshot, [rule_findings.stored(rule, hit)
-                                               for rule, hit in rule_findings.assess(snapshot, context)]))
+        judged.append((row, snapshot, [rule_findings.stored(rule, hit)
+                                       for rule, hit in rule_findings.assess(snapshot, context)]))
     return judged
 
 

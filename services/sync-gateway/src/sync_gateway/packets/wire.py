@@ -9,10 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from joserfc import jws
-from joserfc.jwk import ECKey
+from joserfc.jwk import ECKey, RSAKey
 
 SCHEMA = "hoso-packet/1"
 TYP = "hoso-packet+jws"
+# The key signs with the `alg` it carries (ES256 for EC P-256; PS256 or RS256 for RSA, as configured), and
+# a key issued with a certificate carries its chain (`x5c`) into every header, so a verifier can check who
+# the ministry's CA says the key belongs to.
+PacketKey = ECKey | RSAKey
 
 
 def document(*, packet_id: uuid.UUID, province_code: str, agency_code: str, sequence: int, prev_hash: str | None,
@@ -26,5 +30,13 @@ def digest(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def sign(payload: bytes, key: ECKey) -> str:
-    return jws.serialize_compact({"alg": "ES256", "kid": key.kid, "typ": TYP}, payload, key)
+def header(key: PacketKey) -> dict[str, Any]:
+    protected: dict[str, Any] = {"alg": key.alg or "ES256", "kid": key.kid, "typ": TYP}
+    if chain := key.get("x5c"):
+        protected.update({"x5c": chain, "x5t#S256": key.get("x5t#S256")})
+    return protected
+
+
+def sign(payload: bytes, key: PacketKey) -> str:
+    protected = header(key)
+    return jws.serialize_compact(protected, payload, key, algorithms=[protected["alg"]])

@@ -1,5 +1,6 @@
 """JSON exports: the document, and beside it in the member `signature` a detached compact JWS
-(RFC 7515 appendix F, ES256) over the RFC 8785 canonical bytes of the document without that member.
+(RFC 7515 appendix F; ES256 with an EC P-256 key, PS256 with an RSA one) over the RFC 8785 canonical
+bytes of the document without that member.
 The protected header names the province certificate chain (`x5c`) and the person who asked."""
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jws
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey
+from joserfc.jwk import ECKey, RSAKey
 from joserfc.registry import HeaderParameter
 
 from hoso_shared.canonical import canonical
@@ -26,7 +28,7 @@ from profile_api.reports.exports.signer import Signer
 
 SIGNATURE = "signature"
 TYP = "hoso-export+jws"
-ALGORITHMS = ["ES256"]
+ALGORITHMS = ["ES256", "PS256"]
 
 
 def _is_object(value: Any) -> None:
@@ -53,9 +55,17 @@ def _der_b64(cert: x509.Certificate) -> str:
     return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
 
 
+def _alg(key: object) -> str:
+    return "PS256" if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey) else "ES256"
+
+
+def _jose_key(pem: bytes, alg: str) -> ECKey | RSAKey:
+    return RSAKey.import_key(pem) if alg == "PS256" else ECKey.import_key(pem)
+
+
 def protected_header(signer: Signer) -> dict[str, Any]:
     leaf = signer.identity.cert.public_bytes(serialization.Encoding.DER)
-    return {"alg": "ES256", "typ": TYP, "x5c": [_der_b64(c) for c in signer.identity.certificates],
+    return {"alg": _alg(signer.identity.key), "typ": TYP, "x5c": [_der_b64(c) for c in signer.identity.certificates],
             "x5t#S256": base64.urlsafe_b64encode(hashlib.sha256(leaf).digest()).rstrip(b"=").decode(),
             "signer": signer.person.model_dump(), "signed_at": signer.signed_at.isoformat().replace("+00:00", "Z"),
             "purpose": signer.purpose}
@@ -67,7 +77,8 @@ def sign_json(doc: dict[str, Any], signer: Signer) -> dict[str, Any]:
         raise ValueError(f"the document already has a {SIGNATURE!r} member")
     pem = signer.identity.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                             serialization.NoEncryption())
-    compact = jws.serialize_compact(protected_header(signer), payload(doc), ECKey.import_key(pem),
+    protected = protected_header(signer)
+    compact = jws.serialize_compact(protected, payload(doc), _jose_key(pem, protected["alg"]),
                                     algorithms=ALGORITHMS, registry=REGISTRY)
     header, _, signature = compact.split(".")
     return {**doc, SIGNATURE: f"{header}..{signature}"}
@@ -96,7 +107,7 @@ def _parse(data: bytes) -> tuple[dict[str, Any], str, dict[str, Any], list[x509.
         raise ValueError("the signature is not a detached compact JWS (header..signature)")
     header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
     if not isinstance(header, dict) or header.get("alg") not in ALGORITHMS:
-        raise ValueError("the JWS header is not an ES256 header")
+        raise ValueError(f"the JWS header's alg is not one of {', '.join(ALGORITHMS)}")
     x5c = header.get("x5c")
     if not isinstance(x5c, list) or not x5c or not all(isinstance(c, str) for c in x5c):
         raise ValueError("the JWS header carries no certificate chain (x5c)")
@@ -114,8 +125,9 @@ async def verify_json(data: bytes, roots: Iterable[x509.Certificate]) -> VerifyR
     signed_by = SignedBy(certificate=certs.describe(chain[0]), person=person if isinstance(person, dict) else None)
     public = chain[0].public_key().public_bytes(serialization.Encoding.PEM,
                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
-    try:
-        jws.deserialize_compact(compact, ECKey.import_key(public), algorithms=ALGORITHMS, registry=REGISTRY,
+    try:  # the alg the certificate's key signs with, whatever the header claims
+        alg = _alg(chain[0].public_key())
+        jws.deserialize_compact(compact, _jose_key(public, alg), algorithms=[alg], registry=REGISTRY,
                                 payload=signed)
         intact = True
     except (JoseError, ValueError):

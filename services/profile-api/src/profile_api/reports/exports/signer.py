@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from hoso_shared.signing import IdentityInvalid, SigningIdentity, generate_dev_identity, load_identity, load_roots
+from hoso_shared.signing import (
+    IdentityInvalid,
+    SigningIdentity,
+    from_pkcs12,
+    generate_dev_identity,
+    identity_from_material,
+    load_identity,
+    load_roots,
+)
 from hoso_shared.signing.identity import DEV_ROOT_NAME
 from hoso_shared.time import utc_now
 from profile_api.reports.exports.schemas import SignerPerson
@@ -39,13 +48,25 @@ class Signer:
 
 
 def configured(settings: Settings) -> bool:
-    return bool(settings.export_signing_key.get_secret_value() or settings.export_signing_cert)
+    return bool(settings.export_signing_key.get_secret_value() or settings.export_signing_cert
+                or settings.export_signing_pkcs12_file)
+
+
+def _from_pkcs12(settings: Settings) -> SigningIdentity:
+    try:
+        data = Path(settings.export_signing_pkcs12_file).read_bytes()
+    except OSError as exc:
+        raise IdentityInvalid(f"{settings.export_signing_pkcs12_file} cannot be read: {exc.strerror}") from None
+    material = from_pkcs12(data, settings.export_signing_pkcs12_password.get_secret_value())
+    return identity_from_material(material, settings.export_trust_roots)
 
 
 def identity_from_settings(settings: Settings) -> SigningIdentity:
     """The configured identity; a throwaway test CA and signer in dev/test when none is configured.
     Outside dev/test an identity is required, and it must name a root that is not the test CA."""
-    if configured(settings):
+    if settings.export_signing_pkcs12_file:
+        identity = _from_pkcs12(settings)
+    elif configured(settings):
         identity = load_identity(settings.export_signing_key.get_secret_value(), settings.export_signing_cert,
                                  settings.export_signing_chain, settings.export_trust_roots)
     elif settings.env == "prod":
