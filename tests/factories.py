@@ -23,11 +23,15 @@ _used: set[str] = set()
 
 
 async def make_unit(session: AsyncSession, *, parent: OrgUnit | None = None, type: str = "department",
-                    name: str | None = None) -> OrgUnit:
+                    name: str | None = None, identified: bool = True) -> OrgUnit:
+    """`identified`: the unit has a QĐ 20/2020/QĐ-TTg electronic identifier (made from its id), as a unit that
+    syncs must (Điều 19 khoản 2)."""
     unit_id = uuid.uuid4()
+    h = unit_id.hex.upper()
     unit = OrgUnit(id=unit_id, code=f"T.{unit_id.hex[:10]}", name=name or f"Đơn vị {unit_id.hex[:6]}",
                    type=type, parent_id=parent.id if parent else None,
-                   path=(parent.path if parent else "/") + unit_id.hex + "/")
+                   path=(parent.path if parent else "/") + unit_id.hex + "/",
+                   electronic_id=f"{h[:3]}.{h[3:6]}.{h[6:9]}.{h[9:11]}.{h[11:13]}.H26" if identified else None)
     session.add(unit)
     await session.flush()
     return unit

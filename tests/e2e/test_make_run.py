@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -65,33 +68,44 @@ def _alive(p: psutil.Process) -> bool:
         return False
 
 
+@pytest.fixture
+def run_dir() -> Iterator[Path]:
+    """Beside the test run's own cluster (.data), not under pytest's temporary root: any other pytest started on
+    the machine resets that root to 0700, and the embedded PostgreSQL, running as its own system user, then loses
+    its data directory mid-run (PANIC: could not open pg_control)."""
+    (ROOT / ".data").mkdir(exist_ok=True)
+    made = Path(tempfile.mkdtemp(prefix="make-run-", dir=ROOT / ".data"))
+    yield made
+    shutil.rmtree(made, ignore_errors=True)
+
+
 class TestMakeRun:
-    def test_comes_up_serves_demo_logins_and_stops_clean(self, tmp_path: Path) -> None:
+    def test_comes_up_serves_demo_logins_and_stops_clean(self, run_dir: Path) -> None:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the embedded path
         pg_port = free_port()
-        env |= {"HOSO_DATA_DIR": str(tmp_path / "data"), "HOSO_PORT_OFFSET": str(_port_offset()),
+        env |= {"HOSO_DATA_DIR": str(run_dir / "data"), "HOSO_PORT_OFFSET": str(_port_offset()),
                 "HOSO_PG_PORT": str(pg_port)}
-        log = open(tmp_path / "make-run.log", "wb")
+        log = open(run_dir / "make-run.log", "wb")
         proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         tracked: list[psutil.Process] = []
         try:
-            _wait_for(tmp_path / "data" / "demo.json", proc)
+            _wait_for(run_dir / "data" / "demo.json", proc)
             tracked = _descendants(proc.pid)
-            demo = json.loads((tmp_path / "data" / "demo.json").read_text())
-            assert (tmp_path / "data" / "demo.json").stat().st_mode & 0o777 == 0o600  # it holds passwords
+            demo = json.loads((run_dir / "data" / "demo.json").read_text())
+            assert (run_dir / "data" / "demo.json").stat().st_mode & 0o777 == 0o600  # it holds passwords
             dsn = f"postgresql://postgres@127.0.0.1:{pg_port}/hoso"
             at_rest.store_uncompressed(dsn)
             self._check_services(demo)
             self._check_audit_sealed(f"postgresql+asyncpg://postgres@127.0.0.1:{pg_port}/hoso", env)
-            self._check_nothing_personal_in_clear(demo, dsn, tmp_path / "data" / "pg")
+            self._check_nothing_personal_in_clear(demo, dsn, run_dir / "data" / "pg")
         finally:
             os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
             try:
                 proc.wait(60)
             finally:
                 log.close()
-        output = (tmp_path / "make-run.log").read_text(errors="replace")
+        output = (run_dir / "make-run.log").read_text(errors="replace")
         assert "stopped." in output, output[-3000:]
         assert tracked, "no child processes were seen"
         time.sleep(0.5)

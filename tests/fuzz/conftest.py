@@ -36,6 +36,13 @@ def ndxp() -> Iterator[respx.MockRouter]:
         router.get(url__regex=rf"{NDXP}/cbccvc/v1/profiles/\d+").mock(return_value=httpx.Response(200, json={
             "items": {"full_name": "Phạm Văn Tới", "birth_date": "1988-04-02", "sex": "M", "ethnicity_code": "01"},
             "sections": {}}))
+        router.get(url__regex=rf"{NDXP}/population/v1/citizens/\d+").mock(return_value=httpx.Response(200, json={
+            "citizen_id": "001088012345", "full_name": "Phạm Văn Tới", "birth_date": "1988-04-02", "sex": "M",
+            "birth_place": {"commune": "xã Yên Phú", "province": "Hà Nội", "detail": None},
+            "home_town": {"commune": "xã Đông Sơn", "province": "Nam Định", "detail": None},
+            "ethnicity": {"code": "01", "name": "Kinh"}, "religion": {"code": "00", "name": "Không"},
+            "residence": {"commune": "phường Ba Đình", "province": "TP Hà Nội", "detail": "Số 1, ngõ 2, phố Kim Mã"},
+            "looked_up_at": "2026-11-23T09:00:00Z"}))
         router.post(f"{NDXP}/ndxp/v1/packets").mock(return_value=httpx.Response(202, json={"status": "accepted"}))
         yield router
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,13 @@ from ndxp_sim.state import Sim as SimState
 from tests.conftest import AppClient
 from tests.ndxp_sim.helpers import GATEWAY_JWKS, FakeGateway, canonical, sign
 
+# The record formats' schemas as published (docs/ndxp.md "Format versions"), given inline: no fetch from a gateway.
+PUBLISHED_FORMATS = {"v1": json.loads((Path(__file__).resolve().parents[2] / "docs" / "national-v1.schema.json")
+                                      .read_text(encoding="utf-8"))}
 # Fast defaults for tests: no receipt delay, short retry pauses, a small register.
 FAST: dict[str, Any] = {"sim_gateway_jwks": json.dumps(GATEWAY_JWKS), "sim_receipt_delay_ms": 0,
-                        "sim_callback_backoff_ms": 5, "sim_population_size": 50}
+                        "sim_callback_backoff_ms": 5, "sim_population_size": 50,
+                        "sim_formats": json.dumps(PUBLISHED_FORMATS)}
 
 
 class Sim:

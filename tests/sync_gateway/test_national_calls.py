@@ -59,7 +59,8 @@ class TestCitizenCheck:
         assert route.call_count == 1
         sent = route.calls.last.request
         assert httpx.Response(200, content=sent.content).json() == {
-            "citizen_id": cid, "full_name": "Phạm Thị Mai", "birth_date": "1990-02-14", "sex": "F"}
+            "citizen_id": cid, "full_name": "Phạm Thị Mai", "birth_date": "1990-02-14", "sex": "F",
+            "ethnicity_code": "01"}  # the coded items too, when the record has them (religion: not here)
         assert sent.headers["Authorization"] == "Bearer t0k3n"
         (row,) = await checks(session, mai.id)
         assert (row.result, row.mismatched) == ("mismatch", ["full_name"])

@@ -45,7 +45,7 @@ class TestBuild:
         assert payload == packet.body and hashlib.sha256(payload).hexdigest() == packet.body_hash
         doc = json.loads(payload)
         assert [r["record_id"] for r in doc["records"]] == [str(r.id) for r in rows]
-        assert doc["records"][0]["record"]["items"]["full_name"] == "Trần Văn Bình"
+        assert doc["format"] == "v1" and doc["records"][0]["record"]["g01_identity"]["full_name"] == "Trần Văn Bình"
         # One byte changed in the payload: the signature no longer verifies.
         head, _, signature = packet.jws.split(".")
         tampered = base64.urlsafe_b64encode(payload.replace(b"Tr", b"Tx", 1)).rstrip(b"=").decode()

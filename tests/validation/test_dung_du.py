@@ -253,6 +253,14 @@ class TestPopulationDatabase:
         assert [f.field for f in findings] == ["full_name", "sex"]
         assert "họ và tên" in findings[0].message_vi and "01/09/2026" in findings[0].message_vi
 
+    def test_the_register_s_coded_items_are_named_too(self) -> None:
+        """QĐ MIC 2021 (the register verifies and fills in personal information): an ethnicity or religion that
+        differs from the register's is a finding that names the item."""
+        check = CitizenCheck(date(2026, 9, 1), "mismatch", ("ethnicity_code", "religion_code"))
+        findings = found("DUNG-DANCU-001", record(), Context(today=TODAY, citizen_check=check))
+        assert [f.field for f in findings] == ["ethnicity_code", "religion_code"]
+        assert "dân tộc" in findings[0].message_vi and "tôn giáo" in findings[1].message_vi
+
     def test_mismatch_without_fields_still_counts(self) -> None:
         check = CitizenCheck(date(2026, 9, 1), "mismatch")
         assert fields("DUNG-DANCU-001", record(), Context(today=TODAY, citizen_check=check)) == [None]

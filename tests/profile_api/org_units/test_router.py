@@ -42,7 +42,8 @@ class TestListOrgUnits:
         body = response.json()
         assert body["as_of"] == "2026-01-01"
         assert [i["id"] for i in body["items"]] == [str(root.id), str(dept.id), str(team.id)]
-        assert body["items"][2] == {"id": str(team.id), "code": team.code, "name": team.name, "type": "sub_unit",
+        assert body["items"][2] == {"id": str(team.id), "code": team.code, "electronic_id": None, "name": team.name,
+                                    "type": "sub_unit",
                                     "parent_id": str(dept.id), "path": team.path, "valid_from": "2026-01-01",
                                     "valid_to": None}
         assert [i["id"] for i in (await api.tree(date(2025, 12, 31))).json()["items"]] == [str(root.id),

@@ -21,6 +21,10 @@ class Settings(CommonSettings):
     # The gateway's public keys, to verify packets; the inline JWKS wins when set (tests use it).
     sim_gateway_jwks_url: str = "http://127.0.0.1:8003/.well-known/jwks.json"
     sim_gateway_jwks: str = ""
+    # The record formats' JSON Schemas (docs/national-format.md): inline `{"v1": {…}}` wins (tests); else fetched
+    # once per version from this URL (`{version}` in it), by default the gateway's whose JWKS we fetch.
+    sim_formats: str = ""
+    sim_format_schema_url: str = ""
     # The CA certificates (PEM) that issue the ministries' keys, inline or in a file (the file wins). When set,
     # a packet must carry an `x5c` chain from its signing key to one of them (docs/keys.md); empty: no check.
     sim_trust_anchors: str = ""

@@ -17,6 +17,7 @@ from ndxp_sim.keys.gateway import Fetch, GatewayKeys
 from ndxp_sim.keys.own import SimKey
 from ndxp_sim.national_db.service import seed_profiles
 from ndxp_sim.national_db.store import NationalStore
+from ndxp_sim.packets.formats import Formats, schema_url
 from ndxp_sim.packets.store import PacketStore
 from ndxp_sim.population_db.register import generate_people
 from ndxp_sim.population_db.store import PopulationStore
@@ -36,6 +37,7 @@ class Sim:
     own_key: SimKey
     gateway_keys: GatewayKeys
     tokens: TokenStore
+    formats: Formats
     clock: Clock = utc_now  # tests give a FixedClock to move time
     callback_client: Callable[[], httpx.AsyncClient] = _no_client
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -74,6 +76,8 @@ def build_sim(settings: Settings, fetch_jwks: Fetch, clock: Clock = utc_now) -> 
               gateway_keys=GatewayKeys(inline=settings.sim_gateway_jwks, url=settings.sim_gateway_jwks_url,
                                        fetch=fetch_jwks, anchors=load_anchors(settings.sim_trust_anchors,
                                                                               settings.sim_trust_anchors_file)),
-              tokens=tokens, clock=clock)
+              tokens=tokens, clock=clock,
+              formats=Formats(inline=settings.sim_formats, fetch=fetch_jwks,
+                              url=schema_url(settings.sim_format_schema_url, settings.sim_gateway_jwks_url)))
     tokens.clock = lambda: sim.clock()  # one clock for the whole simulator
     return sim

@@ -28,6 +28,7 @@ from portal.i18n import environments
 from portal.inbox.router import router as inbox_router
 from portal.my_record.router import router as my_record_router
 from portal.my_requests.router import router as my_requests_router
+from portal.new_person.router import router as new_person_router
 from portal.org.router import router as org_router
 from portal.packets.router import router as packets_router
 from portal.people.router import router as people_router
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = u
         app.include_router(router)
     for router in (reviews_router, org_router, reports_router):  # the quarterly review, the org tree, reports
         app.include_router(router)
+    app.include_router(new_person_router)  # a new person's record, filled in from the population register
 
     @app.get("/healthz", include_in_schema=False)
     async def check_health() -> dict[str, str]:

@@ -20,6 +20,7 @@ from sync_gateway.delivery.router import router as packets_router
 from sync_gateway.keys import service as keys
 from sync_gateway.keys.router import router as keys_router
 from sync_gateway.metrics import GatewayMetrics
+from sync_gateway.national.router import router as national_router
 from sync_gateway.progress.router import router as progress_router
 from sync_gateway.receipts.router import router as receipts_router
 from sync_gateway.returns.client import ApprovalClient
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
 
     app = build_app(settings, title="Hồ sơ Gateway — sync-gateway", description=DESCRIPTION,
                     routers=[keys_router, receipts_router, packets_router, records_router, progress_router,
-                             citizens_router],
+                             citizens_router, national_router],
                     sessionmaker=sessionmaker, on_startup=start, on_shutdown=stop)
     maker: SessionMaker = app.state.sessionmaker
     metrics = GatewayMetrics(app.state.metrics_registry)

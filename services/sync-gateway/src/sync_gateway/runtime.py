@@ -21,6 +21,7 @@ from hoso_shared.oauth import ClientCredentials
 from hoso_shared.time import Clock, local_day, utc_now
 from sync_gateway.delivery import queries as delivery_queries
 from sync_gateway.delivery.breaker import Breaker, State
+from sync_gateway.delivery.lease import lease_length
 from sync_gateway.delivery.retry_policy import RetryPolicy
 from sync_gateway.delivery.transport import Route, Transport
 from sync_gateway.delivery.worker import Deliverer
@@ -66,7 +67,9 @@ class Runtime:
         return built.packets + built.blocked
 
     def deliverer(self, name: str) -> Deliverer:
-        return Deliverer(self.sessionmaker, self.transport, self.breaker, self.policy, self.metrics, name)
+        return Deliverer(self.sessionmaker, self.transport, self.breaker, self.policy, self.metrics, name,
+                         lease_length(self.settings.ndxp_timeout_seconds, self.policy,
+                                      self.settings.delivery_lease_seconds))
 
     async def refresh_gauges(self) -> None:
         now = self.clock()
@@ -123,7 +126,7 @@ def make_runtime(settings: Settings, sessionmaker: SessionMaker, metrics: Gatewa
                     cap=settings.delivery_backoff_max_seconds)
     runtime = Runtime(settings, sessionmaker, metrics, FieldCipher.from_settings(settings),
                       # builder.Signer still names ECKey; wire.sign takes any PacketKey (EC or RSA).
-                      Signer(key, settings.province_code, settings.packet_size) if key else None,  # type: ignore[arg-type]
+                      Signer(key, settings.province_code, settings.packet_size, settings.wire_format) if key else None,  # type: ignore[arg-type]
                       Transport(ndxp_http, ndxp_token, route), breaker, policy,
                       ApprovalClient(approval_http, service_token),
                       freshness=Freshness(max_age=settings.gauges_max_age_seconds))

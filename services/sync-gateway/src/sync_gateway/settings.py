@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from hoso_shared.settings import CommonSettings
+from sync_gateway.national.formats import ADAPTERS
 
 
 class Settings(CommonSettings):
@@ -18,6 +19,16 @@ class Settings(CommonSettings):
     signing_certificates_file: str = ""
     signing_alg: str = "PS256"  # what an RSA key signs with: PS256 or RS256 (EC P-256 keys sign ES256)
     packet_size: int = 500  # records per packet at most
+    # The wire format each record travels in (docs/national-format.md): a version `sync_gateway.national` knows.
+    wire_format: str = "v1"
+
+    @field_validator("wire_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        """Refused at start, not at the first packet: a format no adapter is registered for."""
+        if value not in ADAPTERS:
+            raise ValueError(f"HOSO_WIRE_FORMAT {value!r}: no such format (known: {', '.join(sorted(ADAPTERS))})")
+        return value
 
     # NDXP / LGSP: where, and how we authenticate (docs/ndxp.md). The token header and the routing
     # headers are configuration, so an LGSP that wants `lgspaccesstoken` needs no code change.
@@ -40,6 +51,10 @@ class Settings(CommonSettings):
     delivery_max_attempts: int = 8
     delivery_backoff_base_seconds: float = 0.5
     delivery_backoff_max_seconds: float = 60.0
+    # How long a worker's claim on a packet lasts (docs/ndxp.md "Leases"): unset, or shorter than a whole claim's
+    # calls (3 × (ndxp_timeout_seconds + 2 s of inline waits) + 5 s), it is that; after a crash it is also how
+    # long the packet waits before another worker takes it.
+    delivery_lease_seconds: float | None = None
     breaker_failures: int = 5  # consecutive failures that open the breaker
     breaker_cooldown_seconds: float = 10.0
     poll_interval_seconds: float = 2.0  # the fallback when no NOTIFY arrives; 0 = no background work

@@ -73,6 +73,13 @@ UNITS: list[tuple[str, str, str, str | None, str | None]] = [
     ("01.00004.KT", "Phòng Kinh tế, Hạ tầng và Đô thị phường Ba Đình", "sub_unit", "01.00004", None),
     ("01.00004.PVHC", "Trung tâm Phục vụ hành chính công phường Ba Đình", "sub_unit", "01.00004", None),
 ]
+# Electronic identifiers (QĐ 20/2020/QĐ-TTg; Điều 19 khoản 2), shaped as the decision lays them out under Hà Nội's
+# level-1 code H26 (level 2 a sở or ward, level 3 its sub-units). Made up in that shape, not the codes issued.
+ELECTRONIC_IDS = {ROOT_CODE: "000.00.00.H26", DOHA_CODE: "000.00.01.H26",
+                  "01.STC": "000.00.02.H26", "01.STC.VP": "000.01.02.H26", "01.STC.NS": "000.02.02.H26",
+                  "01.SGD": "000.00.03.H26", "01.SGD.TC": "000.01.03.H26", "01.SGD.THPT": "000.02.03.H26",
+                  "01.00004": "000.00.04.H26", "01.00004.VP": "000.01.04.H26", "01.00004.KT": "000.02.04.H26",
+                  "01.00004.PVHC": "000.03.04.H26"}
 CATEGORY_BY_TYPE = {"doha": "cong_chuc", "department": "cong_chuc", "ward": "cap_xa"}
 # Officers' own changes waiting for approval, each with its scan (hanoi-2024 Điều 6 khoản 3 asks a document of
 # every change): (account, the day the information changed, when it was submitted, the other name it adds). The
@@ -135,7 +142,7 @@ def _unit(demo: Demo, code: str, name: str, type_: str, parent_code: str | None)
     unit_id = uuid.UUID(int=demo.rng.getrandbits(128), version=4)
     path = (parent.path if parent else "/") + unit_id.hex + "/"
     unit = OrgUnit(id=unit_id, code=code, name=name, type=type_, parent_id=parent.id if parent else None,
-                   path=path, valid_from=REFORM)
+                   path=path, valid_from=REFORM, electronic_id=ELECTRONIC_IDS[code])
     demo.units[code] = unit
     demo.periods.append(OrgUnitPeriod(org_unit_id=unit_id, name=name, type=type_, parent_id=unit.parent_id,
                                       path=path, valid_from=REFORM, event="created"))

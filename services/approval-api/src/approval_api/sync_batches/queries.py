@@ -33,6 +33,13 @@ async def has_agency_account(session: AsyncSession, unit_id: uuid.UUID) -> bool:
     return (await session.execute(stmt)).first() is not None
 
 
+async def unidentified(session: AsyncSession, unit_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, code, name) of those units that have no electronic identifier, by code."""
+    stmt = (select(OrgUnit.id, OrgUnit.code, OrgUnit.name)
+            .where(OrgUnit.id.in_(unit_ids), OrgUnit.electronic_id.is_(None)).order_by(OrgUnit.code))
+    return [(row[0], row[1], row[2]) for row in await session.execute(stmt)]
+
+
 async def open_batch(session: AsyncSession, unit_id: uuid.UUID) -> uuid.UUID | None:
     stmt = select(SyncBatch.id).where(SyncBatch.org_unit_id == unit_id, SyncBatch.state == "submitted")
     return (await session.execute(stmt)).scalar_one_or_none()

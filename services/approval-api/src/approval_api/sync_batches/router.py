@@ -29,12 +29,16 @@ DECIDERS = ("DOHA (`sync-batches:decide`), never the account that submitted the 
 
 @router.post("", status_code=201,
              responses={**service.NothingToSync.openapi(), **service.BatchOpen.openapi(),
-                        **service.BatchWindowClosed.openapi(), **service.SyncedByParent.openapi()},
+                        **service.BatchWindowClosed.openapi(), **service.SyncedByParent.openapi(),
+                        **service.AgencyIdentifierMissing.openapi()},
              summary="Submit the unit's monthly batch: its approved changes not yet synced (agency account).",
              description="Điều 15: an agency account (`sync-batches:submit`) submits its unit's batch; DOHA's own "
                          "unit too, through its agency account. Sub-units with their own agency account submit their "
                          "own; a parent's batch carries the rest of its subtree. Under `hanoi-2024` only in the last "
-                         "5 days of the month, unless DOHA opened an extraordinary window.")
+                         "5 days of the month, unless DOHA opened an extraordinary window. Điều 19 khoản 2: the unit "
+                         "needs its QĐ 20/2020/QĐ-TTg electronic identifier (packets carry it as `agency_id`); "
+                         "without it, 409 `agency-identifier-missing`, whose `units` (and Vietnamese-first "
+                         "`detail`) name the units to identify.")
 async def submit_batch(principal: AnyPrincipal, session: DbSession, policy: Deadlines, now: Now,
                        workflow: AppWorkflow, body: BatchSubmit | None = None) -> BatchRead:
     return await service.submit_batch(session, principal, body or BatchSubmit(), policy, now, workflow.metrics)

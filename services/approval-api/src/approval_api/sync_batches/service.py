@@ -60,6 +60,10 @@ class SyncedByParent(Conflict):
     slug, title = "synced-by-parent", "This unit has no agency account: its parent unit submits its changes"
 
 
+class AgencyIdentifierMissing(Conflict):
+    slug, title = "agency-identifier-missing", "A unit that syncs has no electronic identifier (QĐ 20/2020/QĐ-TTg)"
+
+
 class OwnBatch(Forbidden):
     slug, title = "own-sync-batch", "Nobody decides a sync batch they submitted"
 
@@ -82,6 +86,7 @@ async def submit_batch(session: AsyncSession, principal: Principal, body: BatchS
         raise NotFound("No such unit in your subtree.")
     if not await queries.has_agency_account(session, unit_id):
         raise SyncedByParent()
+    await check_identified(session, unit_id)
     if not await window_open(session, policy, path, now):
         metrics.window_breaches.labels("sync_batch").inc()
         raise BatchWindowClosed(policy=policy.name)
@@ -97,6 +102,21 @@ async def submit_batch(session: AsyncSession, principal: Principal, body: BatchS
     await session.flush()
     await session.refresh(batch)
     return _read(batch)
+
+
+async def check_identified(session: AsyncSession, unit_id: uuid.UUID) -> None:
+    """Điều 19 khoản 2: the national side knows an agency by its QĐ 20/2020/QĐ-TTg electronic identifier, which
+    every packet of the batch carries as `agency_id`. The units that sync in a batch are the submitting unit (its
+    sub-units without an agency account travel under it; those with one submit, and are checked, on their own), so
+    that is the unit checked; the problem names every unit found without one, before any row is taken."""
+    missing = await queries.unidentified(session, [unit_id])
+    if missing:
+        names = "; ".join(f"{code} {name}" for _, code, name in missing)
+        raise AgencyIdentifierMissing(
+            f"Đơn vị chưa có mã định danh điện tử theo QĐ 20/2020/QĐ-TTg (Điều 19 khoản 2), cần nhập trước khi gửi "
+            f"lô đồng bộ: {names}. / Units without an electronic identifier, which a sync batch needs: {names}. "
+            f"Set it with PUT /api/v1/org-units/{{id}}/electronic-id (profile-api).",
+            units=[{"org_unit_id": str(uid), "code": code, "name": name} for uid, code, name in missing])
 
 
 async def _decidable(session: AsyncSession, principal: Principal, batch_id: uuid.UUID) -> SyncBatch:

@@ -13,6 +13,7 @@ from ndxp_sim.errors import NdxpError
 from ndxp_sim.faults.service import count, roll
 from ndxp_sim.keys.gateway import verify_packet
 from ndxp_sim.packets.chain import link
+from ndxp_sim.packets.formats import check_format
 from ndxp_sim.packets.schemas import Packet, PacketAnswer
 from ndxp_sim.packets.store import StoredPacket
 from ndxp_sim.receipts.service import decide_receipt, sign_receipt
@@ -53,10 +54,12 @@ async def _verified_packet(sim: Sim, body: bytes) -> tuple[Packet, bytes]:
         raise NdxpError(400, "malformed", detail="the body must be a compact JWS") from exc
     verified = await verify_packet(token, sim.gateway_keys, sim.clock())
     try:
-        return Packet.model_validate_json(verified.payload), verified.payload
+        packet = Packet.model_validate_json(verified.payload)
     except ValidationError as exc:
         errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors(include_url=False)]
         raise NdxpError(400, "malformed", detail=errors) from exc
+    await check_format(sim.formats, packet)
+    return packet, verified.payload
 
 
 def _again(sim: Sim, seen: StoredPacket, digest: str) -> PacketAnswer:

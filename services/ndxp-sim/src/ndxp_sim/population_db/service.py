@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
+from ndxp_sim.population_db.lookup import citizen_record
 from ndxp_sim.population_db.register import Person
 from ndxp_sim.population_db.schemas import CitizenCheck, CitizenCheckRead, PeopleAdded, PersonIn
 from ndxp_sim.population_db.store import PopulationStore
@@ -32,6 +33,12 @@ def check_citizen(people: PopulationStore, query: CitizenCheck, now: datetime) -
         mismatched.append("birth_date")
     if SEX_WORDS.get(unicodedata.normalize("NFC", query.sex).strip().casefold()) != person.sex:
         mismatched.append("sex")
+    if query.ethnicity_code is not None or query.religion_code is not None:  # compared only when sent
+        held = citizen_record(person, now)
+        if query.ethnicity_code not in (None, held.ethnicity.code):
+            mismatched.append("ethnicity_code")
+        if query.religion_code not in (None, held.religion.code):
+            mismatched.append("religion_code")
     return CitizenCheckRead.model_validate({"result": "mismatch" if mismatched else "match",
                                             "mismatched": mismatched, "checked_at": checked_at})
 

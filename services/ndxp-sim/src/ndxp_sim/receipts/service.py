@@ -40,8 +40,8 @@ def decide_receipt(sim: Sim, packet: Packet) -> Receipt:
         else:
             records.append(ReceiptRecord(record_id=record.record_id, status="accepted", reason=None))
     return Receipt(receipt_id=str(uuid.uuid4()), packet_id=packet.packet_id, agency_code=packet.agency_code,
-                   issued_at=iso_z(sim.clock().isoformat(timespec="seconds")), outcome=outcome_of(records),
-                   records=records)
+                   agency_id=packet.agency_id, issued_at=iso_z(sim.clock().isoformat(timespec="seconds")),
+                   outcome=outcome_of(records), records=records)
 
 
 def outcome_of(records: list[ReceiptRecord]) -> Outcome:

@@ -15,6 +15,10 @@ class OrgUnitCodeTaken(Conflict):
     slug, title = "org-unit-code-taken", "Another unit already has this code"
 
 
+class ElectronicIdTaken(Conflict):
+    slug, title = "electronic-id-taken", "Another unit already has this electronic identifier"
+
+
 class OrgUnitNotEmpty(Conflict):
     slug, title = "org-unit-not-empty", "The unit still has people, accounts or child units"
 

@@ -60,8 +60,8 @@ def _periods() -> Subquery:
 
 
 def _states(per: Subquery, scope: str) -> Select[Any]:
-    return (select(per.c.unit_id.label("id"), OrgUnit.code, per.c.name, per.c.type, per.c.parent_id, per.c.path,
-                   per.c.valid_from, per.c.valid_to)
+    return (select(per.c.unit_id.label("id"), OrgUnit.code, OrgUnit.electronic_id, per.c.name, per.c.type,
+                   per.c.parent_id, per.c.path, per.c.valid_from, per.c.valid_to)
             .join(OrgUnit, OrgUnit.id == per.c.unit_id)
             .where(per.c.path.startswith(scope, autoescape=True)))
 
@@ -169,6 +169,13 @@ async def lock_children(session: AsyncSession, unit_id: uuid.UUID) -> list[Unit]
 
 async def taken_codes(session: AsyncSession, codes: Sequence[str]) -> list[str]:
     return list((await session.execute(select(OrgUnit.code).where(OrgUnit.code.in_(codes)))).scalars())
+
+
+async def electronic_id_holder(session: AsyncSession, electronic_id: str) -> tuple[uuid.UUID, str] | None:
+    """(id, code) of the unit holding this electronic identifier, if any."""
+    row = (await session.execute(select(OrgUnit.id, OrgUnit.code)
+                                 .where(OrgUnit.electronic_id == electronic_id))).first()
+    return (row[0], row[1]) if row else None
 
 
 async def add_unit(session: AsyncSession, values: dict[str, Any]) -> None:

@@ -13,12 +13,13 @@ from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Today
 from hoso_shared.time import FIRST_DAY, LAST_DAY
 from profile_api.dependencies import AppSettings, Cipher
-from profile_api.org_units import preview, restructuring, service
+from profile_api.org_units import identifiers, preview, restructuring, service
 from profile_api.org_units.auth import OrgUnitsRead, OrgUnitsWrite
 from profile_api.org_units.errors import (
     CHANGE_ERRORS,
     ERRORS,
     DistrictAbolished,
+    ElectronicIdTaken,
     OrgCycle,
     OrgUnitCodeTaken,
     OrgUnitNotEmpty,
@@ -29,6 +30,7 @@ from profile_api.org_units.schemas import (
     OrgUnitChangePage,
     OrgUnitCreate,
     OrgUnitDissolve,
+    OrgUnitIdentify,
     OrgUnitMerge,
     OrgUnitMove,
     OrgUnitPeople,
@@ -53,6 +55,8 @@ WRITERS = ("DOHA anywhere in the province; an agency admin within its own subtre
            "Audited, and recorded with its actor in `GET /api/v1/org-units/changes`. `effective_on` is never before "
            "a unit named existed nor before its current state began (422 `effective-date-too-early`), nor more than "
            "`HOSO_ORG_CHANGE_HORIZON_DAYS` ahead (422 `effective-date-too-late`).")
+IDENTIFIED = (" `electronic_id` is checked against QĐ 20/2020/QĐ-TTg's structure (malformed: 422 whose `errors` "
+              "name the field) and must be no other unit's (409 `electronic-id-taken`).")
 DryRun = Annotated[bool, Query(description=(
     "Try the change without making it: every check runs as for the change itself (the same refusals), then "
     "everything is undone, and the answer (`dry_run: true`) says what it would do and names the people who would "
@@ -88,8 +92,9 @@ async def list_org_unit_changes(principal: OrgUnitsRead, session: DbSession,
 
 
 @router.post("", status_code=201, summary="Create a unit under a parent in the caller's subtree.",
-             description=WRITERS + " The parent may be the caller's own unit.",
-             responses={**ERRORS, **OrgUnitCodeTaken.openapi(), **DistrictAbolished.openapi()})
+             description=WRITERS + " The parent may be the caller's own unit." + IDENTIFIED,
+             responses={**ERRORS, **OrgUnitCodeTaken.openapi(), **DistrictAbolished.openapi(),
+                        **ElectronicIdTaken.openapi()})
 async def create_org_unit(principal: OrgUnitsWrite, session: DbSession, body: OrgUnitCreate, today: Today,
                           settings: AppSettings) -> OrgUnitRead:
     service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
@@ -119,13 +124,26 @@ async def list_org_unit_people(org_unit_id: uuid.UUID, principal: OrgUnitsRead, 
                                      limit=limit)
 
 
-@router.post("/{org_unit_id}/rename", summary="Rename a unit from a date on.", description=WRITERS,
-             responses=CHANGE_ERRORS)
+@router.post("/{org_unit_id}/rename", summary="Rename a unit from a date on.", description=WRITERS + IDENTIFIED,
+             responses={**CHANGE_ERRORS, **ElectronicIdTaken.openapi()})
 async def rename_org_unit(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
                           body: OrgUnitRename, today: Today,
                           settings: AppSettings) -> OrgUnitRead:
     service.check_horizon(body.effective_on, today, settings.org_change_horizon_days)
     return await service.rename_unit(session, principal, org_unit_id, body)
+
+
+@router.put("/{org_unit_id}/electronic-id", summary="Give a unit its electronic identifier (mã định danh điện tử, "
+                                                     "QĐ 20/2020/QĐ-TTg), or correct it.",
+            description="Điều 19 khoản 2: a unit that syncs needs one before it submits a sync batch (approval-api "
+                        "refuses the batch, naming the units without one). Packets built from then on carry it as "
+                        "`agency_id`; packets already built keep theirs. Not effective-dated. Who may set it: as "
+                        "for any edit of a unit — DOHA anywhere, an agency admin in its subtree, never the "
+                        "caller's own unit (403 `own-org-unit`). Audited." + IDENTIFIED,
+            responses={**CHANGE_ERRORS, **ElectronicIdTaken.openapi()})
+async def set_org_unit_electronic_id(org_unit_id: uuid.UUID, principal: OrgUnitsWrite, session: DbSession,
+                                     body: OrgUnitIdentify) -> OrgUnitRead:
+    return await identifiers.identify_unit(session, principal, org_unit_id, body)
 
 
 @router.post("/{org_unit_id}/move", summary="Move a unit (and its subtree) under another parent from a date on.",

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hoso_shared.codes.agency_ids import DESCRIPTION as AGENCY_ID_DESCRIPTION
+from hoso_shared.codes.agency_ids import AgencyId
 from hoso_shared.form.base import FormModel
 from hoso_shared.time import local_today
 
@@ -37,11 +39,23 @@ class OrgUnitCreate(Input):
     type: UnitType
     parent_id: uuid.UUID
     effective_on: EffectiveOn
+    electronic_id: AgencyId | None = Field(default=None, description=AGENCY_ID_DESCRIPTION + " Optional here; "
+                                           "unique (409 `electronic-id-taken`); malformed: 422 naming the field.")
 
 
 class OrgUnitRename(Input):
     name: Name
     effective_on: EffectiveOn
+    electronic_id: AgencyId | None = Field(default=None, description=AGENCY_ID_DESCRIPTION + " Given, it is set "
+                                           "with the new name (a renamed body may be issued a new identifier); "
+                                           "omitted, the unit keeps its own.")
+
+
+class OrgUnitIdentify(Input):
+    """The electronic identifier a unit is given (or corrected to); not effective-dated: packets built from now on
+    carry it, packets already built keep the one they were signed with."""
+
+    electronic_id: AgencyId = Field(description=AGENCY_ID_DESCRIPTION)
 
 
 class OrgUnitMove(Input):
@@ -98,6 +112,8 @@ class OrgUnitRead(BaseModel):
 
     id: uuid.UUID
     code: str
+    electronic_id: str | None = Field(description="The unit's QĐ 20/2020/QĐ-TTg electronic identifier (mã định danh "
+                                                  "điện tử), its current one whatever `as_of`; null until entered")
     name: str
     type: str
     parent_id: uuid.UUID | None

@@ -25,6 +25,7 @@ from profile_api.org_units.errors import (
     DistrictAbolished,
     EffectiveDateTooEarly,
     EffectiveDateTooLate,
+    ElectronicIdTaken,
     InvalidRestructuring,
     OrgCycle,
     OrgUnitClosed,
@@ -179,6 +180,16 @@ async def check_codes_free(session: AsyncSession, codes: list[str]) -> None:
         raise OrgUnitCodeTaken(f"Code(s) already used: {', '.join(sorted(taken))}.", codes=sorted(taken))
 
 
+async def check_electronic_id_free(session: AsyncSession, electronic_id: str | None, *,
+                                   unit_id: uuid.UUID | None = None) -> None:
+    """Refuses an electronic identifier another unit holds (the unit's own, given again, is fine)."""
+    holder = await queries.electronic_id_holder(session, electronic_id) if electronic_id else None
+    if holder is not None and holder[0] != unit_id:
+        raise ElectronicIdTaken(f"Mã định danh {electronic_id} đã được cấp cho đơn vị {holder[1]}. / "
+                                f"{electronic_id} is the identifier of {holder[1]}.", field="electronic_id",
+                                holder=holder[1])
+
+
 def period(unit: Unit, on: date, event: str, *, ref: uuid.UUID | None = None, **changes: Any) -> dict[str, Any]:
     """A new period row for `unit` from `on`: its current state with `changes` applied."""
     row = {"org_unit_id": unit.id, "name": unit.name, "type": unit.type, "parent_id": unit.parent_id,
@@ -207,16 +218,17 @@ async def record(session: AsyncSession, principal: Principal, action: str, unit:
 
 
 async def add_unit(session: AsyncSession, *, code: str, name: str, type_: str, parent: Unit, on: date,
-                   event: str, ref: uuid.UUID | None) -> OrgUnitRead:
+                   event: str, ref: uuid.UUID | None, electronic_id: str | None = None) -> OrgUnitRead:
     unit_id = uuid.uuid4()
     path = f"{parent.path}{unit_id.hex}/"
     await queries.add_unit(session, {"id": unit_id, "code": code, "name": name, "type": type_,
-                                     "parent_id": parent.id, "path": path, "valid_from": on})
+                                     "parent_id": parent.id, "path": path, "valid_from": on,
+                                     "electronic_id": electronic_id})
     await queries.add_periods(session, [{"org_unit_id": unit_id, "name": name, "type": type_, "parent_id": parent.id,
                                          "path": path, "valid_from": on, "valid_to": None, "event": event,
                                          "event_ref": ref}])
-    return OrgUnitRead(id=unit_id, code=code, name=name, type=type_, parent_id=parent.id, path=path,
-                       valid_from=on, valid_to=None)
+    return OrgUnitRead(id=unit_id, code=code, electronic_id=electronic_id, name=name, type=type_,
+                       parent_id=parent.id, path=path, valid_from=on, valid_to=None)
 
 
 async def create_unit(session: AsyncSession, principal: Principal, data: OrgUnitCreate) -> OrgUnitRead:
@@ -225,8 +237,9 @@ async def create_unit(session: AsyncSession, principal: Principal, data: OrgUnit
     parent = (await lock_for_write(session, scope, data.parent_id))[data.parent_id]
     check_effective(data.effective_on, parent)
     await check_codes_free(session, [data.code])
+    await check_electronic_id_free(session, data.electronic_id)
     created = await add_unit(session, code=data.code, name=data.name, type_=data.type, parent=parent,
-                             on=data.effective_on, event="created", ref=None)
+                             on=data.effective_on, event="created", ref=None, electronic_id=data.electronic_id)
     await audit.record(session, principal, "org_unit.create", ENTITY, created.id,
                        after=created.model_dump(mode="json"), fields=sorted(OrgUnitCreate.model_fields))
     await note_change(session, principal, "create", created.id, created.path, data.effective_on,
@@ -242,11 +255,13 @@ async def rename_unit(session: AsyncSession, principal: Principal, unit_id: uuid
     check_effective(on, unit)
     if data.name == unit.name:
         raise InvalidRestructuring("The unit already has this name.")
+    await check_electronic_id_free(session, data.electronic_id, unit_id=unit.id)
     await queries.close_periods(session, [unit.id], on)
     await queries.add_periods(session, [period(unit, on, "renamed", name=data.name)])
-    await queries.update_unit(session, unit.id, name=data.name)
-    await record(session, principal, "rename", unit, {"name": data.name, "effective_on": on.isoformat()},
-                 detail={"name": data.name, "previous_name": unit.name})
+    identified = {"electronic_id": data.electronic_id} if data.electronic_id else {}
+    await queries.update_unit(session, unit.id, name=data.name, **identified)
+    await record(session, principal, "rename", unit, {"name": data.name, "effective_on": on.isoformat(), **identified},
+                 detail={"name": data.name, "previous_name": unit.name, **identified})
     return await latest(session, unit.id)
 
 

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
-from sync_gateway.citizens import service
+from sync_gateway.citizens import lookup, service
+from sync_gateway.citizens.lookup import CitizenLookup, LookupRequest, NotInPopulationDb
 from sync_gateway.citizens.national import NationalRefused, NationalUnavailable
 from sync_gateway.citizens.service import CheckRequest, CheckResult, NotInNationalDb, PullRequest
 from sync_gateway.dependencies import AppRuntime, ProfileApi
@@ -33,3 +34,19 @@ async def pull_incoming(body: PullRequest, principal: AnyPrincipal, request: Req
                         profile_api: ProfileApi, session: DbSession) -> dict[str, Any]:
     await service.may_pull_into(session, principal, body.org_unit_id)
     return await service.pull(runtime, profile_api, request.headers["authorization"], body)
+
+
+@router.post("/citizen-lookups", responses={**NATIONAL_ERRORS, **NotInPopulationDb.openapi(),
+                                            **service.UnitNotFound.openapi()},
+             summary="Look a citizen up in the population DB to fill in a new person's form.",
+             description="Name, sex, birth date, birth place, home town (quê quán), ethnicity, religion and residence "
+                         "as the register holds them, as form items, each with `source: population_register` and the "
+                         "day it was given (QĐ MIC 2021: the connection exists to verify and fill in personal "
+                         "information). The caller's right to create records in `org_unit_id` is checked first (403 "
+                         "without profiles:write, 404 for a unit outside their subtree). 404 `not-in-population-db` "
+                         "for an unknown ID; 503 `national-unavailable` when the register does not answer in time, so "
+                         "a form can go on without it.")
+async def read_citizen_record(body: LookupRequest, principal: AnyPrincipal, session: DbSession,
+                              runtime: AppRuntime) -> CitizenLookup:
+    await service.may_pull_into(session, principal, body.org_unit_id)
+    return await lookup.look_up(runtime, body)

@@ -22,6 +22,9 @@ from hoso_shared.time import utc_now
 from sync_gateway.citizens.national import call
 from sync_gateway.runtime import Runtime
 
+# Compared too when the record has them: an item changed after the register filled it shows as DUNG-DANCU.
+CODED = ("ethnicity_code", "religion_code")
+
 
 class CheckRequest(BaseModel):
     profile_id: uuid.UUID
@@ -71,7 +74,8 @@ async def check(session: AsyncSession, runtime: Runtime, principal: Principal, b
     response = await call(runtime.transport, runtime.breaker, runtime.policy, "POST",
                           "/population/v1/citizens/check", json={
                               "citizen_id": items.get("citizen_id"), "full_name": items.get("full_name"),
-                              "birth_date": items.get("birth_date"), "sex": items.get("sex")})
+                              "birth_date": items.get("birth_date"), "sex": items.get("sex"),
+                              **{k: items[k] for k in CODED if items.get(k)}})
     answer = response.json()
     row = CheckResult(profile_id=body.profile_id, result=answer["result"], mismatched=answer.get("mismatched", []),
                       checked_at=utc_now())

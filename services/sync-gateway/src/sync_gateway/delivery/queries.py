@@ -3,18 +3,27 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import OutboxRow, Packet, PacketRecord
 
 
 async def claim(session: AsyncSession, now: datetime) -> Packet | None:
-    """The packet due soonest that no other worker holds; held (row lock) until this transaction ends —
-    if the worker dies mid-delivery its connection drops, the lock with it, and another worker retries
-    with the same Idempotency-Key."""
-    stmt = (select(Packet).where(Packet.state == "queued", Packet.next_attempt_at <= now)
-            .order_by(Packet.next_attempt_at).limit(1).with_for_update(skip_locked=True))
+    """The packet due soonest that no worker holds: unleased, or its lease expired (the worker died or
+    hung). Locked only until this short transaction ends, in which the caller writes its lease; FOR NO KEY
+    UPDATE, so rows inserted meanwhile that reference the packet (receipts, deliveries) do not wait."""
+    stmt = (select(Packet).where(Packet.state == "queued", Packet.next_attempt_at <= now,
+                                 or_(Packet.lease_until.is_(None), Packet.lease_until < now))
+            .order_by(Packet.next_attempt_at).limit(1).with_for_update(skip_locked=True, key_share=True))
+    return (await session.scalars(stmt)).first()
+
+
+async def held(session: AsyncSession, packet_id: uuid.UUID, token: uuid.UUID) -> Packet | None:
+    """The packet if this lease still holds it (locked for the outcome's short transaction); None when the
+    lease was lost — expired and claimed by another worker, who now owns the outcome."""
+    stmt = (select(Packet).where(Packet.id == packet_id, Packet.lease_token == token)
+            .with_for_update(key_share=True))
     return (await session.scalars(stmt)).first()
 
 

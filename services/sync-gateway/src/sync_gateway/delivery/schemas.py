@@ -27,6 +27,9 @@ class PacketRead(BaseModel):
     created_at: datetime
     delivered_at: datetime | None
     acknowledged_at: datetime | None
+    lease_until: datetime | None = Field(None, description=(
+        "Set while a delivery worker holds the packet (its POST is in flight): until when its lease lasts; after "
+        "that another worker may send it again under the same Idempotency-Key (docs/ndxp.md, Leases)"))
 
 
 class DeliveryRead(BaseModel):

@@ -26,6 +26,7 @@ from hoso_shared.db.calendar import load_calendar
 from hoso_shared.db.models import OutboxRow, Packet, PacketRecord
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.validation import Severity
+from sync_gateway.national import formats as national
 from sync_gateway.packets import queries, wire
 
 NO_REQUEST = "không có yêu cầu thay đổi để trả lại / no change request to return"
@@ -36,6 +37,7 @@ class Signer:
     key: ECKey
     province_code: str
     packet_size: int
+    wire_format: str = national.CURRENT  # HOSO_WIRE_FORMAT: what each record's `record` holds
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,10 @@ async def _pack(session: AsyncSession, signer: Signer, agency: str, chunk: list[
                 now: datetime) -> None:
     last_sequence, last_hash = await queries.chain_head(session, agency)
     packet_id, sequence = uuid.uuid4(), last_sequence + 1
-    payload = canonical(wire.document(
+    payload = canonical(national.encode_packet(wire.document(
         packet_id=packet_id, province_code=signer.province_code, agency_code=agency, sequence=sequence,
-        prev_hash=last_hash, created_at=now, records=[record for _, record in chunk]))
+        prev_hash=last_hash, created_at=now, records=[record for _, record in chunk],
+        agency_id=await queries.agency_identifier(session, agency)), signer.wire_format))
     digest = wire.digest(payload)
     session.add(Packet(id=packet_id, agency_code=agency, sequence=sequence, prev_hash=last_hash, body=payload,
                        body_hash=digest, jws=wire.sign(payload, signer.key), kid=signer.key.kid,

@@ -77,6 +77,13 @@ async def versions(session: AsyncSession, keys: list[tuple[uuid.UUID, int]]) -> 
     return {(v.profile_id, v.version): v for v in (await session.scalars(stmt)).all()}
 
 
+async def agency_identifier(session: AsyncSession, agency_code: str) -> str | None:
+    """The agency's electronic identifier (QĐ 20/2020/QĐ-TTg), as it stands when its packet is built."""
+    found: str | None = (await session.execute(select(OrgUnit.electronic_id)
+                                               .where(OrgUnit.code == agency_code))).scalar()
+    return found
+
+
 async def chain_head(session: AsyncSession, agency_code: str) -> tuple[int, str | None]:
     """(last sequence, last hash) of the agency, locked until the transaction ends: packets of one
     agency are built one at a time, so the chain has no gaps and no forks."""

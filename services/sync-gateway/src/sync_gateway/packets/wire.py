@@ -20,10 +20,17 @@ PacketKey = ECKey | RSAKey
 
 
 def document(*, packet_id: uuid.UUID, province_code: str, agency_code: str, sequence: int, prev_hash: str | None,
-             created_at: datetime, records: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"schema": SCHEMA, "packet_id": str(packet_id), "province_code": province_code,
-            "agency_code": agency_code, "sequence": sequence, "prev_hash": prev_hash,
-            "created_at": created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "records": records}
+             created_at: datetime, records: list[dict[str, Any]], agency_id: str | None = None) -> dict[str, Any]:
+    """`agency_id` is the agency's QĐ 20/2020/QĐ-TTg electronic identifier (Điều 19 khoản 2), how the national side
+    knows it; `agency_code` stays our unit code, the key of the agency's hash chain, so chains begun before
+    identifiers existed go on unbroken. Packets built before then carry no `agency_id` (their signed bytes are
+    never rewritten)."""
+    doc: dict[str, Any] = {"schema": SCHEMA, "packet_id": str(packet_id), "province_code": province_code,
+                           "agency_code": agency_code, "sequence": sequence, "prev_hash": prev_hash,
+                           "created_at": created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "records": records}
+    if agency_id is not None:
+        doc["agency_id"] = agency_id
+    return doc
 
 
 def digest(payload: bytes) -> str:

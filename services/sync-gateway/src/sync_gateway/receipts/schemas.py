@@ -22,6 +22,8 @@ class ReceiptBody(BaseModel):
     receipt_id: str = Field(min_length=1, max_length=200)
     packet_id: uuid.UUID
     agency_code: str | None = None
+    agency_id: str | None = Field(None, max_length=35, description=(
+        "The agency's electronic identifier (QĐ 20/2020/QĐ-TTg) its packet carried; absent for older packets"))
     issued_at: AwareDatetime
     outcome: Literal["accepted", "partially_rejected", "rejected"]
     records: list[RecordVerdict] = Field(max_length=10_000)

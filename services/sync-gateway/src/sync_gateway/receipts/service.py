@@ -66,7 +66,10 @@ def parse(payload: dict[str, Any], now: datetime, max_age: timedelta) -> Receipt
 
 async def record(session: AsyncSession, body: ReceiptBody, payload: dict[str, Any], now: datetime,
                  metrics: GatewayMetrics) -> ReceiptTaken:
-    packet = (await session.scalars(select(Packet).where(Packet.id == body.packet_id).with_for_update())).first()
+    # FOR NO KEY UPDATE: no delivery holds the packet's row across its POST (delivery.lease), and this lock does
+    # not conflict with the key-share locks of rows inserted beside it (deliveries, other receipts).
+    packet = (await session.scalars(select(Packet).where(Packet.id == body.packet_id)
+                                    .with_for_update(key_share=True))).first()
     if packet is None:
         raise UnknownPacket()
     inserted = await session.execute(

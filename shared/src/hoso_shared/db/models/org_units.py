@@ -21,6 +21,8 @@ class OrgUnit(UUIDKey, Timestamps, Base):
     __tablename__ = "org_units"
 
     code: Mapped[str] = mapped_column(Text, unique=True)
+    # The QĐ 20/2020/QĐ-TTg electronic identifier (`hoso_shared.codes.agency_ids`); packets carry it as `agency_id`.
+    electronic_id: Mapped[str | None] = mapped_column(Text, unique=True)
     name: Mapped[str] = mapped_column(Text)
     # doha | department | commune | ward | district (legacy) | sub_unit | agency
     type: Mapped[str] = mapped_column(Text)

@@ -34,11 +34,16 @@ class Packet(UUIDKey, Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     delivered_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
+    # A delivery worker's claim (sync_gateway.delivery.lease): whose it is and until when. No row lock is held
+    # across the POST; an expired lease makes the queued packet claimable again.
+    lease_token: Mapped[uuid.UUID | None]
+    lease_until: Mapped[datetime | None]
 
     __table_args__ = (
         UniqueConstraint("agency_code", "sequence"),
         Index("ix_packets_claim", "next_attempt_at", postgresql_where="state = 'queued'"),
         CheckConstraint("state IN ('queued', 'delivered', 'acknowledged', 'dead')", name="state"),
+        CheckConstraint("(lease_token IS NULL) = (lease_until IS NULL)", name="lease_whole"),
     )
 
 

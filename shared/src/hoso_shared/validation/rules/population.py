@@ -11,12 +11,14 @@ from hoso_shared.validation.model import Criterion, Hit, Record, Severity
 from hoso_shared.validation.registry import rule
 from hoso_shared.validation.rules.dates import vn
 
-# The identity fields the population DB compares → (Vietnamese, English) label.
+# The items the population DB compares → (Vietnamese, English) label.
 IDENTITY: dict[str, tuple[str, str]] = {
     "citizen_id": ("số định danh cá nhân", "personal ID number"),
     "full_name": ("họ và tên", "full name"),
     "birth_date": ("ngày sinh", "birth date"),
     "sex": ("giới tính", "sex"),
+    "ethnicity_code": ("dân tộc", "ethnicity"),  # compared when the record has them (filled from the register)
+    "religion_code": ("tôn giáo", "religion"),
 }
 READS = ["context.citizen_check", *IDENTITY]
 
