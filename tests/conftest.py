@@ -68,6 +68,15 @@ async def fresh_database(server: str, name: str) -> str:
     return url
 
 
+async def drop_database(server: str, name: str) -> None:
+    """Drops a database a test made for itself (`fresh_database`), whoever is still connected."""
+    admin = create_engine(with_database(server, "postgres"), pool_size=1)
+    async with admin.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
 @pytest.fixture(scope="session")
 async def db_url(server_url: str) -> str:
     url = await fresh_database(server_url, f"hoso_test_{os.getpid()}")

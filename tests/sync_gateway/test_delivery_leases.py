@@ -24,7 +24,6 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hoso_devstack.database import with_database
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
 from hoso_shared.db.models import Delivery, Packet
@@ -35,7 +34,7 @@ from sync_gateway.delivery.retry_policy import Tried
 from sync_gateway.delivery.transport import Outcome
 from sync_gateway.delivery.worker import Deliverer
 from sync_gateway.runtime import Runtime
-from tests.conftest import build, fresh_database
+from tests.conftest import build, drop_database, fresh_database
 from tests.factories import CIPHER
 from tests.ndxp_sim.conftest import Sim, SimFactory, make_sim  # noqa: F401 - fixture
 from tests.ndxp_sim.helpers import canonical, make_packet, sign
@@ -65,11 +64,7 @@ async def leased(server_url: str) -> AsyncIterator[Leased]:
                                                             base_url="http://gateway") as gateway:
         yield Leased(engine, gateway, collaborators_of(app, Collaborators).runtime)
     await engine.dispose()
-    admin = create_engine(with_database(server_url, "postgres"), pool_size=1)
-    async with admin.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    await drop_database(server_url, name)
 
 
 async def queued(leased: Leased, *, due_seconds_ago: float = 1.0) -> uuid.UUID:

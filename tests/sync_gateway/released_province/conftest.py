@@ -14,10 +14,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hoso_devstack.database import with_database
 from hoso_devstack.pipeline import load_released
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
@@ -27,7 +26,7 @@ from sync_gateway.keys import service as signing
 from sync_gateway.packets import queries
 from sync_gateway.packets.builder import Built, Signer, build_once
 from sync_gateway.settings import Settings
-from tests.conftest import fresh_database
+from tests.conftest import drop_database, fresh_database
 from tests.factories import CIPHER
 from tests.sync_gateway.conftest import GATEWAY_KEY
 
@@ -105,8 +104,4 @@ async def province(server_url: str) -> AsyncIterator[Province]:
     runs = await asyncio.gather(*(_builder(engine, signer) for _ in range(BUILDERS)))
     yield Province(url, engine, list(runs), probe)
     await engine.dispose()
-    admin = create_engine(with_database(server_url, "postgres"), pool_size=1)
-    async with admin.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    await drop_database(server_url, name)

@@ -126,7 +126,7 @@ def make_runtime(settings: Settings, sessionmaker: SessionMaker, metrics: Gatewa
                     cap=settings.delivery_backoff_max_seconds)
     runtime = Runtime(settings, sessionmaker, metrics, FieldCipher.from_settings(settings),
                       # builder.Signer still names ECKey; wire.sign takes any PacketKey (EC or RSA).
-                      Signer(key, settings.province_code, settings.packet_size, settings.wire_format) if key else None,  # type: ignore[arg-type]
+                      Signer(key, settings.province_code, settings.packet_size, settings.wire_format) if key else None,
                       Transport(ndxp_http, ndxp_token, route), breaker, policy,
                       ApprovalClient(approval_http, service_token),
                       freshness=Freshness(max_age=settings.gauges_max_age_seconds))

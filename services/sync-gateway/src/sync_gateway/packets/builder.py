@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from joserfc.jwk import ECKey
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,7 +33,7 @@ NO_REQUEST = "không có yêu cầu thay đổi để trả lại / no change re
 
 @dataclass(frozen=True)
 class Signer:
-    key: ECKey
+    key: wire.PacketKey  # EC P-256 or RSA, as the ministry issued it
     province_code: str
     packet_size: int
     wire_format: str = national.CURRENT  # HOSO_WIRE_FORMAT: what each record's `record` holds
