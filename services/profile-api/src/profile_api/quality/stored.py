@@ -54,12 +54,16 @@ def basis_key(policy: DeadlinePolicy) -> str:
 
 async def mark_outdated(session: AsyncSession, *, day: date, basis: str, within: str | None = None) -> int:
     """Marks stale the kept records (under `within`) last judged as of another day or under another basis."""
+    # Locked in id order, as the triggers lock (migration r17lockorder): two markers never deadlock.
     result = await session.execute(text("""
-        UPDATE profile_findings f SET stale_at = clock_timestamp()
-        FROM profiles p JOIN org_units u ON u.id = p.org_unit_id
-        WHERE f.profile_id = p.id AND f.stale_at IS NULL AND p.archived_at IS NULL AND p.version > 0
-          AND (f.judged_on IS DISTINCT FROM :day OR f.basis IS DISTINCT FROM :basis)
-          AND u.path LIKE :within || '%'"""),
+        WITH locked AS MATERIALIZED (
+            SELECT f.profile_id FROM profile_findings f
+            JOIN profiles p ON p.id = f.profile_id JOIN org_units u ON u.id = p.org_unit_id
+            WHERE f.stale_at IS NULL AND p.archived_at IS NULL AND p.version > 0
+              AND (f.judged_on IS DISTINCT FROM :day OR f.basis IS DISTINCT FROM :basis)
+              AND u.path LIKE :within || '%'
+            ORDER BY f.profile_id FOR UPDATE OF f)
+        UPDATE profile_findings f SET stale_at = clock_timestamp() FROM locked l WHERE f.profile_id = l.profile_id"""),
         {"day": day, "basis": basis, "within": within or "/"})
     return int(result.rowcount)  # type: ignore[attr-defined]
 
