@@ -62,6 +62,8 @@ def form_of(page: str, **changes: str) -> dict[str, str]:
             "filled_on": hidden(page, "filled_on"), "category": "cong_chuc"}
     for name in names:
         sent[name] = value_in(page, name)
+    for name in hidden(page, "from_register").split():
+        sent[f"given.{name}"] = hidden(page, f"given.{name}")
     return {**sent, **changes}
 
 
@@ -121,6 +123,31 @@ class TestNewPersonFromTheRegister:
         assert home == {"commune": "xã Đông Sơn", "province": "Thanh Hóa"}
         assert (items["ethnicity_code"], items["religion_code"]) == ("01", "00")
         assert items["residence"]["detail"] == "Số 12, ngõ 34, phố Xuân Thủy"
+        # Each item as the register gave it is marked so on the record, with the day (issue 19 item 4).
+        assert set(profile.item_sources) == {"full_name", "sex", "birth_date", "birth_place", "home_town",
+                                             "residence", "ethnicity_code", "religion_code"}
+        assert {s["source"] for s in profile.item_sources.values()} == {"population_register"}
+        shown = await portal.client.get(made.headers["location"])
+        assert shown.status_code == 200 and shown.text.count("(theo CSDL quốc gia về dân cư ngày") >= 4
+
+    async def test_an_item_hr_changed_after_the_register_filled_it_is_not_marked_as_the_register_s(
+            self, session: AsyncSession, portal: Portal) -> None:
+        """QĐ MIC 2021: what the register gave is marked as the register's; a value HR typed over it is HR's (and
+        the check at once shows the difference as DUNG-DANCU)."""
+        cid, unit = new_citizen_id(), portal.world.agency.id
+        await portal.sign_in("agency.admin")
+        with ndxp() as national:
+            national.get(lookup_url(cid)).mock(return_value=httpx.Response(200, json=register_answer(cid)))
+            page = (await look_up(portal, cid, unit)).text
+        with ndxp() as national:
+            national.post(f"{NDXP}/population/v1/citizens/check").mock(return_value=check_answer())
+            made = await portal.client.post("/ho-so-moi", data=form_of(
+                page, full_name="Nguyễn Thị Thu Hằng", **{"home_town.commune": "xã Đông Hòa"}))
+        assert made.status_code == 303, made.text[:3000]
+        profile = await session.get(Profile, uuid.UUID(made.headers["location"].rsplit("/", 1)[-1]))
+        assert profile is not None
+        assert "full_name" not in profile.item_sources and "home_town" not in profile.item_sources
+        assert {"sex", "birth_date", "residence"} <= set(profile.item_sources)
 
     async def test_a_register_timeout_says_so_and_the_form_still_creates_the_record(
             self, session: AsyncSession, portal: Portal) -> None:

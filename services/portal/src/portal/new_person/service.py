@@ -33,6 +33,7 @@ SCALARS = ("citizen_id", "org_unit_id", "category", "full_name", "sex", "birth_d
 # The form's inputs: scalars, then each place's parts as `<place>.<part>`.
 FIELDS = SCALARS + tuple(f"{p}.{part}" for p in PLACES for part in PLACE_PARTS)
 FROM_REGISTER = "from_register"  # hidden inputs: the items filled from the register, and the day it gave them
+GIVEN = "given."  # hidden inputs: `given.<input>`, the register's value of each filled input
 REFUSALS: dict[str, tuple[str | None, str]] = {
     "citizen-id-taken": ("citizen_id", N_("Đã có hồ sơ với số định danh này.")),
     "org-unit-not-found": ("org_unit_id", N_("Chọn một đơn vị trong phạm vi quản lý của bạn.")),
@@ -47,6 +48,7 @@ class Draft:
     values: dict[str, str] = field(default_factory=dict)
     filled: set[str] = field(default_factory=set)  # inputs the register filled in
     filled_on: str = ""  # the day it did (YYYY-MM-DD)
+    given: dict[str, str] = field(default_factory=dict)  # what it gave, per filled input: an edited one is HR's
     labels: dict[str, str] = field(default_factory=dict)  # names of the register's codes (ethnicity, religion)
     errors: dict[str, str] = field(default_factory=dict)
     notice: str | None = None  # the register's absence, said plainly; the form stays usable
@@ -59,7 +61,8 @@ def draft_of(form: Any) -> Draft:
     values["citizen_id"] = values["citizen_id"].replace(" ", "")
     filled = {name for name in str(form.get(FROM_REGISTER) or "").split() if name in FIELDS}
     day = read_day(str(form.get("filled_on") or ""))
-    return Draft(values=values, filled=filled, filled_on=day.isoformat() if day else "")
+    given = {name: nfc(str(form.get(f"{GIVEN}{name}") or "")).strip() for name in filled}
+    return Draft(values=values, filled=filled, filled_on=day.isoformat() if day else "", given=given)
 
 
 def _citizen_id_problem(citizen_id: str) -> str | None:
@@ -108,7 +111,7 @@ async def look_up(apis: Apis, person: PortalSession, draft: Draft) -> Draft:
         return _refused(draft, problem)
     inputs = _as_inputs(found["items"])
     draft.values.update(inputs)
-    draft.filled = set(inputs)
+    draft.filled, draft.given = set(inputs), dict(inputs)
     draft.filled_on = min((str(s["looked_up_on"]) for s in found["sources"].values()), default="")
     draft.labels = {k: str(v) for k, v in found.get("labels", {}).items()}
     return draft
@@ -136,7 +139,21 @@ def _check(draft: Draft) -> tuple[dict[str, Any], dict[str, str]]:
         parts = {part: v[f"{place}.{part}"] for part in PLACE_PARTS if v[f"{place}.{part}"]}
         if parts:
             items[place] = parts
-    return {"org_unit_id": v["org_unit_id"], "category": v["category"], "items": items}, errors
+    return {"org_unit_id": v["org_unit_id"], "category": v["category"], "items": items,
+            "sources": _sources(draft, items)}, errors
+
+
+def _sources(draft: Draft, items: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The items the register filled in and HR left as it gave them (all of a place's parts): marked on the
+    record as the register's, with the day."""
+    if not draft.filled_on:
+        return {}
+    kept: dict[str, bool] = {}
+    for name in draft.filled:
+        item = name.split(".", 1)[0]
+        kept[item] = kept.get(item, True) and draft.values.get(name, "") == draft.given.get(name)
+    return {item: {"source": "population_register", "looked_up_on": draft.filled_on}
+            for item, same in sorted(kept.items()) if same and item in items}
 
 
 async def create(apis: Apis, person: PortalSession, draft: Draft) -> Draft:

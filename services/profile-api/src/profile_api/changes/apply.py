@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared import records
+from hoso_shared import provenance, records
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import ChangeRequest, Profile
@@ -125,6 +125,7 @@ async def _write(session: AsyncSession, profile: Profile, before: records.Record
     except ValidationError as exc:
         raise InvalidChange(errors=exc.errors(include_url=False, include_context=False)) from None
     records.apply_items(profile, items, cipher)
+    profile.item_sources = provenance.kept_after(profile.item_sources, before["items"], payload.get("items", {}))
     sections = {**before["sections"], **payload.get("sections", {})}
     if payload.get("sections"):
         rows = records.section_rows(profile.id, payload["sections"], cipher)

@@ -9,9 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hoso_shared.form import Category, ProfileItems, Status
 from hoso_shared.form.base import FormModel
+from hoso_shared.provenance import ItemSource
 from hoso_shared.time import FIRST_DAY, LAST_DAY
 
 Sections = dict[str, list[dict[str, Any]]]
+RegisterItem = Literal["full_name", "sex", "birth_date", "birth_place", "home_town", "residence", "ethnicity_code",
+                       "religion_code"]  # hoso_shared.provenance.REGISTER_ITEMS
 
 
 class ProfileCreate(FormModel):
@@ -22,6 +25,12 @@ class ProfileCreate(FormModel):
     sections: Sections = Field(default_factory=dict, description="Repeating tables by name (see /profiles/sections)")
     incoming_on: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY,
                                      description="Set for a person transferred in from another province")
+    sources: dict[RegisterItem, ItemSource] = Field(default_factory=dict, description=(
+        "Items filled in from the population register (sync-gateway's `POST /api/v1/citizen-lookups` answers "
+        "`sources` in this shape): kept on the record as `sources` until an approved change gives the item "
+        "another value. The caller's statement: the register check after creation (`POST /api/v1/citizen-checks`) "
+        "is what shows a difference, as a DUNG-DANCU finding. Each item named must be in `items`; its day not "
+        "after today."))
 
 
 class LegacyImport(FormModel):
@@ -60,6 +69,10 @@ class ProfileRead(BaseModel):
     pending_changes: list[PendingChange]
     reviewed_at: datetime | None = Field(description="When the person last confirmed they checked their record "
                                                      "(POST …/review); null if never")
+    sources: dict[str, ItemSource] = Field(default_factory=dict, description=(
+        "Items whose value came from the population register, with the day it gave them (QĐ MIC 2021: the "
+        "connection exists to verify and fill in personal information); an item HR or the person changed since is "
+        "not listed"))
 
 
 class RecordChecked(BaseModel):

@@ -18,7 +18,7 @@ from hoso_shared.crypto import FieldCipher, mask_citizen_id
 from hoso_shared.db.models import Profile, ProfileAssignment
 from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 from hoso_shared.form.legacy import LegacyRecordError, from_legacy
-from hoso_shared.problems import Forbidden
+from hoso_shared.problems import Forbidden, ValidationFailed
 from profile_api.audit import service as audit
 from profile_api.changes.errors import ProfileArchived
 from profile_api.profiles import lent, queries, versions
@@ -127,7 +127,8 @@ async def get_profile(session: AsyncSession, principal: Principal, profile_id: u
                        status=profile.status, version=profile.version, pending=profile.version == 0,
                        archived=profile.archived_at is not None, incoming_on=profile.incoming_on,
                        citizen_id_masked=mask_citizen_id(citizen_id), items=items, sections=sections,
-                       sensitive_included=sensitive, pending_changes=pending, reviewed_at=profile.reviewed_at)
+                       sensitive_included=sensitive, pending_changes=pending, reviewed_at=profile.reviewed_at,
+                       sources=profile.item_sources)
 
 
 async def check_own_record(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
@@ -179,13 +180,15 @@ async def create_profile(session: AsyncSession, principal: Principal, data: Prof
                          today: date) -> Profile:
     await _may_create_in(session, principal, data.org_unit_id, incoming=data.incoming_on is not None)
     items = data.items.model_dump(mode="json")
+    sources = _sources(data, items, today)
     if await queries.citizen_id_taken(session, cipher.lookup_hash(items["citizen_id"], field="citizen_id")):
         raise CitizenIdTaken()
     sections = validate_sections(data.sections)
     # Pending (hanoi-2024 Điều 7: new data is approved too): version 0, no version row, no outbox row, until
     # its `create` change request is approved and applied (profile_api.changes.create, changes.apply).
     profile = Profile(id=uuid.uuid4(), org_unit_id=data.org_unit_id, category=data.category, status=data.status,
-                      version=0, incoming_on=data.incoming_on, data={}, created_by=principal.subject)
+                      version=0, incoming_on=data.incoming_on, data={}, created_by=principal.subject,
+                      item_sources=sources)
     record.apply_items(profile, items, cipher)
     await queries.add_profile(session, profile, ProfileAssignment(
         profile_id=profile.id, org_unit_id=data.org_unit_id, valid_from=data.incoming_on or today, reason="created"))
@@ -195,6 +198,21 @@ async def create_profile(session: AsyncSession, principal: Principal, data: Prof
     await session.flush()
     await audit.record(session, principal, "create", "profile", profile.id, after=snapshot)
     return profile
+
+
+def _sources(data: ProfileCreate, items: dict[str, Any], today: date) -> dict[str, Any]:
+    """The register's items as stated by the caller: each must be an item of the record, given by the register
+    no later than today."""
+    missing = sorted(k for k in data.sources if items.get(k) in (None, "", {}))
+    if missing:
+        raise ValidationFailed(f"Mục {', '.join(missing)} được ghi là lấy từ CSDL dân cư nhưng không có trong hồ sơ. "
+                               f"These items are said to come from the register but are not in the record.",
+                               items=missing)
+    late = sorted(k for k, s in data.sources.items() if s.looked_up_on > today)
+    if late:
+        raise ValidationFailed("Ngày lấy từ CSDL dân cư không thể sau hôm nay. The day the register gave an item "
+                               "cannot be after today.", items=late)
+    return {k: s.model_dump(mode="json") for k, s in sorted(data.sources.items())}
 
 
 def encode_cursor(last_id: uuid.UUID) -> str:

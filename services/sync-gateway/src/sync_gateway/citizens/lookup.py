@@ -8,17 +8,17 @@ called, so the route is no oracle of who exists for anyone else."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from hoso_shared.problems import NotFound
+from hoso_shared.provenance import REGISTER, ItemSource
 from hoso_shared.time import local_day
 from sync_gateway.citizens.national import call
 from sync_gateway.runtime import Runtime
 
-REGISTER: Literal["population_register"] = "population_register"
 # The register's places → our form's `Place` (its own keys; an empty part is left out).
 PLACE_PARTS = ("commune", "district", "province", "detail")
 
@@ -27,11 +27,6 @@ class LookupRequest(BaseModel):
     citizen_id: str = Field(pattern=r"^\d{12}$", description="The 12-digit personal ID (số định danh cá nhân)")
     org_unit_id: uuid.UUID = Field(description="The unit the person is to be created in: the caller must be allowed "
                                                "to create records there (profiles:write, inside their subtree)")
-
-
-class ItemSource(BaseModel):
-    source: Literal["population_register"] = Field(description="Where the item's value came from")
-    looked_up_on: date = Field(description="The day (Asia/Ho_Chi_Minh) the register gave it")
 
 
 class CitizenLookup(BaseModel):

@@ -41,6 +41,9 @@ class Profile(UUIDKey, Timestamps, Base):
     # Set when the person came from another province (pulled from the national DB).
     incoming_on: Mapped[date | None]
     reviewed_at: Mapped[datetime | None]
+    # Per item, where its value came from when not typed (hoso_shared.provenance): {"full_name": {"source":
+    # "population_register", "looked_up_on": "2026-12-05"}}; dropped for an item an approved change rewrites.
+    item_sources: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     archived_at: Mapped[datetime | None]
     # The account that entered the record: its `create` change request is theirs (approval-api refuses them
     # the decision), also when profile-api's reconciler forwards it again. NULL on approved records older than it.
