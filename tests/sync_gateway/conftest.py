@@ -41,11 +41,13 @@ def sign_receipt(payload: dict[str, Any], key: ECKey = NATIONAL_KEY) -> bytes:
 
 
 def receipt(packet_id: uuid.UUID | str, verdicts: dict[str, tuple[str, str | None]], *,
-            issued_at: datetime | None = None, receipt_id: str | None = None) -> dict[str, Any]:
+            issued_at: datetime | None = None, receipt_id: str | None = None,
+            agency_code: str | None = None) -> dict[str, Any]:
     statuses = {status for status, _ in verdicts.values()}
     outcome = "accepted" if statuses <= {"accepted"} else "rejected" if statuses == {"rejected"} else \
         "partially_rejected"
-    return {"receipt_id": receipt_id or str(uuid.uuid4()), "packet_id": str(packet_id), "agency_code": "x",
+    named = {"agency_code": agency_code} if agency_code is not None else {}  # optional (older receipts)
+    return {"receipt_id": receipt_id or str(uuid.uuid4()), "packet_id": str(packet_id), **named,
             "issued_at": (issued_at or datetime.now(UTC)).isoformat(), "outcome": outcome,
             "records": [{"record_id": rid, "status": s, "reason": r} for rid, (s, r) in verdicts.items()]}
 

@@ -179,6 +179,20 @@ class TestReceiptsRefused:
         assert (await post("/callbacks/ndxp/receipts", content=f"{head}.{flipped}.{sig}".encode())).status_code in (
             400, 401)
 
+    async def test_a_receipt_about_another_agency_acknowledges_nothing(self, session: AsyncSession,
+                                                                        stack: Stack) -> None:
+        """Signed by the national side (Điều 15: it confirms what it received), yet naming another agency's chain
+        than its packet's: its verdicts are not this packet's, so the packet stays unacknowledged."""
+        packet = await self._packet(session, stack)
+        r = await stack.gateway.post("/callbacks/ndxp/receipts", content=sign_receipt(
+            receipt(packet.id, {}, agency_code=packet.agency_code + "-khac")))
+        assert r.status_code == 409 and r.json()["type"] == "urn:hoso:problem:receipt-for-another-agency", r.text
+        await session.refresh(packet)
+        assert packet.state != "acknowledged"
+        ok = await stack.gateway.post("/callbacks/ndxp/receipts", content=sign_receipt(
+            receipt(packet.id, {}, agency_code=packet.agency_code)))
+        assert ok.status_code == 200, ok.text
+
     async def test_an_unknown_kid_never_replaces_the_inline_keys(self, session: AsyncSession, stack: Stack) -> None:
         """The configured (inline) national keys are the only source: a forged `kid` must not make the
         gateway fetch from its default URL, where another key set answers (a simulator left running once

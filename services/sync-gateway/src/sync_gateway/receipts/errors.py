@@ -23,6 +23,10 @@ class ReceiptIdReused(Conflict):
     slug, title = "receipt-id-reused", "That receipt id was recorded with other content"
 
 
+class ReceiptForAnotherAgency(Conflict):
+    slug, title = "receipt-for-another-agency", "The receipt names another agency than the packet it acknowledges"
+
+
 class UnknownPacket(NotFound):
     slug, title = "unknown-packet", "No packet of ours has that id"
 

@@ -13,6 +13,7 @@ from sync_gateway.receipts.errors import (
     InvalidReceipt,
     MalformedReceipt,
     NationalKeysUnavailable,
+    ReceiptForAnotherAgency,
     ReceiptIdReused,
     StaleReceipt,
     UnknownPacket,
@@ -26,12 +27,14 @@ MAX_RECEIPT_BYTES = 8 * 1024 * 1024
 @router.post("/callbacks/ndxp/receipts", summary="Take a signed receipt from the national side.",
              description="Body: a compact JWS (`application/jose`) signed with a key of the national JWKS "
                          "(docs/ndxp.md). Refused: a bad signature (401), older than 5 minutes or reused id (409), "
-                         "an unknown packet (404), malformed (400/422). A repeat of a recorded receipt is a 200 "
-                         "no-op. No bearer token: the signature is the authentication.",
+                         "an unknown packet (404), one naming another agency than its packet (409), malformed "
+                         "(400/422). A repeat of a recorded receipt is a 200 no-op. No bearer token: the signature is "
+                         "the authentication.",
              openapi_extra={"requestBody": {"content": {"application/jose": {"schema": {"type": "string"}}},
                                             "required": True}},
              responses={**MalformedReceipt.openapi(), **InvalidReceipt.openapi(), **BadReceiptSignature.openapi(),
                         **StaleReceipt.openapi(), **ReceiptIdReused.openapi(), **UnknownPacket.openapi(),
+                        **ReceiptForAnotherAgency.openapi(),
                         **NationalKeysUnavailable.openapi()})
 async def take_receipt(request: Request, session: DbSession, settings: AppSettings, keys: NationalKeys,
                        metrics: Metrics, now: Now) -> ReceiptTaken:

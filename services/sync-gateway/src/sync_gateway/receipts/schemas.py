@@ -21,7 +21,9 @@ class ReceiptBody(BaseModel):
 
     receipt_id: str = Field(min_length=1, max_length=200)
     packet_id: uuid.UUID
-    agency_code: str | None = None
+    agency_code: str | None = Field(None, max_length=200, description=(
+        "The agency chain the packet belongs to, as its packet named it; a receipt naming another is refused (409 "
+        "`receipt-for-another-agency`)"))
     agency_id: str | None = Field(None, max_length=35, description=(
         "The agency's electronic identifier (QĐ 20/2020/QĐ-TTg) its packet carried; absent for older packets"))
     issued_at: AwareDatetime

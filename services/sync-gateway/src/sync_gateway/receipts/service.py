@@ -24,6 +24,7 @@ from sync_gateway.receipts.errors import (
     InvalidReceipt,
     MalformedReceipt,
     NationalKeysUnavailable,
+    ReceiptForAnotherAgency,
     ReceiptIdReused,
     StaleReceipt,
     UnknownPacket,
@@ -72,6 +73,9 @@ async def record(session: AsyncSession, body: ReceiptBody, payload: dict[str, An
                                     .with_for_update(key_share=True))).first()
     if packet is None:
         raise UnknownPacket()
+    if body.agency_code is not None and body.agency_code != packet.agency_code:
+        # Signed by the national side, yet about another agency's chain: its verdicts cannot be this packet's.
+        raise ReceiptForAnotherAgency(packet_agency=packet.agency_code, receipt_agency=body.agency_code)
     inserted = await session.execute(
         insert(Receipt).values(id=body.receipt_id, packet_id=packet.id, outcome=body.outcome, body=payload,
                                signed_at=body.issued_at).on_conflict_do_nothing(index_elements=[Receipt.id])
