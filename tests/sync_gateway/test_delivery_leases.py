@@ -135,6 +135,27 @@ class TestLease:
         assert (packet.state, packet.attempts, packet.lease_token, packet.lease_until) == ("delivered", 1, None, None)
         assert [(d.attempt, d.status_code, d.worker) for d in deliveries] == [(1, 202, "w1")]
 
+    async def test_a_worker_stopped_mid_post_gives_its_lease_back(self, leased: Leased) -> None:
+        """A rolling update stops a worker (SIGTERM: its tasks are cancelled) while its POST hangs: the lease is
+        released as it stops, so another worker posts the packet again now (same Idempotency-Key), not when the
+        lease would have run out."""
+        packet_id = await queued(leased)
+        entered, release = asyncio.Event(), asyncio.Event()
+        with respx.mock(assert_all_called=False) as router:
+            hanging_peer(router, entered, release)
+            delivery = asyncio.create_task(one_attempt(leased.runtime.deliverer("w1")).deliver_one())
+            await asyncio.wait_for(entered.wait(), 5)
+            delivery.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await delivery
+        packet, deliveries = await stored(leased, packet_id)
+        assert (packet.state, packet.lease_token, packet.lease_until, deliveries) == ("queued", None, None, [])
+        second = leased.runtime.deliverer("w2")
+        taken = await second.claim(datetime.now(UTC))
+        assert taken is not None and taken.packet_id == packet_id
+        await second.finish(taken, Tried([Outcome("delivered", 202, "duplicate", seconds=0.1)]))
+        assert (await stored(leased, packet_id))[0].state == "delivered"
+
     async def test_a_leased_packet_is_not_claimed_until_its_lease_expires(self, leased: Leased) -> None:
         packet_id = await queued(leased)
         first, second = leased.runtime.deliverer("w1"), leased.runtime.deliverer("w2")

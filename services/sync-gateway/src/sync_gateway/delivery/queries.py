@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db.models import OutboxRow, Packet, PacketRecord
@@ -25,6 +25,13 @@ async def held(session: AsyncSession, packet_id: uuid.UUID, token: uuid.UUID) ->
     stmt = (select(Packet).where(Packet.id == packet_id, Packet.lease_token == token)
             .with_for_update(key_share=True))
     return (await session.scalars(stmt)).first()
+
+
+async def release(session: AsyncSession, packet_id: uuid.UUID, token: uuid.UUID) -> bool:
+    """Ends this lease, if it still holds the packet: due again now, by any worker."""
+    stmt = (update(Packet).where(Packet.id == packet_id, Packet.lease_token == token)
+            .values(lease_token=None, lease_until=None).returning(Packet.id))
+    return (await session.execute(stmt)).first() is not None
 
 
 async def by_id(session: AsyncSession, packet_id: uuid.UUID, *, lock: bool = False) -> Packet | None:

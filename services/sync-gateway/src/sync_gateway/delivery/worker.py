@@ -8,6 +8,7 @@ attempts and leaves the acknowledgement as it is."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,10 +45,27 @@ class Deliverer:
         claim = await self.claim(utc_now())
         if claim is None:
             return False
-        tried = await attempt(lambda: self.transport.deliver(str(claim.packet_id), claim.jws), self.breaker,
-                              self.policy, claim.attempts)
+        try:
+            tried = await attempt(lambda: self.transport.deliver(str(claim.packet_id), claim.jws), self.breaker,
+                                  self.policy, claim.attempts)
+        except asyncio.CancelledError:
+            # Stopping (SIGTERM, a rolling update): another worker may take the packet now rather than when the
+            # lease runs out. Its repeat of a POST that did arrive is a duplicate the peer recognises.
+            await asyncio.shield(self.release(claim))
+            raise
         await self.finish(claim, tried)
         return bool(tried.outcomes)
+
+    async def release(self, claim: Claim) -> None:
+        """Gives the lease back, outcome unknown: the packet is claimable at once (its attempts unchanged)."""
+        try:
+            async with session_scope(self.sessionmaker) as session:
+                released = await queries.release(session, claim.packet_id, claim.token)
+        except Exception:  # the database is gone too: the lease simply expires
+            log.warning("delivery_lease_not_released", packet_id=str(claim.packet_id), worker=self.name)
+            return
+        if released:
+            log.info("delivery_lease_released", packet_id=str(claim.packet_id), worker=self.name)
 
     async def claim(self, now: datetime) -> Claim | None:
         """The claim's short transaction: the packet leased to this worker, its lock released on commit."""
