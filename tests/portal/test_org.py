@@ -170,3 +170,31 @@ class TestUnitPeoplePages:
         for path in (f"/to-chuc/{office.id}", f"/to-chuc/{office.id}?tiep={cursor}&trang=2"):
             other = await portal.client.get(path)
             assert other.status_code == 404 and not any(n in other.text for n in names), path
+
+
+class TestElectronicIdentifier:
+    async def test_an_agency_admin_enters_a_units_identifier_and_is_told_plainly_what_is_wrong(
+            self, session: AsyncSession, portal: Portal, world: World) -> None:
+        """Điều 19 khoản 2: the units that exchange data carry their QĐ 20/2020/QĐ-TTg electronic identifier; the
+        agency enters its units' (never its own: the level above does), each identifier held by one unit only."""
+        u = await units(session, world)
+        await portal.sign_in("agency.admin")
+        page = f"/to-chuc/{u.office.id}"
+        saved = await portal.form(f"{page}/ma-dinh-danh", {"ma_dinh_danh": " 000.00.71.h26 "}, page=page)
+        assert saved.status_code == 303, saved.text[:2000]
+        await session.refresh(u.office)
+        assert u.office.electronic_id == "000.00.71.H26"
+        shown = await portal.client.get(page)
+        assert "000.00.71.H26" in shown.text and "Đã lưu mã định danh điện tử của đơn vị." in shown.text
+
+        bad = await portal.form(f"{page}/ma-dinh-danh", {"ma_dinh_danh": "H26-01"}, page=page)
+        assert bad.status_code == 422 and "đúng cấu trúc theo QĐ 20/2020/QĐ-TTg" in bad.text
+        assert 'aria-invalid="true"' in bad.text
+        taken = await portal.form(f"/to-chuc/{u.admin.id}/ma-dinh-danh", {"ma_dinh_danh": "000.00.71.H26"},
+                                  page=f"/to-chuc/{u.admin.id}")
+        assert taken.status_code == 422 and "đã được cấp cho một đơn vị khác" in taken.text
+        own = await portal.form(f"/to-chuc/{world.agency.id}/ma-dinh-danh", {"ma_dinh_danh": "000.00.72.H26"},
+                                page=f"/to-chuc/{world.agency.id}")
+        assert own.status_code == 422 and "do cấp trên (hoặc Sở Nội vụ) nhập" in own.text
+        await session.refresh(u.admin)
+        assert u.admin.electronic_id != "000.00.71.H26"

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from portal.collaborators import Collaborators
-from portal.org import restructure, service
+from portal.org import identifier, restructure, service
 from portal.sessions import PortalSession
 from portal.web import Csrf, Person, Wiring, form_of, redirect, render
 
@@ -33,6 +33,20 @@ async def show_unit(request: Request, wiring: Wiring, person: Person, unit_id: u
     """The unit and a page of its people (`tiep`: profile-api's cursor; `trang`: the page's number, shown)."""
     page = await service.unit_page(wiring.apis, person, unit_id, ngay, tiep, trang)
     return await render(request, wiring, person, "org/unit.html", page, status_code=400 if page["errors"] else 200)
+
+
+@router.post("/to-chuc/{unit_id}/ma-dinh-danh", dependencies=[Csrf])
+async def set_electronic_id(request: Request, wiring: Wiring, person: Person, unit_id: uuid.UUID) -> Response:
+    """The unit's QĐ 20/2020/QĐ-TTg identifier, entered or corrected (Điều 19 khoản 2)."""
+    typed = str((await form_of(request)).get(identifier.FIELD) or "")[:100]
+    error = await identifier.save(wiring.apis, person, unit_id, typed)
+    if error is None:
+        person.flash.append(identifier.DONE)
+        return redirect(request, f"/to-chuc/{unit_id}")
+    page = await service.unit_page(wiring.apis, person, unit_id, None)
+    return await render(request, wiring, person, "org/unit.html", {
+        **page, "errors": {identifier.FIELD: error}, "values": {**page["values"], identifier.FIELD: typed}},
+        status_code=422)
 
 
 async def _form_page(request: Request, wiring: Collaborators, person: PortalSession, unit_id: uuid.UUID,
