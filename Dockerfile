@@ -3,12 +3,13 @@
 #
 #   docker build --build-arg SERVICE=profile-api -t hoso/profile-api .
 #
-# SERVICE is profile-api, approval-api, sync-gateway, portal or ndxp-sim (dev/test only). Every image also runs
+# SERVICE is profile-api, approval-api, sync-gateway, portal, ndxp-sim (dev/test only), or hoso-backup: the
+# backup job (the operators' tool with PostgreSQL 17's pg_dump/pg_restore, no web app). Every image also runs
 # the migrations (`python -m hoso_shared.db.migrate upgrade`, from hoso-shared) and the sync-gateway image
 # the delivery worker (`python -m sync_gateway.worker`): override the command. The server listens on the
 # service's usual port (8001, 8002, 8003, 8000 for the portal, 8009); UVICORN_* variables change uvicorn's settings at run time.
-# tools/ (the dev stack and the backup tool) is no part of any image: .dockerignore keeps it out of the
-# context, and no service depends on it.
+# tools/devstack is no part of any image (.dockerignore keeps it out of the context); tools/backup is only in
+# the hoso-backup image: no service depends on it, so a service's sync never installs it.
 # Static checks: tests/ops/test_dockerfile.py (and hadolint), which also replays the builder's syncs from
 # the lock to show they install no dev tooling.
 
@@ -44,11 +45,13 @@ COPY services/approval-api/pyproject.toml services/approval-api/
 COPY services/sync-gateway/pyproject.toml services/sync-gateway/
 COPY services/ndxp-sim/pyproject.toml services/ndxp-sim/
 COPY services/portal/pyproject.toml services/portal/
+COPY tools/backup/pyproject.toml tools/backup/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace --package "${SERVICE}"
 # Then our code, installed as wheels (not editable), so the venv stands alone without /src.
 COPY shared/ shared/
 COPY services/ services/
+COPY tools/backup/ tools/backup/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable --package "${SERVICE}"
 
@@ -93,6 +96,24 @@ EXPOSE 8000
 FROM runtime AS service-ndxp-sim
 ENV UVICORN_APP=ndxp_sim.main:app UVICORN_PORT=8009
 EXPOSE 8009
+
+# The backup job (`python -m hoso_backup.schedule`: dumps and restore drills on cron expressions, its metrics
+# textfile on :9105; docs/operations.md "Backup and restore"). pg_dump refuses a server newer than itself and
+# bookworm's client is PostgreSQL 15, so PostgreSQL 17's comes from the PostgreSQL project's Debian repository,
+# set up by Debian's own postgresql-common script with the signing key that package ships. No web app, so no
+# /healthz: compose checks its metrics port.
+FROM runtime AS service-hoso-backup
+USER 0
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends postgresql-client-17 \
+    && rm -rf /var/lib/apt/lists/*
+USER 10001:10001
+ENV HOSO_PG_BIN=/usr/lib/postgresql/17/bin
+HEALTHCHECK NONE
+CMD ["python", "-m", "hoso_backup.schedule"]
 
 # The default target: the stage of the SERVICE given (a stage, not an image: nothing to tag).
 # hadolint ignore=DL3006

@@ -37,11 +37,17 @@ class Sim:
         return collaborators_of(self.client.app, Collaborators).sim
 
     async def login(self) -> None:
-        answer = await self.client.post("/oauth/token", data={"grant_type": "client_credentials",
-                                                              "client_id": "hoso-gateway",
-                                                              "client_secret": "dev-secret"})
+        """A token from the token endpoint, in the headers the mode wants (LGSP mode: raw in `lgspaccesstoken`,
+        beside the routing headers the LGSP requires)."""
+        settings = self.state.settings
+        lgsp = settings.sim_mode == "lgsp"
+        answer = await self.client.post("/lgsp/token" if lgsp else "/oauth/token",
+                                        data={"grant_type": "client_credentials", "client_id": "hoso-gateway",
+                                              "client_secret": "dev-secret"})
         assert answer.status_code == 200, answer.text
-        self.headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        token = answer.json()["access_token"]
+        self.headers = ({"lgspaccesstoken": token, **settings.sim_lgsp_routing} if lgsp
+                        else {"Authorization": f"Bearer {token}"})
 
     async def post_jws(self, token: str, key: str) -> Any:
         return await self.client.post("/ndxp/v1/packets", content=token,

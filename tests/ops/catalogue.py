@@ -12,6 +12,8 @@ from prometheus_client.metrics import MetricWrapperBase
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "docs" / "metrics.md"
 COLUMNS = ["name", "type", "labels", "service", "meaning"]
+# The backup job's gauges: no service serves them, the job writes them to a textfile (its own table).
+JOB_COLUMNS = ["name", "type", "labels", "job", "meaning"]
 NO_LABELS = "—"
 
 
@@ -29,8 +31,8 @@ class Entry:
     meaning: str
 
 
-def read_catalogue(path: Path = CATALOGUE) -> dict[str, Entry]:
-    """Every row of every table whose header is COLUMNS; other tables and prose are skipped."""
+def read_catalogue(path: Path = CATALOGUE, columns: list[str] = COLUMNS) -> dict[str, Entry]:
+    """Every row of every table whose header is `columns`; other tables and prose are skipped."""
     entries: dict[str, Entry] = {}
     header: list[str] | None = None
     for number, line in enumerate(path.read_text().splitlines(), start=1):
@@ -40,7 +42,7 @@ def read_catalogue(path: Path = CATALOGUE) -> dict[str, Entry]:
         cells = [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
         if header is None:
             header = cells
-        elif header == COLUMNS and not set("".join(cells)) <= set("-: "):
+        elif header == columns and not set("".join(cells)) <= set("-: "):
             entry = _entry(cells, f"{path.name}:{number}")
             assert entry.family.name not in entries, f"{path.name}:{number}: {entry.family.name} listed twice"
             entries[entry.family.name] = entry

@@ -17,3 +17,8 @@ IMPORT_WORKER_METRICS_PORT = "9104"
 # The portal (the web address people sign in to): a web app on its own image, no /metrics, no database.
 PORTAL = "portal"
 PORTAL_PORT = 8000
+# The backup job (`python -m hoso_backup.schedule`, docs/operations.md "Backup and restore"): its own image,
+# hoso/hoso-backup (SERVICE=hoso-backup), with no web app; the compose service serves its metrics textfile.
+BACKUP = "backup"
+BACKUP_IMAGE = "hoso-backup"
+BACKUP_METRICS_PORT = "9105"

@@ -55,13 +55,18 @@ def env_of(stage: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def ignored(path: str, patterns: list[str]) -> bool:
-    """.dockerignore matching (Go filepath.Match plus `**`): a path is out when it or a parent matches."""
+    """.dockerignore matching (Go filepath.Match plus `**`): a path is out when it or a parent matches, and
+    the last pattern that matches decides (`!pattern` brings a path back in)."""
     def regex(pattern: str) -> str:
         out = re.escape(pattern.strip("/")).replace(r"\*\*/", "(?:.*/)?").replace(r"\*", "[^/]*")
         return out.replace(r"\?", "[^/]").replace(r"\[", "[").replace(r"\]", "]")
     parts = path.split("/")
     prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    return any(re.fullmatch(regex(p), prefix) for p in patterns for prefix in prefixes)
+    out = False
+    for pattern in patterns:
+        if any(re.fullmatch(regex(pattern.removeprefix("!")), prefix) for prefix in prefixes):
+            out = not pattern.startswith("!")
+    return out
 
 
 def dockerignore_patterns() -> list[str]:

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.ops.catalogue import JOB_COLUMNS, read_catalogue
+
 ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS = ROOT / "deploy" / "prometheus"
 RULES = PROMETHEUS / "rules" / "hoso.yml"
@@ -61,13 +63,14 @@ def metric_names(expr: str) -> set[str]:
 
 @cache
 def defined_metric_names() -> frozenset[str]:
-    """Every string literal passed as a metric name to Counter/Gauge/Histogram/Summary in our code."""
+    """Every string literal passed as a metric name to Counter/Gauge/Histogram/Summary in our code, and the
+    backup job's textfile gauges as docs/metrics.md lists them."""
     found: set[str] = set()
     pattern = re.compile(r"\b(?:Counter|Gauge|Histogram|Summary)\(\s*\"([a-zA-Z_:][a-zA-Z0-9_:]*)\"", re.S)
     for src in SOURCES:
         for path in src.rglob("*.py"):
             found.update(pattern.findall(path.read_text(encoding="utf-8")))
-    return frozenset(found)
+    return frozenset(found | set(read_catalogue(columns=JOB_COLUMNS)))
 
 
 def base_name(series: str) -> str:
@@ -120,6 +123,33 @@ class TestRuleFile:
         assert alerts - fired == set(), "never seen firing"
         assert alerts - silent == set(), "never seen silent"
         assert (fired | silent) - alerts == set(), "tests of alerts that no longer exist"
+
+
+class TestBackupAlerts:
+    """Điều 11 khoản 1: backups monthly, kept three months; Điều 19 khoản 8 and Điều 20 khoản 3: checked
+    periodically. A month without a good backup or drill is an alert, and so is the job going silent."""
+
+    def test_the_job_s_gauges_are_catalogued_and_written_by_the_backup_tool(self) -> None:
+        job = read_catalogue(columns=JOB_COLUMNS)
+        assert set(job) == {"hoso_backup_last_success_timestamp_seconds", "hoso_backup_size_bytes",
+                            "hoso_restore_drill_last_success_timestamp_seconds"}
+        assert all(entry.family.type == "gauge" and entry.services == {"backup"} for entry in job.values())
+        tool = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tools" / "backup" / "src").rglob("*.py"))
+        assert not [name for name in job if name not in tool], "the backup tool must write every catalogued gauge"
+
+    @pytest.mark.parametrize(("alert", "metric"), [("HosoBackupStale", "hoso_backup_last_success_timestamp_seconds"),
+                                                   ("HosoRestoreDrillStale",
+                                                    "hoso_restore_drill_last_success_timestamp_seconds")])
+    def test_stale_past_35_days_or_absent_for_a_day(self, alert: str, metric: str) -> None:
+        (rule,) = [r for r in alerting_rules() if r["alert"] == alert]
+        expr = " ".join(rule["expr"].split())
+        assert f"time() - max({metric}) > 35 * 86400" in expr
+        assert f"absent_over_time({metric}[1d])" in expr
+        assert "docs/operations.md#backup-and-restore" in rule["annotations"]["runbook"]
+
+    def test_the_backup_job_is_scraped(self) -> None:
+        (job,) = [job for job in load_yaml(CONFIG)["scrape_configs"] if job["job_name"] == "backup"]
+        assert job["static_configs"] == [{"targets": ["backup:9105"]}]
 
 
 class TestScrapeConfig:

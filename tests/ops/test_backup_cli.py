@@ -36,6 +36,7 @@ def test_expected_failures_are_one_line_errors(capsys: pytest.CaptureFixture[str
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert _main(capsys, "dump", "--to", str(tmp_path)) == (Exit.USAGE, "error: DATABASE_URL is not set")
 
+    monkeypatch.setenv("HOSO_ENV", "test")  # a plain dump: prod would refuse it before connecting
     monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres:{PASSWORD}@127.0.0.1:{free_port()}/hoso")
     code, err = _main(capsys, "dump", "--to", str(tmp_path / "out"))
     assert code == Exit.DATABASE and err.splitlines()[-1].startswith("error: database: ")

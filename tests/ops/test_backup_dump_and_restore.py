@@ -9,26 +9,30 @@ import asyncio
 import json
 import os
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from hoso_backup import BackupError, Exit, TableCensus, dump_database, pgtools, restore_drill, verify
 from hoso_backup.census import read_manifest, write_manifest
 from hoso_backup.checksum import sha256_file, write_checksum
 from hoso_backup.names import checksum_path, dump_name, manifest_path
 from hoso_devstack.database import with_database
-from hoso_devstack.pipeline import load_released
-from hoso_shared.crypto import FieldCipher
 from hoso_shared.db import migrate
-from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
-from hoso_shared.settings import CommonSettings
-from tests.conftest import fresh_database
-from tests.ops.backup_helpers import PASSWORD, cli, copy_dump, drill_databases, drop, execute, months_ago, scalar
+from tests.ops.backup_helpers import (
+    PASSWORD,
+    cli,
+    copy_dump,
+    demo_source,
+    drill_databases,
+    drop,
+    execute,
+    months_ago,
+    scalar,
+)
 
 # ---------------------------------------------------------------- fixtures
 
@@ -41,20 +45,18 @@ class Dumped:
     planted: dict[str, bool]  # older dumps put in the directory first → whether retention must keep them
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _not_prod() -> Iterator[None]:
+    """These dumps are plain ones, which only dev and test allow (test_backup_encrypted.py covers prod's)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOSO_ENV", "test")
+        yield
+
+
 @pytest.fixture(scope="module")
 async def source(server_url: str) -> AsyncIterator[str]:
-    name = f"hoso_backup_{os.getpid()}"
-    url = await fresh_database(server_url, name)
-    try:
-        await asyncio.to_thread(migrate.upgrade, url)
-        cipher = FieldCipher.from_settings(CommonSettings(env="test", lookup_hmac_key="backup-test"))
-        engine = create_engine(url, pool_size=1, cipher=cipher)
-        async with session_scope(create_sessionmaker(engine)) as session:
-            assert await load_released(session, cipher, records=100) > 0
-        await engine.dispose()
-        yield make_url(url).set(password=PASSWORD).render_as_string(hide_password=False)
-    finally:
-        await drop(server_url, name)
+    async with demo_source(server_url, f"hoso_backup_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +130,11 @@ async def test_the_manifest_describes_the_dump_even_while_writes_go_on(
 
 async def test_a_failing_pg_dump_is_one_clear_error_and_leaves_nothing(
         source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retention runs after a good dump only: a failing one deletes no older dump, however old."""
+    old = [dump_name(months_ago(datetime.now(UTC).date(), months)) for months in (1, 7, 30)]
+    (tmp_path / "out").mkdir()
+    for name in old:
+        (tmp_path / "out" / name).write_bytes(b"old")
     fake = tmp_path / "bin"
     fake.mkdir()
     (fake / "pg_dump").write_text("#!/bin/sh\necho 'pg_dump: error: aborting because of server version mismatch' >&2\n"
@@ -139,7 +146,7 @@ async def test_a_failing_pg_dump_is_one_clear_error_and_leaves_nothing(
     assert caught.value.code == Exit.TOOL_FAILED
     assert caught.value.message == ("pg_dump failed (exit 1): "
                                     "pg_dump: error: aborting because of server version mismatch")
-    assert not list((tmp_path / "out").iterdir())
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(old)
 
 
 def test_dump_applied_the_retention_rule_to_older_dumps(dumped: Dumped) -> None:

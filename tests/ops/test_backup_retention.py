@@ -10,12 +10,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hoso_backup import plan, prune
-from hoso_backup.names import checksum_path, dump_name, manifest_path
+from hoso_backup.names import checksum_path, dump_name, manifest_path, signature_path
 
 
 def n(stamp: str) -> str:
     """`2025-04-30T0100` → the dump's file name."""
     return dump_name(datetime.fromisoformat(stamp))
+
+
+def e(stamp: str) -> str:
+    """The encrypted dump's file name."""
+    return dump_name(datetime.fromisoformat(stamp), encrypted=True)
 
 
 RETENTION_CASES = [
@@ -36,8 +41,13 @@ RETENTION_CASES = [
     pytest.param("2025-05-15", ["hoso-2025-04-30.dump", "hoso-2025-04-30T010000.dump"], ["hoso-2025-04-30.dump"],
                  id="a date-only name counts as midnight"),
     pytest.param("2025-05-15", [n("2025-07-01T0000"), n("2025-06-01T0000")], [], id="future-dated dumps stay"),
-    pytest.param("2025-05-15", [n("2024-12-31T0200"), n("2025-01-31T0200")],
-                 [n("2024-12-31T0200"), n("2025-01-31T0200")], id="a gap in months is not filled with older dumps"),
+    pytest.param("2025-05-15", [n("2024-11-30T0200"), n("2024-12-31T0200"), n("2025-01-31T0200")],
+                 [n("2024-11-30T0200"), n("2024-12-31T0200")], id="a gap in months is not filled with older dumps"),
+    pytest.param("2025-05-15", [n("2024-12-31T0200"), n("2025-01-31T0200"), n("2025-01-01T0200")],
+                 [n("2024-12-31T0200"), n("2025-01-01T0200")], id="the newest dump is never deleted, however old"),
+    pytest.param("2025-05-15", [e("2025-04-01T0200"), e("2025-04-30T0200"), n("2025-03-31T0200"),
+                                e("2025-01-31T0200")],
+                 [e("2025-04-01T0200"), e("2025-01-31T0200")], id="encrypted dumps (.dump.age) follow the same rule"),
     pytest.param("2025-05-15", ["README.txt", "hoso-2024-01-01T000000.dump.sha256",
                                 ".hoso-2024-01-01T000000.dump.partial", "hoso-2024-02-30.dump",
                                 "hoso-2024-01-01T000000.sql", "other-2024-01-01.dump"],
@@ -84,14 +94,24 @@ def test_retention_keeps_each_months_newest_dump_at_least_keep_months(
 
 
 def test_prune_deletes_dumps_with_their_sidecars_and_nothing_else(tmp_path: Path) -> None:
-    old, kept = n("2024-01-31T0200"), n("2025-04-30T0200")
+    old, kept = e("2024-01-31T0200"), e("2025-04-30T0200")
     for name in (old, kept):
-        for path in (tmp_path / name, checksum_path(tmp_path / name), manifest_path(tmp_path / name)):
+        for path in (tmp_path / name, checksum_path(tmp_path / name), manifest_path(tmp_path / name),
+                     signature_path(tmp_path / name)):
             path.write_text("x")
     (tmp_path / "notes.txt").write_text("x")
     assert prune(tmp_path, date(2025, 5, 15)) == [tmp_path / old]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [kept, f"{kept}.sha256", f"{kept}.manifest.json", "notes.txt"])
+        [kept, f"{kept}.sha256", f"{kept}.manifest.json", f"{kept}.manifest.jws", "notes.txt"])
+
+
+@given(st.lists(st.datetimes(min_value=datetime(2015, 1, 1), max_value=datetime(2030, 12, 31)),  # noqa: DTZ001
+                min_size=1, max_size=30, unique=True),
+       st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)))
+def test_retention_never_deletes_the_newest_dump(taken: list[datetime], today: date) -> None:
+    """Điều 11 khoản 1 (kept at least three months): whatever the clock says, the last backup stays."""
+    names = [dump_name(when.replace(microsecond=0)) for when in taken]
+    assert max(names) in plan(names, today).keep
 
 
 def test_dump_names_round_trip_and_sort_by_time() -> None:

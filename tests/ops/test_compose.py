@@ -8,10 +8,16 @@ import ipaddress
 import json
 import re
 import subprocess
+from datetime import UTC, datetime
 
 import yaml
+from croniter import croniter_range
 
+from hoso_backup.schedule import DRILL, DUMP, config_from_env
 from tests.ops.deployment import (
+    BACKUP,
+    BACKUP_IMAGE,
+    BACKUP_METRICS_PORT,
     DEPLOY,
     IMPORT_WORKER,
     IMPORT_WORKER_METRICS_PORT,
@@ -42,7 +48,7 @@ ONE_SHOT = {"migrate"}
 
 class TestCompose:
     def test_has_the_whole_stack(self) -> None:
-        assert set(compose_services()) == {"postgres", "migrate", *SERVICES, WORKER, IMPORT_WORKER, PORTAL,
+        assert set(compose_services()) == {"postgres", "migrate", *SERVICES, WORKER, IMPORT_WORKER, PORTAL, BACKUP,
                                            "prometheus", "grafana"}
 
     def test_the_portal_is_served_with_no_database_and_only_it_names_people_to_profile_api(self) -> None:
@@ -122,7 +128,9 @@ class TestCompose:
     def test_secrets_come_from_the_environment(self) -> None:
         for name, service in compose_services().items():
             for key, value in (service.get("environment") or {}).items():
-                if re.search(r"SECRET|PASSWORD|_KEY$|_KEYS$|SIGNING", key):
+                if key.endswith("_FILE") and str(value).startswith("/run/secrets/"):
+                    assert value.removeprefix("/run/secrets/") in compose()["secrets"], f"{name}: {key}"
+                elif re.search(r"SECRET|PASSWORD|_KEY$|_KEYS$|SIGNING", key):
                     assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", str(value)), f"{name}: {key} must be ${{VAR:?…}}"
                 if key == "DATABASE_URL":
                     assert "${POSTGRES_PASSWORD:?" in value, name
@@ -147,7 +155,7 @@ class TestCompose:
         config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text(encoding="utf-8"))
         services = compose_services()
         ports = {**{name: str(port) for name, port in SERVICES.items()}, WORKER: WORKER_METRICS_PORT,
-                 IMPORT_WORKER: IMPORT_WORKER_METRICS_PORT}
+                 IMPORT_WORKER: IMPORT_WORKER_METRICS_PORT, BACKUP: BACKUP_METRICS_PORT}
         scraped = set()
         for job in config["scrape_configs"]:
             targets = [t for static in job.get("static_configs", []) for t in static["targets"]]
@@ -158,3 +166,53 @@ class TestCompose:
                     assert host in services and port == ports[host] and job["job_name"] == host, target
                     scraped.add(host)
         assert scraped == set(ports)
+
+
+def compose_default(value: str) -> str:
+    """What compose puts for `${VAR:-default}` when VAR is unset (a plain value is itself)."""
+    match = re.fullmatch(r"\$\{\w+:-([^}]*)\}", str(value))
+    return match.group(1) if match else str(value)
+
+
+class TestBackupService:
+    """Điều 11 khoản 1 (monthly backups, kept three months) and Điều 19 khoản 8 / Điều 20 khoản 3 (checked
+    periodically): compose's `backup` service dumps monthly, daily only when asked, and drills monthly."""
+
+    def test_dumps_and_drills_are_scheduled_on_cron_expressions(self) -> None:
+        backup = compose_services()[BACKUP]
+        assert backup["build"]["args"]["SERVICE"] == BACKUP_IMAGE
+        assert backup["command"] == ["python", "-m", "hoso_backup.schedule"]
+        env = {key: compose_default(value) for key, value in backup["environment"].items()}
+        config = config_from_env(env)
+        assert {(entry.name, entry.step) for entry in config.entries} == {("monthly", DUMP), ("drill", DRILL)}
+        assert backup["environment"]["HOSO_BACKUP_DAILY_CRON"] == "${HOSO_BACKUP_DAILY_CRON:-}", "daily if configured"
+        assert config_from_env({**env, "HOSO_BACKUP_DAILY_CRON": "0 19 * * *"}).entries[1].name == "daily"
+        for entry in config.entries:
+            fires = croniter_range(datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 12, 31, 23, 59, tzinfo=UTC),
+                                   entry.cron)
+            assert len({(when.year, when.month) for when in fires}) == 12, f"{entry.name}: not every month"
+
+    def test_dumps_are_encrypted_and_only_the_drill_s_identity_is_mounted(self) -> None:
+        backup = compose_services()[BACKUP]
+        assert re.fullmatch(r"\$\{HOSO_BACKUP_RECIPIENTS:\?[^}]+\}", backup["environment"]["HOSO_BACKUP_RECIPIENTS"])
+        # The tool's key variables (NAME or NAME_FILE): signing (dump), identity and verify key (drill).
+        mounted = {f"/run/secrets/{name}" for name in backup["secrets"]}
+        files = {key: value for key, value in backup["environment"].items() if key.endswith("_FILE")}
+        assert set(files) == {"HOSO_BACKUP_SIGNING_KEY_FILE", "HOSO_BACKUP_IDENTITY_FILE",
+                              "HOSO_BACKUP_VERIFY_KEY_FILE", "HOSO_BACKUP_METRICS_FILE"}
+        assert {value for key, value in files.items() if key != "HOSO_BACKUP_METRICS_FILE"} == mounted
+        for name in backup["secrets"]:
+            path = compose()["secrets"][name]["file"].replace("${HOSO_BACKUP_KEYS_DIR:-./backup-keys}", "backup-keys")
+            check = subprocess.run(["git", "check-ignore", "-q", f"deploy/{path}"], cwd=ROOT, check=False)
+            assert check.returncode == 0, f"{path}: keys must be git-ignored"
+        assert backup["environment"]["DATABASE_URL"] == compose_services()["migrate"]["environment"]["DATABASE_URL"]
+
+    def test_the_metrics_textfile_is_kept_with_the_dumps_and_served(self) -> None:
+        backup = compose_services()[BACKUP]
+        env = backup["environment"]
+        assert env["HOSO_BACKUP_METRICS_PORT"] == BACKUP_METRICS_PORT
+        assert f"127.0.0.1:{BACKUP_METRICS_PORT}/metrics" in " ".join(backup["healthcheck"]["test"])
+        assert env["HOSO_BACKUP_METRICS_FILE"].startswith(env["HOSO_BACKUP_DIR"] + "/")
+        (volume,) = [m for m in backup["volumes"] if m.split(":")[1] == env["HOSO_BACKUP_DIR"]]
+        assert volume.split(":")[0] in compose()["volumes"], "a named volume, kept across `up`"
+        assert not backup.get("ports"), "scraped inside the compose network only"

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.ops.catalogue import ROOT, Entry, read_catalogue
+from tests.ops.catalogue import JOB_COLUMNS, ROOT, Entry, read_catalogue
 
 DASHBOARDS = ROOT / "deploy" / "grafana" / "dashboards"
 PROVISIONING = ROOT / "deploy" / "grafana" / "provisioning"
-EXPECTED = {"service-red.json", "sync-pipeline.json", "data-quality.json", "approvals.json"}
+EXPECTED = {"service-red.json", "sync-pipeline.json", "data-quality.json", "approvals.json", "backups.json"}
 PANEL_TYPES = {"timeseries", "stat", "table", "bargauge", "row"}
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 METRIC = re.compile(r"\b(?:hoso|http)_[a-z0-9_]+")
@@ -69,10 +69,11 @@ def variables(board: dict[str, Any]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def catalogue() -> dict[str, Entry]:
-    return read_catalogue()
+    """The services' metrics and the backup job's (a textfile, docs/metrics.md "hoso-backup")."""
+    return {**read_catalogue(), **read_catalogue(columns=JOB_COLUMNS)}
 
 
-def test_the_four_dashboards_are_there() -> None:
+def test_the_five_dashboards_are_there() -> None:
     assert {path.name for path in PATHS} >= EXPECTED
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.deployment import PORTAL, PORTAL_PORT, ROOT, SERVICES
+from tests.ops.deployment import BACKUP_IMAGE, PORTAL, PORTAL_PORT, ROOT, SERVICES
 from tests.ops.dockerfile import (
     dockerfile_stages,
     dockerignore_patterns,
@@ -113,10 +113,31 @@ class TestDockerfile:
                      "shared/src/hoso_shared/validation/engine.cpython-311-x86_64-linux-gnu.so",
                      "shared/src/hoso_shared/validation/_compiled.json"):
             assert ignored(path, patterns), f"{path} would be sent to the builder"
-        tracked = subprocess.run(["git", "ls-files", "pyproject.toml", "uv.lock", "shared", "services"], cwd=ROOT,
+        tracked = subprocess.run(["git", "ls-files", "pyproject.toml", "uv.lock", "shared", "services",
+                                  "tools/backup"], cwd=ROOT,
                                  capture_output=True, text=True, check=True).stdout.split()
         assert tracked
         assert not [p for p in tracked if ignored(p, patterns)], "the build needs these"
+
+    def test_the_backup_image_has_the_tool_postgresql_17_s_client_and_no_service(self, tmp_path: Path) -> None:
+        """The backup job's image (deploy/compose.yaml `backup`, the k8s CronJobs): from the same builder and
+        runtime as the services, with hoso-backup and pg_dump 17 (the server's major version: pg_dump refuses
+        a newer server), non-root, and neither a service nor the dev stack."""
+        stage = dockerfile_stages()[f"service-{BACKUP_IMAGE}"]
+        assert stage[0][1] == "runtime AS service-hoso-backup"
+        runs = " ".join(args for instruction, args in stage if instruction == "RUN")
+        assert "postgresql-client-17" in runs and "rm -rf /var/lib/apt/lists" in runs
+        users = [args for instruction, args in stage if instruction == "USER"]
+        assert users[-1].split(":")[0] not in {"root", "0"}
+        assert env_of(stage)["HOSO_PG_BIN"] == "/usr/lib/postgresql/17/bin"
+        assert dict(stage)["CMD"] == '["python", "-m", "hoso_backup.schedule"]'
+        builder = dockerfile_stages()["builder"]
+        syncs = [i for i, (instruction, args) in enumerate(builder)
+                 if instruction == "RUN" and re.search(r"\buv sync\b", args)]
+        context = manifests_copied_before(builder, syncs[-1], tmp_path)
+        installed = installed_by(builder[syncs[-1]][1], context, SERVICE=BACKUP_IMAGE)
+        assert {"hoso-backup", "croniter"} <= installed
+        assert not installed & (DEV_TOOLING - {"hoso-backup"} | {"fastapi", "hoso-shared", *SERVICES, PORTAL})
 
     def test_hadolint_has_nothing_to_say(self) -> None:
         hadolint = shutil.which("hadolint")

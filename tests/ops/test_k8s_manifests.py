@@ -9,13 +9,18 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from croniter import croniter, croniter_range
 
 from tests.ops.deployment import (
+    BACKUP,
+    BACKUP_IMAGE,
+    BACKUP_METRICS_PORT,
     IMPORT_WORKER,
     IMPORT_WORKER_METRICS_PORT,
     PORTAL,
@@ -40,6 +45,7 @@ from tests.ops.kustomize import (
 )
 
 K8S_APIS = ("profile-api", "approval-api", "sync-gateway")
+BACKUP_METRICS = "backup-metrics"
 
 
 @pytest.mark.parametrize("which", KUSTOMIZATIONS)
@@ -63,7 +69,7 @@ class TestKustomizations:
 
     def test_http_deployments_have_probes_resources_and_a_locked_down_container(self, which: str) -> None:
         deployments = docs_of(which, "Deployment")
-        assert set(deployments) == {*K8S_APIS, WORKER, IMPORT_WORKER, PORTAL}
+        assert set(deployments) == {*K8S_APIS, WORKER, IMPORT_WORKER, PORTAL, BACKUP_METRICS}
         for name in (*K8S_APIS, PORTAL):
             (container,) = containers(deployments[name])
             (port,) = container["ports"]
@@ -91,7 +97,7 @@ class TestKustomizations:
 
     def test_every_pod_runs_non_root_read_only_and_bounded(self, which: str) -> None:
         workloads = [d for d in rendered(which) if pod_specs(d)]
-        assert {d["kind"] for d in workloads} == {"Deployment", "Job"}
+        assert {d["kind"] for d in workloads} == {"Deployment", "Job", "CronJob"}
         for doc in workloads:
             (pod,) = pod_specs(doc)
             assert pod["securityContext"]["runAsNonRoot"] is True, doc_id(doc)
@@ -147,8 +153,8 @@ class TestKustomizations:
         policies = docs_of(which, "NetworkPolicy")
         deny = policies["default-deny-ingress"]["spec"]
         assert deny == {"podSelector": {}, "policyTypes": ["Ingress"]}
-        known = {*SERVICES.values(), int(WORKER_METRICS_PORT), int(IMPORT_WORKER_METRICS_PORT), 5432, 8000, 9187, 53,
-                 443}
+        known = {*SERVICES.values(), int(WORKER_METRICS_PORT), int(IMPORT_WORKER_METRICS_PORT),
+                 int(BACKUP_METRICS_PORT), 5432, 8000, 9187, 53, 443}
         for name, policy in policies.items():
             for rule in policy["spec"].get("ingress", []) + policy["spec"].get("egress", []):
                 assert rule["ports"], f"{name}: a rule without ports opens everything"
@@ -172,6 +178,85 @@ class TestKustomizations:
             for container in containers(doc):
                 name = split_image(container["image"])[0].rsplit("/", 1)[-1]
                 assert f"service-{name}" in stages, container["image"]
+
+
+@pytest.mark.parametrize("which", KUSTOMIZATIONS)
+class TestBackups:
+    """Điều 11 khoản 1 (monthly backups) and Điều 19 khoản 8 / Điều 20 khoản 3 (checked periodically): CronJobs
+    dump and drill on the backup tool's image, monthly, never overlapping; only the drill holds the key."""
+
+    def test_dumps_and_drills_are_scheduled_monthly(self, which: str) -> None:
+        cron_jobs = docs_of(which, "CronJob")
+        assert set(cron_jobs) == {"hoso-backup-dump", "hoso-backup-drill"}
+        for name, step in (("hoso-backup-dump", "dump"), ("hoso-backup-drill", "drill")):
+            spec = cron_jobs[name]["spec"]
+            assert croniter.is_valid(spec["schedule"]) and spec["timeZone"] == "Etc/UTC", name
+            fires = croniter_range(datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 12, 31, 23, 59, tzinfo=UTC),
+                                   spec["schedule"])
+            assert len({(when.year, when.month) for when in fires}) == 12, f"{name}: not every month"
+            assert spec["concurrencyPolicy"] == "Forbid", name
+            (container,) = containers(cron_jobs[name])
+            assert container["command"] == ["python", "-m", "hoso_backup.schedule", "--once", step], name
+            assert split_image(container["image"])[0].rsplit("/", 1)[-1] == BACKUP_IMAGE, name
+        dump, drill = (cron_jobs[name]["spec"]["schedule"] for name in ("hoso-backup-dump", "hoso-backup-drill"))
+        after = datetime(2027, 3, 15, tzinfo=UTC)
+        assert croniter(dump, after).get_next(datetime) < croniter(drill, after).get_next(datetime), \
+            "the drill checks the month's dump: it runs after it"
+
+    def test_the_dump_job_never_holds_the_private_key_and_the_drill_does(self, which: str) -> None:
+        cron_jobs = docs_of(which, "CronJob")
+        (dump,) = containers(cron_jobs["hoso-backup-dump"])
+        (drill,) = containers(cron_jobs["hoso-backup-drill"])
+        dump_env, drill_env = ({e["name"]: e for e in c["env"]} for c in (dump, drill))
+        assert dump_env["HOSO_BACKUP_RECIPIENTS"]["valueFrom"]["secretKeyRef"] == {"name": "hoso-backup",
+                                                                                   "key": "recipients"}
+        assert not {"HOSO_BACKUP_IDENTITY", "HOSO_BACKUP_IDENTITY_FILE"} & set(dump_env)
+
+        def keys_mounted(job: str) -> set[str]:
+            return {item["key"] for volume in pod_specs(cron_jobs[job])[0]["volumes"] if "secret" in volume
+                    for item in volume["secret"]["items"]}
+        assert keys_mounted("hoso-backup-dump") == {"signing-key"}
+        assert keys_mounted("hoso-backup-drill") == {"identity", "verify-key"}
+        mounts = {m["name"]: m["mountPath"] for m in drill["volumeMounts"]}
+        for variable in ("HOSO_BACKUP_IDENTITY_FILE", "HOSO_BACKUP_VERIFY_KEY_FILE"):
+            assert drill_env[variable]["value"].startswith(mounts["keys"] + "/"), variable
+        assert dump_env["HOSO_BACKUP_SIGNING_KEY_FILE"]["value"].startswith(
+            {m["name"]: m["mountPath"] for m in dump["volumeMounts"]}["keys"] + "/")
+        assert drill_env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "hoso-backup-drill"
+        assert dump_env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "hoso-db-app"
+        for env in (dump_env, drill_env):  # prod: the tool refuses to dump unencrypted or drill unverified
+            assert env["HOSO_ENV"]["valueFrom"]["configMapKeyRef"] == {"name": "hoso-config", "key": "HOSO_ENV"}
+
+    def test_the_metrics_textfile_is_served_from_the_volume_the_jobs_write(self, which: str) -> None:
+        """The jobs write the textfile into the backups volume; backup-metrics serves it on its port as job
+        `backup`. The volume is ReadWriteOnce, so the jobs' pods must land on the exporter's node."""
+        (exporter,) = containers(docs_of(which, "Deployment")[BACKUP_METRICS])
+        pod = docs_of(which, "Deployment")[BACKUP_METRICS]["spec"]["template"]
+        assert pod["metadata"]["labels"]["app.kubernetes.io/name"] == BACKUP  # Prometheus's job label
+        assert pod["metadata"]["annotations"]["prometheus.io/port"] == BACKUP_METRICS_PORT
+        env = {e["name"]: e.get("value") for e in exporter["env"]}
+        assert env["HOSO_BACKUP_METRICS_PORT"] == BACKUP_METRICS_PORT
+        assert exporter["command"][-1] == "--serve-only"
+        textfile = env["HOSO_BACKUP_METRICS_FILE"]
+        claims = {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in pod["spec"]["volumes"]
+                  if "persistentVolumeClaim" in v}
+        assert set(claims.values()) == {"hoso-backups"}
+        assert set(docs_of(which, "PersistentVolumeClaim")) == {"hoso-backups"}
+        labels = pod["metadata"]["labels"]
+        for name, job in docs_of(which, "CronJob").items():
+            (container,) = containers(job)
+            job_env = {e["name"]: e.get("value") for e in container["env"]}
+            assert job_env["HOSO_BACKUP_METRICS_FILE"] == textfile, name
+            mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+            assert textfile.startswith(job_env["HOSO_BACKUP_DIR"] + "/"), name
+            (volume,) = [v for v in pod_specs(job)[0]["volumes"] if v["name"] == mounts[job_env["HOSO_BACKUP_DIR"]]]
+            assert volume["persistentVolumeClaim"]["claimName"] == "hoso-backups", name
+            (term,) = pod_specs(job)[0]["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+            assert term["labelSelector"]["matchLabels"].items() <= labels.items(), name
+        (rule,) = docs_of(which, "NetworkPolicy")["allow-prometheus-scrape"]["spec"]["ingress"]
+        assert int(BACKUP_METRICS_PORT) in {port["port"] for port in rule["ports"]}
+        clients = docs_of(which, "NetworkPolicy")["allow-postgres-clients"]["spec"]["ingress"][0]["from"][0]
+        assert "backup" in clients["podSelector"]["matchExpressions"][0]["values"], "the jobs reach PostgreSQL"
 
 
 class TestProduction:

@@ -273,6 +273,9 @@ NOT_RESOURCE_ROUTES = {
     "/api/v1/reports/reviews/{review_id}", "/api/v1/reports/reviews/{review_id}/submit",
     "/api/v1/reports/progress/page", "/api/v1/reports/progress/page.pdf", "/api/v1/reports/progress/refresh",
     "/api/v1/reports/progress/page.json",
+    # Published editions of that public page: aggregates only, no login (tests/…/reports/test_progress_editions.py).
+    "/api/v1/reports/progress/editions", "/api/v1/reports/progress/editions/{edition_id}",
+    "/api/v1/reports/progress/editions/{edition_id}.json", "/api/v1/reports/progress/editions/{edition_id}.pdf",
     # A review's exports read it as GET /reviews/{review_id} does (service.get_review); another subtree's
     # 404, an officer's 403 and a draft's 409 are in tests/profile_api/reports/test_signed_reports.py.
     "/api/v1/reports/reviews/{review_id}.pdf", "/api/v1/reports/reviews/{review_id}.json",

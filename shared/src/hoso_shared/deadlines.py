@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import calendar as months
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from hoso_shared.time.calendar import STATUTORY, Calendar
+from hoso_shared.time.clock import ZONE
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,14 @@ class DeadlinePolicy:
     # (`hoso_shared.validation.rules.evidence.EVIDENCE`, and lifecycle events' decisions), which every
     # policy asks. A preset that exempts some change (an obvious typo …) must say so here, with its reason.
     evidence_for_every_change: bool = False
+    # The public progress page is published as editions, each kept: MOHA's directive (Công văn 1632/BNV-VP, 2023)
+    # publishes progress at 12:00 every Monday, Wednesday and Friday, and the province follows it. An edition
+    # published more than `grace` after its slot is marked late; a slot passed more than `catch_up` ago is no
+    # longer published (the first run after a deploy or a long outage would otherwise date today's figures back).
+    progress_edition_weekdays: tuple[int, ...] = (0, 2, 4)  # date.weekday(): Monday is 0
+    progress_edition_time: time = time(12, 0)  # Vietnamese time
+    progress_edition_grace: timedelta = timedelta(minutes=30)
+    progress_edition_catch_up: timedelta = timedelta(days=1)
 
     # The approval and sync window (Điều 7)
 
@@ -166,6 +175,26 @@ class DeadlinePolicy:
 
     def citizen_check_stale(self, checked: date, today: date) -> bool:
         return (today - checked).days > self.citizen_check_max_age_days
+
+    # Editions of the public progress page (MOHA 1632)
+
+    def progress_edition_slot(self, now: datetime) -> datetime:
+        """The latest scheduled publication time (UTC) at or before `now`."""
+        local = now.astimezone(ZONE)
+        for back in range(8):  # today's slot may still be ahead: then the same weekday a week ago
+            day = local.date() - timedelta(days=back)
+            slot = datetime.combine(day, self.progress_edition_time, tzinfo=ZONE)
+            if day.weekday() in self.progress_edition_weekdays and slot <= local:
+                return slot.astimezone(UTC)
+        raise ValueError(f"policy {self.name} publishes no progress editions")
+
+    def progress_edition_due(self, now: datetime) -> datetime | None:
+        """The slot whose edition is due at `now` (the latest passed one, unless it passed over `catch_up` ago)."""
+        slot = self.progress_edition_slot(now)
+        return slot if now - slot <= self.progress_edition_catch_up else None
+
+    def progress_edition_late(self, slot: datetime, published: datetime) -> bool:
+        return published - slot > self.progress_edition_grace
 
 
 def _latest_overdue_start(today: date, working_days: int, days: Calendar) -> date:

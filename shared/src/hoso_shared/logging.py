@@ -16,6 +16,7 @@ correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=No
 SECRET_KEYS = frozenset({
     "authorization", "password", "new_password", "client_secret", "secret", "token",
     "access_token", "refresh_token", "citizen_id", "cccd", "private_key", "cookie",
+    "lgspaccesstoken",  # an LGSP's token header (docs/ndxp.md "LGSP mode"), should headers ever be logged
 })
 REDACTED = "[redacted]"
 # A 12-digit personal ID anywhere in a string value.

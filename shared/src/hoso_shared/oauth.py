@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from authlib.integrations.httpx_client import AsyncOAuth2Client
@@ -18,10 +18,13 @@ class ClientCredentials:
     def __init__(self, token_url: str, client_id: str, client_secret: str, *, scope: str | None = None,
                  refresh_before_seconds: float = 60.0, timeout: float = 10.0,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 on_fetch: Callable[[], None] | None = None) -> None:
+                 on_fetch: Callable[[], None] | None = None,
+                 auth_method: Literal["client_secret_post", "client_secret_basic"] = "client_secret_post") -> None:
+        """`auth_method`: the id and secret as form fields, or as HTTP Basic (RFC 6749 §2.3.1), which some token
+        endpoints (WSO2-based LGSPs) insist on."""
         self.token_url, self.refresh_before = token_url, refresh_before_seconds
         self._client = AsyncOAuth2Client(client_id=client_id, client_secret=client_secret, scope=scope,
-                                         token_endpoint_auth_method="client_secret_post",  # noqa: S106 - a method
+                                         token_endpoint_auth_method=auth_method,
                                          timeout=timeout, transport=transport)
         self._token: dict[str, Any] | None = None
         self._lock = asyncio.Lock()

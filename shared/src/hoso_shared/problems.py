@@ -115,6 +115,7 @@ def _from_http_exception(exc: StarletteHTTPException) -> Problem:
     return problem
 
 
+UNREACHABLE = "The database is not reachable; retry shortly."
 # SQLSTATE classes and codes that are the client's fault, by the standard's numbers.
 _SQLSTATE: dict[str, tuple[type[Problem], str]] = {
     "23505": (Conflict, "A record with the same unique value already exists."),
@@ -139,14 +140,15 @@ def sqlstate_of(exc: DBAPIError) -> str | None:
 def problem_from_db_error(exc: DBAPIError) -> Problem | None:
     code = sqlstate_of(exc)
     if code is None:
-        return None
+        # A pooled connection the server closed (a restart) fails with no SQLSTATE; SQLAlchemy marks it invalidated.
+        return ServiceUnavailable(UNREACHABLE) if exc.connection_invalidated else None
     if code in _SQLSTATE:
         cls, detail = _SQLSTATE[code]
         return cls(detail, sqlstate=code)
     if code.startswith("22"):  # data exception: bad value for the column
         return ValidationFailed("A value is not acceptable for the database.", sqlstate=code)
     if code.startswith("08") or code in ("57P01", "57P02", "57P03"):
-        return ServiceUnavailable("The database is not reachable; retry shortly.")
+        return ServiceUnavailable(UNREACHABLE)
     return None
 
 
@@ -179,8 +181,16 @@ async def _on_db_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem)
 
 
+async def _on_unreachable(request: Request, exc: Exception) -> JSONResponse:
+    """The driver's connect refused or reset (the database down or restarting) arrives as a bare ConnectionError,
+    not a DBAPIError: outbound HTTP raises httpx's own errors, so in a request this is the database."""
+    log.warning("database_unreachable", path=request.url.path, error=type(exc).__name__)
+    return problem_response(ServiceUnavailable(UNREACHABLE))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(DBAPIError, _on_db_error)
+    app.add_exception_handler(ConnectionError, _on_unreachable)

@@ -20,6 +20,7 @@ from ndxp_sim.packets.router import router as packets_router
 from ndxp_sim.population_db.router import router as population_router
 from ndxp_sim.settings import Settings
 from ndxp_sim.state import build_sim
+from ndxp_sim.tokens.router import lgsp_router
 from ndxp_sim.tokens.router import router as tokens_router
 
 DESCRIPTION = """A stand-in for NDXP, the national CBCCVC database and the population database,
@@ -27,7 +28,9 @@ for development and tests. Not for production. It implements the national side o
 tokens, signed packets in, signed receipts back to the gateway, identity checks, profile pulls,
 and faults to inject on demand (`PUT /admin/faults`). State is in memory.
 The national routes answer errors as the national side does, `{"error": "<code>"}`; the admin routes
-answer `application/problem+json` (RFC 9457)."""
+answer `application/problem+json` (RFC 9457). With `HOSO_SIM_MODE=lgsp` it plays a province's LGSP in front
+of NDXP: tokens from `/lgsp/token`, raw in `lgspaccesstoken`, and routing headers required (a missing or wrong
+one is a problem+json naming it)."""
 
 
 def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker | None = None,
@@ -49,8 +52,8 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
         await own_http.aclose()
 
     app = build_app(settings, title="Hồ sơ Gateway — ndxp-sim", description=DESCRIPTION,
-                    routers=[tokens_router, packets_router, population_router, national_router, keys_router,
-                             admin_router],
+                    routers=[lgsp_router if settings.sim_mode == "lgsp" else tokens_router, packets_router,
+                             population_router, national_router, keys_router, admin_router],
                     sessionmaker=sessionmaker, on_shutdown=stop)
     install_error_handlers(app)
     app.add_middleware(DropConnectionMiddleware)  # outermost, so it cuts whatever the stack answered

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from hoso_shared.problems import ValidationFailed, problem_response
 
 # Paths that play the national side; everything else is ours (admin, ops).
-NATIONAL_PREFIXES = ("/oauth/", "/ndxp/", "/population/", "/cbccvc/")
+NATIONAL_PREFIXES = ("/oauth/", "/lgsp/", "/ndxp/", "/population/", "/cbccvc/")
 
 
 class NdxpError(Exception):

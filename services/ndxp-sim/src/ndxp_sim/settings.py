@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 
 from hoso_shared.settings import CommonSettings
+
+# What an LGSP-mode simulator asks of every call by default: the sender (Hà Nội's People's Committee, QĐ 20/2020),
+# the receiver and the service's transaction code.
+LGSP_ROUTING = {"SENDER_CODE": "000.00.00.H26", "RECEIVER_CODE": "NDXP", "TRAN_CODE": "CBCCVC_SYNC"}
 
 
 class Settings(CommonSettings):
@@ -17,6 +23,13 @@ class Settings(CommonSettings):
     # Where the bearer token travels: `authorization` (as `Bearer <token>`) or another header, e.g.
     # `lgspaccesstoken`, that carries the token raw, as some LGSPs do (DOMAIN §6.2).
     sim_token_header: str = "authorization"  # noqa: S105 - a header name
+    # `lgsp` plays the province's LGSP in front of NDXP (docs/ndxp.md "LGSP mode"): tokens from `POST /lgsp/token`
+    # (there is no `/oauth/token`), accepted raw in `lgspaccesstoken` only (`sim_token_header` is not read), and
+    # every national call must carry the routing headers below. `ndxp` (the default) changes nothing.
+    sim_mode: Literal["ndxp", "lgsp"] = "ndxp"
+    # LGSP mode's required routing headers → the value each must have (`""`: any non-empty value), as JSON in
+    # `HOSO_SIM_LGSP_ROUTING`. The codes are examples: the LGSP operator assigns them (DOMAIN §6.2).
+    sim_lgsp_routing: dict[str, str] = Field(default_factory=lambda: dict(LGSP_ROUTING))
 
     # The gateway's public keys, to verify packets; the inline JWKS wins when set (tests use it).
     sim_gateway_jwks_url: str = "http://127.0.0.1:8003/.well-known/jwks.json"

@@ -107,9 +107,10 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     maker: SessionMaker = app.state.sessionmaker
     cipher = FieldCipher.from_settings(settings)
-    pages = functools.partial(progress_tasks.refresh_pages, maker, older_than=timedelta(minutes=10))
+    export_identity = ExportIdentity(settings)  # the one that signs exports also signs the progress editions
+    progress = progress_tasks.Progress(maker, export_identity, settings.deadline_policy, clock)
     quality = quality_tasks.Quality(maker, cipher, settings.deadline_policy, QualityGauges(app.state.metrics_registry),
-                                    after=pages, clock=clock)
+                                    after=progress.tick, clock=clock)
     approval = ApprovalClient(http, issuer, settings.auth_audience)
     pending = Reconciler(maker, approval, cipher, settings.deadline_policy, PendingMetrics(app.state.metrics_registry),
                          grace=timedelta(seconds=settings.pending_forward_grace_seconds))
@@ -117,7 +118,7 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
         settings=settings, sessionmaker=maker, clock=clock, cipher=cipher, token_issuer=issuer, jwks=jwks,
         login_policy=LoginPolicy(settings.max_failed_logins, timedelta(minutes=settings.lockout_minutes)),
         throttle=Throttle(throttle_policy(settings), ThrottleMetrics(app.state.metrics_registry)),
-        approval=approval, export_identity=ExportIdentity(settings), quality=quality, pending=pending)
+        approval=approval, export_identity=export_identity, quality=quality, pending=pending)
     provide(app, collaborators)
     return app
 

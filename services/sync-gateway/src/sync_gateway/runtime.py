@@ -112,7 +112,8 @@ def make_runtime(settings: Settings, sessionmaker: SessionMaker, metrics: Gatewa
     ndxp_http = httpx.AsyncClient(timeout=httpx.Timeout(settings.ndxp_timeout_seconds, connect=3.0))
     ndxp_token = ClientCredentials(settings.ndxp_token_url, settings.ndxp_client_id,
                                    settings.ndxp_client_secret.get_secret_value(),
-                                   timeout=settings.ndxp_timeout_seconds, on_fetch=metrics.token_refreshes.inc)
+                                   timeout=settings.ndxp_timeout_seconds, on_fetch=metrics.token_refreshes.inc,
+                                   auth_method=settings.ndxp_token_auth)
     route = Route(settings.ndxp_url, settings.ndxp_packets_path, settings.ndxp_token_header, settings.ndxp_headers)
     peer = httpx.URL(settings.ndxp_url).host or "ndxp"
     breaker = Breaker(settings.breaker_failures, settings.breaker_cooldown_seconds,

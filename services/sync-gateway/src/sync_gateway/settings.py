@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr, field_validator
 
 from hoso_shared.settings import CommonSettings
@@ -37,6 +39,8 @@ class Settings(CommonSettings):
     ndxp_token_url: str = "http://127.0.0.1:8009/oauth/token"  # noqa: S105 - a URL
     ndxp_client_id: str = "hoso-gateway"
     ndxp_client_secret: SecretStr = SecretStr("")
+    # How the id and secret reach the token endpoint: form fields, or HTTP Basic (WSO2-based LGSPs want Basic)
+    ndxp_token_auth: Literal["client_secret_post", "client_secret_basic"] = "client_secret_post"  # noqa: S105
     # "authorization" (Bearer), or e.g. "lgspaccesstoken": the raw token in that header
     ndxp_token_header: str = "authorization"  # noqa: S105 - a header name
     # Routing headers sent with every call, e.g. {"SENDER_CODE": "...", "TRAN_CODE": "...", "RECEIVER_CODE": "..."}

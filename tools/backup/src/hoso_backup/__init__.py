@@ -1,4 +1,4 @@
-"""Backups: `hoso-backup dump|verify|restore-drill`, or `python -m hoso_backup …` (see docs/operations.md)."""
+"""Backups: `hoso-backup dump|verify|restore-drill|keygen`, or `python -m hoso_backup …` (see docs/operations.md)."""
 
 from hoso_backup.census import Manifest, TableCensus
 from hoso_backup.checksum import verify

@@ -49,6 +49,8 @@ class Manifest:
     schema_revision: str | None
     taken_at: str  # ISO 8601, UTC
     tables: dict[str, TableCensus]
+    encryption: str | None = None  # "age" when the dump is encrypted (sha256 is then the ciphertext's)
+    recipients: tuple[str, ...] = ()  # the age public keys it is encrypted to
 
 
 async def take_census(conn: AsyncConnection) -> dict[str, TableCensus]:
@@ -85,6 +87,7 @@ def read_manifest(path: Path) -> Manifest:
         if raw.pop("format", FORMAT) != FORMAT:
             raise ValueError("unknown manifest format")
         tables = {name: TableCensus(rows=int(t["rows"]), md5=str(t["md5"])) for name, t in raw.pop("tables").items()}
-        return Manifest(tables=tables, **raw)
+        recipients = tuple(str(r) for r in raw.pop("recipients", ()))
+        return Manifest(tables=tables, recipients=recipients, **raw)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BackupError(Exit.BAD_CHECKSUM, f"manifest is unreadable: {path} ({exc})") from None

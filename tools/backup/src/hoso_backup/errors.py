@@ -15,6 +15,8 @@ class Exit(IntEnum):
     TOOL_FAILED = 5  # pg_dump / pg_restore missing or failed
     DATABASE = 6  # cannot connect, or a query failed
     FILES = 7  # cannot create or write the backup directory or files
+    WRONG_KEY = 8  # no given age identity opens the dump (not one of its recipients)
+    BAD_SIGNATURE = 9  # the manifest's signature is missing, malformed or not by the verify key
 
 
 class BackupError(Exception):

@@ -1,6 +1,6 @@
 """Dump file names carry their UTC date, so retention needs nothing but a directory listing:
-`hoso-2025-06-30T020000.dump` (or `hoso-2025-06-30.dump` for a hand-made one), with
-`….dump.sha256` and `….dump.manifest.json` beside it."""
+`hoso-2025-06-30T020000.dump` (or `hoso-2025-06-30.dump` for a hand-made one), `….dump.age` when it is
+encrypted, with `….sha256`, `….manifest.json` and `….manifest.jws` (the manifest's signature) beside it."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from datetime import datetime
 from pathlib import Path
 
 SUFFIX = ".dump"
-SIDECARS = (".sha256", ".manifest.json")  # appended to the dump's full name
-_NAME = re.compile(r"^hoso-(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})(\d{2})(\d{2}))?\.dump$")
+ENCRYPTED_SUFFIX = ".dump.age"
+SIDECARS = (".sha256", ".manifest.json", ".manifest.jws")  # appended to the dump's full name
+_NAME = re.compile(r"^hoso-(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})(\d{2})(\d{2}))?\.dump(?:\.age)?$")
 
 
-def dump_name(taken_at: datetime) -> str:
-    return f"hoso-{taken_at:%Y-%m-%dT%H%M%S}{SUFFIX}"
+def dump_name(taken_at: datetime, *, encrypted: bool = False) -> str:
+    return f"hoso-{taken_at:%Y-%m-%dT%H%M%S}{ENCRYPTED_SUFFIX if encrypted else SUFFIX}"
 
 
 def parse_dump_name(name: str) -> datetime | None:
@@ -39,3 +40,7 @@ def checksum_path(dump: Path) -> Path:
 
 def manifest_path(dump: Path) -> Path:
     return sidecar(dump, ".manifest.json")
+
+
+def signature_path(dump: Path) -> Path:
+    return sidecar(dump, ".manifest.jws")

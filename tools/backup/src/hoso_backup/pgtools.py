@@ -95,13 +95,23 @@ def _first_error(stderr: bytes) -> str:
     return (errors or lines or ["no message"])[0]
 
 
-async def run(name: str, args: list[str], target: Libpq) -> None:
-    """Runs a client program against `target`; BackupError with its first error line when it fails."""
-    proc = await asyncio.create_subprocess_exec(
-        program(name), *args, f"--dbname={target.url}", "--no-password",
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, **target.env},
-    )
+async def run(name: str, args: list[str], target: Libpq, *, stdin: int | None = None,
+              stdout: int | None = None) -> None:
+    """Runs a client program against `target`; BackupError with its first error line when it fails.
+
+    `stdin`/`stdout`: a pipe end handed to the program. This process's copy is closed once the program
+    has started (or failed to), so the thread at the other end sees the end when the program exits."""
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            program(name), *args, f"--dbname={target.url}", "--no-password",
+            stdin=asyncio.subprocess.DEVNULL if stdin is None else stdin,
+            stdout=asyncio.subprocess.DEVNULL if stdout is None else stdout, stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, **target.env},
+        )
+    finally:
+        for fd in (stdin, stdout):
+            if fd is not None:
+                os.close(fd)
     try:
         _, stderr = await proc.communicate()
     except BaseException:  # cancelled (the other half of a dump failed) or interrupted: don't leave it running

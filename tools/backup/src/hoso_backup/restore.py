@@ -1,9 +1,11 @@
 """`restore-drill`: proves a dump restores, by restoring it into a fresh database on the same server
-and comparing every table's row count and checksum with the manifest taken at dump time."""
+and comparing every table's row count and checksum with the manifest taken at dump time. An encrypted
+dump is decrypted with the given age identity as pg_restore reads it."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -11,14 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pyrage import x25519
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from hoso_backup import pgtools
-from hoso_backup.census import TableCensus, read_manifest, take_census
-from hoso_backup.checksum import verify
-from hoso_backup.errors import BackupError, Exit
-from hoso_backup.names import manifest_path
+from hoso_backup.census import TableCensus, take_census
+from hoso_backup.checks import check_files, require_identity
+from hoso_backup.encryption import decrypt_into
+from hoso_backup.errors import BackupError
 
 Progress = Callable[[str], None]
 DRILL_PREFIX = "hoso_restore_"
@@ -67,13 +71,36 @@ async def _admin(server_url: str, sql: str) -> None:
         await conn.execute(text(sql))
 
 
-async def restore_drill(dump: Path, server_url: str, *, keep: bool = False,
-                        progress: Progress = lambda _: None) -> DrillReport:
+async def _pg_restore(dump: Path, drill_url: str, identities: list[x25519.Identity] | None) -> None:
+    # --no-owner: the drill may run as another role than the one owning the live tables.
+    args = ["--exit-on-error", "--no-owner"]
+    if identities is None:
+        await pgtools.run("pg_restore", [*args, str(dump)], pgtools.libpq(drill_url))
+        return
+    # Decrypted into pg_restore's standard input: the plaintext never touches the disk.
+    read_fd, write_fd = os.pipe()
+    decrypting = asyncio.ensure_future(asyncio.to_thread(decrypt_into, dump, write_fd, identities))
+    try:
+        await pgtools.run("pg_restore", args, pgtools.libpq(drill_url), stdin=read_fd)
+    except BaseException:
+        # A damaged chunk ends the stream early and so fails pg_restore: the damage is the news.
+        failures = await asyncio.gather(decrypting, return_exceptions=True)
+        if isinstance(failures[0], BackupError):
+            raise failures[0] from None
+        raise
+    await decrypting
+
+
+async def restore_drill(dump: Path, server_url: str, *, keep: bool = False, progress: Progress = lambda _: None,
+                        identities: list[x25519.Identity] | None = None,
+                        verify_key: Ed25519PublicKey | None = None) -> DrillReport:
+    """`identities` open an encrypted dump; `verify_key` checks the manifest's signature (required in prod)."""
     progress(f"verifying {dump.name} …")
-    digest = await asyncio.to_thread(verify, dump)
-    manifest = await asyncio.to_thread(read_manifest, manifest_path(dump))
-    if manifest.sha256 != digest:
-        raise BackupError(Exit.BAD_CHECKSUM, f"the manifest beside {dump.name} describes another dump")
+    checked = await asyncio.to_thread(check_files, dump, verify_key)
+    for note in checked.notes:
+        progress(note)
+    require_identity(checked, identities, dump)
+    manifest = checked.manifest
     name = drill_database_name(datetime.now(UTC))
     drill_url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     progress(f"creating database {name} on {pgtools.server(server_url)}")
@@ -82,8 +109,7 @@ async def restore_drill(dump: Path, server_url: str, *, keep: bool = False,
     try:
         started = time.monotonic()
         progress("restoring (pg_restore) …")
-        # --no-owner: the drill may run as another role than the one owning the live tables.
-        await pgtools.run("pg_restore", ["--exit-on-error", "--no-owner", str(dump)], pgtools.libpq(drill_url))
+        await _pg_restore(dump, drill_url, identities if checked.encrypted else None)
         progress(f"restored in {time.monotonic() - started:.1f} s; counting rows and checksumming tables …")
         async with pgtools.connect(drill_url) as conn, conn.begin():
             restored = await take_census(conn)

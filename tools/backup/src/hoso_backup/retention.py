@@ -4,7 +4,9 @@ The rule (the regulation asks for monthly backups kept at least three months):
 - every dump of the current calendar month (UTC) is kept, and so is any dated in the future (a skewed
   clock is no reason to delete a backup);
 - of each of the `keep_months` calendar months before it, the newest dump is kept;
-- every other dump is deleted, with its sidecars. Files not named like a dump are never touched.
+- every other dump is deleted, with its sidecars. Files not named like a dump are never touched;
+- whatever the dates say, the newest dump is never deleted: a clock set years ahead, or a directory
+  whose dumps all predate the window, still keeps its last backup.
 
 The newest dump of a month is thus kept until `keep_months` whole months after that month ends, so even
 a dump taken in the last second of a month lives `keep_months` months. A month without a dump is not
@@ -45,6 +47,8 @@ def plan(names: Iterable[str], today: date, keep_months: int = MIN_MONTHS) -> Pl
     keep = {name for name, when in dated.items()
             if _month(when) >= current or (current - _month(when) <= keep_months
                                            and newest[_month(when)] == name)}
+    if dated:
+        keep.add(max(dated, key=lambda name: (dated[name], name)))
     return Plan(keep=sorted(keep), delete=sorted(set(dated) - keep))
 
 

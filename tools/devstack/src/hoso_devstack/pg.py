@@ -162,6 +162,17 @@ class EmbeddedPostgres:
             self.process.kill()
             self.process.wait()
 
+    def stop_immediately(self, timeout: float = 20.0) -> None:
+        """`pg_ctl stop -m immediate`: every backend quits at once, without a checkpoint, so the next `start`
+        recovers from the WAL as after a crash (the PostgreSQL-restart end-to-end test)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        subprocess.run(  # type: ignore[call-overload]
+            [str(BIN / "pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "immediate", "-w", "-t", str(int(timeout))],
+            check=True, capture_output=True, **_run_as(),
+        )
+        self.process.wait(timeout)
+
     def destroy(self) -> None:
         self.stop()
         shutil.rmtree(self.pgdata, ignore_errors=True)

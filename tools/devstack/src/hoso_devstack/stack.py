@@ -160,9 +160,10 @@ async def _register_people(url: str, values: dict[str, str], simulator: str) -> 
 
 
 def stack_env(values: dict[str, str], *, database_url: str, urls: dict[str, str],
-              accounts: list[dict[str, str]]) -> dict[str, str]:
+              accounts: list[dict[str, str]], lgsp: bool = False) -> dict[str, str]:
     """The services' environment: the secrets, where each finds the others (of those in `urls`), and the demo's
-    service clients' credentials."""
+    service clients' credentials. `lgsp`: the simulator plays an LGSP (`HOSO_SIM_MODE=lgsp`), so the gateway's
+    token comes from its LGSP endpoint (the token header and routing headers are the caller's to export)."""
     env = secrets.service_env(values, database_url=database_url)
     env["HOSO_APPROVAL_API_URL"] = urls["approval-api"]
     env["HOSO_PROFILE_API_URL"] = urls["profile-api"]
@@ -170,7 +171,8 @@ def stack_env(values: dict[str, str], *, database_url: str, urls: dict[str, str]
     # production, list the portal's own address).
     env["HOSO_TRUSTED_PROXIES"] = '["127.0.0.1"]'
     if "ndxp-sim" in urls:
-        env["HOSO_NDXP_URL"], env["HOSO_NDXP_TOKEN_URL"] = urls["ndxp-sim"], urls["ndxp-sim"] + "/oauth/token"
+        env["HOSO_NDXP_URL"] = urls["ndxp-sim"]
+        env["HOSO_NDXP_TOKEN_URL"] = urls["ndxp-sim"] + ("/lgsp/token" if lgsp else "/oauth/token")
         env["HOSO_NDXP_JWKS_URL"] = urls["ndxp-sim"] + "/.well-known/jwks.json"
     if "sync-gateway" in urls:
         env["HOSO_SYNC_GATEWAY_URL"] = urls["sync-gateway"]  # the portal's packets and national pulls
@@ -228,7 +230,8 @@ def run(data_dir: Path, port_offset: int = 0) -> int:
         values = secrets.load_or_create(stack.data_dir)
         fresh = asyncio.run(prepare_database(url, values))
         accounts = _accounts(stack.data_dir, fresh)
-        stack.start_services(stack_env(values, database_url=url, urls=stack.urls(), accounts=accounts))
+        stack.start_services(stack_env(values, database_url=url, urls=stack.urls(), accounts=accounts,
+                                       lgsp=os.environ.get("HOSO_SIM_MODE") == "lgsp"))
         stack.wait_ready()
         asyncio.run(_register_people(url, values, stack.urls()["ndxp-sim"]))
         _announce(stack, accounts)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path
 from ndxp_sim.dependencies import SimDep
 from ndxp_sim.errors import FAULT_RESPONSES, NdxpError, error_schema
 from ndxp_sim.faults.dependencies import FAULTS
+from ndxp_sim.lgsp.errors import LGSP_RESPONSES
 from ndxp_sim.population_db.lookup import citizen_record
 from ndxp_sim.population_db.schemas import CitizenCheck, CitizenCheckRead, CitizenRecord
 from ndxp_sim.population_db.service import check_citizen
@@ -21,7 +22,7 @@ router = APIRouter(tags=["national: population database"])
                          "case-insensitively; ethnicity and religion codes only when sent), or `not_found`. Faults "
                          "from `PUT /admin/faults` apply first.",
              responses={400: error_schema("malformed"), 401: error_schema("token missing or expired"),
-                        **FAULT_RESPONSES})
+                        **FAULT_RESPONSES, **LGSP_RESPONSES})
 async def check_citizen_identity(query: CitizenCheck, sim: SimDep) -> CitizenCheckRead:
     return check_citizen(sim.people, query, sim.clock())
 
@@ -32,7 +33,7 @@ async def check_citizen_identity(query: CitizenCheck, sim: SimDep) -> CitizenChe
                         "of a person the register knows; 404 `not_found` otherwise. Faults from `PUT /admin/faults` "
                         "apply first (a `timeout` hangs, then answers 504).",
             responses={400: error_schema("malformed"), 401: error_schema("token missing or expired"),
-                       404: error_schema("not_found"), **FAULT_RESPONSES})
+                       404: error_schema("not_found"), **FAULT_RESPONSES, **LGSP_RESPONSES})
 async def read_citizen_record(citizen_id: Annotated[str, Path(pattern=r"^\d{12}$", description="Số định danh cá nhân")],
                               sim: SimDep) -> CitizenRecord:
     person = sim.people.get(citizen_id)

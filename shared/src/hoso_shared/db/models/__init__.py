@@ -32,7 +32,7 @@ from hoso_shared.db.models.profiles import (
     ProfileVersion,
 )
 from hoso_shared.db.models.quality import ProfileFindings, QualitySnapshot
-from hoso_shared.db.models.reports import ProgressPage, QuarterlyReview
+from hoso_shared.db.models.reports import ProgressEdition, ProgressPage, QuarterlyReview
 from hoso_shared.db.models.sync_batches import SyncBatch
 from hoso_shared.db.models.transfers import Transfer
 
@@ -42,6 +42,7 @@ __all__ = [
     "ImportJob",
     "ImportJobFile", "ImportJobRow", "LoginThrottle", "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow",
     "Packet", "PacketChain", "PacketRecord",
-    "Profile", "ProfileAssignment", "ProfileFindings", "ProfileSectionRow", "ProfileVersion", "ProgressPage",
+    "Profile", "ProfileAssignment", "ProfileFindings", "ProfileSectionRow", "ProfileVersion", "ProgressEdition",
+    "ProgressPage",
     "QualitySnapshot", "QuarterlyReview", "Receipt", "SigningKey", "SyncBatch", "Transfer", "WorkingDayOverride",
 ]

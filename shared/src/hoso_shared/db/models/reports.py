@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,3 +63,27 @@ class ProgressPage(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONB)  # the aggregates the page and its PDF are drawn from
     html: Mapped[str] = mapped_column(Text)
     generated_at: Mapped[datetime]
+
+
+class ProgressEdition(UUIDKey, Base):
+    """One published edition of the public progress page, for the slot it stands for (MOHA 1632: 12:00 every
+    Monday, Wednesday and Friday; the schedule is the deadline policy's). Kept for good and never changed: a
+    trigger refuses UPDATE, DELETE and TRUNCATE (migration s18editions). Aggregates only."""
+
+    __tablename__ = "progress_editions"
+
+    scope: Mapped[str] = mapped_column(Text)  # as ProgressPage.scope
+    scheduled_for: Mapped[datetime]  # the scheduled publication time (UTC) it stands for
+    published_at: Mapped[datetime]  # when it was published: later than its slot when the service was down
+    late: Mapped[bool]  # published later than the policy allows after its slot
+    # The signed JSON document without its `signature` member, and that member: a detached compact JWS over the
+    # document's RFC 8785 canonical bytes (what POST /api/v1/reports/verify checks).
+    document: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    signature: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)  # the page as published
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)  # the same figures, signed (PAdES)
+
+    __table_args__ = (
+        CheckConstraint("published_at >= scheduled_for", name="after_its_slot"),
+        UniqueConstraint("scope", "scheduled_for"),  # one edition per slot: a second replica's is a no-op
+    )

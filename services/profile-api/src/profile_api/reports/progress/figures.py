@@ -21,6 +21,7 @@ STAGES = (
 )
 CRITERIA = (("Đúng", "#2b8cbe"), ("Đủ", "#41ab5d"), ("Sạch", "#fe9929"), ("Sống", "#dd3497"))
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -34,6 +35,14 @@ def shown(value: int | None) -> str:
 def when(moment: datetime) -> str:
     local = moment.astimezone(ZONE)
     return f"{local:%H:%M} ngày {local:%d/%m/%Y} (giờ Việt Nam)"
+
+
+def edition_line(scheduled_for: datetime, published_at: datetime, late: bool) -> str:
+    """What an edition says of itself: the slot it stands for and, always, when it was really published."""
+    slot = scheduled_for.astimezone(ZONE)
+    published = "Công bố muộn lúc" if late else "Công bố lúc"
+    return (f"Bản công bố kỳ {slot:%H:%M} {WEEKDAYS[slot.weekday()]} ngày {slot:%d/%m/%Y} (giờ Việt Nam). "
+            f"{published} {when(published_at)}.")
 
 
 def day(value: str) -> str:

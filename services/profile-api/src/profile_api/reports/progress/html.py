@@ -3,6 +3,7 @@ external resource, so it loads anywhere (a kiosk, a phone, a headless browser) a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from profile_api.reports.progress.figures import CRITERIA, NOTICE, STAGES, TITLE, Figures, Row, Section, shown, when
@@ -90,14 +91,22 @@ def _section(section: Section) -> str:
             f"{_legend(CRITERIA)}{quality}</figure></div>{_table(section)}</section>")
 
 
-def render(figures: Figures) -> str:
+def _edition(line: str | None, downloads: Sequence[tuple[str, str]]) -> str:
+    if line is None:
+        return ""
+    links = " · ".join(f'<a href="{escape(href)}">{escape(label)}</a>' for label, href in downloads)
+    return f'<p class="meta edition"><strong>{escape(line)}</strong>{" " + links if links else ""}</p>'
+
+
+def render(figures: Figures, *, edition: str | None = None, downloads: Sequence[tuple[str, str]] = ()) -> str:
+    """The page; an edition's says which slot it stands for and links its signed files (`downloads`)."""
     body = "".join(_section(s) for s in figures.sections) or "<p>Chưa có đơn vị nào.</p>"
     generated = when(figures.generated_at)
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(TITLE)}</title><style>{CSS}</style></head><body>"
-        f"<h1>{escape(TITLE)}</h1><p class=\"meta\">{escape(figures.period)}</p>"
+        f"<h1>{escape(TITLE)}</h1>{_edition(edition, downloads)}<p class=\"meta\">{escape(figures.period)}</p>"
         f'<p class="meta">Số liệu tạo lúc <time datetime="{figures.generated_at.isoformat()}">{escape(generated)}'
         f"</time>.</p>{body}<footer>{escape(NOTICE)} Chất lượng theo ảnh chụp số liệu gần nhất của từng đơn vị; "
         "tiến độ tính trên hồ sơ đang quản lý (không gồm hồ sơ đã lưu trữ).</footer></body></html>"

@@ -82,7 +82,8 @@ def _section(pdf: FPDF, section: Section) -> None:
     pdf.ln(3)
 
 
-def render(figures: Figures, signer: Signer) -> bytes:
+def render(figures: Figures, signer: Signer, edition: str | None = None) -> bytes:
+    """`edition`: the line an edition says of itself (`figures.edition_line`), printed under the title."""
     pdf = _pdf()
     pdf.set_author(signer.organisation)
     pdf.set_creation_date(signer.signed_at)
@@ -90,6 +91,8 @@ def render(figures: Figures, signer: Signer) -> bytes:
     pdf.set_font(FAMILY, "B", 13)
     pdf.multi_cell(0, 7, TITLE, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 9)
+    if edition is not None:
+        pdf.multi_cell(0, 5, edition, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 5, figures.period, new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 5, f"Số liệu tạo lúc {when(figures.generated_at)}. {NOTICE}", new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(0, 5, f"Bản điện tử ký số bởi {signer.organisation} cho {signer.person.display_name} (trang "

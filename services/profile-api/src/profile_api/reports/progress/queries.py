@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, and_, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.db import progress
-from hoso_shared.db.models import OrgUnit, ProgressPage, QualitySnapshot
+from hoso_shared.db.models import OrgUnit, ProgressEdition, ProgressPage, QualitySnapshot
 
 STAGES = ("total", "updated_month", "updated_quarter", "approved", "synced", "acknowledged")
 
@@ -76,3 +76,36 @@ async def store(session: AsyncSession, scope: str, data: dict[str, Any], html: s
     stmt = insert(ProgressPage).values(values)
     await session.execute(stmt.on_conflict_do_update(
         index_elements=["scope"], set_={k: stmt.excluded[k] for k in ("data", "html", "generated_at")}))
+
+
+# Editions: only ever inserted (the database refuses UPDATE and DELETE)
+
+async def edition_exists(session: AsyncSession, scope: str, scheduled_for: datetime) -> bool:
+    stmt = select(ProgressEdition.id).where(ProgressEdition.scope == scope,
+                                            ProgressEdition.scheduled_for == scheduled_for)
+    return (await session.execute(stmt)).first() is not None
+
+
+async def add_edition(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """False when the slot's edition exists already (another replica published it first): nothing is written."""
+    stmt = (insert(ProgressEdition).values(values)
+            .on_conflict_do_nothing(index_elements=["scope", "scheduled_for"]).returning(ProgressEdition.id))
+    return (await session.execute(stmt)).first() is not None
+
+
+async def edition_listing(session: AsyncSession, after: tuple[datetime, uuid.UUID] | None,
+                          limit: int) -> Sequence[Row[uuid.UUID, str, datetime, datetime, bool]]:
+    """Newest slot first, `limit` rows after the keyset `after`; the heavy columns stay in the table."""
+    stmt = (select(ProgressEdition.id, ProgressEdition.scope, ProgressEdition.scheduled_for,
+                   ProgressEdition.published_at, ProgressEdition.late)
+            .order_by(ProgressEdition.scheduled_for.desc(), ProgressEdition.id.desc()).limit(limit))
+    if after is not None:
+        at, ident = after
+        stmt = stmt.where(or_(ProgressEdition.scheduled_for < at,
+                              and_(ProgressEdition.scheduled_for == at, ProgressEdition.id < ident)))
+    return (await session.execute(stmt)).all()
+
+
+async def edition(session: AsyncSession, edition_id: uuid.UUID) -> ProgressEdition | None:
+    found: ProgressEdition | None = await session.get(ProgressEdition, edition_id)
+    return found

@@ -3,20 +3,23 @@ on-demand refresh."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from pydantic_core import to_json
 
+from hoso_shared.cursors import InvalidCursor
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Now
 from profile_api.dependencies import Identity
-from profile_api.reports.progress import service
+from profile_api.reports.progress import editions, service
 from profile_api.reports.progress.auth import ReportsRead
-from profile_api.reports.progress.errors import ProgressUnitNotFound
+from profile_api.reports.progress.errors import ProgressEditionNotFound, ProgressUnitNotFound
+from profile_api.reports.progress.schemas import EditionList
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 UnitCode = Annotated[str | None, Query(max_length=64, description="A unit's code: that unit and its direct units. "
@@ -35,6 +38,13 @@ class Refreshed(BaseModel):
 def _headers(page: service.Page) -> dict[str, str]:
     modified = page.generated_at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
     return {"Cache-Control": "public, max-age=60", "Last-Modified": modified}
+
+
+def _kept(published_at: datetime, filename: str | None = None) -> dict[str, str]:
+    """An edition never changes (the database refuses it), so any cache may keep it for good."""
+    modified = published_at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    disposition = {"Content-Disposition": f'inline; filename="{filename}"'} if filename else {}
+    return {"Cache-Control": "public, max-age=31536000, immutable", "Last-Modified": modified, **disposition}
 
 
 @router.get("/progress/page", response_class=HTMLResponse, responses=ProgressUnitNotFound.openapi(),
@@ -80,3 +90,53 @@ async def refresh_progress_page(principal: ReportsRead, session: DbSession, now:
                                 unit_code: UnitCode = None) -> Refreshed:
     page = await service.refresh(session, principal, unit_code, now)
     return Refreshed(scope=page.scope, generated_at=page.generated_at)
+
+
+EDITIONS = ("No login, like the page. MOHA's directive (Công văn 1632/BNV-VP) publishes progress at 12:00 every "
+            "Monday, Wednesday and Friday; the province publishes its page on the schedule of its deadline policy "
+            "(that one by default) and keeps each edition, signed, unchanged for good (the database refuses any "
+            "change). A slot missed while the service was down is published when it is back, marked late.")
+EditionId = Annotated[uuid.UUID, Path(description="The edition's id, as the list gives it")]
+
+
+@router.get("/progress/editions", response_model=EditionList, responses=InvalidCursor.openapi(),
+            summary="The published editions of the public progress page, newest first.",
+            description=EDITIONS + " A page at a time: follow `links.next` (or pass `next_cursor` back as "
+                        "`cursor`; 422 `invalid-cursor` for one this list did not give).")
+async def list_progress_editions(session: DbSession, cursor: Annotated[str | None, Query(max_length=200, description=(
+                                     "The previous page's `next_cursor`"))] = None,
+                                 limit: Annotated[int, Query(ge=1, le=100, description="Editions per page")] = 20,
+                                 ) -> EditionList:
+    return await editions.list_editions(session, cursor, limit)
+
+
+@router.get("/progress/editions/{edition_id}.json", response_class=Response, responses={
+    200: {"content": {"application/json": {}}}, **ProgressEditionNotFound.openapi()},
+            summary="One edition's figures as JSON with a detached JWS (`signature`), as signed when published.",
+            description=EDITIONS + " The document: `schema` (hoso-progress-edition/1), `edition` (`id`, "
+                        "`scheduled_for`, `published_at`, `late`), then the page's aggregates as in page.json."
+                        + SIGNED)
+async def get_progress_edition_json(session: DbSession, edition_id: EditionId) -> Response:
+    edition = await editions.get_edition(session, edition_id)
+    return Response(to_json(editions.signed_json(edition)), media_type="application/json",
+                    headers=_kept(edition.published_at, f"tien-do-ho-so-{edition.id}.json"))
+
+
+@router.get("/progress/editions/{edition_id}.pdf", response_class=Response, responses={
+    200: {"content": {"application/pdf": {}}}, **ProgressEditionNotFound.openapi()},
+            summary="One edition as the PDF signed by the province when it was published (PAdES).",
+            description=EDITIONS + SIGNED)
+async def get_progress_edition_pdf(session: DbSession, edition_id: EditionId) -> Response:
+    edition = await editions.get_edition(session, edition_id)
+    return Response(edition.pdf, media_type="application/pdf",
+                    headers=_kept(edition.published_at, f"tien-do-ho-so-{edition.id}.pdf"))
+
+
+@router.get("/progress/editions/{edition_id}", response_class=HTMLResponse,
+            responses=ProgressEditionNotFound.openapi(),
+            summary="One edition of the public progress page (HTML, Vietnamese), as it was published.",
+            description=EDITIONS + " The page says which slot it stands for and when it was really published, and "
+                        "links its signed JSON and PDF.")
+async def get_progress_edition(session: DbSession, edition_id: EditionId) -> HTMLResponse:
+    edition = await editions.get_edition(session, edition_id)
+    return HTMLResponse(edition.html, headers=_kept(edition.published_at))
