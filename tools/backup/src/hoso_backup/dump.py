@@ -93,18 +93,8 @@ async def _pg_dump(url: str, snapshot: str, partial: Path, recipients: list[x255
     if not recipients:
         await pgtools.run("pg_dump", [*args, f"--file={partial}"], pgtools.libpq(url))
         return
-    read_fd, write_fd = os.pipe()
-    encrypting = asyncio.ensure_future(asyncio.to_thread(encrypt_from, read_fd, partial, recipients))
-    try:
-        await pgtools.run("pg_dump", args, pgtools.libpq(url), stdout=write_fd)
-    except BaseException:
-        # pg_dump is gone, so the thread meets the end of the pipe; its own failure (a full disk) is the
-        # cause of pg_dump's broken pipe, so it is the one reported.
-        failures = await asyncio.gather(encrypting, return_exceptions=True)
-        if isinstance(failures[0], BackupError):
-            raise failures[0] from None
-        raise
-    await encrypting
+    await pgtools.run_piped("pg_dump", args, pgtools.libpq(url),
+                            lambda fd: encrypt_from(fd, partial, recipients), program_reads=False)
 
 
 async def _dump_and_census(url: str, partial: Path, progress: Progress,

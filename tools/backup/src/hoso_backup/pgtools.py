@@ -15,7 +15,7 @@ import asyncio
 import importlib.util
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,6 +121,25 @@ async def run(name: str, args: list[str], target: Libpq, *, stdin: int | None = 
         raise
     if proc.returncode != 0:
         raise BackupError(Exit.TOOL_FAILED, f"{name} failed (exit {proc.returncode}): {_first_error(stderr)}")
+
+
+async def run_piped(name: str, args: list[str], target: Libpq, pump: Callable[[int], None], *,
+                    program_reads: bool) -> None:
+    """Runs a client program with one end of a pipe as its stdin (`program_reads`) or stdout, while `pump`, in a
+    thread, works the other end (encrypting what pg_dump writes, decrypting into what pg_restore reads). When
+    the program fails, the pump's own BackupError wins: a full disk or a damaged chunk is the cause of the
+    program's broken pipe, so it is the one reported."""
+    read_fd, write_fd = os.pipe()
+    ours, theirs = (write_fd, read_fd) if program_reads else (read_fd, write_fd)
+    pumping = asyncio.ensure_future(asyncio.to_thread(pump, ours))
+    try:
+        await run(name, args, target, **({"stdin": theirs} if program_reads else {"stdout": theirs}))
+    except BaseException:
+        failures = await asyncio.gather(pumping, return_exceptions=True)
+        if isinstance(failures[0], BackupError):
+            raise failures[0] from None
+        raise
+    await pumping
 
 
 @asynccontextmanager

@@ -5,7 +5,6 @@ dump is decrypted with the given age identity as pg_restore reads it."""
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 import time
 from collections.abc import Callable
@@ -22,7 +21,6 @@ from hoso_backup import pgtools
 from hoso_backup.census import TableCensus, take_census
 from hoso_backup.checks import check_files, require_identity
 from hoso_backup.encryption import decrypt_into
-from hoso_backup.errors import BackupError
 
 Progress = Callable[[str], None]
 DRILL_PREFIX = "hoso_restore_"
@@ -78,17 +76,8 @@ async def _pg_restore(dump: Path, drill_url: str, identities: list[x25519.Identi
         await pgtools.run("pg_restore", [*args, str(dump)], pgtools.libpq(drill_url))
         return
     # Decrypted into pg_restore's standard input: the plaintext never touches the disk.
-    read_fd, write_fd = os.pipe()
-    decrypting = asyncio.ensure_future(asyncio.to_thread(decrypt_into, dump, write_fd, identities))
-    try:
-        await pgtools.run("pg_restore", args, pgtools.libpq(drill_url), stdin=read_fd)
-    except BaseException:
-        # A damaged chunk ends the stream early and so fails pg_restore: the damage is the news.
-        failures = await asyncio.gather(decrypting, return_exceptions=True)
-        if isinstance(failures[0], BackupError):
-            raise failures[0] from None
-        raise
-    await decrypting
+    await pgtools.run_piped("pg_restore", args, pgtools.libpq(drill_url),
+                            lambda fd: decrypt_into(dump, fd, identities), program_reads=True)
 
 
 async def restore_drill(dump: Path, server_url: str, *, keep: bool = False, progress: Progress = lambda _: None,
