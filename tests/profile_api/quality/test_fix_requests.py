@@ -98,6 +98,21 @@ class TestAskToFix:
                                  json={"profile_id": str(clean.id), "rule_code": "DUNG-XXXX-999"})
         assert unknown.status_code == 422 and unknown.json()["type"].endswith("unknown-rule")
 
+    @pytest.mark.parametrize("rule", ["SONG-APPROVE-001", "SONG-SYNC-001", "SONG-CITIZEN-001"])
+    async def test_a_rule_that_is_another_partys_duty_is_not_asked_of_the_person(
+            self, api: AppClient, world: Province, session: AsyncSession, rule: str) -> None:
+        """Điều 6 khoản 1 puts the person's own data on the person; an approval overdue is the approver's (Điều 7),
+        a pending sync the agency's and DOHA's (Điều 14–15), the register check HR's: no task for the person,
+        and the scorecard says so, so the portal offers no button."""
+        me = world.people["a1"][0]
+        refused = await api.post(ASK, headers=world.auth["agency_admin"],
+                                 json={"profile_id": str(me.id), "rule_code": rule})
+        assert refused.status_code == 422 and refused.json()["type"].endswith("not-the-persons-to-fix")
+        assert refused.json()["acts"] and not await fixes_of(api, world, "officer")
+        card = (await api.get(f"/api/v1/quality/scorecards/{world.a1.id}", headers=world.auth["agency_admin"])).json()
+        fixable = {r["code"]: r["persons_to_fix"] for r in card["rules"]}
+        assert fixable["DUNG-CCCD-003"] is True and fixable["SONG-CITIZEN-002"] is False
+
 
 class TestClosing:
     async def test_it_closes_when_the_rule_no_longer_fails(self, api: AppClient, world: Province,

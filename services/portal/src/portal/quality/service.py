@@ -50,7 +50,8 @@ async def scorecard_page(apis: Apis, person: PortalSession, asked: str | None) -
         "card": card, "unit": unit, "units": units, "criteria_names": CRITERIA, "severities": SEVERITIES,
         "shares": [{"criterion": c["criterion"], "passing": c["passing"], "percent": chart.percent(c["share"])}
                    for c in card["criteria"]],
-        "worst": [{**w, "rules": [rules.get(code, {"code": code, "criterion": "", "severity": ""})
+        "worst": [{**w, "rules": [rules.get(code, {"code": code, "criterion": "", "severity": "",
+                                                   "persons_to_fix": True})
                                   for code in w["codes"]]} for w in card["worst"]],
         "chart": chart.chart(points), "strokes": chart.STROKES, "history": history,
         "rows": [{"day": p["day"], "records": p["records"], "blocking": p["blocking"],

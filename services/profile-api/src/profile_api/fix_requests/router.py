@@ -9,7 +9,7 @@ from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Days, Deadlines, Today
 from profile_api.dependencies import Cipher
 from profile_api.fix_requests import service
-from profile_api.fix_requests.errors import RuleNotFailing, UnknownRule
+from profile_api.fix_requests.errors import NotThePersonsToFix, RuleNotFailing, UnknownRule
 from profile_api.fix_requests.schemas import FixRequestCreate, FixRequestRead
 from profile_api.quality import service as quality
 from profile_api.quality.errors import ProfileNotFound
@@ -29,9 +29,12 @@ Asker = Annotated[Principal, Security(authorize, scopes=["profiles:write"])]
                  "is open, asking again returns it (200) instead of creating one (201). It **closes** by itself "
                  "when the rule no longer fails on the record (the next stored verdict without it, whoever fixed "
                  "the record: the person's approved change request, or HR). A record outside the caller's subtree "
-                 "is 404, as everywhere. Audited (`ask_to_fix`)."),
+                 "is 404, as everywhere. A rule that is another party's to act on (an approval overdue, a sync "
+                 "pending, the register check due: hoso_shared.validation.duties) is refused, 422 "
+                 "`not-the-persons-to-fix`, naming who acts. Audited (`ask_to_fix`)."),
              responses={200: {"model": FixRequestRead, "description": "An open request existed: returned as is"},
-                        **ProfileNotFound.openapi(), **UnknownRule.openapi(), **RuleNotFailing.openapi()})
+                        **ProfileNotFound.openapi(), **UnknownRule.openapi(), **RuleNotFailing.openapi(),
+                        **NotThePersonsToFix.openapi()})
 async def create_fix_request(body: FixRequestCreate, principal: Asker, session: DbSession, policy: Deadlines,
                              days: Days, today: Today, cipher: Cipher, response: Response) -> FixRequestRead:
     basis = quality.basis(policy, cipher, today=today)

@@ -12,10 +12,10 @@ from hoso_shared.auth import Principal
 from hoso_shared.db.models import FixRequest
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.time import Calendar
-from hoso_shared.validation import RULES
+from hoso_shared.validation import RULES, duties
 from profile_api.audit import service as audit
 from profile_api.fix_requests import queries
-from profile_api.fix_requests.errors import RuleNotFailing, UnknownRule
+from profile_api.fix_requests.errors import NotThePersonsToFix, RuleNotFailing, UnknownRule
 from profile_api.fix_requests.schemas import FixRequestCreate, FixRequestRead
 from profile_api.quality import service as quality
 from profile_api.quality.scoring import Basis
@@ -45,6 +45,9 @@ async def ask_to_fix(session: AsyncSession, principal: Principal, body: FixReque
     """(the open request, whether this call created it). Asking again while one is open returns that one."""
     if body.rule_code not in RULES:
         raise UnknownRule(f"Không có quy tắc mã {body.rule_code}.")
+    if not duties.persons_to_fix(body.rule_code):
+        raise NotThePersonsToFix(f"Quy tắc {body.rule_code} do {duties.OTHERS_DUTY[body.rule_code]} xử lý.",
+                                 acts=duties.OTHERS_DUTY[body.rule_code])
     message = await failing_message(session, principal, body.profile_id, body.rule_code, basis)
     existing = await queries.open_request(session, body.profile_id, body.rule_code)
     if existing is not None:

@@ -54,6 +54,9 @@ class RuleCount(BaseModel):
     severity: str
     records: int = Field(description="Records with at least one finding of this rule")
     findings: int
+    persons_to_fix: bool = Field(True, description=(
+        "Whether the person whose record it is can fix it (HR may ask them to: POST /api/v1/quality/fix-requests); "
+        "false for another party's duty (an approval overdue, a sync pending, the register check due)"))
 
 
 class WorstRecord(BaseModel):

@@ -18,7 +18,7 @@ from hoso_shared.db.models import OrgUnit, QualitySnapshot
 from hoso_shared.deadlines import DeadlinePolicy
 from hoso_shared.form import SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 from hoso_shared.problems import Forbidden
-from hoso_shared.validation import RULES, Criterion, Finding, Severity
+from hoso_shared.validation import RULES, Criterion, Finding, Severity, duties
 from profile_api.audit import service as audit
 from profile_api.quality import aggregates, queries, scoring, stored
 from profile_api.quality.auth import READ
@@ -113,7 +113,7 @@ def _meta(code: str) -> tuple[str, str]:
 def _rules(sums: aggregates.Sums) -> list[RuleCount]:
     ranked = sorted(sums.findings, key=lambda code: (-sums.affected[code], code))
     return [RuleCount(code=code, criterion=_meta(code)[0], severity=_meta(code)[1], records=sums.affected[code],
-                      findings=sums.findings[code]) for code in ranked]
+                      findings=sums.findings[code], persons_to_fix=duties.persons_to_fix(code)) for code in ranked]
 
 
 def _worst(record: aggregates.Worst) -> WorstRecord:
