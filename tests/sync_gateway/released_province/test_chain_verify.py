@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hoso_shared.db.models import Packet
 from sync_gateway.chain import __main__ as cli
-from sync_gateway.chain.checks import HASH, LINK, SIGNATURE
+from sync_gateway.chain.checks import CERTIFICATE, HASH, LINK, SIGNATURE
 from sync_gateway.chain.service import AgencySummary, Report, verify_chains
+from tests.pki import CA
 from tests.sync_gateway.released_province.conftest import PACKET_SIZE, RECORDS, Province
 
 pytestmark = pytest.mark.timeout(900)  # the package's database: 10,000 people loaded and packed once
@@ -106,12 +107,22 @@ class TestVerifyChains:
         assert broken is not None and (broken.sequence, broken.packet_id, broken.kind) == (2, packet.id, SIGNATURE)
         assert packet.kid in broken.detail
 
+    async def test_with_trust_anchors_a_key_no_ca_certified_breaks_at_the_first_packet(
+            self, tampering: AsyncSession) -> None:
+        """Điều 13 khoản 3: the ministry's key, certified by its CA. This province signed with a bare dev key (no
+        x5c): against the ministry's CA, its first packet is where the chain stops holding."""
+        ministry = CA.make("Bộ Nội vụ Root CA")
+        broken = (await verify_chains(tampering, "01.STC", (ministry.cert,))).broken
+        assert broken is not None and (broken.agency_code, broken.sequence, broken.kind) == ("01.STC", 1, CERTIFICATE)
+        assert "x5c" in broken.detail
+
 
 class TestCli:
     def test_usage_errors_exit_2(self) -> None:
         assert cli.main([]) == cli.USAGE
         assert cli.main(["check"]) == cli.USAGE
         assert cli.main(["verify", "--agency"]) == cli.USAGE
+        assert cli.main(["verify", "--trust-anchors", "/nonexistent/ca.pem"]) == cli.USAGE
 
     def test_an_unreachable_database_exits_2(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")

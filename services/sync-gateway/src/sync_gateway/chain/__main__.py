@@ -1,5 +1,6 @@
-"""`python -m sync_gateway.chain verify [--agency CODE]`: re-verifies the stored packets (hash, link,
-signature; `sync_gateway.chain.service`) with the gateway's own settings (DATABASE_URL, HOSO_FIELD_KEYS
+"""`python -m sync_gateway.chain verify [--agency CODE] [--trust-anchors CA.pem]`: re-verifies the stored packets
+(hash, link, signature; with trust anchors, each signing key's x5c certificate chain to them, valid on the packet's
+day: `sync_gateway.chain.service`) with the gateway's own settings (DATABASE_URL, HOSO_FIELD_KEYS
 to open the sealed bodies) and prints a line per agency.
 
 Exit codes: 0 every chain verified; 1 a break (its agency, sequence, packet id and what broke are
@@ -17,19 +18,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
-from sync_gateway.chain import queries
+from sync_gateway.chain import certificates, queries
 from sync_gateway.chain.service import Report, verify_chains
 from sync_gateway.settings import Settings
 
 OK, BROKEN, USAGE = 0, 1, 2
 
 
-async def run(settings: Settings, agency_code: str | None) -> Report:
+async def run(settings: Settings, agency_code: str | None, anchors: certificates.Anchors | None = None) -> Report:
     engine = create_engine(settings.database_url, pool_size=1, cipher=FieldCipher.from_settings(settings))
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
             await queries.snapshot(session)
-            return await verify_chains(session, agency_code)
+            return await verify_chains(session, agency_code, anchors)
     finally:
         await engine.dispose()
 
@@ -53,17 +54,27 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     verify = sub.add_parser("verify", help="hash, link and signature of every stored packet, per agency")
     verify.add_argument("--agency", help="only this agency's chain (its code)")
+    verify.add_argument("--trust-anchors", metavar="CA.pem", help="the CA certificates (PEM) that issued the "
+                        "province's signing key: each packet's x5c chain must lead to one of them")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    anchors = None
+    if args.trust_anchors:
+        try:
+            with open(args.trust_anchors, "rb") as bundle:
+                anchors = certificates.load_anchors(bundle.read())
+        except (OSError, ValueError) as exc:
+            print(f"không đọc được chứng thư CA / cannot read the trust anchors: {exc}", file=sys.stderr)
+            return USAGE
     try:
         settings = Settings()
     except ValidationError as exc:
         print(f"cấu hình không hợp lệ / invalid settings: {exc}", file=sys.stderr)
         return USAGE
     try:
-        report = asyncio.run(run(settings, args.agency))
+        report = asyncio.run(run(settings, args.agency, anchors))
     except (OSError, SQLAlchemyError) as exc:  # no database there, or not ours: a configuration error, not a break
         print(f"không đọc được cơ sở dữ liệu / cannot read the database: {exc}", file=sys.stderr)
         return USAGE

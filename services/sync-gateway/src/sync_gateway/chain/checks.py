@@ -4,7 +4,8 @@ agency's chain. Pure: no I/O. Each check names what broke:
 - hash: the stored bytes are not the bytes whose sha256 the row (and the next packet) names;
 - link: the packet is not where it claims to be (a sequence gap, a `prev_hash` other than the previous
   packet's hash, or a document naming another packet, agency or sequence than its row);
-- signature: the JWS is not a valid signature over those bytes by a key the gateway publishes.
+- signature: the JWS is not a valid signature over those bytes by a key the gateway publishes;
+- certificate (only when trust anchors are given): that key's x5c chain does not lead to them (chain.certificates).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
 from joserfc.jws import JWSRegistry
 
+from sync_gateway.chain import certificates
 from sync_gateway.chain.queries import StoredPacket
 
-HASH, LINK, SIGNATURE = "hash", "link", "signature"
+HASH, LINK, SIGNATURE, CERTIFICATE = "hash", "link", "signature", "certificate"
 # What a gateway key may sign with: EC P-256 today, RSA once a ministry certificate is configured.
 ALGORITHMS = frozenset({"ES256", "PS256", "RS256"})
 Key = Any  # a joserfc public key (EC or RSA)
@@ -34,7 +36,7 @@ REGISTRY.max_header_length = 256 * 2**10
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # HASH | LINK | SIGNATURE
+    kind: str  # HASH | LINK | SIGNATURE | CERTIFICATE
     detail: str
 
 
@@ -62,13 +64,15 @@ def published_keys(jwks: dict[str, Any]) -> dict[str, Key]:
     return keys
 
 
-def check(packet: StoredPacket, body: bytes, token: str, previous: Previous, keys: dict[str, Key]) -> Fault | None:
-    """The first thing wrong with the packet, hash before link before signature, or None."""
+def check(packet: StoredPacket, body: bytes, token: str, previous: Previous, keys: dict[str, Key],
+          anchors: certificates.Anchors | None = None) -> Fault | None:
+    """The first thing wrong with the packet, hash before link before signature (and its certificate chain, when
+    `anchors` are given), or None."""
     digest = hashlib.sha256(body).hexdigest()
     if digest != packet.body_hash:
         return Fault(HASH, f"sha256 của nội dung là {digest}, hàng lưu {packet.body_hash} / the body's sha256 "
                            f"is {digest}, its row says {packet.body_hash}")
-    return _link(packet, body, previous) or _signature(packet, body, token, keys)
+    return _link(packet, body, previous) or _signature(packet, body, token, keys, anchors)
 
 
 def _link(packet: StoredPacket, body: bytes, previous: Previous) -> Fault | None:
@@ -90,7 +94,8 @@ def _link(packet: StoredPacket, body: bytes, previous: Previous) -> Fault | None
     return None
 
 
-def _signature(packet: StoredPacket, body: bytes, token: str, keys: dict[str, Key]) -> Fault | None:
+def _signature(packet: StoredPacket, body: bytes, token: str, keys: dict[str, Key],
+               anchors: certificates.Anchors | None) -> Fault | None:
     try:
         header = jws.extract_compact(token.encode(), registry=REGISTRY).headers()
     except (JoseError, ValueError):
@@ -109,4 +114,6 @@ def _signature(packet: StoredPacket, body: bytes, token: str, keys: dict[str, Ke
         return Fault(SIGNATURE, f"chữ ký không hợp lệ với khoá {kid} / the signature does not verify with key {kid}")
     if signed.payload != body:
         return Fault(SIGNATURE, "JWS ký một nội dung khác / the JWS signs other bytes than the stored body")
+    if anchors is not None and (why := certificates.problem(header, keys[kid], anchors, packet.created_at)):
+        return Fault(CERTIFICATE, why)
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ class StoredPacket:
     body_hash: str
     kid: str
     record_count: int
+    created_at: datetime  # the day its certificate must have been valid on (chain.certificates)
 
 
 async def snapshot(session: AsyncSession) -> None:
@@ -46,7 +48,7 @@ async def packets(session: AsyncSession, agency_code: str) -> AsyncIterator[Stor
     after = 0
     while True:
         stmt = (select(Packet.id, Packet.agency_code, Packet.sequence, Packet.prev_hash, Packet.body_hash, Packet.kid,
-                       Packet.record_count)
+                       Packet.record_count, Packet.created_at)
                 .where(Packet.agency_code == agency_code, Packet.sequence > after)
                 .order_by(Packet.sequence).limit(PAGE))
         page = [StoredPacket(*row) for row in await session.execute(stmt)]

@@ -1,6 +1,7 @@
 """Re-verifies the packets the gateway stored, agency by agency in sequence, as the national side would:
 each body against its sha256, each link to the previous packet, each signature against the keys we
-publish (`sync_gateway.keys`); then the agency's head (what the builder chains the next packet to)
+publish (`sync_gateway.keys`), and, given trust anchors, each signing key's certificate chain to them; then the
+agency's head (what the builder chains the next packet to)
 against its last packet. Stops at the first break and says where it is."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from cryptography.exceptions import InvalidTag
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sync_gateway.chain import queries
+from sync_gateway.chain import certificates, queries
 from sync_gateway.chain.checks import HASH, LINK, START, Fault, Key, Previous, check, published_keys
 from sync_gateway.keys import service as signing
 
@@ -44,20 +45,22 @@ class Report:
         return self.broken is None
 
 
-async def verify_chains(session: AsyncSession, agency_code: str | None = None) -> Report:
+async def verify_chains(session: AsyncSession, agency_code: str | None = None,
+                        anchors: certificates.Anchors | None = None) -> Report:
     """Every agency's chain (or only `agency_code`'s), until the first break."""
     keys = published_keys(await signing.jwks(session))
     report = Report()
     for code in await queries.agencies(session, agency_code):
         summary = AgencySummary(code)
         report.agencies.append(summary)
-        report.broken = await _verify_agency(session, summary, keys)
+        report.broken = await _verify_agency(session, summary, keys, anchors)
         if report.broken is not None:
             break
     return report
 
 
-async def _verify_agency(session: AsyncSession, summary: AgencySummary, keys: dict[str, Key]) -> Break | None:
+async def _verify_agency(session: AsyncSession, summary: AgencySummary, keys: dict[str, Key],
+                         anchors: certificates.Anchors | None) -> Break | None:
     previous = START
     async for packet in queries.packets(session, summary.agency_code):
         try:
@@ -66,7 +69,7 @@ async def _verify_agency(session: AsyncSession, summary: AgencySummary, keys: di
             fault: Fault | None = Fault(HASH, "nội dung niêm phong không mở được bằng khoá trường đã cấu hình / the "
                                               "sealed body does not open with the configured field keys")
         else:
-            fault = check(packet, body, token, previous, keys)
+            fault = check(packet, body, token, previous, keys, anchors)
         if fault is not None:
             return Break(summary.agency_code, packet.sequence, packet.id, fault.kind, fault.detail)
         previous = Previous(packet.sequence, packet.body_hash)
