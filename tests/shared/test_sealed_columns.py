@@ -1,7 +1,7 @@
 """Personal data sealed where it rests (issue 20; QĐ 6187 Điều 4 khoản 3: some fields encrypted; Điều 19 khoản 7:
-DOHA keeps the data safe and leads its encryption): change requests' payloads, packets' bodies and signatures,
-receipts and scanned evidence are stored as ciphertext, read back whole, and sealed by the migration for rows
-written before it."""
+DOHA keeps the data safe and leads its encryption): change requests' payloads and national rejection reasons,
+packets' bodies and signatures, receipts and scanned evidence are stored as ciphertext, read back whole, and
+sealed by the migration for rows written before it."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from tests.factories import make_account, make_profile, make_unit
 PHONE = "0912345678"
 CITIZEN = "001085012345"
 SCAN = b"%PDF-1.7 giay xac nhan " + CITIZEN.encode()
+REJECTED = f"Số định danh {CITIZEN} không khớp CSDL quốc gia; số điện thoại {PHONE}"
 BEFORE_SEALING = "g20throttle1"
 
 
@@ -44,7 +45,7 @@ async def _write(session: AsyncSession) -> dict[str, uuid.UUID]:
     account = await make_account(session, unit=unit)
     request = ChangeRequest(profile_id=profile.id, org_unit_id=unit.id, base_version=1, requested_by=account.id,
                             payload={"items": {"phone": PHONE}, "sections": {"family": [{"name": "X"}]}},
-                            occurred_on=date(2026, 11, 2))
+                            occurred_on=date(2026, 11, 2), national_reason=REJECTED)
     packet = Packet(agency_code=unit.code, sequence=1, body=f'{{"citizen_id":"{CITIZEN}"}}'.encode(),
                     body_hash="0" * 64, jws=f"e30.{CITIZEN}.c2ln", kid="k", record_count=1)
     scan = Attachment(profile_id=profile.id, filename="a.pdf", content_type="application/pdf", size=len(SCAN),
@@ -62,6 +63,7 @@ async def _raw(engine: AsyncEngine) -> bytes:
     async with engine.connect() as conn:
         rows = await conn.execute(text(
             "SELECT convert_to(payload::text, 'UTF8') FROM change_requests UNION ALL "
+            "SELECT convert_to(national_reason::text, 'UTF8') FROM change_requests UNION ALL "
             "SELECT convert_to(body::text, 'UTF8') || convert_to(jws::text, 'UTF8') FROM packets UNION ALL "
             "SELECT content FROM attachments UNION ALL SELECT convert_to(body::text, 'UTF8') FROM receipts"))
         return b"".join(bytes(r[0]) for r in rows)
@@ -97,6 +99,7 @@ class TestSealedColumns:
                 scan = await session.get(Attachment, ids["scan"])
                 assert request is not None and packet is not None and scan is not None
                 assert request.payload["items"] == {"phone": PHONE}
+                assert request.national_reason == REJECTED
                 # What SQL may ask of a proposal: the keys it touches, never their values.
                 assert request.outline == {"keys": ["items", "sections"], "items": ["phone"], "sections": ["family"]}
                 assert CITIZEN in packet.body.decode() and packet.jws.endswith(".c2ln") and scan.content == SCAN
@@ -140,6 +143,7 @@ class TestSealedColumns:
                 scan = await session.get(Attachment, ids["scan"])
                 assert request is not None and packet is not None and scan is not None
                 assert request.payload == {"items": {"phone": PHONE}, "sections": {"family": [{"name": "X"}]}}
+                assert request.national_reason == REJECTED
                 assert request.outline == {"keys": ["items", "sections"], "items": ["phone"], "sections": ["family"]}
                 assert packet.body == f'{{"citizen_id":"{CITIZEN}"}}'.encode() and scan.content == SCAN
                 assert packet.jws == f"e30.{CITIZEN}.c2ln"

@@ -45,7 +45,7 @@ class TestScorecard:
         assert hand[Criterion.DUNG.value] <= 3  # the two defective records fail Đúng whatever else is found
         rules = {r["code"]: r for r in card["rules"]}
         assert rules["DUNG-CCCD-003"] == {"code": "DUNG-CCCD-003", "criterion": "Đúng", "severity": "error",
-                                          "records": 2, "findings": 2}
+                                          "records": 2, "findings": 2, "persons_to_fix": True}
         assert card["blocking"] >= 2
         assert {w["profile_id"] for w in card["worst"][:2]} == {str(world.people["a1"][0].id),
                                                                str(world.people["a2"][0].id)}

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from hoso_shared.db.base import Base, Timestamps, UUIDKey
-from hoso_shared.db.sealed import SealedJSON
+from hoso_shared.db.sealed import SealedJSON, SealedText
 
 
 class ChangeRequestState(enum.StrEnum):
@@ -53,7 +53,8 @@ class ChangeRequest(UUIDKey, Timestamps, Base):
     submitted_at: Mapped[datetime | None]
     applied_version: Mapped[int | None]  # the profile version profile-api wrote for it
     applied_at: Mapped[datetime | None]
-    national_reason: Mapped[str | None] = mapped_column(Text)  # why the national side rejected it
+    # Why the national side rejected it: its free text about the person, sealed (migration w19reasons).
+    national_reason: Mapped[str | None] = mapped_column(SealedText("change_requests.national_reason"))
     # What the Đúng–Đủ–Sạch–Sống rules found in the record this request would produce, judged by profile-api
     # when it was proposed (on `base_version`): codes, severities, fields and non-personal message parameters
     # only (hoso_shared.findings). NULL: not judged (made before findings were kept, or by another sender).

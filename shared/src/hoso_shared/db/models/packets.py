@@ -62,7 +62,8 @@ class PacketRecord(Base):
     # packed | blocked (a rule error: never sent) | accepted | rejected (by the national side)
     status: Mapped[str] = mapped_column(Text)
     findings: Mapped[list[Any]] = mapped_column(JSONB, server_default="[]")  # rule codes (errors or warnings)
-    reason: Mapped[str | None] = mapped_column(Text)
+    # A rule's block or the national side's rejection, its free text about the person: sealed (w19reasons).
+    reason: Mapped[str | None] = mapped_column(SealedText("packet_records.reason"))
     returned_at: Mapped[datetime | None]  # when approval-api took the request back (blocked or rejected)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     decided_at: Mapped[datetime | None]
