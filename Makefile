@@ -99,6 +99,7 @@ bench: sync
 	$(RUN) python -m bench.pipeline
 	$(RUN) python -m bench.portal
 	$(RUN) python -m bench.portal_lists
+	$(RUN) python -m bench.audit
 
 ## The province at scale (issue 17; bench/scale): 200,000 profiles, half through the bulk import, every report,
 ## export, import, the sync, idle CPU and RSS beside raw baselines. Not in `make bench`: it takes the best part of

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.db.models import (
+    AccessGrant,
     AccountDelegation,
     Attachment,
     ChangeRequest,
@@ -60,6 +61,7 @@ class Side:
     delegate_id: uuid.UUID | None = None  # a person holding a delegation to create personal accounts
     transfer_id: uuid.UUID | None = None  # the side's person proposed for a move to another agency
     reported_id: uuid.UUID | None = None  # … and reported as moved to a central body
+    grant_id: uuid.UUID | None = None  # a written grant over the side's unit (issue 21)
 
 
 async def _transfers(session: AsyncSession, side: Side, receiver: OrgUnit, creator: uuid.UUID) -> list[Transfer]:
@@ -90,7 +92,12 @@ async def _side(session: AsyncSession, unit: OrgUnit, creator: uuid.UUID, *, nam
                     mode="valid_only", dry_run=True, state="done")
     session.add_all([row, attachment, change, job])
     await session.flush()
-    return Side(unit, profile, row, attachment, change, officer.id, job, delegate_id=delegate.id)
+    grant = AccessGrant(grantee_id=officer.id, org_unit_id=unit.id, level=1, starts_on=date(2026, 1, 1),
+                        ends_on=date(2099, 12, 31), decision_number="7/QĐ-SNV", decision_date=date(2026, 1, 1),
+                        issuing_body="Sở Nội vụ", attachment_id=attachment.id, granted_by=creator)
+    session.add(grant)
+    await session.flush()
+    return Side(unit, profile, row, attachment, change, officer.id, job, delegate_id=delegate.id, grant_id=grant.id)
 
 
 @dataclass
@@ -228,6 +235,11 @@ CASES = [
       for action in ("disable", "enable", "reset-password")),
     Case("POST", "/api/v1/accounts/{account_id}/roles", lambda s: f"/api/v1/accounts/{s.account_id}/roles",
          frozenset(ACCOUNT_ADMINS), lambda s: {**REQUEST, "roles": ["approver"]}),
+    # Clearance and grants (issue 21; Điều 18 khoản 1, Điều 19 khoản 4): admins, over their own subtree.
+    Case("PUT", "/api/v1/accounts/{account_id}/clearance", lambda s: f"/api/v1/accounts/{s.account_id}/clearance",
+         frozenset(ACCOUNT_ADMINS), lambda s: {**REQUEST, "clearance": 1}),
+    Case("POST", "/api/v1/access-grants/{grant_id}/revoke", lambda s: f"/api/v1/access-grants/{s.grant_id}/revoke",
+         frozenset(ACCOUNT_ADMINS), lambda s: REQUEST),
     Case("GET", "/api/v1/accounts/{account_id}/access-changes",
          lambda s: f"/api/v1/accounts/{s.account_id}/access-changes", frozenset(ACCOUNT_ADMINS)),
     Case("POST", "/api/v1/accounts/{account_id}/delegation", lambda s: f"/api/v1/accounts/{s.account_id}/delegation",
@@ -294,6 +306,12 @@ NOT_RESOURCE_ROUTES = {
     # The directory of receiving agencies: unit names and codes outside the caller's subtree, no person's data
     # (tests/profile_api/transfers/test_receivers.py).
     "/api/v1/transfers/receivers",
+    # The audit log: lists filtered by the auditor's subtree (a named record outside it: 404), the chain check
+    # (positions and counts only), and the caller's own record's reads (tests/profile_api/audit_log).
+    "/api/v1/audit", "/api/v1/audit.csv", "/api/v1/audit/verify", "/api/v1/me/record-reads",
+    # A grant names its unit or people in the body (beyond the subtree: 404) and the list holds only the grants over
+    # the caller's subtree: tests/profile_api/access/test_grants.py.
+    "/api/v1/access-grants",
 }
 
 

@@ -34,6 +34,7 @@ from portal.packets.router import router as packets_router
 from portal.people.router import router as people_router
 from portal.province.router import router as province_router
 from portal.quality.router import router as quality_router
+from portal.record_reads.router import router as record_reads_router
 from portal.reports.router import router as reports_router
 from portal.reviews.router import router as reviews_router
 from portal.security import security_headers
@@ -83,6 +84,7 @@ def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = u
     for router in (reviews_router, org_router, reports_router):  # the quarterly review, the org tree, reports
         app.include_router(router)
     app.include_router(new_person_router)  # a new person's record, filled in from the population register
+    app.include_router(record_reads_router)  # who read the sensitive parts of my record
 
     @app.get("/healthz", include_in_schema=False)
     async def check_health() -> dict[str, str]:

@@ -22,9 +22,11 @@ from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker
 from hoso_shared.time import Clock, utc_now
 from hoso_shared.web import build_app, provide
+from profile_api.access.router import router as access_router
 from profile_api.accounts.router import router as accounts_router
 from profile_api.attachments.router import router as attachments_router
 from profile_api.audit import sealer
+from profile_api.audit_log.router import router as audit_log_router
 from profile_api.bulk.router import router as bulk_router
 from profile_api.calendar.router import router as calendar_router
 from profile_api.changes import tasks as pending_tasks
@@ -103,7 +105,7 @@ def create_app(settings: Settings | None = None, *, sessionmaker: SessionMaker |
                     routers=[tokens_router, jwks_router, attachments_router, quality_profile_router, profiles_router,
                              changes_router, changes_internal, org_units_router, accounts_router, bulk_router,
                              quality_router, calendar_router, reports_router, tasks_router, transfers_router,
-                             fix_requests_router],
+                             fix_requests_router, audit_log_router, access_router],
                     sessionmaker=sessionmaker, token_verifier=verifier, on_startup=start_tasks, on_shutdown=stop_tasks)
     maker: SessionMaker = app.state.sessionmaker
     cipher = FieldCipher.from_settings(settings)

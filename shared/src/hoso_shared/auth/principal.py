@@ -16,6 +16,9 @@ class Principal:
     org_path: str  # "/<root id>/…/<own unit id>/": the subtree this principal may act in
     profile_id: uuid.UUID | None = None
     client_id: str | None = field(default=None)
+    # The account's clearance in its subtree (max degree of access restriction it reads, 0–3); None: its roles'
+    # default (`auth.clearance.clearance_of`). Carried by the token, so it is refreshed at each login.
+    clearance: int | None = field(default=None)
 
     def has_scopes(self, *needed: str) -> bool:
         return all(s in self.scopes for s in needed)

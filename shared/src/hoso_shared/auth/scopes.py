@@ -10,6 +10,10 @@ Who does what (Quy chế Hà Nội 2024):
   decision, and accepts or refuses the people other agencies send it (Điều 12 khoản 1 điểm a).
 - DOHA's own unit syncs like any sở: through an agency account (agency_admin) at that unit. doha_admin holds no
   `sync-batches:submit`, so the account that submits a batch is never the one that decides it.
+- auditor (thanh tra, kiểm tra, giám sát: DOHA's for the province, Điều 19 khoản 6; an agency's for its subtree,
+  Điều 21 khoản 5): reads the audit log of its subtree (who saw and changed what) and verifies its hash chain
+  (`GET /api/v1/audit`, `/api/v1/audit/verify`). No `profiles:read`: the auditor sees who read a record, never
+  the record itself. A personal account, created by DOHA or an agency admin in their subtree like any other.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ class Role(StrEnum):
     officer = "officer"
     hr_system = "hr_system"
     service = "service"
+    auditor = "auditor"
 
 
 # The only scope a token carries while its account still has a default password.
@@ -55,6 +60,7 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.officer: frozenset({"profiles:read:self", "change-requests:write:self", "account:password"}),
     Role.hr_system: frozenset({"profiles:read", "profiles:write", "org-units:read", "change-requests:write"}),
     Role.service: frozenset(),  # a service client gets exactly the scopes on its account
+    Role.auditor: frozenset({"audit:read", "org-units:read"}),
 }
 
 

@@ -60,6 +60,8 @@ class TokenIssuer:
             claims["profile_id"] = str(principal.profile_id)
         if principal.client_id:
             claims["client_id"] = principal.client_id
+        if principal.clearance is not None:
+            claims["clearance"] = principal.clearance
         token = jwt.encode({"alg": "ES256", "kid": self.key.kid}, claims, self.key, algorithms=ALGORITHMS)
         return token, self.ttl_seconds
 
@@ -144,6 +146,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
             org_path=str(claims["org_path"]),
             profile_id=uuid.UUID(claims["profile_id"]) if claims.get("profile_id") else None,
             client_id=claims.get("client_id"),
+            clearance=int(claims["clearance"]) if claims.get("clearance") is not None else None,
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise TokenInvalid("the token lacks the claims of a principal") from exc

@@ -1,7 +1,9 @@
 """The scalar items 1–38 of the unified sơ yếu lý lịch (Thông tư 06/2023/TT-BNV, DOMAIN §1.1).
 
 Keys are English; each field's description carries the item number and the Vietnamese label.
-Fields marked `sensitive` are encrypted at rest and shown only to roles that need them.
+Each field's degree of access restriction (levels.py) is in its `json_schema_extra`; unmarked fields are at
+`DEFAULT_LEVEL`. Fields at `SENSITIVE_LEVEL` or above are encrypted at rest and shown only to readers cleared for
+their level (docs/access-levels.md).
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field
-from pydantic.config import JsonDict
 
 from hoso_shared.codes.types import EthnicityCode, RankCode, ReligionCode
 from hoso_shared.form.base import FormModel, LongText, Place, Text
+from hoso_shared.form.levels import DEFAULT_LEVEL, SENSITIVE_LEVEL, Level, at_level
 
-SENSITIVE: JsonDict = {"sensitive": True}
+PUBLIC, SENSITIVE, POLITICAL = at_level(Level.public), at_level(Level.personal), at_level(Level.political)
 Sex = Literal["M", "F"]
 Category = Literal["can_bo", "cong_chuc", "vien_chuc", "cap_xa"]
 Status = Literal["active", "transferred_out", "retired", "resigned", "deceased"]
@@ -29,15 +31,16 @@ Phone = Annotated[str, Field(pattern=r"^\+?[\d .-]{8,20}$")]
 
 class ProfileItems(FormModel):
     # Header
-    managing_agency: Text | None = Field(None, description="Cơ quan quản lý CBCCVC")
-    employing_unit: Text | None = Field(None, description="Cơ quan, đơn vị sử dụng CBCCVC")
+    managing_agency: Text | None = Field(None, description="Cơ quan quản lý CBCCVC", json_schema_extra=PUBLIC)
+    employing_unit: Text | None = Field(None, description="Cơ quan, đơn vị sử dụng CBCCVC", json_schema_extra=PUBLIC)
     file_number: Text | None = Field(None, description="Số hiệu (legacy, kept as an attribute)")
     legacy_identifier: Text | None = Field(None, description="Mã số định danh (legacy)")
     # 1–9
-    full_name: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="1. Họ và tên khai sinh")
-    sex: Sex = Field(description="1. Giới tính")
+    full_name: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="1. Họ và tên khai sinh",
+                                                                            json_schema_extra=PUBLIC)
+    sex: Sex = Field(description="1. Giới tính", json_schema_extra=PUBLIC)
     other_names: Text | None = Field(None, description="2. Các tên gọi khác")
-    birth_date: date = Field(description="3. Sinh ngày")
+    birth_date: date = Field(description="3. Sinh ngày", json_schema_extra=PUBLIC)
     birth_place: Place | None = Field(None, description="4. Nơi sinh")
     home_town: Place | None = Field(None, description="5. Quê quán")
     ethnicity_code: EthnicityCode | None = Field(None, description="6. Dân tộc (QĐ 121-TCTK)")
@@ -54,8 +57,8 @@ class ProfileItems(FormModel):
     first_recruited_on: date | None = Field(None, description="13. Ngày được tuyển dụng lần đầu")
     recruiting_body: Text | None = Field(None, description="13. Cơ quan, tổ chức, đơn vị tuyển dụng")
     joined_agency_on: date | None = Field(None, description="14. Ngày vào cơ quan hiện đang công tác")
-    party_joined_on: date | None = Field(None, description="15. Ngày vào Đảng", json_schema_extra=SENSITIVE)
-    party_official_on: date | None = Field(None, description="15. Ngày chính thức", json_schema_extra=SENSITIVE)
+    party_joined_on: date | None = Field(None, description="15. Ngày vào Đảng", json_schema_extra=POLITICAL)
+    party_official_on: date | None = Field(None, description="15. Ngày chính thức", json_schema_extra=POLITICAL)
     first_org_joined_on: date | None = Field(None, description="16. Ngày tham gia tổ chức CT-XH đầu tiên")
     first_org_name: Text | None = Field(None, description="16. Tổ chức (Đoàn, Công đoàn, Hội)")
     enlisted_on: date | None = Field(None, description="17. Ngày nhập ngũ")
@@ -68,19 +71,20 @@ class ProfileItems(FormModel):
     highest_qualification: Text | None = Field(None, description="20. Trình độ chuyên môn cao nhất")
     academic_title: Literal["GS", "PGS"] | None = Field(None, description="21. Học hàm")
     state_honorary_title: Text | None = Field(None, description="22. Danh hiệu nhà nước phong tặng")
-    current_position: Text | None = Field(None, description="23. Chức vụ hiện tại")
+    current_position: Text | None = Field(None, description="23. Chức vụ hiện tại", json_schema_extra=PUBLIC)
     position_appointed_on: date | None = Field(None, description="23. Ngày bổ nhiệm/phê chuẩn")
     position_reappointed_on: date | None = Field(None, description="23. Ngày bổ nhiệm lại")
     planned_title: Text | None = Field(None, description="24. Được quy hoạch chức danh")
     concurrent_position: Text | None = Field(None, description="25. Chức vụ kiêm nhiệm")
-    party_position: Text | None = Field(None, description="26. Chức vụ Đảng hiện tại", json_schema_extra=SENSITIVE)
+    party_position: Text | None = Field(None, description="26. Chức vụ Đảng hiện tại", json_schema_extra=POLITICAL)
     party_concurrent_position: Text | None = Field(
-        None, description="27. Chức vụ Đảng kiêm nhiệm", json_schema_extra=SENSITIVE)
+        None, description="27. Chức vụ Đảng kiêm nhiệm", json_schema_extra=POLITICAL)
     main_duties: LongText | None = Field(None, description="28. Công việc chính được giao")
     strengths: Text | None = Field(None, description="29. Sở trường công tác")
     longest_job: Text | None = Field(None, description="29. Công việc làm lâu nhất")
     # 30 Tiền lương
-    rank_code: RankCode | None = Field(None, description="30.1 Ngạch/chức danh nghề nghiệp: mã số")
+    rank_code: RankCode | None = Field(
+        None, description="30.1 Ngạch/chức danh nghề nghiệp: mã số", json_schema_extra=PUBLIC)
     rank_appointed_on: date | None = Field(None, description="30.1 Ngày bổ nhiệm ngạch/CDNN")
     salary_step: Annotated[int, Field(ge=1, le=12)] | None = Field(None, description="30.1 Bậc lương")
     salary_coefficient: Coefficient | None = Field(None, description="30.1 Hệ số")
@@ -108,7 +112,7 @@ class ProfileItems(FormModel):
     blood_group: BloodGroup | None = Field(None, description="31. Nhóm máu", json_schema_extra=SENSITIVE)
     # 34.1, 37.3, 38
     arrest_history: LongText | None = Field(
-        None, description="34.1 Bị bắt, bị tù (từ… đến…, ở đâu?)", json_schema_extra=SENSITIVE)
+        None, description="34.1 Bị bắt, bị tù (từ… đến…, ở đâu?)", json_schema_extra=POLITICAL)
     household_income_salary: Annotated[int, Field(ge=0)] | None = Field(
         None, description="37.3 Thu nhập hàng năm: tiền lương (đ)", json_schema_extra=SENSITIVE)
     household_income_other: Annotated[int, Field(ge=0)] | None = Field(
@@ -123,11 +127,12 @@ class ProfileItems(FormModel):
         None, description="Items of an older form (2C-BNV/2008, 2C/TCTW-98) that TT 06/2023 has no place for")
 
 
-def _sensitive(model: type[FormModel]) -> frozenset[str]:
-    return frozenset(name for name, f in model.model_fields.items()
-                     if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("sensitive"))
+def _levels(model: type[FormModel]) -> dict[str, Level]:
+    return {name: Level(f.json_schema_extra.get("level", DEFAULT_LEVEL))  # type: ignore[arg-type]
+            if isinstance(f.json_schema_extra, dict) else DEFAULT_LEVEL for name, f in model.model_fields.items()}
 
 
-SENSITIVE_ITEMS = _sensitive(ProfileItems)
+ITEM_LEVELS = _levels(ProfileItems)  # every item's degree of access restriction
+SENSITIVE_ITEMS = frozenset(name for name, level in ITEM_LEVELS.items() if level >= SENSITIVE_LEVEL)
 # Items with a column of their own on `profiles` (indexed, filtered, joined on).
 COLUMN_ITEMS = frozenset({"full_name", "sex", "birth_date", "rank_code", "citizen_id"})

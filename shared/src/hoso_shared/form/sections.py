@@ -1,5 +1,6 @@
 """The repeating tables of the form (TT 06/2023, DOMAIN §1.1). Every "Tháng/năm" column is a
-from/to period. Sensitive tables are encrypted at rest."""
+from/to period. Each table has a degree of access restriction (`SECTION_LEVELS`); those at `SENSITIVE_LEVEL`
+or above are encrypted at rest."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic import Field
 from hoso_shared.codes.types import RankCode
 from hoso_shared.form.base import FormModel, LongText, Period, Text
 from hoso_shared.form.items import Coefficient, Percent
+from hoso_shared.form.levels import SENSITIVE_LEVEL, Level
 
 
 class Training(Period):
@@ -71,22 +73,32 @@ class AllowanceHistory(Period):
     amount: Annotated[int, Field(ge=0)] | None = Field(None, description="Giá trị (đồng)")
 
 
-# URL segment → (form item, row model, sensitive)
-SECTIONS: dict[str, tuple[str, type[FormModel], bool]] = {
-    "training-professional": ("32.1", Training, False),
-    "training-political": ("32.2", Training, False),
-    "training-state-management": ("32.3", Training, False),
-    "training-defence": ("32.4", Training, False),
-    "training-it": ("32.5", Training, False),
-    "training-languages": ("32.6", LanguageTraining, False),
-    "work-history": ("33", WorkHistory, False),
-    "former-regime": ("34.2", PastActivity, True),
-    "foreign-ties": ("34.3", PastActivity, True),
-    "awards": ("35.1", Award, False),
-    "discipline": ("35.2", Discipline, True),
-    "family": ("36.1", FamilyMember, True),
-    "family-in-law": ("36.2", FamilyMember, True),
-    "salary-history": ("37.1", SalaryHistory, False),
-    "allowance-history": ("37.2", AllowanceHistory, False),
+# Each table's degree of access restriction (levels.py; why: docs/access-levels.md).
+SECTION_LEVELS: dict[str, Level] = {
+    "training-professional": Level.hr, "training-political": Level.hr, "training-state-management": Level.hr,
+    "training-defence": Level.hr, "training-it": Level.hr, "training-languages": Level.hr, "work-history": Level.hr,
+    "former-regime": Level.political, "foreign-ties": Level.political, "awards": Level.hr,
+    "discipline": Level.personal, "family": Level.personal, "family-in-law": Level.personal,
+    "salary-history": Level.hr, "allowance-history": Level.hr,
 }
+_FORM: dict[str, tuple[str, type[FormModel]]] = {
+    "training-professional": ("32.1", Training),
+    "training-political": ("32.2", Training),
+    "training-state-management": ("32.3", Training),
+    "training-defence": ("32.4", Training),
+    "training-it": ("32.5", Training),
+    "training-languages": ("32.6", LanguageTraining),
+    "work-history": ("33", WorkHistory),
+    "former-regime": ("34.2", PastActivity),
+    "foreign-ties": ("34.3", PastActivity),
+    "awards": ("35.1", Award),
+    "discipline": ("35.2", Discipline),
+    "family": ("36.1", FamilyMember),
+    "family-in-law": ("36.2", FamilyMember),
+    "salary-history": ("37.1", SalaryHistory),
+    "allowance-history": ("37.2", AllowanceHistory),
+}
+# URL segment → (form item, row model, sensitive: at SENSITIVE_LEVEL or above, so sealed at rest)
+SECTIONS: dict[str, tuple[str, type[FormModel], bool]] = {
+    name: (number, model, SECTION_LEVELS[name] >= SENSITIVE_LEVEL) for name, (number, model) in _FORM.items()}
 SENSITIVE_SECTIONS = frozenset(name for name, (_, _, sensitive) in SECTIONS.items() if sensitive)

@@ -6,6 +6,8 @@
 - agency_admin creates agency accounts (agency_admin, approver) for the units *below* its own (its
   sub-units: never a peer at its own unit) and personal accounts (officer, approver) anywhere in its
   subtree (Điều 9 khoản 2).
+- Either creates auditors' personal accounts (auditor: reads the audit log, never a record) in its subtree, for
+  the inspection and supervision DOHA (Điều 19 khoản 6) and each agency (Điều 21 khoản 5) carry out.
 - A person an admin delegated to (ủy quyền tạo lập, Điều 9 khoản 2) creates officers' personal
   accounts in the delegation's subtree (`profile_api.accounts.delegation`).
 - Nobody else holds `accounts:create`, so nobody else creates anything.
@@ -23,7 +25,7 @@ from hoso_shared.auth import ROLE_SCOPES, Role
 
 CLIENT_ROLES = frozenset({Role.hr_system.value, Role.service.value})
 PERSON_ROLES = frozenset({Role.officer.value, Role.approver.value, Role.agency_admin.value,
-                          Role.doha_admin.value})
+                          Role.doha_admin.value, Role.auditor.value})
 
 GRANTABLE: dict[str, dict[str, frozenset[str]]] = {
     Role.doha_admin.value: {
@@ -33,7 +35,7 @@ GRANTABLE: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.agency_admin.value: {
         "agency": frozenset({Role.agency_admin.value, Role.approver.value}),
-        "person": frozenset({Role.officer.value, Role.approver.value}),
+        "person": frozenset({Role.officer.value, Role.approver.value, Role.auditor.value}),
     },
 }
 # The kinds a granter may give only to units strictly below its own (never at its own unit).

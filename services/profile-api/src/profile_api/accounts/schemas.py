@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 Kind = Literal["person", "agency", "client"]
-RoleName = Literal["doha_admin", "agency_admin", "approver", "officer", "hr_system", "service"]
+RoleName = Literal["doha_admin", "agency_admin", "approver", "officer", "hr_system", "service", "auditor"]
 
 
 def _normalise_username(value: object) -> object:

@@ -24,6 +24,9 @@ from hoso_shared.time import utc_now
 from profile_api.audit import queries
 
 GENESIS = "0" * 64
+# What `verify_chain` says of a broken entry (the CLI prints it; the API adds the Vietnamese).
+OUT_OF_ORDER = "does not follow the previous entry (removed or reordered)"
+ALTERED = "its content does not match its hash (altered)"
 HASHED = ("id", "at", "actor", "action", "entity", "entity_id", "fields", "before_digest", "after_digest")
 
 
@@ -92,16 +95,21 @@ class ChainReport:
         return self.first_bad_seq is None
 
 
-async def verify_chain(session: AsyncSession) -> ChainReport:
+async def verify_chain(session: AsyncSession, *, from_seq: int = 1, to_seq: int | None = None) -> ChainReport:
+    """The whole chain, or the entries `from_seq`..`to_seq`: a range starts from the stored hash of the entry before
+    it (so a range finds a break inside it, and a first entry that does not follow its predecessor as stored)."""
     prev, expected = GENESIS, 1
-    async for entry in queries.sealed_entries(session):
+    if from_seq > 1:
+        prev, expected = await queries.hash_at(session, from_seq - 1) or "", from_seq
+    async for entry in queries.sealed_entries(session, from_seq=from_seq, to_seq=to_seq):
         seq = int(entry.seq or 0)
         problem = None
         if seq != expected or entry.prev_hash != prev:
-            problem = "does not follow the previous entry (removed or reordered)"
+            problem = OUT_OF_ORDER
         elif entry_hash(prev, seq, entry) != entry.hash:
-            problem = "its content does not match its hash (altered)"
+            problem = ALTERED
         if problem:
-            return ChainReport(expected - 1, await queries.count_unsealed(session), seq, entry.id, problem)
+            return ChainReport(expected - max(from_seq, 1), await queries.count_unsealed(session), seq, entry.id,
+                               problem)
         prev, expected = str(entry.hash), expected + 1
-    return ChainReport(expected - 1, await queries.count_unsealed(session), None, None, None)
+    return ChainReport(expected - max(from_seq, 1), await queries.count_unsealed(session), None, None, None)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, get_args
 
-from hoso_shared.form import SENSITIVE_ITEMS, ProfileItems
+from hoso_shared.form import ITEM_LEVELS, SENSITIVE_ITEMS, ProfileItems, access
 from hoso_shared.form.base import Place
 from profile_api.bulk.reasons import say
 
@@ -120,6 +120,11 @@ REQUIRED = tuple(c.key for c in COLUMNS if c.required)
 
 def visible_columns(*, sensitive: bool) -> tuple[Column, ...]:
     return COLUMNS if sensitive else tuple(c for c in COLUMNS if not c.sensitive)
+
+
+def columns_at(level: int) -> tuple[Column, ...]:
+    """The columns a reader at `level` exports (hoso_shared.form.access); the unit code and category name no item."""
+    return tuple(c for c in COLUMNS if c.item not in ITEM_LEVELS or access.item_visible(c.item, level))
 
 
 class Flattener:

@@ -5,8 +5,8 @@ Memory stays that of a few pages, whatever the subtree, and the serving process'
 others: formatting in a thread of the serving process held the GIL and stalled a cheap request by ~0.6 s.
 
 The xlsx carries the whole record: the profiles sheet, then one sheet per repeating table, keyed by the citizen ID
-(what `bulk/tables.py` imports). CSV and JSON carry the profiles sheet only. Sensitive items and tables only for
-a caller with `profiles:sensitive`."""
+(what `bulk/tables.py` imports). CSV and JSON carry the profiles sheet only. Items and tables only up to the
+caller's clearance (hoso_shared.form.access: the same mask as every other read)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hoso_shared import records
 from hoso_shared.crypto import FieldCipher, open_json
 from hoso_shared.db.engine import SessionMaker
+from hoso_shared.form.levels import SENSITIVE_LEVEL
 from profile_api.bulk import queries, sheets
-from profile_api.bulk.columns import Column, Flattener, typer, visible_columns
+from profile_api.bulk.columns import Column, Flattener, columns_at, typer
 from profile_api.bulk.schemas import ExportFormat
 from profile_api.bulk.tables import BY_SECTION, Table
 from profile_api.bulk.xlsx_writer import row_xml
@@ -62,7 +63,7 @@ class Plan:
     ids: str  # the people exported, in order, comma-separated (what the audit entry lists)
     columns: tuple[Column, ...]
     tables: tuple[Table, ...]  # empty for csv and json
-    sensitive: bool
+    level: int  # the caller's clearance: columns and tables above it are left out
     file_format: ExportFormat
 
 
@@ -79,13 +80,13 @@ def items_of(row: Sequence[Any], cipher: FieldCipher, sensitive: bool) -> dict[s
     return items
 
 
-def render_items(cipher: FieldCipher, sensitive: bool, file_format: ExportFormat, rows: list[tuple[Any, ...]],
+def render_items(cipher: FieldCipher, level: int, file_format: ExportFormat, rows: list[tuple[Any, ...]],
                  first: int) -> bytes:
     """A page of the profiles sheet, formatted (in the renderer process): xlsx rows numbered from `first`, csv
     lines, or json objects joined by commas."""
-    columns = visible_columns(sensitive=sensitive)
+    columns = columns_at(level)
     flattener = Flattener(columns)
-    flat = [flattener.values(row[0], row[1], items_of(row, cipher, sensitive)) for row in rows]
+    flat = [flattener.values(row[0], row[1], items_of(row, cipher, level >= SENSITIVE_LEVEL)) for row in rows]
     if file_format == "xlsx":
         convert = typer(columns)
         return "".join(row_xml(convert(values), first + i) for i, values in enumerate(flat)).encode()
@@ -212,7 +213,7 @@ async def stream(sessionmaker: SessionMaker, cipher: FieldCipher, plan: Plan) ->
         yield writer.start()
         async with sessionmaker() as session:
             async for page in queries.stream_profiles(session, plan.ids):
-                async for chunk in pages.add(render_items, cipher, plan.sensitive, plan.file_format,
+                async for chunk in pages.add(render_items, cipher, plan.level, plan.file_format,
                                              rows=[tuple(r) for r in page]):
                     yield chunk
             async for chunk in _tables(session, cipher, plan, pages):

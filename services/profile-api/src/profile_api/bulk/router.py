@@ -108,9 +108,10 @@ async def get_import_errors_xlsx(job_id: uuid.UUID, principal: ProfilesWrite, se
 
 @router.get("/export", summary="Export the profiles of a unit's subtree as xlsx, csv or json, streamed.",
             description=LAYOUT + " The same layout as the template, so an export can be edited and imported (the "
-            "xlsx with every table). Sensitive columns and tables (citizen ID, phone, Party dates, family …) only "
-            "for callers with `profiles:sensitive`, and the export is written to the audit log. CSV and JSON hold "
-            "the profiles sheet only.",
+            "xlsx with every table). Columns and tables only up to the caller's clearance in their subtree "
+            "(levels: GET /api/v1/profiles/sections; citizen ID, phone, family … are level 2, Party records level "
+            "3; a written grant opens single records, not bulk exports), and the export is written to the audit "
+            "log. CSV and JSON hold the profiles sheet only.",
             response_class=Response, responses=ExportUnitNotFound.openapi())
 async def export_profiles(principal: ProfilesRead, session: DbSession, sessions: Sessions, cipher: Cipher,
                           today: Today,

@@ -18,17 +18,16 @@ from typing import Any
 from fastapi import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared.auth import Principal
+from hoso_shared.auth import Principal, clearance_of
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import SessionMaker
 from hoso_shared.db.models import ImportJob
 from profile_api.audit import service as audit
 from profile_api.bulk import exports, files, jobs, queries, sheets
-from profile_api.bulk.auth import SENSITIVE
-from profile_api.bulk.columns import visible_columns
+from profile_api.bulk.columns import columns_at
 from profile_api.bulk.errors import ExportUnitNotFound, ImportFileEmpty, ImportFileTooLarge, UnsupportedFileType
 from profile_api.bulk.schemas import ExportFormat, ImportJobRead, ImportMode, ImportRowError
-from profile_api.bulk.tables import visible_tables
+from profile_api.bulk.tables import tables_at
 
 JOB_FIELDS = ("id", "org_unit_id", "created_by", "filename", "file_format", "mode", "dry_run", "state",
               "total_rows", "processed_rows", "created_count", "error_count", "failure", "attempts", "created_at",
@@ -107,15 +106,15 @@ async def export_profiles(session: AsyncSession, sessionmaker: SessionMaker, pri
     unit = await queries.unit(session, org_unit_id or principal.org_unit_id)
     if unit is None or not principal.covers(unit.path):
         raise ExportUnitNotFound()
-    sensitive = principal.has_scopes(SENSITIVE)
-    columns = visible_columns(sensitive=sensitive)
-    tables = visible_tables(sensitive=sensitive) if file_format == "xlsx" else ()
+    level = clearance_of(principal)  # the account's own clearance: a grant opens single records, not bulk exports
+    columns = columns_at(level)
+    tables = tables_at(level) if file_format == "xlsx" else ()
     ids = await queries.profile_ids(session, principal, unit.path, include_archived=include_archived)
     shown = sorted({c.item for c in columns if c.sensitive} | {t.section for t in tables if t.sensitive})
     # The ids as one text: its digest costs the serving loop a few ms at 200,000 people, a list's half a second.
     await audit.record(session, principal, "export", "org_unit", unit.id, fields=shown,
                        after={"format": file_format, "profile_ids": ids})
-    plan = exports.Plan(ids, columns, tables, sensitive, file_format)
+    plan = exports.Plan(ids, columns, tables, level, file_format)
     media_type = {"xlsx": sheets.XLSX, "csv": sheets.CSV, "json": sheets.JSON}[file_format]
     code = re.sub(r"[^A-Za-z0-9._-]", "_", unit.code)
     return Download(exports.stream(sessionmaker, cipher, plan), media_type,

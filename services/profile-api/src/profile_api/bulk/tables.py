@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hoso_shared.form import SECTIONS, SENSITIVE_SECTIONS
+from hoso_shared.form import SECTIONS, SENSITIVE_SECTIONS, access
 from hoso_shared.form.base import FormModel, Period
 from hoso_shared.form.layout import TABLE_TITLES
 from hoso_shared.form.layout import columns as labelled
@@ -57,6 +57,11 @@ BY_SECTION = {t.section: t for t in TABLES}
 
 def visible_tables(*, sensitive: bool) -> tuple[Table, ...]:
     return tuple(t for t in TABLES if sensitive or t.section not in SENSITIVE_SECTIONS)
+
+
+def tables_at(level: int) -> tuple[Table, ...]:
+    """The tables a reader at `level` exports (hoso_shared.form.access)."""
+    return tuple(t for t in TABLES if access.section_visible(t.section, level))
 
 
 def header_problems(table: Table, keys: list[str]) -> list[str]:

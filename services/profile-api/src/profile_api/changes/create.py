@@ -62,5 +62,5 @@ async def submit_create(session: AsyncSession, principal: Principal, profile: Pr
                            judged=judged.kept)
     await commit_for_peer(session)
     stored = await client.forward(change)
-    read = await profiles.get_profile(session, principal, profile.id, cipher)
+    read = await profiles.get_profile(session, principal, profile.id, cipher, today)
     return read.model_copy(update={"create_request_id": uuid.UUID(stored["id"])})

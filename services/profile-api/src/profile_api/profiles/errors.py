@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hoso_shared.problems import Conflict, NotFound, Problem, ValidationFailed
+from hoso_shared.problems import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 
 
 class ProfileNotFound(NotFound):
@@ -29,3 +29,7 @@ class InvalidSection(ValidationFailed):
 
 class LegacyNotMappable(ValidationFailed):
     slug, title = "legacy-not-mappable", "The legacy record cannot be mapped into the current form"
+
+
+class LevelWithheld(Forbidden):
+    slug, title = "level-withheld", "Above the degree of access restriction you may read"

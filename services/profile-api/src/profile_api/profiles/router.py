@@ -7,10 +7,20 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from hoso_shared.auth import AnyPrincipal
+from hoso_shared.auth import AnyPrincipal, Principal, clearance_of
+from hoso_shared.auth.clearance import OWN_RECORD
 from hoso_shared.db import DbSession
 from hoso_shared.dependencies import Deadlines, Now, Today
-from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, Category, ProfileItems, Status
+from hoso_shared.form import (
+    ITEM_LEVELS,
+    SECTION_LEVELS,
+    SECTIONS,
+    SENSITIVE_ITEMS,
+    Category,
+    ProfileItems,
+    Status,
+    access,
+)
 from hoso_shared.problems import Forbidden, ValidationFailed
 from profile_api.changes import create
 from profile_api.changes.errors import ApprovalUnavailable, ProfileArchived
@@ -21,6 +31,7 @@ from profile_api.profiles.errors import (
     InvalidCursor,
     InvalidSection,
     LegacyNotMappable,
+    LevelWithheld,
     OrgUnitNotFound,
     ProfileNotFound,
     VersionNotFound,
@@ -47,13 +58,19 @@ def as_json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-def _fields(fields: str | None) -> list[str] | None:
+def _fields(fields: str | None, principal: Principal) -> list[str] | None:
     if not fields:
         return None
     wanted = [f.strip() for f in fields.split(",") if f.strip()]
     unknown = sorted(set(wanted) - LISTABLE_FIELDS)
     if unknown:
         raise ValidationFailed("Unknown or sensitive fields in `fields=`.", unknown=unknown)
+    # Those without `profiles:read` list their own record only, which they read whole.
+    level = clearance_of(principal) if principal.has_scopes(service.READ_ALL) else OWN_RECORD
+    above = sorted(f for f in wanted if not access.item_visible(f, level))
+    if above:
+        raise LevelWithheld("Có mục ở mức hạn chế tiếp cận cao hơn mức bạn được đọc. — Some fields are above your "
+                            "clearance.", fields=above, clearance=level)
     return wanted
 
 
@@ -98,8 +115,9 @@ async def import_legacy(body: LegacyImport, principal: AnyPrincipal, session: Db
 @router.get("", summary="List the profiles the caller may see, a page at a time.",
             description="Scoped to the caller's org subtree (an officer sees only their own record). Filters "
                         "combine; `citizen_id` is matched through its keyed hash. `fields=a,b` adds those "
-                        "(non-sensitive) items to each row. Pass `next_cursor` back as `cursor`.",
-            responses=InvalidCursor.openapi(), response_model=ProfilePage)
+                        "(non-sensitive) items, up to the caller's clearance, to each row. Pass `next_cursor` back "
+                        "as `cursor`.",
+            responses={**InvalidCursor.openapi(), **LevelWithheld.openapi()}, response_model=ProfilePage)
 async def list_profiles(
     principal: AnyPrincipal, session: DbSession, cipher: Cipher,
     org_unit_id: Annotated[uuid.UUID | None, Query(description="Only this unit's subtree")] = None,
@@ -120,21 +138,32 @@ async def list_profiles(
                         name_prefix=name_prefix, include_archived=include_archived,
                         ids=tuple(dict.fromkeys(ids)) if ids is not None else None,
                         citizen_id_hmac=cipher.lookup_hash(citizen_id, field="citizen_id") if citizen_id else None)
-    page = await service.list_profiles(session, principal, flt, cursor=cursor, limit=limit, fields=_fields(fields))
+    page = await service.list_profiles(session, principal, flt, cursor=cursor, limit=limit,
+                                       fields=_fields(fields, principal))
     return Response(to_json(page), media_type="application/json")
 
 
-@router.get("/sections", summary="The repeating tables of the form: names, form items, row schemas.")
+@router.get("/sections", summary="The repeating tables of the form: names, form items, levels, row schemas.",
+            description="Each table's `level` is its degree of access restriction (độ hạn chế tiếp cận, Quy chế Hà "
+                        "Nội 2024 Điều 4 khoản 3): 0 public within the agency's HR, 1 HR and approvers of the "
+                        "person's unit, 2 personal and sensitive, 3 political and Party records; a caller reads what "
+                        "is at or below their level. `items` gives each scalar item's level the same way "
+                        "(docs/access-levels.md says why each is where it is).")
 async def list_sections() -> dict[str, Any]:
-    return {name: {"form_item": item, "sensitive": sensitive, "row_schema": model.model_json_schema()}
-            for name, (item, model, sensitive) in SECTIONS.items()}
+    tables = {name: {"form_item": item, "sensitive": sensitive, "level": int(SECTION_LEVELS[name]),
+                     "row_schema": model.model_json_schema()}
+              for name, (item, model, sensitive) in SECTIONS.items()}
+    return {**tables, "items": {name: int(level) for name, level in ITEM_LEVELS.items()}}
 
 
 @router.get("/{profile_id}", summary="Read one profile: items, tables, pending changes.",
-            description="Sensitive items and tables are included for roles that need them (and for the person "
-                        "themself); each such read is written to the audit log. A person an approver lent their "
-                        "decisions to (approval-api's delegations) reads, while the delegation holds, the records "
-                        "of the submitted requests they may decide, as that approver would.",
+            description="Items and tables are returned up to the `level` the caller reads the record at (Quy chế Hà "
+                        "Nội 2024 Điều 4 khoản 3): the person their whole record; others their clearance in their "
+                        "subtree, raised by an active written grant (POST /api/v1/access-grants, Điều 8 khoản 3), "
+                        "which also opens records beyond the subtree. What is above is absent and named in "
+                        "`withheld`. Reads of level 2 or above are written to the audit log. A person an approver "
+                        "lent their decisions to (approval-api's delegations) reads, while the delegation holds, the "
+                        "records of the submitted requests they may decide, as that approver would.",
             responses=ProfileNotFound.openapi(), response_model=ProfileRead)
 async def get_profile(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
                       cipher: Cipher, today: Today) -> Response:
@@ -154,29 +183,43 @@ async def check_own_record(profile_id: uuid.UUID, principal: AnyPrincipal, sessi
 
 
 @router.get("/{profile_id}/versions", summary="The approved versions of a profile, oldest first.",
+            description="Read as GET /profiles/{id} reads it (subtree, lent sight or written grant); `changed` names "
+                        "only the items and tables at or below the level the caller reads the record at.",
             responses=ProfileNotFound.openapi())
-async def list_versions(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession) -> list[VersionSummary]:
-    profile = await service.load_visible(session, principal, profile_id)
-    return await versions.list_versions(session, profile)
+async def list_versions(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
+                        today: Today) -> list[VersionSummary]:
+    profile, _, level = await service.load_for_reading(session, principal, profile_id, today)
+    return [v.model_copy(update={"changed": masked_names(v.changed, level)})
+            for v in await versions.list_versions(session, profile)]
 
 
 @router.get("/{profile_id}/versions/{from_version}/diff/{to_version}",
             summary="What changed between two versions of a profile.",
+            description="Items and tables above the level the caller reads the record at show as \"[sensitive]\" "
+                        "and are listed in `withheld`.",
             responses={**ProfileNotFound.openapi(), **VersionNotFound.openapi()})
 async def diff_versions(profile_id: uuid.UUID, from_version: int, to_version: int, principal: AnyPrincipal,
-                        session: DbSession, cipher: Cipher) -> VersionDiff:
-    profile = await service.load_visible(session, principal, profile_id)
+                        session: DbSession, cipher: Cipher, today: Today) -> VersionDiff:
+    profile, _, level = await service.load_for_reading(session, principal, profile_id, today)
     result = await versions.diff_versions(session, profile, from_version, to_version, cipher)
-    if not service.sees_sensitive(principal, profile):
-        result.changes.get("items", {}).update(
-            {k: "[sensitive]" for k in list(result.changes.get("items", {})) if k in SENSITIVE_ITEMS})
-        for name in [n for n in result.changes.get("sections", {}) if SECTIONS[n][2]]:
-            result.changes["sections"][name] = "[sensitive]"
+    changed_items = result.changes.get("items", {})
+    changed_items.update({k: "[sensitive]" for k in list(changed_items) if not access.item_visible(k, level)})
+    for name in [n for n in result.changes.get("sections", {}) if not access.section_visible(n, level)]:
+        result.changes["sections"][name] = "[sensitive]"
+    result.withheld = access.withheld(level)
     return result
 
 
+def masked_names(names: list[str], level: int) -> list[str]:
+    """Item and table names above `level` are left out of a version's `changed`."""
+    return [n for n in names if access.item_visible(n, level) and access.section_visible(n, level)]
+
+
 @router.get("/{profile_id}/{section}", summary="Read one of the record's tables (as approved).",
-            responses={**ProfileNotFound.openapi(), **InvalidSection.openapi()})
+            description="Read as GET /profiles/{id} reads it (subtree, lent sight or written grant). A table above "
+                        "the level the caller reads the record at is 403 `level-withheld`; one at level 2 or above "
+                        "is audited as read.",
+            responses={**ProfileNotFound.openapi(), **InvalidSection.openapi(), **LevelWithheld.openapi()})
 async def list_section_rows(profile_id: uuid.UUID, section: str, principal: AnyPrincipal, session: DbSession,
-                            cipher: Cipher) -> list[dict[str, Any]]:
-    return await service.get_section(session, principal, profile_id, section, cipher)
+                            cipher: Cipher, today: Today) -> list[dict[str, Any]]:
+    return await service.get_section(session, principal, profile_id, section, cipher, today)

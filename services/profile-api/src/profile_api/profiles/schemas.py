@@ -65,7 +65,14 @@ class ProfileRead(BaseModel):
     citizen_id_masked: str
     items: dict[str, Any]
     sections: Sections
-    sensitive_included: bool
+    sensitive_included: bool = Field(description=(
+        "Whether items and tables at level 2 or above (personal and sensitive data) were read: the read is audited"))
+    level: int = Field(ge=0, le=3, description=(
+        "The degree of access restriction (độ hạn chế tiếp cận, Quy chế Hà Nội 2024 Điều 4 khoản 3) this record was "
+        "read at: the person's own record 3, else the caller's clearance in their subtree raised by an active "
+        "written grant (GET /api/v1/profiles/sections lists each item's and table's level)"))
+    withheld: list[str] = Field(default_factory=list, description=(
+        "The items, then the tables, above `level`: absent from `items` and `sections`, whatever they hold"))
     pending_changes: list[PendingChange]
     reviewed_at: datetime | None = Field(description="When the person last confirmed they checked their record "
                                                      "(POST …/review); null if never")
@@ -116,7 +123,10 @@ class VersionDiff(BaseModel):
     profile_id: uuid.UUID
     from_version: int
     to_version: int
-    changes: dict[str, Any]
+    changes: dict[str, Any] = Field(description=(
+        'What changed; an item or table above the caller\'s level shows as "[sensitive]" instead of its values'))
+    withheld: list[str] = Field(default_factory=list, description=(
+        "The items and tables above the level the caller reads this record at (see ProfileRead.level)"))
 
 
 @dataclass(frozen=True)

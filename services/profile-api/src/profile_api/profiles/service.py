@@ -16,9 +16,11 @@ from hoso_shared import records as record
 from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher, mask_citizen_id
 from hoso_shared.db.models import Profile, ProfileAssignment
-from hoso_shared.form import SECTIONS, SENSITIVE_ITEMS, SENSITIVE_SECTIONS
+from hoso_shared.form import SECTION_LEVELS, SECTIONS, SENSITIVE_ITEMS, SENSITIVE_SECTIONS, access
 from hoso_shared.form.legacy import LegacyRecordError, from_legacy
+from hoso_shared.form.levels import SENSITIVE_LEVEL
 from hoso_shared.problems import Forbidden, ValidationFailed
+from profile_api.access import reach
 from profile_api.audit import service as audit
 from profile_api.changes.errors import ProfileArchived
 from profile_api.profiles import lent, queries, versions
@@ -27,6 +29,7 @@ from profile_api.profiles.errors import (
     InvalidCursor,
     InvalidSection,
     LegacyNotMappable,
+    LevelWithheld,
     OrgUnitNotFound,
     ProfileNotFound,
 )
@@ -65,10 +68,6 @@ def hidden(principal: Principal, profile: Profile) -> bool:
     return profile.version == 0 and (profile.archived_at is not None or not sees_pending(principal))
 
 
-def sees_sensitive(principal: Principal, profile: Profile) -> bool:
-    return principal.has_scopes(SENSITIVE) or principal.profile_id == profile.id
-
-
 async def load_visible(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
                        lock: bool = False) -> Profile:
     profile = await queries.visible_profile(session, principal, profile_id, self_only=self_only(principal), lock=lock)
@@ -102,20 +101,48 @@ async def load_readable(session: AsyncSession, principal: Principal, profile_id:
         return await load_visible(session, lent_to, profile_id), lent_to
 
 
+async def load_for_reading(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
+                           today: date) -> tuple[Profile, Principal, int]:
+    """`load_readable`, then what a written grant opens beyond it (Điều 8 khoản 3): the record, who reads it and
+    the level they read it at (`access.reach`). Refused as `load_readable` refuses when no grant covers it."""
+    try:
+        profile, reader = await load_readable(session, principal, profile_id, today)
+    except (ProfileNotFound, Forbidden):
+        level = await reach.grant_level(session, principal, profile_id, today)
+        if level is None:
+            raise
+        reader = reach.granted_reader(principal, level)
+        return await load_visible(session, reader, profile_id), reader, level
+    return profile, reader, await reach.level_within_reach(session, reader, profile.id, today)
+
+
 async def get_profile(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
-                      cipher: FieldCipher, today: date | None = None) -> ProfileRead:
-    bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=self_only(principal))
+                      cipher: FieldCipher, today: date) -> ProfileRead:
+    try:
+        only_self: bool | None = self_only(principal)
+    except Forbidden:
+        only_self = None  # no scope to read profiles: only a written grant may still open this one
+    bundle = None if only_self is None else await queries.visible_profile_bundle(
+        session, principal, profile_id, self_only=only_self)
     if bundle is None and (lent_to := await lent_reader(session, principal, profile_id, today)) is not None:
         principal = lent_to
         bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=False)
+    level = None
+    if bundle is None and (level := await reach.grant_level(session, principal, profile_id, today)) is not None:
+        principal = reach.granted_reader(principal, level)
+        bundle = await queries.visible_profile_bundle(session, principal, profile_id, self_only=False)
+    if bundle is None and only_self is None:
+        raise Forbidden("The token lacks a scope to read profiles.", missing_scopes=[READ_ALL])
     if bundle is None or hidden(principal, bundle[0]):
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
     profile, rows, open_changes = bundle
-    sensitive = sees_sensitive(principal, profile)
-    items = record.read_items(profile, cipher, sensitive=sensitive)
-    sections = record.read_section_values(
+    if level is None:
+        level = await reach.level_within_reach(session, principal, profile.id, today)
+    sensitive = level >= SENSITIVE_LEVEL
+    items = access.mask_items(record.read_items(profile, cipher, sensitive=sensitive), level)
+    sections = access.mask_sections(record.read_section_values(
         [(r["id"], r["section"], r["position"], r["data"], base64.b64decode(r["enc"]) if r["enc"] else None,
-          r["key_id"]) for r in rows], cipher, sensitive=sensitive)
+          r["key_id"]) for r in rows], cipher, sensitive=sensitive), level)
     citizen_id = items.get("citizen_id") or cipher.decrypt(profile.citizen_id_enc, profile.key_id, field="citizen_id")
     if sensitive:
         read = sorted(k for k in items if k in SENSITIVE_ITEMS) + sorted(s for s in sections if s in SENSITIVE_SECTIONS)
@@ -127,8 +154,8 @@ async def get_profile(session: AsyncSession, principal: Principal, profile_id: u
                        status=profile.status, version=profile.version, pending=profile.version == 0,
                        archived=profile.archived_at is not None, incoming_on=profile.incoming_on,
                        citizen_id_masked=mask_citizen_id(citizen_id), items=items, sections=sections,
-                       sensitive_included=sensitive, pending_changes=pending, reviewed_at=profile.reviewed_at,
-                       sources=profile.item_sources)
+                       sensitive_included=sensitive, level=level, withheld=access.withheld(level),
+                       pending_changes=pending, reviewed_at=profile.reviewed_at, sources=profile.item_sources)
 
 
 async def check_own_record(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
@@ -252,13 +279,15 @@ async def list_profiles(session: AsyncSession, principal: Principal, flt: Profil
 
 
 async def get_section(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, section: str,
-                      cipher: FieldCipher) -> list[dict[str, Any]]:
+                      cipher: FieldCipher, today: date) -> list[dict[str, Any]]:
     if section not in SECTIONS:
         raise InvalidSection(f"Unknown table {section!r}.", known=sorted(SECTIONS))
-    profile = await load_visible(session, principal, profile_id)
+    profile, principal, level = await load_for_reading(session, principal, profile_id, today)
+    if not access.section_visible(section, level):
+        raise LevelWithheld(f"Bảng này ở mức hạn chế tiếp cận {SECTION_LEVELS[section]}, cao hơn mức bạn được "
+                            f"đọc ({level}). — This table is above your clearance.",
+                            level=SECTION_LEVELS[section], clearance=level)
     sensitive = section in SENSITIVE_SECTIONS
-    if sensitive and not sees_sensitive(principal, profile):
-        raise Forbidden("This table is sensitive.", missing_scopes=[SENSITIVE])
     rows = record.read_sections(await queries.section_rows(session, profile.id), cipher, sensitive=True)[section]
     if sensitive:
         await audit.record(session, principal, "read_sensitive", "profile", profile.id, fields=[section])

@@ -37,7 +37,8 @@ Judged = Annotated[Basis, Depends(judging_basis)]
 @profile_router.get("/{profile_id}/quality", summary="The data-quality findings of one record (Đúng, Đủ, Sạch, "
                     "Sống): rule codes, severities, messages, suggested fixes, and which criteria it passes.",
                     description=JUDGED + " Visible to whoever may read the record (an officer: their own). A "
-                    "suggested value for a sensitive item shows as \"[sensitive]\" to callers who may not see it.",
+                    "suggested value for an item above the caller's level (their clearance; the person: all) shows as "
+                    "\"[sensitive]\".",
                     responses=ProfileNotFound.openapi(), response_model=ProfileQuality)
 async def get_profile_quality(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession,
                               basis: Judged) -> Response:

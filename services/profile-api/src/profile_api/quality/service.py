@@ -2,7 +2,8 @@
 
 A record's report is visible to whoever may read the record (an officer: their own); a scorecard and
 its history to `quality:read` holders whose subtree holds the unit. Suggested fixes of sensitive items
-are shown only to callers who may see those items, and such reads are audited like the record's."""
+are shown only to callers cleared to those items' levels (hoso_shared.form.access), and such reads are audited like
+the record's."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from hoso_shared.auth import Principal
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import OrgUnit, QualitySnapshot
 from hoso_shared.deadlines import DeadlinePolicy
-from hoso_shared.form import SENSITIVE_ITEMS, SENSITIVE_SECTIONS
+from hoso_shared.form import SENSITIVE_ITEMS, SENSITIVE_SECTIONS, access
 from hoso_shared.problems import Forbidden
 from hoso_shared.validation import RULES, Criterion, Finding, Severity, duties
+from profile_api.access import reach
 from profile_api.audit import service as audit
 from profile_api.quality import aggregates, queries, scoring, stored
 from profile_api.quality.auth import READ
@@ -39,7 +41,7 @@ from profile_api.quality.schemas import (
 from profile_api.quality.scoring import Basis
 from profile_api.quality.snapshots import PASSING_COLUMN
 
-READ_ALL, READ_SELF, SENSITIVE = "profiles:read", "profiles:read:self", "profiles:sensitive"
+READ_ALL, READ_SELF = "profiles:read", "profiles:read:self"
 MAX_HISTORY_DAYS = 731
 # Records a scorecard request judges itself before summing (about a second's work); the background judge does
 # the rest within seconds.
@@ -65,10 +67,16 @@ def is_sensitive(field: str | None) -> bool:
     return field is not None and any(part in SENSITIVE_NAMES for part in re.split(r"[.\[\]/]+", field))
 
 
-def _finding(finding: Finding, shows_sensitive: bool) -> FindingRead:
+def is_withheld(field: str | None, level: int) -> bool:
+    """Any part of `field` naming an item or table above `level` (hoso_shared.form.access)."""
+    return field is not None and any((found := access.level_of(part)) is not None and found > level
+                                     for part in re.split(r"[.\[\]/]+", field))
+
+
+def _finding(finding: Finding, level: int) -> FindingRead:
     fix = None
     if finding.fix is not None:
-        hidden = is_sensitive(finding.fix.field) and not shows_sensitive
+        hidden = is_withheld(finding.fix.field, level)
         fix = FixRead(field=finding.fix.field, value="[sensitive]" if hidden else finding.fix.value)
     return FindingRead(code=finding.code, criterion=finding.criterion.value, severity=finding.severity.value,
                        field=finding.field, message_vi=finding.message_vi, message_en=finding.message_en, fix=fix)
@@ -79,10 +87,11 @@ async def get_profile_quality(session: AsyncSession, principal: Principal, profi
     row = await queries.visible_profile(session, principal, profile_id, self_only=_self_only(principal))
     if row is None:
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
-    shows = principal.has_scopes(SENSITIVE) or principal.profile_id == profile_id
+    level = await reach.level_within_reach(session, principal, profile_id, basis.today)
     [judged] = await scoring.judge_rows(session, [row], basis)
     report = judged.report
-    shown = sorted({f.fix.field for f in report.findings if f.fix and shows and is_sensitive(f.fix.field)})
+    shown = sorted({f.fix.field for f in report.findings
+                    if f.fix and is_sensitive(f.fix.field) and not is_withheld(f.fix.field, level)})
     if shown:
         await audit.record(session, principal, "read_sensitive", "profile", profile_id, fields=shown)
     verdict = scoring.Verdict.of(report)
@@ -90,7 +99,7 @@ async def get_profile_quality(session: AsyncSession, principal: Principal, profi
         profile_id=profile_id, as_of=basis.today, policy=basis.policy.name, blocking=report.blocking,
         errors=verdict.errors, warnings=verdict.warnings,
         criteria=[CriterionResult(criterion=c.value, passed=c in verdict.passes) for c in Criterion],
-        findings=[_finding(f, shows) for f in report.findings])
+        findings=[_finding(f, level) for f in report.findings])
 
 
 async def visible_unit(session: AsyncSession, principal: Principal, unit_id: uuid.UUID) -> OrgUnit:

@@ -42,7 +42,8 @@ def _principal(account: Account, org_path: str, scopes: set[str]) -> Principal:
     return Principal(subject=account.id, username=account.username, roles=frozenset(account.roles),
                      scopes=frozenset(scopes), org_unit_id=account.org_unit_id, org_path=org_path,
                      profile_id=account.profile_id,
-                     client_id=account.username if account.kind == "client" else None)
+                     client_id=account.username if account.kind == "client" else None,
+                     clearance=account.clearance)  # set by an admin; None: the roles' default
 
 
 def _respond(issuer: TokenIssuer, principal: Principal, audience: str, *, change: bool) -> TokenResponse:

@@ -1,5 +1,6 @@
 """Every table of the one schema. Each module's header says which service writes it."""
 
+from hoso_shared.db.models.access_grants import AccessGrant
 from hoso_shared.db.models.accounts import Account, AccountAccessChange, AccountDelegation
 from hoso_shared.db.models.audit import AuditEntry
 from hoso_shared.db.models.calendar import WorkingDayOverride
@@ -37,7 +38,7 @@ from hoso_shared.db.models.sync_batches import SyncBatch
 from hoso_shared.db.models.transfers import Transfer
 
 __all__ = [
-    "Account", "AccountAccessChange", "AccountDelegation", "ApprovalWindow", "Attachment", "AuditEntry",
+    "AccessGrant", "Account", "AccountAccessChange", "AccountDelegation", "ApprovalWindow", "Attachment", "AuditEntry",
     "ChangeRequest", "ChangeRequestState", "CitizenCheck", "Decision", "Delegation", "Delivery", "FixRequest",
     "ImportJob",
     "ImportJobFile", "ImportJobRow", "LoginThrottle", "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow",

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, func, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,9 +31,13 @@ class Account(UUIDKey, Timestamps, Base):
     locked_until: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    # The highest degree of access restriction it reads in its subtree (hoso_shared.auth.clearance); None: its
+    # roles' default. Set by an admin over the account, up to the admin's own (issue 21).
+    clearance: Mapped[int | None] = mapped_column(SmallInteger)
 
     __table_args__ = (
         CheckConstraint("kind IN ('person', 'agency', 'client')", name="kind"),
+        CheckConstraint("clearance BETWEEN 0 AND 3", name="clearance"),
         CheckConstraint("username = lower(username)", name="username_lower"),
     )
 

@@ -9,6 +9,7 @@ from pydantic_core import to_json
 
 from hoso_shared.auth import AnyPrincipal
 from hoso_shared.db import DbSession
+from hoso_shared.dependencies import Today
 from profile_api.dependencies import Cipher, Identity
 from profile_api.profiles.errors import ProfileNotFound
 from profile_api.reports.exports import service
@@ -33,13 +34,14 @@ def _attachment(name: str) -> dict[str, str]:
 
 @router.get("/profiles/{profile_id}/syll.pdf", response_class=Response,
             summary="The person's sơ yếu lý lịch (TT 06/2023 form) as a PDF signed by the province (PAdES).",
-            description="Read as GET /profiles/{id} reads it (caller's subtree, an officer their own record, "
-                        "sensitive items only for roles that may see them), signed with the province "
+            description="Read as GET /profiles/{id} reads it (caller's subtree or a written grant, an officer their "
+                        "own record, items and tables only up to the level the caller reads it at; those above are "
+                        "printed as restricted), signed with the province "
                         "certificate on behalf of the caller, whose name and role the signature records.",
             responses={200: {"content": {"application/pdf": {}}}, **ProfileNotFound.openapi()})
 async def export_syll_pdf(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
-                          identity: Identity) -> Response:
-    record, pdf = await service.export_syll_pdf(session, principal, profile_id, cipher, identity)
+                          identity: Identity, today: Today) -> Response:
+    record, pdf = await service.export_syll_pdf(session, principal, profile_id, cipher, identity, today)
     return Response(pdf, media_type="application/pdf", headers=_attachment(f"so-yeu-ly-lich-{record.id}.pdf"))
 
 
@@ -49,8 +51,8 @@ async def export_syll_pdf(profile_id: uuid.UUID, principal: AnyPrincipal, sessio
                         "`signature`; its protected header names the caller (`signer`), `signed_at` and `purpose`.",
             responses={200: {"content": {"application/json": {}}}, **ProfileNotFound.openapi()})
 async def export_syll_json(profile_id: uuid.UUID, principal: AnyPrincipal, session: DbSession, cipher: Cipher,
-                           identity: Identity) -> Response:
-    record, doc = await service.export_syll_json(session, principal, profile_id, cipher, identity)
+                           identity: Identity, today: Today) -> Response:
+    record, doc = await service.export_syll_json(session, principal, profile_id, cipher, identity, today)
     return Response(to_json(doc), media_type="application/json",
                     headers=_attachment(f"so-yeu-ly-lich-{record.id}.json"))
 

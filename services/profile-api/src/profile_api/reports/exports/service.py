@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,29 +44,29 @@ async def signer_for(session: AsyncSession, principal: Principal, identity: Sign
 
 
 async def _read(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, cipher: FieldCipher,
-                identity: SigningIdentity, kind: str) -> tuple[ProfileRead, Signer]:
-    record = await profiles.get_profile(session, principal, profile_id, cipher)  # 404 outside the caller's reach
+                identity: SigningIdentity, kind: str, today: date) -> tuple[ProfileRead, Signer]:
+    record = await profiles.get_profile(session, principal, profile_id, cipher, today)  # 404 beyond the caller's reach
     await audit.record(session, principal, f"export.syll.{kind}", "profile", record.id,
                        fields=["sensitive" if record.sensitive_included else "clear"])
     return record, await signer_for(session, principal, identity, PURPOSE)
 
 
 async def export_syll_pdf(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, cipher: FieldCipher,
-                          identity: SigningIdentity) -> tuple[ProfileRead, bytes]:
-    record, signer = await _read(session, principal, profile_id, cipher, identity, "pdf")
+                          identity: SigningIdentity, today: date) -> tuple[ProfileRead, bytes]:
+    record, signer = await _read(session, principal, profile_id, cipher, identity, "pdf", today)
     unsigned = await asyncio.to_thread(render_syll, record, signer)  # font subsetting is CPU work
     return record, await sign_pdf(unsigned, signer)
 
 
 def syll_document(record: ProfileRead, signer: Signer) -> dict[str, Any]:
-    clear = record.model_dump(mode="json", include={"category", "status", "version", "sensitive_included",
-                                                    "citizen_id_masked", "items", "sections"})
+    clear = record.model_dump(mode="json", include={"category", "status", "version", "sensitive_included", "level",
+                                                    "withheld", "citizen_id_masked", "items", "sections"})
     return {"schema": SCHEMA, "form": "TT 06/2023/TT-BNV", "profile_id": str(record.id),
             "org_unit_id": str(record.org_unit_id), "exported_at": signer.signed_at.isoformat().replace("+00:00", "Z"),
             **clear}
 
 
 async def export_syll_json(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, cipher: FieldCipher,
-                           identity: SigningIdentity) -> tuple[ProfileRead, dict[str, Any]]:
-    record, signer = await _read(session, principal, profile_id, cipher, identity, "json")
+                           identity: SigningIdentity, today: date) -> tuple[ProfileRead, dict[str, Any]]:
+    record, signer = await _read(session, principal, profile_id, cipher, identity, "json", today)
     return record, sign_json(syll_document(record, signer), signer)

@@ -1,11 +1,11 @@
 """The sơ yếu lý lịch as a PDF laid out like the TT 06/2023 form, before signing. Items a reader may
-not see (sensitive, without the scope) are printed as restricted, never silently left blank."""
+not see (above the level they read the record at: `withheld`) are printed as restricted, never silently left
+blank."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from hoso_shared.form import SENSITIVE_ITEMS, SENSITIVE_SECTIONS
 from hoso_shared.time import ZONE
 from profile_api.profiles.schemas import ProfileRead
 from profile_api.reports.exports import syll_form as form
@@ -20,7 +20,7 @@ PHOTO = (165.0, 20.0, 30.0, 40.0)  # x, y, w, h in mm: the "Ảnh màu (4 x 6 cm
 def _value(record: ProfileRead, key: str, fmt: Format) -> str:
     if key == "citizen_id" and not record.sensitive_included:
         return record.citizen_id_masked
-    if key in SENSITIVE_ITEMS and not record.sensitive_included:
+    if key in record.withheld:
         return RESTRICTED
     return fmt(record.items.get(key))
 
@@ -45,7 +45,7 @@ def _header(pdf: FormPdf, record: ProfileRead) -> None:
 
 def _table(pdf: FormPdf, record: ProfileRead, part: form.Table) -> None:
     pdf.heading(part.number, part.title)
-    if part.section in SENSITIVE_SECTIONS and not record.sensitive_included:
+    if part.section in record.withheld:
         pdf.fields("", [("Nội dung", RESTRICTED)])
         return
     rows = [[fmt(row.get(key)) for _, key, fmt, _ in part.columns] for row in record.sections.get(part.section, [])]

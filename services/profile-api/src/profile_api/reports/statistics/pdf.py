@@ -27,8 +27,8 @@ DIMENSIONS: dict[str, str] = {
 }
 HEADINGS, WIDTHS = ("Mã", "Tên", "Số người", "Tỷ lệ"), (34, 66, 18, 18)
 KEEP_WITH_HEADING = 28.0  # mm: a heading, the table's head and two rows stay on one page
-NO_PARTY = ("Không thống kê đảng viên: người yêu cầu không có quyền xem thông tin nhạy cảm "
-            "(profiles:sensitive).")
+NO_PARTY = ("Không thống kê đảng viên: người yêu cầu không được phép đọc thông tin về Đảng và chính trị "
+            "(mức hạn chế tiếp cận 3).")
 
 
 def share(count: int, total: int) -> str:

@@ -31,7 +31,7 @@ class WorkforceStatistics(BaseModel):
     total: int = Field(description="People in the unit's subtree on `as_of`")
     by: dict[str, dict[str, int]] = Field(
         description="Per dimension, the headcount per value; each dimension sums to `total`. `party` is "
-                    "present only for callers who may read sensitive items (profiles:sensitive)")
+                    "present only for callers cleared to read Party records (level 3) in their subtree")
     recruited: int = Field(description="People in the subtree during the period whose first recruitment (item "
                                        "13) or joining of their current agency (item 14) falls in it")
     departed: int = Field(description="People whose stay in the subtree ended in the period (archived, retired, "

@@ -5,8 +5,8 @@ The database decides who counts from history (`membership`: assignments and the 
 groups those records by the values they store (`queries`); each group is classified once (`tally`). Only
 the Party dimension is read from sealed items: those are decrypted a page at a time, off the event loop,
 so a province is never held in memory. A caller sees a unit of their subtree (404 otherwise, never 403),
-and only units currently in their subtree are counted; the party dimension needs `profiles:sensitive`
-too, as it is read from sealed items."""
+and only units currently in their subtree are counted; the party dimension needs clearance for
+Party records (level 3, `sees_party`), as it is read from them."""
 
 from __future__ import annotations
 
@@ -20,16 +20,16 @@ from typing import Any, Literal
 from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_shared.auth import Principal
+from hoso_shared.auth import Principal, clearance_of
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.models import OrgUnit
+from hoso_shared.form import ITEM_LEVELS
 from hoso_shared.signing import SigningIdentity
 from hoso_shared.time import local_today
 from profile_api.audit import service as audit
 from profile_api.reports.exports import service as exports
 from profile_api.reports.exports.signer import Signer
 from profile_api.reports.statistics import queries, tally
-from profile_api.reports.statistics.auth import SENSITIVE
 from profile_api.reports.statistics.errors import InvalidPeriod, NotSignable, OrgUnitNotFound
 from profile_api.reports.statistics.pdf import render_workforce
 from profile_api.reports.statistics.schemas import Period, ReportFormat, UnitRef, WorkforceStatistics
@@ -73,12 +73,21 @@ async def unit_by_code(session: AsyncSession, code: str) -> OrgUnit | None:
     return await queries.unit_by_code(session, code)
 
 
+PARTY_LEVEL = ITEM_LEVELS["party_joined_on"]  # what the Party dimension counts from
+
+
+def sees_party(principal: Principal) -> bool:
+    """The Party dimension is counted from Party membership dates (level 3, political and Party records): only for
+    a caller cleared to that level in their subtree (a written grant opens single records, not this count)."""
+    return clearance_of(principal) >= PARTY_LEVEL
+
+
 async def get_workforce(session: AsyncSession, principal: Principal, cipher: FieldCipher, *,
                         org_unit_id: uuid.UUID | None, as_of: date, first: date | None,
                         last: date | None) -> WorkforceStatistics:
     first, last = period(as_of, first, last)
     unit = await visible_unit(session, principal, org_unit_id)
-    basis = Basis(as_of, first, last, cipher, party=principal.has_scopes(SENSITIVE))
+    basis = Basis(as_of, first, last, cipher, party=sees_party(principal))
     return await workforce(session, unit, basis, principal=principal)
 
 
