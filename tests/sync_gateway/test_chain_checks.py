@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import uuid
+from datetime import UTC, datetime
 
 from joserfc import jws
 from joserfc.jwk import ECKey, RSAKey
@@ -33,7 +34,7 @@ def _packet(key: RSAKey | ECKey, *, sequence: int = 1, prev_hash: str | None = N
     header = {"alg": alg, "kid": key.kid, "typ": wire.TYP, **({"x5c": X5C} if isinstance(key, RSAKey) else {})}
     token = jws.serialize_compact(header, body, key, algorithms=[alg])
     stored = StoredPacket(packet_id, "01.STC", sequence, prev_hash, hashlib.sha256(body).hexdigest(), str(key.kid),
-                          records)
+                          records, datetime.now(UTC))
     return stored, body, token
 
 

@@ -41,7 +41,7 @@ TABLE_LEVEL = {"awards": 1, "family": 2, "foreign-ties": 3}
 ROLES = [role.value for role in Role]  # a role added to scopes.py joins the matrix (the auditor of issue 21 too)
 # Clearance in the caller's own subtree, by role; a role absent here reads no record but by grant (an officer: their
 # own, whole).
-OWN_LEVEL = {"doha_admin": 3, "agency_admin": 3, "approver": 2, "hr_system": 1}
+OWN_LEVEL = {"doha_admin": 3, "agency_admin": 3, "approver": 3, "hr_system": 1}
 STATISTICS = {"doha_admin", "agency_admin"}  # reports:read
 GRANT_BEYOND, GRANT_WITHIN = 2, 3  # the grants of the second phase: over the other side's unit, over our person
 CLIENT_SCOPES = {"hr_system": {"profiles:read", "profiles:write", "org-units:read", "change-requests:write"},

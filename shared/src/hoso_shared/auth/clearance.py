@@ -9,10 +9,11 @@ from __future__ import annotations
 from hoso_shared.auth.principal import Principal
 from hoso_shared.auth.scopes import Role
 
-# Today's readers of sensitive items (`profiles:sensitive`) keep level 2; Party and political records (level 3)
-# are for the agency's and DOHA's admins, who keep the records (Điều 18 khoản 1).
+# Party and political records (level 3) are for the agency's and DOHA's admins, who keep the records (Điều 18
+# khoản 1), and for the unit's approvers, who approve every new or changed item of its records (Điều 7) and so must
+# read what they approve; clients holding `profiles:sensitive` keep level 2.
 ROLE_CLEARANCE: dict[str, int] = {
-    Role.doha_admin: 3, Role.agency_admin: 3, Role.approver: 2, Role.hr_system: 1, Role.officer: 0, Role.service: 0,
+    Role.doha_admin: 3, Role.agency_admin: 3, Role.approver: 3, Role.hr_system: 1, Role.officer: 0, Role.service: 0,
 }
 SENSITIVE_SCOPE, READ_SCOPE = "profiles:sensitive", "profiles:read"
 OWN_RECORD = 3  # the person always reads their whole record

@@ -122,6 +122,10 @@ class ChangeRequestRead(BaseModel):
     applied_at: datetime | None
     national_reason: str | None
     created_at: datetime
+    withheld: list[str] = Field(default_factory=list, description=(
+        "Items and tables of the form above the reader's clearance (hoso_shared.form.levels; issue 21), left out of "
+        "`payload` as profile-api leaves them out of the record; empty for the person, the requester, and readers "
+        "cleared to every level"))
     findings: list[FindingRead] | None = Field(description=(
         "What the Đúng–Đủ–Sạch–Sống rules found in the record this request would produce, judged by profile-api "
         "when it was proposed (on `base_version`; approving needs the record still at that version, so they "

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from approval_api.applying.apply import apply_approved
 from approval_api.applying.client import ProfileClient, Refused
-from approval_api.change_requests import queries
+from approval_api.change_requests import queries, withheld
 from approval_api.change_requests.errors import (
     ChangeRequestIdReused,
     ChangeRequestNotFound,
@@ -141,7 +141,9 @@ async def get_detail(session: AsyncSession, principal: Principal, change_request
     if found is None or not (_may_see(principal, *found) or await _delegator(session, principal, *found, now)):
         raise ChangeRequestNotFound()
     trail = [DecisionRead.model_validate(d) for d in await queries.decisions(session, change_request_id)]
-    return ChangeRequestDetail(**ChangeRequestRead.model_validate(found[0]).model_dump(), decisions=trail)
+    level = withheld.reading_level(principal, await queries.delegators_for(session, principal.subject, local_day(now)))
+    shown = withheld.shown(ChangeRequestRead.model_validate(found[0]), principal, level)
+    return ChangeRequestDetail(**shown.model_dump(), decisions=trail)
 
 
 async def _delegator(session: AsyncSession, principal: Principal, request: ChangeRequest, path: str,
@@ -335,11 +337,12 @@ async def list_page(session: AsyncSession, principal: Principal, *, states: list
                     older_than_days: int | None, cursor: str | None, limit: int, now: datetime) -> ChangeRequestPage:
     path = await _subtree(session, principal, org_unit_id)
     before = now - timedelta(days=older_than_days) if older_than_days is not None else None
-    lent = [p for a, p in await queries.delegators_for(session, principal.subject, local_day(now))
-            if DECIDE in scopes_for_roles(a.roles)]
+    delegators = await queries.delegators_for(session, principal.subject, local_day(now))
+    lent = [p for a, p in delegators if DECIDE in scopes_for_roles(a.roles)]
     rows = await queries.page(session, principal, states=states, unit_path=path, submitted_before=before,
                               after=cursors.decode(cursor) if cursor else None, limit=limit + 1, lent_paths=lent)
-    items = [ChangeRequestRead.model_validate(r) for r, _ in rows[:limit]]
+    level = withheld.reading_level(principal, delegators)
+    items = [withheld.shown(ChangeRequestRead.model_validate(r), principal, level) for r, _ in rows[:limit]]
     return ChangeRequestPage(items=items,
                              next_cursor=cursors.following(rows, limit, lambda r: (r[0].created_at, r[0].id)))
 
