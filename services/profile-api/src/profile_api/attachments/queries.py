@@ -8,7 +8,7 @@ from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal, scoped_to_subtree
-from hoso_shared.db.models import Attachment, OrgUnit, Profile
+from hoso_shared.db.models import Attachment, ChangeRequest, OrgUnit, Profile
 
 METADATA = (Attachment.id, Attachment.profile_id, Attachment.filename, Attachment.content_type,
             Attachment.size, Attachment.sha256, Attachment.uploaded_by, Attachment.created_at)
@@ -41,3 +41,10 @@ async def attachment(session: AsyncSession, profile_id: uuid.UUID, attachment_id
     stmt = select(Attachment).where(Attachment.id == attachment_id, Attachment.profile_id == profile_id)
     found: Attachment | None = (await session.execute(stmt)).scalar_one_or_none()
     return found
+
+
+async def evidence_outlines(session: AsyncSession, profile_id: uuid.UUID) -> list[tuple[list[Any], dict[str, Any]]]:
+    """(scans named, outline: the items and tables it touches) of each of the record's change requests."""
+    stmt = select(ChangeRequest.attachment_ids, ChangeRequest.outline).where(ChangeRequest.profile_id == profile_id,
+                                                                             ChangeRequest.attachment_ids != [])
+    return [(list(ids or []), dict(outline or {})) for ids, outline in await session.execute(stmt)]

@@ -15,7 +15,10 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
+from hoso_shared.form import access
+from hoso_shared.form.levels import DEFAULT_LEVEL
 from hoso_shared.problems import Forbidden
+from profile_api.access import reach
 from profile_api.attachments import files, queries
 from profile_api.attachments.errors import (
     AttachmentNotFound,
@@ -69,17 +72,35 @@ async def upload_attachment(session: AsyncSession, principal: Principal, profile
 
 
 async def list_attachments(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
-                           today: date | None = None) -> list[AttachmentRead]:
-    await profiles.load_readable(session, principal, profile_id, today)  # as reading the profile (lent sight too)
-    return [AttachmentRead.model_validate(row) for row in await queries.list_attachments(session, profile_id)]
+                           today: date) -> list[AttachmentRead]:
+    """The scans the reader's level reaches (a withheld one is absent, as a withheld item is)."""
+    _, reader = await profiles.load_readable(session, principal, profile_id, today)  # lent sight too
+    level, levels = await _levels(session, reader, profile_id, today)
+    return [AttachmentRead.model_validate(row) for row in await queries.list_attachments(session, profile_id)
+            if levels.get(str(row["id"]), DEFAULT_LEVEL) <= level]
+
+
+async def _levels(session: AsyncSession, reader: Principal, profile_id: uuid.UUID,
+                  today: date) -> tuple[int, dict[str, int]]:
+    """The reader's level on this record, and each scan's (issue 21; QĐ 6187 Điều 4 khoản 3): the highest level of
+    the items and tables of the change requests it is evidence for, as a scan of a Party decision is as restricted
+    as the Party record it proves. A scan no request names is at the default level."""
+    levels: dict[str, int] = {}
+    for ids, outline in await queries.evidence_outlines(session, profile_id):
+        names = [*outline.get("items", []), *outline.get("sections", [])]
+        level = max((access.level_of(n) or DEFAULT_LEVEL for n in names), default=DEFAULT_LEVEL)
+        for scan in ids:
+            levels[str(scan)] = max(levels.get(str(scan), DEFAULT_LEVEL), level)
+    return await reach.level_within_reach(session, reader, profile_id, today), levels
 
 
 async def download_attachment(session: AsyncSession, principal: Principal, profile_id: uuid.UUID,
-                              attachment_id: uuid.UUID, today: date | None = None) -> Download:
-    await profiles.load_readable(session, principal, profile_id, today)  # as reading the profile (lent sight too)
+                              attachment_id: uuid.UUID, today: date) -> Download:
+    _, reader = await profiles.load_readable(session, principal, profile_id, today)  # lent sight too
     found = await queries.attachment(session, profile_id, attachment_id)
-    if found is None:
-        raise AttachmentNotFound()
+    level, levels = await _levels(session, reader, profile_id, today)
+    if found is None or levels.get(str(found.id), DEFAULT_LEVEL) > level:
+        raise AttachmentNotFound()  # withheld as absent, as the list leaves it out
     await audit.record(session, principal, "attachment.download", "attachment", found.id,
                        fields=["content"])
     return Download(filename=found.filename, content_type=found.content_type, content=found.content)
