@@ -138,10 +138,13 @@ async def get_detail(session: AsyncSession, principal: Principal, change_request
                      now: datetime) -> ChangeRequestDetail:
     """Its requester, its subject, readers of its subtree, and whoever may decide it under a delegation."""
     found = await queries.by_id(session, change_request_id)
-    if found is None or not (_may_see(principal, *found) or await _delegator(session, principal, *found, now)):
+    if found is None:
+        raise ChangeRequestNotFound()
+    delegator = lent_for(await queries.delegators_for(session, principal.subject, local_day(now)), *found)
+    if not (_may_see(principal, *found) or delegator):
         raise ChangeRequestNotFound()
     trail = [DecisionRead.model_validate(d) for d in await queries.decisions(session, change_request_id)]
-    level = withheld.reading_level(principal, await queries.delegators_for(session, principal.subject, local_day(now)))
+    level = withheld.reading_level(principal, [] if delegator is None else [delegator])
     shown = withheld.shown(ChangeRequestRead.model_validate(found[0]), principal, level)
     return ChangeRequestDetail(**shown.model_dump(), decisions=trail)
 
@@ -341,8 +344,9 @@ async def list_page(session: AsyncSession, principal: Principal, *, states: list
     lent = [p for a, p in delegators if DECIDE in scopes_for_roles(a.roles)]
     rows = await queries.page(session, principal, states=states, unit_path=path, submitted_before=before,
                               after=cursors.decode(cursor) if cursor else None, limit=limit + 1, lent_paths=lent)
-    level = withheld.reading_level(principal, delegators)
-    items = [withheld.shown(ChangeRequestRead.model_validate(r), principal, level) for r, _ in rows[:limit]]
+    # A request read through a delegation is read at that delegator's level; the caller's own reach at theirs.
+    items = [withheld.shown(ChangeRequestRead.model_validate(r), principal, withheld.reading_level(
+        principal, [a for a, p in delegators if lent_for([(a, p)], r, path)])) for r, path in rows[:limit]]
     return ChangeRequestPage(items=items,
                              next_cursor=cursors.following(rows, limit, lambda r: (r[0].created_at, r[0].id)))
 

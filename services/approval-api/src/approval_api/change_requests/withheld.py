@@ -11,11 +11,10 @@ from hoso_shared.db.models import Account
 from hoso_shared.form import access
 
 
-def reading_level(principal: Principal, lent: list[tuple[Account, str]]) -> int:
-    """The caller's clearance, or a delegator's when higher: a person deciding for an approver (ủy quyền) reads
+def reading_level(principal: Principal, delegators: list[Account]) -> int:
+    """The caller's clearance, or the delegator's when higher: a person deciding for an approver (ủy quyền) reads
     what the approver would."""
-    return max([clearance_of(principal),
-                *(role_clearance(a.roles, scopes_for_roles(a.roles)) for a, _ in lent)])
+    return max([clearance_of(principal), *(role_clearance(a.roles, scopes_for_roles(a.roles)) for a in delegators)])
 
 
 def shown(read: ChangeRequestRead, principal: Principal, level: int) -> ChangeRequestRead:
