@@ -4,7 +4,8 @@ RECORDS released records while the test stops PostgreSQL once mid-run with an im
 killed, no checkpoint: crash recovery at the next start) and starts it again a few seconds later. No service is
 restarted: each must report itself unready while the database is gone and ready again after, its pools and its
 LISTEN connection reconnecting by themselves, and every record must still be delivered and acknowledged exactly
-once, every chain intact."""
+once, every chain intact (Điều 14: the month's approved data is synced to the national database, whole;
+Điều 13 khoản 2: through the connection)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The backup keys without a database: where each comes from (option, variable, `_FILE` variable), the
 messages a wrong one gets (never the key itself), the manifest signature as any JOSE library reads it,
-and a failing pg_dump while encrypting."""
+and a failing pg_dump while encrypting (Điều 11 khoản 2: backups are kept as personal data must be: only the
+holder of the private key reads them)."""
 
 from __future__ import annotations
 
