@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
+from hoso_shared.db.engine import create_engine
 from hoso_shared.db.models import OrgUnit, Profile
 from profile_api.bulk import queries, tasks
 from tests.factories import CIPHER, bearer, make_account, make_unit, principal_for
@@ -74,3 +75,24 @@ class TestScale:
             tracemalloc.stop()
         assert (job["state"], job["created_count"]) == ("done", 20_000)
         assert peak < 48 * MIB, f"peak {peak / MIB:.1f} MiB"
+
+
+async def test_a_chunk_copy_outlasts_the_engines_command_timeout(db_url: str) -> None:
+    """The 50,000-row import once failed in CI on `TimeoutError` in a chunk's COPY: on a busy machine its triggers
+    outlasted the 30 s every statement of the engine is given. A COPY here whose trigger takes 1.5 s, on an engine
+    whose statements are given 1 s, still stores its rows."""
+    engine = create_engine(db_url, pool_size=1, command_timeout=1)
+    try:
+        async with engine.connect() as conn:
+            outer = await conn.begin()
+            await conn.execute(text("CREATE TEMP TABLE slow_copy (n int)"))
+            await conn.execute(text("CREATE FUNCTION pg_temp.slow() RETURNS trigger LANGUAGE plpgsql AS "
+                                    "$$ BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$"))
+            await conn.execute(text("CREATE TRIGGER slow AFTER INSERT ON slow_copy "
+                                    "FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.slow()"))
+            async with AsyncSession(bind=conn) as session:
+                await queries.copy_rows(session, "slow_copy", ["n"], [(1,), (2,)])
+                assert (await session.execute(text("SELECT count(*) FROM slow_copy"))).scalar_one() == 2
+            await outer.rollback()
+    finally:
+        await engine.dispose()

@@ -24,9 +24,11 @@ from hoso_shared.db.sealed import bind_cipher
 SessionMaker = async_sessionmaker[AsyncSession]
 
 
-def create_engine(url: str, *, pool_size: int = 10, cipher: FieldCipher | None = None) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, cipher: FieldCipher | None = None,
+                  command_timeout: float = 30) -> AsyncEngine:
     """`cipher` opens and seals the sealed columns (`hoso_shared.db.sealed`); an engine made without it fails
-    on them, never stores them in clear."""
+    on them, never stores them in clear. `command_timeout` bounds each statement (seconds): 30 suits a request;
+    a background job whose liveness is its heartbeat gives its statements longer."""
     engine = create_async_engine(
         url,
         pool_size=pool_size,
@@ -34,7 +36,7 @@ def create_engine(url: str, *, pool_size: int = 10, cipher: FieldCipher | None =
         # No pre-ping (a round trip per checkout): a connection broken by a database restart fails
         # one request with 503 and is discarded with the pool's other stale connections.
         pool_recycle=1800,
-        connect_args={"timeout": 5, "command_timeout": 30,
+        connect_args={"timeout": 5, "command_timeout": command_timeout,
                       "server_settings": {"application_name": "hoso-gateway"}},
     )
     if cipher is not None:

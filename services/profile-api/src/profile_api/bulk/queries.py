@@ -17,6 +17,10 @@ from hoso_shared.auth import Principal, scoped_to_subtree
 from hoso_shared.db.models import ImportJob, OrgUnit, Profile, ProfileSectionRow
 
 PAGE = 1000  # rows fetched at a time by a streamed export
+# A chunk's COPY runs the statement triggers that mark its neighbours' findings stale; on a busy machine that once
+# outlasted the 30 s a request's statement is given, and failed a 50,000-row import. A job's liveness is its
+# heartbeat, so its largest statements may wait out a slow moment.
+STATEMENT_SECONDS = 600.0
 
 
 async def add_job(session: AsyncSession, job: ImportJob) -> None:
@@ -69,12 +73,14 @@ async def taken_citizen_ids(session: AsyncSession, hmacs: Sequence[bytes]) -> se
 
 async def copy_rows(session: AsyncSession, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """COPY the rows into `table` on the session's own connection and transaction (binary COPY: JSONB values go
-    as JSON text, sealed columns already sealed)."""
+    as JSON text, sealed columns already sealed), given `STATEMENT_SECONDS` whatever the engine's request-sized
+    command timeout."""
     if not rows:
         return
     connection = await session.connection()
     raw = await connection.get_raw_connection()
-    await raw.driver_connection.copy_records_to_table(table, records=rows, columns=list(columns))  # type: ignore[union-attr]
+    await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+        table, records=rows, columns=list(columns), timeout=STATEMENT_SECONDS)
 
 
 async def profile_ids(session: AsyncSession, principal: Principal, path: str, *, include_archived: bool) -> str:

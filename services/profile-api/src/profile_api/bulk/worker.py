@@ -21,7 +21,7 @@ from hoso_shared.auth.tokens import TokenIssuer, load_signing_key
 from hoso_shared.crypto import FieldCipher
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
 from hoso_shared.logging import configure_logging, get_logger
-from profile_api.bulk import cpu, jobs, tasks
+from profile_api.bulk import cpu, jobs, queries, tasks
 from profile_api.bulk.exports import NICENESS
 from profile_api.bulk.runtime import Runtime, runtime_for
 from profile_api.changes.clients import ApprovalClient
@@ -105,7 +105,8 @@ async def run(settings: Settings) -> None:
     configure_logging(settings.log_level, json=settings.log_json)
     os.nice(NICENESS)  # on a host shared with the API processes, an import waits rather than a request
     cipher = FieldCipher.from_settings(settings)
-    engine = create_engine(settings.database_url, pool_size=3, cipher=cipher)
+    engine = create_engine(settings.database_url, pool_size=3, cipher=cipher,
+                           command_timeout=queries.STATEMENT_SECONDS)  # no request waits on a worker's statements
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port)  # the process's own metrics: what liveness asks
     approval, http = approval_client(settings)
