@@ -240,6 +240,11 @@ CASES = [
          frozenset(ACCOUNT_ADMINS), lambda s: {**REQUEST, "clearance": 1}),
     Case("POST", "/api/v1/access-grants/{grant_id}/revoke", lambda s: f"/api/v1/access-grants/{s.grant_id}/revoke",
          frozenset(ACCOUNT_ADMINS), lambda s: REQUEST),
+    # One grant and its decision's scan: the admins over its subtree (and its grantee: access/test_decisions.py).
+    Case("GET", "/api/v1/access-grants/{grant_id}", lambda s: f"/api/v1/access-grants/{s.grant_id}",
+         frozenset(ACCOUNT_ADMINS)),
+    Case("GET", "/api/v1/access-grants/{grant_id}/decision", lambda s: f"/api/v1/access-grants/{s.grant_id}/decision",
+         frozenset(ACCOUNT_ADMINS)),
     Case("GET", "/api/v1/accounts/{account_id}/access-changes",
          lambda s: f"/api/v1/accounts/{s.account_id}/access-changes", frozenset(ACCOUNT_ADMINS)),
     Case("POST", "/api/v1/accounts/{account_id}/delegation", lambda s: f"/api/v1/accounts/{s.account_id}/delegation",
@@ -312,6 +317,9 @@ NOT_RESOURCE_ROUTES = {
     # A grant names its unit or people in the body (beyond the subtree: 404) and the list holds only the grants over
     # the caller's subtree: tests/profile_api/access/test_grants.py.
     "/api/v1/access-grants",
+    # A decision's scan is uploaded under the uploader's own unit, naming nothing; a grant resting on another
+    # subtree's decision is 404: tests/profile_api/access/test_decisions.py.
+    "/api/v1/access-grants/decisions",
 }
 
 

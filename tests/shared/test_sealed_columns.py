@@ -21,7 +21,7 @@ from hoso_devstack.database import with_database
 from hoso_shared.crypto import FieldCipher, new_key
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
-from hoso_shared.db.models import Attachment, ChangeRequest, Packet, Receipt
+from hoso_shared.db.models import Attachment, ChangeRequest, GrantDecision, Packet, Receipt
 from hoso_shared.db.sealed import CipherNotBound, unseal
 from hoso_shared.settings import CommonSettings
 from tests.conftest import fresh_database
@@ -58,6 +58,16 @@ async def _write(session: AsyncSession) -> dict[str, uuid.UUID]:
     return {"request": request.id, "packet": packet.id, "scan": scan.id}
 
 
+async def _decision(session: AsyncSession) -> uuid.UUID:
+    """A grant's written decision, scanned (issue 21 item 2): sealed as evidence scans are."""
+    unit = await make_unit(session)
+    decision = GrantDecision(filename="qd.pdf", content_type="application/pdf", size=len(SCAN), sha256="0" * 64,
+                             content=SCAN, uploaded_by=(await make_account(session, unit=unit)).id, org_unit_id=unit.id)
+    session.add(decision)
+    await session.flush()
+    return decision.id
+
+
 async def _raw(engine: AsyncEngine) -> bytes:
     """Every sealed column's stored bytes, as a copy of the database would show them."""
     async with engine.connect() as conn:
@@ -92,8 +102,14 @@ class TestSealedColumns:
         try:
             async with session_scope(create_sessionmaker(engine)) as session:
                 ids = await _write(session)
+                decision_id = await _decision(session)
             assert _clear(await _raw(engine)) == set()
+            async with engine.connect() as conn:
+                stored_scan = (await conn.execute(text("SELECT content FROM grant_decisions"))).scalar_one()
+            assert _clear(bytes(stored_scan)) == set()
             async with session_scope(create_sessionmaker(engine)) as session:
+                decision = await session.get(GrantDecision, decision_id)
+                assert decision is not None and decision.content == SCAN
                 request = await session.get(ChangeRequest, ids["request"])
                 packet = await session.get(Packet, ids["packet"])
                 scan = await session.get(Attachment, ids["scan"])

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import TokenIssuer
-from hoso_shared.db.models import Account, Attachment, AuditEntry, OrgUnit, Profile
+from hoso_shared.db.models import Account, AuditEntry, GrantDecision, OrgUnit, Profile
 from hoso_shared.time import FixedClock
 from tests.conftest import AppClient
 from tests.factories import bearer, make_account, make_profile, make_unit, principal_for
@@ -34,7 +34,7 @@ class World:
     b: OrgUnit
     inside: Profile  # in A
     beyond: Profile  # in B
-    scan: uuid.UUID  # the decision's scan, on a record of A
+    scan: uuid.UUID  # the decision's scan, uploaded by A's admin
     admin: dict[str, str]  # A's agency admin
     doha: dict[str, str]
     reader_id: uuid.UUID  # an approver of B, to be granted A's records
@@ -51,8 +51,8 @@ async def build(session: AsyncSession, issuer: TokenIssuer) -> World:
     doha = await make_account(session, unit=p, role="doha_admin")
     reader = await make_account(session, unit=b, role="approver")
     approver_a = await make_account(session, unit=a, role="approver")
-    scan = Attachment(profile_id=inside.id, filename="qd.pdf", content_type="application/pdf", size=8,
-                      sha256="0" * 64, content=b"%PDF-1.7", uploaded_by=admin.id)
+    scan = GrantDecision(filename="qd.pdf", content_type="application/pdf", size=8, sha256="0" * 64,
+                         content=b"%PDF-1.7", uploaded_by=admin.id, org_unit_id=a.id)
     session.add(scan)
     await session.flush()
     return World(a, b, inside, beyond, scan.id, bearer(issuer, principal_for(admin, a)),
@@ -63,7 +63,7 @@ async def build(session: AsyncSession, issuer: TokenIssuer) -> World:
 def body(world: World, **overrides: Any) -> dict[str, Any]:
     return {"grantee_id": str(world.reader_id), "org_unit_id": str(world.a.id), "level": 3,
             "starts_on": "2026-12-01", "ends_on": LAST_DAY.isoformat(),
-            "decision": {**DECIDED, "attachment_id": str(world.scan)}, **overrides}
+            "decision": {**DECIDED, "decision_id": str(world.scan)}, **overrides}
 
 
 async def actions(session: AsyncSession, entity_id: uuid.UUID) -> list[str]:

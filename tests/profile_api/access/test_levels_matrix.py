@@ -248,6 +248,9 @@ NO_RECORD_CONTENT = {
     "/api/v1/accounts/incoming": "accounts", "/api/v1/accounts/delegations": "accounts",
     "/api/v1/accounts/{account_id}": "accounts", "/api/v1/accounts/{account_id}/access-changes": "accounts",
     "/api/v1/access-grants": "grants (ids, levels, decisions)",
+    "/api/v1/access-grants/{grant_id}": "one grant (ids, levels, decision)",
+    "/api/v1/access-grants/{grant_id}/decision": "the scan of a grant's written decision, to the admins over the "
+    "grant's subtree and its grantee (test_decisions.py)",
     "/api/v1/bulk/template.xlsx": "empty template", "/api/v1/bulk/template.csv": "empty template",
     "/api/v1/bulk/imports/{job_id}": "an import's row errors", "/api/v1/bulk/imports/{job_id}/errors.xlsx":
     "an import's row errors",

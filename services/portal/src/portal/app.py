@@ -13,9 +13,11 @@ from fastapi.staticfiles import StaticFiles
 
 from hoso_shared.logging import configure_logging, get_logger
 from hoso_shared.time import Clock, utc_now
+from portal.access_grants.router import router as access_grants_router
 from portal.accounts.create_router import router as accounts_create_router
 from portal.accounts.router import router as accounts_router
 from portal.api import Apis
+from portal.audit_log.router import router as audit_log_router
 from portal.bulk.router import router as bulk_router
 from portal.calendar.router import router as calendar_router
 from portal.changes.router import router as changes_router
@@ -85,6 +87,8 @@ def create_app(settings: Settings, *, apis: Apis | None = None, clock: Clock = u
         app.include_router(router)
     app.include_router(new_person_router)  # a new person's record, filled in from the population register
     app.include_router(record_reads_router)  # who read the sensitive parts of my record
+    app.include_router(access_grants_router)  # written grants to read records beyond one's own
+    app.include_router(audit_log_router)  # the audit log, for those who inspect and supervise
 
     @app.get("/healthz", include_in_schema=False)
     async def check_health() -> dict[str, str]:

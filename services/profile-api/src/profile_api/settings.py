@@ -9,6 +9,7 @@ from hoso_shared.settings import CommonSettings
 # Evidence uploads (POST /api/v1/profiles/{id}/attachments) get their own body limit.
 ATTACHMENT_UPLOADS = r"/api/v1/profiles/[^/]+/attachments"
 BULK_IMPORTS = r"/api/v1/bulk/imports"
+GRANT_DECISIONS = r"/api/v1/access-grants/decisions"  # a grant's scanned decision: the evidence scans' limit
 # Room for the multipart framing around the file: boundaries and part headers (a long file name).
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -81,4 +82,5 @@ class Settings(CommonSettings):
     def body_limit_overrides(self) -> dict[str, int]:
         """Read by `hoso_shared.web.build_app`: per-path body limits (full-match regex → bytes)."""
         return {ATTACHMENT_UPLOADS: self.upload_max_bytes + MULTIPART_OVERHEAD,
-                BULK_IMPORTS: self.import_max_bytes + MULTIPART_OVERHEAD}
+                BULK_IMPORTS: self.import_max_bytes + MULTIPART_OVERHEAD,
+                GRANT_DECISIONS: self.upload_max_bytes + MULTIPART_OVERHEAD}

@@ -307,6 +307,8 @@ def build(seed: int, cipher: FieldCipher,
     # DOHA's own unit syncs like any sở (Điều 15 khoản 1): with an agency account of its own, whose batches a
     # DOHA administrator (snv.admin, at the root) decides — never the account that submitted them.
     accounts.append(_account(demo, role="agency_admin", username="snv.agency", unit=doha, kind="agency"))
+    # DOHA's inspector (Điều 19 khoản 6): reads the province's audit log, never a record.
+    accounts.append(_account(demo, role="auditor", username="snv.auditor", unit=root))
     accounts.append(_account(demo, role="hr_system", username="hr.hanoi", unit=root, kind="client",
                              scopes=["profiles:read", "org-units:read"]))
     accounts.append(_account(demo, role="service", username="svc.approval-api", unit=root, kind="client",

@@ -1,17 +1,19 @@
 """The reads and writes of grants and clearances: where a unit, an account, people and a scan sit (their org
-paths, to check them against the caller's subtree), and the grants over a subtree, newest first."""
+paths, to check them against the caller's subtree), the grants over a subtree, newest first, and the written
+decisions' scans."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, exists, func, insert, not_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared.auth import Principal
 from hoso_shared.auth.subtree import escape_like
-from hoso_shared.db.models import AccessGrant, Account, Attachment, OrgUnit, Profile
+from hoso_shared.db.models import AccessGrant, Account, Attachment, GrantDecision, OrgUnit, Profile
 
 
 async def unit_path(session: AsyncSession, unit_id: uuid.UUID) -> str | None:
@@ -33,11 +35,28 @@ async def profile_paths(session: AsyncSession, profile_ids: list[uuid.UUID]) -> 
     return {pid: path for pid, path in (await session.execute(stmt)).all()}
 
 
-async def attachment_path(session: AsyncSession, attachment_id: uuid.UUID) -> str | None:
-    """The org path of the record a scan belongs to."""
-    stmt = (select(OrgUnit.path).join(Profile, Profile.org_unit_id == OrgUnit.id)
-            .join(Attachment, Attachment.profile_id == Profile.id).where(Attachment.id == attachment_id))
+async def insert_decision(session: AsyncSession, values: dict[str, Any]) -> tuple[uuid.UUID, datetime]:
+    stmt = insert(GrantDecision).values(**values).returning(GrantDecision.id, GrantDecision.created_at)
+    row = (await session.execute(stmt)).one()
+    return row[0], row[1]
+
+
+async def decision_path(session: AsyncSession, decision_id: uuid.UUID) -> str | None:
+    """The org path of the unit a decision was uploaded from."""
+    stmt = (select(OrgUnit.path).join(GrantDecision, GrantDecision.org_unit_id == OrgUnit.id)
+            .where(GrantDecision.id == decision_id))
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def decision_file(session: AsyncSession, decision_id: uuid.UUID) -> GrantDecision | None:
+    found: GrantDecision | None = await session.get(GrantDecision, decision_id)
+    return found
+
+
+async def attachment_file(session: AsyncSession, attachment_id: uuid.UUID) -> Attachment | None:
+    """The scan of a grant made before decisions were stored on their own."""
+    found: Attachment | None = await session.get(Attachment, attachment_id)
+    return found
 
 
 def _over_subtree(principal: Principal) -> ColumnElement[bool]:
@@ -55,6 +74,16 @@ async def grant_over(session: AsyncSession, principal: Principal, grant_id: uuid
     stmt = select(AccessGrant).where(AccessGrant.id == grant_id, _over_subtree(principal))
     if lock:
         stmt = stmt.with_for_update(of=AccessGrant)
+    grant: AccessGrant | None = (await session.execute(stmt)).scalar_one_or_none()
+    return grant
+
+
+async def grant_seen_by(session: AsyncSession, principal: Principal, grant_id: uuid.UUID, *,
+                        manages: bool) -> AccessGrant | None:
+    """The grant, if it is over the caller's subtree (`manages`: the caller reads accounts) or to the caller."""
+    seen = AccessGrant.grantee_id == principal.subject
+    stmt = select(AccessGrant).where(AccessGrant.id == grant_id, or_(seen, _over_subtree(principal)) if manages
+                                     else seen)
     grant: AccessGrant | None = (await session.execute(stmt)).scalar_one_or_none()
     return grant
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from profile_api.accounts.schemas import WrittenRequest
 
+ScanType = Literal["application/pdf", "image/jpeg", "image/png"]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LevelValue = Annotated[int, Field(ge=0, le=3, description=(
     "Degree of access restriction (Quy chế Hà Nội 2024 Điều 4 khoản 3): 0 public within the agency's HR, 1 HR and "
@@ -24,9 +25,9 @@ class Decision(BaseModel):
     number: Text = Field(description="Số văn bản, e.g. `125/QĐ-SNV`")
     issued_on: date = Field(description="Ngày ban hành (YYYY-MM-DD); not after today in Asia/Ho_Chi_Minh")
     issuing_body: Text = Field(description="Cơ quan ban hành, e.g. `Sở Nội vụ thành phố Hà Nội`")
-    attachment_id: uuid.UUID = Field(description=(
-        "The scanned decision, uploaded first as an attachment of a record in the caller's subtree "
-        "(POST /api/v1/profiles/{profile_id}/attachments)"))
+    decision_id: uuid.UUID = Field(description=(
+        "The scanned decision, uploaded first (POST /api/v1/access-grants/decisions) by someone in the caller's "
+        "subtree; one decision may serve several grants (it often grants several people)"))
 
 
 class GrantCreate(BaseModel):
@@ -68,7 +69,12 @@ class GrantRead(BaseModel):
     decision_number: str = Field(description="Số văn bản")
     decision_date: date = Field(description="Ngày ban hành")
     issuing_body: str = Field(description="Cơ quan ban hành")
-    attachment_id: uuid.UUID = Field(description="The scanned decision")
+    decision_id: uuid.UUID | None = Field(description=(
+        "The scanned decision (GET /api/v1/access-grants/{grant_id}/decision); null on grants made before "
+        "decisions were stored on their own"))
+    attachment_id: uuid.UUID | None = Field(description=(
+        "Grants made before decisions were stored on their own: the scan, as an attachment of a record; null "
+        "otherwise"))
     granted_by: uuid.UUID = Field(description="The admin who recorded it")
     granted_at: datetime = Field(description="When it was recorded (UTC)")
     revoked_by: uuid.UUID | None = Field(description="Who revoked it, if anyone")
@@ -76,6 +82,19 @@ class GrantRead(BaseModel):
     revoke_request_no: str | None = Field(description="Số văn bản đề nghị thu hồi")
     revoke_request_date: date | None = Field(description="Ngày văn bản đề nghị thu hồi")
     active: bool = Field(description="Whether it works today: started, not past its last day, not revoked")
+
+
+class DecisionRead(BaseModel):
+    """A written decision's scan, stored sealed on its own, not on anyone's record (Điều 8 khoản 3)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID = Field(description="The decision's id: `decision.decision_id` of the grants resting on it")
+    filename: str = Field(description="The file's name, cleaned, with the extension of its type")
+    content_type: ScanType = Field(description="The type its first bytes show (never the declared one)")
+    size: int = Field(description="Its size in bytes")
+    sha256: str = Field(description="The SHA-256 of its bytes, hex")
+    created_at: datetime = Field(description="When it was uploaded (UTC)")
 
 
 class ClearanceChange(WrittenRequest):

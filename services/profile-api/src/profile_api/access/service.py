@@ -2,10 +2,17 @@
 accounts' clearance. An admin grants over their own subtree (DOHA: the province), never above their own
 clearance, to any account, on a decision whose scan they hold; revokes them the same way, on a written request.
 Every grant, revocation and clearance change is audited in the same transaction. A grant needs no job to end:
-`reach.grant_level` reads it by date on every read, and a revoked one is skipped from the revocation on."""
+`reach.grant_level` reads it by date on every read, and a revoked one is skipped from the revocation on.
+
+The written decision's scan is uploaded first, on its own (`grant_decisions`, sealed as evidence scans are, with
+their checks), never as an attachment of some person's record. It belongs to the uploader's unit: any admin over
+that unit may rest grants on it, several grants on one decision (a decision often grants several people). A grant
+and its scan are read by the admins over the grant's subtree and by its grantee, who may see the basis of their
+own access; the scan's reads are audited as evidence scans' are."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hoso_shared import cursors
 from hoso_shared.auth import Principal, clearance_of, role_clearance, scopes_for_roles
-from hoso_shared.db.models import AccessGrant
+from hoso_shared.db.models import AccessGrant, Attachment, GrantDecision
 from profile_api.access import queries, reach
 from profile_api.access.errors import (
     AboveClearance,
@@ -26,10 +33,22 @@ from profile_api.access.errors import (
     OwnAccess,
     TargetNotFound,
 )
-from profile_api.access.schemas import ClearanceChange, ClearanceRead, GrantCreate, GrantRead, GrantRevoke
+from profile_api.access.schemas import (
+    ClearanceChange,
+    ClearanceRead,
+    DecisionRead,
+    GrantCreate,
+    GrantRead,
+    GrantRevoke,
+)
 from profile_api.accounts.access import check_request
 from profile_api.accounts.errors import AccountNotFound
+from profile_api.attachments import files
+from profile_api.attachments import service as attachments
+from profile_api.attachments.schemas import Download
 from profile_api.audit import service as audit
+
+MANAGES = "accounts:read"  # reads the grants over one's subtree (GET /api/v1/access-grants)
 
 
 def check_level(principal: Principal, level: int) -> None:
@@ -74,7 +93,8 @@ def _audited(grant: AccessGrant) -> dict[str, Any]:
             "profile_ids": [str(p) for p in grant.profile_ids or []], "level": grant.level,
             "starts_on": grant.starts_on.isoformat(), "ends_on": grant.ends_on.isoformat(),
             "decision_number": grant.decision_number, "decision_date": grant.decision_date.isoformat(),
-            "issuing_body": grant.issuing_body, "attachment_id": str(grant.attachment_id)}
+            "issuing_body": grant.issuing_body, "decision_id": str(grant.decision_id) if grant.decision_id else None,
+            "attachment_id": str(grant.attachment_id) if grant.attachment_id else None}
 
 
 async def create_grant(session: AsyncSession, principal: Principal, body: GrantCreate, today: date) -> GrantRead:
@@ -86,14 +106,15 @@ async def create_grant(session: AsyncSession, principal: Principal, body: GrantC
     grantee = await queries.account_at(session, body.grantee_id)
     if grantee is None or grantee[0].disabled_at is not None:
         raise GranteeNotFound("Không có tài khoản này, hoặc tài khoản đã bị khóa. — No such enabled account.")
-    evidence = await queries.attachment_path(session, body.decision.attachment_id)
+    evidence = await queries.decision_path(session, body.decision.decision_id)
     if evidence is None or not principal.covers(evidence):
-        raise EvidenceNotFound("Không thấy bản quét văn bản trong phạm vi của bạn. — No such scan in your subtree.")
+        raise EvidenceNotFound("Không thấy văn bản đã tải lên trong phạm vi của bạn. — No such uploaded decision in "
+                               "your subtree.", decision_id=str(body.decision.decision_id))
     grant = AccessGrant(id=uuid.uuid4(), grantee_id=body.grantee_id, org_unit_id=body.org_unit_id,
                         profile_ids=list(dict.fromkeys(body.profile_ids)) if body.profile_ids else None,
                         level=body.level, starts_on=body.starts_on, ends_on=body.ends_on,
                         decision_number=body.decision.number, decision_date=body.decision.issued_on,
-                        issuing_body=body.decision.issuing_body, attachment_id=body.decision.attachment_id,
+                        issuing_body=body.decision.issuing_body, decision_id=body.decision.decision_id,
                         granted_by=principal.subject)
     session.add(grant)
     await session.flush()
@@ -118,6 +139,48 @@ async def revoke_grant(session: AsyncSession, principal: Principal, grant_id: uu
     await audit.record(session, principal, "access_grant.revoke", "access_grant", grant.id, before=_audited(grant),
                        after={"request_no": body.request_no, "request_date": body.request_date.isoformat()})
     return read(grant, today)
+
+
+async def upload_decision(session: AsyncSession, principal: Principal, *, filename: str | None, data: bytes,
+                          max_bytes: int) -> DecisionRead:
+    """A written decision's scan, checked as evidence scans are (type by its bytes, size), sealed at rest, kept under
+    the uploader's unit. Audited."""
+    content_type = attachments.check_content(data, max_bytes)
+    values = {"filename": files.sanitise_filename(filename, content_type), "content_type": content_type,
+              "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    decision_id, created_at = await queries.insert_decision(session, {
+        **values, "content": data, "uploaded_by": principal.subject, "org_unit_id": principal.org_unit_id})
+    read = DecisionRead(id=decision_id, created_at=created_at, **values)
+    await audit.record(session, principal, "grant_decision.upload", "grant_decision", decision_id,
+                       after=read.model_dump(mode="json"), fields=["content", *values])
+    return read
+
+
+async def _seen(session: AsyncSession, principal: Principal, grant_id: uuid.UUID) -> AccessGrant:
+    """The grant, to an admin over its subtree or to its grantee; anyone else: 404, as if there were none."""
+    grant = await queries.grant_seen_by(session, principal, grant_id, manages=principal.has_scopes(MANAGES))
+    if grant is None:
+        raise GrantNotFound()
+    return grant
+
+
+async def get_grant(session: AsyncSession, principal: Principal, grant_id: uuid.UUID, today: date) -> GrantRead:
+    return read(await _seen(session, principal, grant_id), today)
+
+
+async def download_decision(session: AsyncSession, principal: Principal, grant_id: uuid.UUID) -> Download:
+    """The scan of the decision a grant rests on (on grants made before, the attachment that held it). Audited, as
+    evidence scans' downloads are."""
+    grant = await _seen(session, principal, grant_id)
+    found: GrantDecision | Attachment | None = None
+    if grant.decision_id is not None:
+        entity, found = "grant_decision", await queries.decision_file(session, grant.decision_id)
+    elif grant.attachment_id is not None:
+        entity, found = "attachment", await queries.attachment_file(session, grant.attachment_id)
+    if found is None:
+        raise GrantNotFound()  # the database's CHECK and keys say it is there: only a broken row gets here
+    await audit.record(session, principal, "grant_decision.download", entity, found.id, fields=["content"])
+    return Download(filename=found.filename, content_type=found.content_type, content=found.content)
 
 
 async def list_grants(session: AsyncSession, principal: Principal, *, grantee_id: uuid.UUID | None,

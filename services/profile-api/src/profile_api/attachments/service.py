@@ -45,7 +45,9 @@ async def _require_writable(session: AsyncSession, principal: Principal, profile
         raise ProfileNotFound()  # not 403: do not confirm that someone else's record exists
 
 
-def _check_content(data: bytes, max_bytes: int) -> str:
+def check_content(data: bytes, max_bytes: int) -> str:
+    """The scan's type as its bytes show, or the refusal (empty, too large, not a PDF, JPEG or PNG): also the checks
+    of a grant's written decision (profile_api.access)."""
     if not data:
         raise EmptyFile()
     if len(data) > max_bytes:
@@ -60,7 +62,7 @@ def _check_content(data: bytes, max_bytes: int) -> str:
 async def upload_attachment(session: AsyncSession, principal: Principal, profile_id: uuid.UUID, *,
                             filename: str | None, data: bytes, max_bytes: int) -> AttachmentRead:
     await _require_writable(session, principal, profile_id)
-    content_type = _check_content(data, max_bytes)
+    content_type = check_content(data, max_bytes)
     values = {"profile_id": profile_id, "filename": files.sanitise_filename(filename, content_type),
               "content_type": content_type, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
               "uploaded_by": principal.subject}

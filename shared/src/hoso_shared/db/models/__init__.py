@@ -1,6 +1,6 @@
 """Every table of the one schema. Each module's header says which service writes it."""
 
-from hoso_shared.db.models.access_grants import AccessGrant
+from hoso_shared.db.models.access_grants import AccessGrant, GrantDecision
 from hoso_shared.db.models.accounts import Account, AccountAccessChange, AccountDelegation
 from hoso_shared.db.models.audit import AuditEntry
 from hoso_shared.db.models.calendar import WorkingDayOverride
@@ -40,7 +40,7 @@ from hoso_shared.db.models.transfers import Transfer
 __all__ = [
     "AccessGrant", "Account", "AccountAccessChange", "AccountDelegation", "ApprovalWindow", "Attachment", "AuditEntry",
     "ChangeRequest", "ChangeRequestState", "CitizenCheck", "Decision", "Delegation", "Delivery", "FixRequest",
-    "ImportJob",
+    "GrantDecision", "ImportJob",
     "ImportJobFile", "ImportJobRow", "LoginThrottle", "OrgUnit", "OrgUnitChange", "OrgUnitPeriod", "OutboxRow",
     "Packet", "PacketChain", "PacketRecord",
     "Profile", "ProfileAssignment", "ProfileFindings", "ProfileSectionRow", "ProfileVersion", "ProgressEdition",

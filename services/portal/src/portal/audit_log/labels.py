@@ -1,0 +1,68 @@
+"""The audit log's codes in words: every action profile-api writes to the log (`audit.record` / `audit.entry` calls
+across profile_api, and the bulk import's COPY of "create"; tests/portal/test_audit_log_labels.py fails when one is
+written there but not named here) and the entities they are done to."""
+
+from __future__ import annotations
+
+from portal.i18n import N_
+
+ACTIONS = {
+    "read_sensitive": N_("Xem thông tin nhạy cảm"),
+    "check_own_record": N_("Tự kiểm tra hồ sơ của mình"),
+    "create": N_("Tạo hồ sơ"),
+    "apply_create_request": N_("Tạo hồ sơ theo đề nghị đã duyệt"),
+    "apply_change_request": N_("Sửa hồ sơ theo đề nghị đã duyệt"),
+    "archive_pending": N_("Lưu trữ hồ sơ chờ duyệt quá hạn"),
+    "ask_to_fix": N_("Đề nghị cán bộ sửa hồ sơ"),
+    "import": N_("Nhập dữ liệu hàng loạt"),
+    "export": N_("Xuất dữ liệu hàng loạt"),
+    "export.syll.pdf": N_("Xuất sơ yếu lý lịch (PDF ký số)"),
+    "export.syll.json": N_("Xuất sơ yếu lý lịch (JSON ký số)"),
+    "export.workforce.pdf": N_("Xuất báo cáo thống kê đội ngũ (PDF)"),
+    "export.workforce.json": N_("Xuất báo cáo thống kê đội ngũ (JSON)"),
+    "export.review.pdf": N_("Xuất báo cáo rà soát quý (PDF)"),
+    "export.audit.csv": N_("Tải nhật ký truy cập (CSV)"),
+    "review.submit": N_("Ký, gửi báo cáo rà soát quý"),
+    "attachment.upload": N_("Tải lên tài liệu minh chứng"),
+    "attachment.download": N_("Xem, tải tài liệu minh chứng"),
+    "propose_transfer": N_("Đề nghị điều chuyển"),
+    "accept_transfer": N_("Tiếp nhận điều chuyển"),
+    "refuse_transfer": N_("Từ chối điều chuyển"),
+    "cancel_transfer": N_("Hủy đề nghị điều chuyển"),
+    "hand_over_transfer": N_("Chuyển hồ sơ ra ngoài thành phố"),
+    "account.create": N_("Tạo tài khoản"),
+    "account.disable": N_("Khóa tài khoản"),
+    "account.enable": N_("Mở lại tài khoản"),
+    "account.roles": N_("Thay đổi quyền của tài khoản"),
+    "account.reset_password": N_("Cấp lại mật khẩu"),
+    "account.move": N_("Chuyển tài khoản sang đơn vị khác"),
+    "account.delegate": N_("Ủy quyền tạo lập tài khoản"),
+    "account.undelegate": N_("Thu hồi ủy quyền tạo lập tài khoản"),
+    "account.rotate": N_("Đổi khóa bí mật của hệ thống kết nối"),
+    "account.clearance": N_("Thay đổi mức được tiếp cận"),
+    "access_grant.create": N_("Cấp quyền tiếp cận theo văn bản"),
+    "access_grant.revoke": N_("Thu hồi quyền tiếp cận"),
+    "grant_decision.upload": N_("Tải lên văn bản cấp quyền tiếp cận"),
+    "grant_decision.download": N_("Xem, tải văn bản cấp quyền tiếp cận"),
+    "org_unit.create": N_("Thành lập đơn vị"),
+    "org_unit.rename": N_("Đổi tên đơn vị"),
+    "org_unit.move": N_("Chuyển đơn vị sang đơn vị cấp trên khác"),
+    "org_unit.merge": N_("Sáp nhập đơn vị"),
+    "org_unit.split": N_("Chia tách đơn vị"),
+    "org_unit.dissolve": N_("Giải thể đơn vị"),
+    "org_unit.identify": N_("Gán mã định danh điện tử cho đơn vị"),
+    "calendar.set": N_("Đặt ngày làm việc, ngày nghỉ"),
+    "calendar.remove": N_("Bỏ ngày làm việc, ngày nghỉ đã đặt"),
+}
+ENTITIES = {
+    "profile": N_("Hồ sơ"),
+    "attachment": N_("Tài liệu minh chứng"),
+    "transfer": N_("Điều chuyển"),
+    "account": N_("Tài khoản"),
+    "org_unit": N_("Đơn vị"),
+    "import_job": N_("Lượt nhập dữ liệu"),
+    "quarterly_review": N_("Rà soát quý"),
+    "access_grant": N_("Quyền tiếp cận theo văn bản"),
+    "grant_decision": N_("Văn bản cấp quyền tiếp cận"),
+    "working_day_override": N_("Lịch ngày làm việc"),
+}
