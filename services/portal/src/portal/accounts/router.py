@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.datastructures import FormData
 
 from hoso_shared.time import local_day
-from portal.accounts import access, service
+from portal.accounts import access, clearance, service
 from portal.web import Csrf, Person, Wiring, form_of, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -58,6 +58,31 @@ async def reset_password(request: Request, wiring: Wiring, person: Person, accou
         return await render(request, wiring, person, "accounts/reset.html", {"account": account, "refusal": refusal},
                             status_code=403)
     return await render(request, wiring, person, "accounts/password.html", {"account": account, "password": password})
+
+
+@router.get("/tai-khoan/{account_id}/muc-truy-cap")
+async def show_clearance(request: Request, wiring: Wiring, person: Person, account_id: uuid.UUID) -> Response:
+    """Điều 18 khoản 1, Điều 19 khoản 4: the form to restrict or extend an account's clearance on a written
+    request, to those who manage accounts (others: the plain 403 page)."""
+    clearance.require_manager(person)
+    account = await access.read_account(wiring.apis, person, account_id)
+    return await render(request, wiring, person, "accounts/clearance.html",
+                        {**clearance.form_page(person, account), "form": {}})
+
+
+@router.post("/tai-khoan/{account_id}/muc-truy-cap", dependencies=[Csrf])
+async def set_clearance(request: Request, wiring: Wiring, person: Person, account_id: uuid.UUID,
+                        form: Form) -> Response:
+    clearance.require_manager(person)
+    sent = {name: str(form.get(name, "")) for name in ("clearance", "request_no", "request_date")}
+    outcome = await clearance.set_clearance(wiring.apis, person, account_id, sent, local_day(wiring.clock()))
+    if outcome.done:
+        person.flash.extend([outcome.done, *([outcome.level] if outcome.level else [])])
+        return redirect(request, f"/tai-khoan/{account_id}")
+    account = await access.read_account(wiring.apis, person, account_id)
+    return await render(request, wiring, person, "accounts/clearance.html", {
+        **clearance.form_page(person, account), "form": sent, "errors": outcome.errors, "refusal": outcome.refusal},
+        status_code=outcome.status)
 
 
 @router.get("/tai-khoan/{account_id}/{step}")

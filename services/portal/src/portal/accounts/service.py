@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from portal.accounts.clearance import shown as clearance_shown
 from portal.accounts.labels import ACTIONS, KINDS, ROLES, may_create_agencies
 from portal.accounts.links import new_account_link
 from portal.api import ApiProblem, Apis
@@ -91,7 +92,8 @@ async def account_page(apis: Apis, person: PortalSession, account_id: uuid.UUID)
                for c in changes]
     return {"account": row(account, units.names), "history": history, "own": account["id"] == person.subject,
             "manages": "accounts:write" in person.scopes, "delegates": may_create_agencies(person.roles),
-            "delegation": await _delegation(apis, person, account, units.names)}
+            "delegation": await _delegation(apis, person, account, units.names),
+            "clearance": clearance_shown(account)}
 
 
 async def _delegation(apis: Apis, person: PortalSession, account: dict[str, Any],

@@ -46,18 +46,21 @@ class AccountRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    username: str
-    display_name: str
-    kind: Kind
-    roles: list[RoleName]
-    scopes: list[str]
-    org_unit_id: uuid.UUID
-    profile_id: uuid.UUID | None
-    must_change_password: bool
-    failed_logins: int
-    locked_until: datetime | None
-    disabled_at: datetime | None
-    created_by: uuid.UUID | None
+    username: str = Field(description="Lower-cased sign-in name")
+    display_name: str = Field(description="The holder's name as shown in lists (a person's: their record's name)")
+    kind: Kind = Field(description="`person`, `agency` (an agency's shared HR account) or `client` (a system)")
+    roles: list[RoleName] = Field(description="What the account does; its scopes follow from them")
+    scopes: list[str] = Field(description="Scopes given beyond the roles' (clients)")
+    org_unit_id: uuid.UUID = Field(description="The unit whose subtree the account acts in")
+    profile_id: uuid.UUID | None = Field(description="The holder's own record, if the account is a person's")
+    clearance: int | None = Field(description=(
+        "The restriction level (0–3) the account reads up to in its subtree, as set on a written request "
+        "(PUT /api/v1/accounts/{account_id}/clearance); null: its roles' default (docs/access-levels.md)"))
+    must_change_password: bool = Field(description="The holder must set a new password at the next sign-in")
+    failed_logins: int = Field(description="Failed sign-ins since the last good one")
+    locked_until: datetime | None = Field(description="Sign-in refused until then after too many failures")
+    disabled_at: datetime | None = Field(description="When the account was disabled; null while it works")
+    created_by: uuid.UUID | None = Field(description="The account that created it, when one did")
     created_at: datetime
     updated_at: datetime
 
