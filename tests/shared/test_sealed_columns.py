@@ -17,14 +17,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from hoso_devstack.database import with_database
 from hoso_shared.crypto import FieldCipher, new_key
 from hoso_shared.db import migrate
 from hoso_shared.db.engine import create_engine, create_sessionmaker, session_scope
 from hoso_shared.db.models import Attachment, ChangeRequest, GrantDecision, Packet, Receipt
 from hoso_shared.db.sealed import CipherNotBound, unseal
 from hoso_shared.settings import CommonSettings
-from tests.conftest import fresh_database
+from tests.conftest import drop_database, fresh_database
 from tests.factories import make_account, make_profile, make_unit
 
 PHONE = "0912345678"
@@ -87,11 +86,7 @@ def _clear(raw: bytes) -> set[str]:
 async def database(server_url: str) -> AsyncIterator[str]:
     name = f"hoso_sealed_{uuid.uuid4().hex[:8]}"
     yield await fresh_database(server_url, name)
-    admin = create_engine(with_database(server_url, "postgres"), pool_size=1)
-    async with admin.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    await drop_database(server_url, name)
 
 
 class TestSealedColumns:

@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hoso_devstack.database import with_database
 from hoso_shared.auth import TokenIssuer
 from hoso_shared.crypto import FieldCipher, new_key
 from hoso_shared.db import migrate
@@ -26,7 +25,7 @@ from hoso_shared.db.engine import create_engine, create_sessionmaker, session_sc
 from hoso_shared.db.models import AccessGrant, Account, Attachment, AuditEntry, GrantDecision
 from hoso_shared.settings import CommonSettings
 from hoso_shared.time import FixedClock
-from tests.conftest import AppClient, fresh_database
+from tests.conftest import AppClient, drop_database, fresh_database
 from tests.factories import bearer, make_account, make_unit, principal_for
 from tests.profile_api.access.test_grants import DECIDED, World, build, is_problem
 
@@ -212,11 +211,7 @@ async def test_a_grant_made_before_streams_its_attachment(session: AsyncSession,
 async def database(server_url: str) -> AsyncIterator[str]:
     name = f"hoso_decisions_{uuid.uuid4().hex[:8]}"
     yield await fresh_database(server_url, name)
-    admin = create_engine(with_database(server_url, "postgres"), pool_size=1)
-    async with admin.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    await drop_database(server_url, name)
 
 
 async def test_the_migration_up_and_down(database: str) -> None:
