@@ -13,6 +13,7 @@ import pytest
 import respx
 
 from hoso_shared.form import ProfileItems
+from hoso_shared.time import local_day
 from ndxp_sim.population_db.lookup import citizen_record
 from ndxp_sim.population_db.register import generate_people
 from sync_gateway.citizens.lookup import as_items
@@ -64,7 +65,7 @@ class TestCitizenLookup:
                           "detail": "Số 12, ngõ 34, phố Xuân Thủy"}}
         assert got["labels"] == {"ethnicity_code": "Kinh", "religion_code": "Không"}
         assert set(got["sources"]) == set(got["items"])
-        day = got["looked_up_at"][:10]
+        day = local_day(datetime.fromisoformat(got["looked_up_at"])).isoformat()  # the Hà Nội day, not UTC's
         assert all(s == {"source": "population_register", "looked_up_on": day} for s in got["sources"].values())
 
     async def test_an_unknown_citizen_is_404(self, stack: Stack, ndxp: respx.MockRouter) -> None:
